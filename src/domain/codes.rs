@@ -1,0 +1,347 @@
+//! The closed vocabularies of the field: every value a worker can pick is one of these
+//! codes, with an Italian and an English label. Nothing here holds free text, which is
+//! what lets aggregated counts leave the phone safely.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::DomainError;
+
+/// The two languages of the user interface and of code labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+pub enum Lang {
+    /// Italian, the default.
+    #[default]
+    #[serde(rename = "it")]
+    It,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// Parses `it` or `en`.
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        match s {
+            "it" => Ok(Lang::It),
+            "en" => Ok(Lang::En),
+            _ => Err(DomainError::unknown("language", s, "it, en")),
+        }
+    }
+
+    /// The code of this language (`it`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::It => "it",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Defines a closed code list: an enum with its wire code, Italian and English labels,
+/// `ALL`, `code()`, `label()`, `FromStr`, `Display` and serde as the code.
+macro_rules! code_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $what:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $it:literal, $en:literal; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in the order reports print them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code used in files, the database and on the wire.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The label shown to people.
+            pub fn label(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( ($name::$variant, Lang::It) => $it, ($name::$variant, Lang::En) => $en, )+
+                }
+            }
+
+            /// Parses a code, or says which codes are allowed.
+            pub fn parse(s: &str) -> Result<Self, DomainError> {
+                match s {
+                    $( $code => Ok($name::$variant), )+
+                    _ => Err(DomainError::unknown($what, s, &Self::codes_list())),
+                }
+            }
+
+            fn codes_list() -> String {
+                Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = DomainError;
+            fn from_str(s: &str) -> Result<Self, DomainError> {
+                Self::parse(s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Self::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+code_enum! {
+    /// Gender as the reports count it: always these three columns.
+    Gender, "gender" {
+        M = "M", "Maschile", "Male";
+        F = "F", "Femminile", "Female";
+        T = "T", "Trans", "Trans";
+    }
+}
+
+code_enum! {
+    /// Day or night outing.
+    Shift, "shift" {
+        Day = "day", "Diurna", "Day";
+        Night = "night", "Notturna", "Night";
+    }
+}
+
+code_enum! {
+    /// What an outing is for.
+    Activity, "activity" {
+        /// Sexual exploitation, outdoor.
+        Street = "street", "Strada (sfruttamento sessuale outdoor)", "Street (outdoor sexual exploitation)";
+        /// Labour exploitation, begging, illegal economies.
+        Labour = "labour", "Sfruttamento lavorativo, accattonaggio, economie illegali", "Labour exploitation, begging, illegal economies";
+    }
+}
+
+code_enum! {
+    /// Age band as estimated or declared; minors are always countable on their own.
+    AgeBand, "age band" {
+        Minor = "minor", "Minorenne", "Minor";
+        A18_24 = "18-24", "18-24 anni", "18-24 years";
+        A25_34 = "25-34", "25-34 anni", "25-34 years";
+        A35_49 = "35-49", "35-49 anni", "35-49 years";
+        A50Plus = "50+", "50 anni e oltre", "50 and over";
+    }
+}
+
+code_enum! {
+    /// Asylum seeker or holder of international protection.
+    Protection, "protection status" {
+        Unknown = "unknown", "Non noto", "Unknown";
+        Yes = "yes", "Richiedente o titolare di protezione internazionale", "Asylum seeker or protection holder";
+        No = "no", "No", "No";
+    }
+}
+
+code_enum! {
+    /// Things handed out from the prevention kit.
+    ItemKind, "item" {
+        Condoms = "condoms", "Preservativi", "Condoms";
+        FemaleCondoms = "female_condoms", "Preservativi femminili", "Female condoms";
+        Lubricant = "lubricant", "Lubrificante", "Lubricant";
+        Leaflets = "leaflets", "Materiale informativo", "Leaflets";
+        Food = "food", "Generi di conforto (cibo e bevande)", "Food and drinks";
+        Hygiene = "hygiene", "Prodotti per l'igiene", "Hygiene products";
+        Other = "other", "Altro materiale", "Other items";
+    }
+}
+
+code_enum! {
+    /// The services a person can be referred or accompanied to.
+    ServiceKind, "service" {
+        Legal = "legal", "Servizi legali", "Legal services";
+        Health = "health", "Servizi sanitari", "Health services";
+        Work = "work", "Servizi per il lavoro", "Work services";
+        Other = "other", "Altri servizi", "Other services";
+    }
+}
+
+code_enum! {
+    /// The language of a leaflet: a closed list, so no free text is ever recorded.
+    Language, "leaflet language" {
+        Italian = "it", "italiano", "Italian";
+        English = "en", "inglese", "English";
+        French = "fr", "francese", "French";
+        Spanish = "es", "spagnolo", "Spanish";
+        Portuguese = "pt", "portoghese", "Portuguese";
+        Romanian = "ro", "rumeno", "Romanian";
+        Bulgarian = "bg", "bulgaro", "Bulgarian";
+        Albanian = "sq", "albanese", "Albanian";
+        Russian = "ru", "russo", "Russian";
+        Ukrainian = "uk", "ucraino", "Ukrainian";
+        Polish = "pl", "polacco", "Polish";
+        Hungarian = "hu", "ungherese", "Hungarian";
+        Chinese = "zh", "cinese", "Chinese";
+        Thai = "th", "thailandese", "Thai";
+        Arabic = "ar", "arabo", "Arabic";
+        Turkish = "tr", "turco", "Turkish";
+        Pidgin = "pcm", "pidgin nigeriano", "Nigerian Pidgin";
+        Edo = "bin", "edo", "Edo";
+        Urdu = "ur", "urdu", "Urdu";
+        Bengali = "bn", "bengalese", "Bengali";
+        Punjabi = "pa", "punjabi", "Punjabi";
+        Hindi = "hi", "hindi", "Hindi";
+        Tagalog = "tl", "tagalog", "Tagalog";
+        Georgian = "ka", "georgiano", "Georgian";
+        Undetermined = "und", "lingua non indicata", "language not stated";
+    }
+}
+
+code_enum! {
+    /// Whether an outing is still being recorded.
+    OutingStatus, "outing status" {
+        Open = "open", "Aperta", "Open";
+        Closed = "closed", "Chiusa", "Closed";
+    }
+}
+
+/// A set of services, stored as a bit mask (bit i = `ServiceKind::ALL[i]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct ServiceSet(u8);
+
+impl ServiceSet {
+    /// No service.
+    pub const EMPTY: ServiceSet = ServiceSet(0);
+
+    /// Builds a set from its bit mask; bits beyond the known services are an error.
+    pub fn from_bits(bits: u8) -> Result<Self, DomainError> {
+        let all = (1u8 << ServiceKind::ALL.len()) - 1;
+        if bits & !all != 0 {
+            return Err(DomainError::invalid("service set", bits.to_string()));
+        }
+        Ok(ServiceSet(bits))
+    }
+
+    /// The bit mask.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    fn bit(kind: ServiceKind) -> u8 {
+        1 << (kind as u8)
+    }
+
+    /// True when `kind` is in the set.
+    pub fn contains(self, kind: ServiceKind) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+
+    /// Adds `kind`.
+    pub fn insert(&mut self, kind: ServiceKind) {
+        self.0 |= Self::bit(kind);
+    }
+
+    /// Removes `kind`.
+    pub fn remove(&mut self, kind: ServiceKind) {
+        self.0 &= !Self::bit(kind);
+    }
+
+    /// Adds or removes `kind`.
+    pub fn toggle(&mut self, kind: ServiceKind) {
+        self.0 ^= Self::bit(kind);
+    }
+
+    /// True when no service is in the set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The services in the set, in report order.
+    pub fn iter(self) -> impl Iterator<Item = ServiceKind> {
+        ServiceKind::ALL.iter().copied().filter(move |k| self.contains(*k))
+    }
+
+    /// Parses `legal;health` (also `,` or `|` or spaces as separators; empty is the empty set).
+    pub fn parse_list(s: &str) -> Result<Self, DomainError> {
+        let mut set = ServiceSet::EMPTY;
+        for part in s.split([';', ',', '|', ' ']).filter(|p| !p.is_empty()) {
+            set.insert(ServiceKind::parse(part)?);
+        }
+        Ok(set)
+    }
+
+    /// The codes joined with `;`.
+    pub fn to_list(self) -> String {
+        self.iter().map(|k| k.code()).collect::<Vec<_>>().join(";")
+    }
+}
+
+impl FromIterator<ServiceKind> for ServiceSet {
+    fn from_iter<I: IntoIterator<Item = ServiceKind>>(iter: I) -> Self {
+        let mut set = ServiceSet::EMPTY;
+        for k in iter {
+            set.insert(k);
+        }
+        set
+    }
+}
+
+impl serde::Serialize for ServiceSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        for k in self.iter() {
+            seq.serialize_element(&k)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServiceSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let kinds = Vec::<ServiceKind>::deserialize(d)?;
+        Ok(kinds.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_are_named() {
+        for g in Gender::ALL {
+            assert_eq!(Gender::parse(g.code()).unwrap(), *g);
+        }
+        let err = Gender::parse("X").unwrap_err().to_string();
+        assert!(err.contains("gender") && err.contains("'X'") && err.contains("M, F, T"), "{err}");
+        assert_eq!(AgeBand::parse("50+").unwrap(), AgeBand::A50Plus);
+        assert_eq!(serde_json::to_string(&Shift::Night).unwrap(), "\"night\"");
+        assert!(serde_json::from_str::<Shift>("\"evening\"").is_err());
+    }
+
+    #[test]
+    fn service_sets_parse_and_reject_unknown_services() {
+        let s = ServiceSet::parse_list("health;legal").unwrap();
+        assert!(s.contains(ServiceKind::Legal) && s.contains(ServiceKind::Health));
+        assert!(!s.contains(ServiceKind::Work));
+        assert_eq!(s.to_list(), "legal;health");
+        assert!(ServiceSet::parse_list("legal;dentist").is_err());
+        assert!(ServiceSet::from_bits(0x80).is_err());
+        assert_eq!(ServiceSet::parse_list("").unwrap(), ServiceSet::EMPTY);
+    }
+}

@@ -1,0 +1,55 @@
+//! The pure rules of the field: codes, places, outings and contacts, tallies and the
+//! report tables. No I/O and no storage here: the sync server depends on this module
+//! alone (the crate with default features off).
+
+mod codes;
+mod nationality;
+mod outing;
+mod tally;
+pub mod tables;
+mod territory;
+pub mod text;
+
+pub use codes::{
+    Activity, AgeBand, Gender, ItemKind, Lang, Language, OutingStatus, Protection, ServiceKind, ServiceSet, Shift,
+};
+pub use nationality::{Nationality, UnknownWording};
+pub use outing::{
+    Contact, ContactData, ContactRecord, ItemKey, Items, Kit, Outing, Period, Place, Services, ShiftBoundary, Stop, Unit,
+    parse_date, parse_time,
+};
+pub use tally::{Bucket, CellKey, Measure, Tally};
+pub use territory::{Comune, ComuneInfo, Province, ProvinceInfo};
+
+/// A value that breaks the rules of the field, said in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A code outside its list.
+    #[error("unknown {what} '{value}' (expected {expected})")]
+    Unknown {
+        /// What kind of code.
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// What is allowed.
+        expected: String,
+    },
+    /// A value of the right kind that does not make sense.
+    #[error("invalid {what}: {why}")]
+    Invalid {
+        /// What kind of value.
+        what: &'static str,
+        /// Why it is wrong.
+        why: String,
+    },
+}
+
+impl DomainError {
+    pub(crate) fn unknown(what: &'static str, value: &str, expected: &str) -> Self {
+        DomainError::Unknown { what, value: value.to_owned(), expected: expected.to_owned() }
+    }
+
+    pub(crate) fn invalid(what: &'static str, why: impl Into<String>) -> Self {
+        DomainError::Invalid { what, why: why.into() }
+    }
+}

@@ -1,0 +1,381 @@
+//! Outings, their stops and the contacts recorded at each stop.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono_tz::Europe::Rome;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    Activity, AgeBand, Comune, DomainError, Gender, ItemKind, Language, Nationality, OutingStatus, Protection, Province,
+    ServiceSet, Shift,
+};
+
+/// When day outings start and night outings start, in Italian local time
+/// (Europe/Rome). An outing is a night outing when it starts at or after
+/// `night_starts` or before `day_starts`; one that starts after midnight belongs to the
+/// night of the previous date, as units write it on the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftBoundary {
+    /// Start of the day shift (default 06:00).
+    pub day_starts: NaiveTime,
+    /// Start of the night shift (default 19:00).
+    pub night_starts: NaiveTime,
+}
+
+impl Default for ShiftBoundary {
+    fn default() -> Self {
+        ShiftBoundary {
+            day_starts: NaiveTime::from_hms_opt(6, 0, 0).expect("valid time"),
+            night_starts: NaiveTime::from_hms_opt(19, 0, 0).expect("valid time"),
+        }
+    }
+}
+
+impl ShiftBoundary {
+    /// A boundary; the day must start before the night.
+    pub fn new(day_starts: NaiveTime, night_starts: NaiveTime) -> Result<Self, DomainError> {
+        if day_starts >= night_starts {
+            return Err(DomainError::invalid(
+                "shift boundary",
+                format!("the day shift ({day_starts}) must start before the night shift ({night_starts})"),
+            ));
+        }
+        Ok(ShiftBoundary { day_starts, night_starts })
+    }
+
+    /// The outing date and shift for an outing starting at `start`.
+    pub fn classify(&self, start: DateTime<Utc>) -> (NaiveDate, Shift) {
+        let local = start.with_timezone(&Rome);
+        let time = NaiveTime::from_hms_opt(local.hour(), local.minute(), local.second()).expect("valid time");
+        let date = local.date_naive();
+        if time < self.day_starts {
+            (date - Duration::days(1), Shift::Night)
+        } else if time >= self.night_starts {
+            (date, Shift::Night)
+        } else {
+            (date, Shift::Day)
+        }
+    }
+}
+
+/// Parses an `HH:MM` time.
+pub fn parse_time(s: &str) -> Result<NaiveTime, DomainError> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| DomainError::invalid("time", format!("'{s}' is not HH:MM")))
+}
+
+/// Parses a `YYYY-MM-DD` date that exists in the calendar.
+pub fn parse_date(s: &str) -> Result<NaiveDate, DomainError> {
+    let t = s.trim();
+    let ok_shape = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if ok_shape && (1990..=2200).contains(&d.year()) => Ok(d),
+        _ => Err(DomainError::invalid("date", format!("'{s}' is not a calendar date YYYY-MM-DD"))),
+    }
+}
+
+/// An inclusive range of dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, included.
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// A period; `from` after `to` is an error.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, DomainError> {
+        if from > to {
+            return Err(DomainError::invalid("period", format!("--from {from} is after --to {to}")));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// True when `date` is inside.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+}
+
+/// The team, as known on this phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    /// Random id.
+    pub id: Uuid,
+    /// Name chosen by the unit (kept on the phone).
+    pub name: String,
+}
+
+/// One outing of a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outing {
+    /// Random id, also the sync identity of its summary.
+    pub id: Uuid,
+    /// The unit.
+    pub unit_id: Uuid,
+    /// Street or labour.
+    pub activity: Activity,
+    /// The outing's date (a night outing past midnight keeps the evening's date).
+    pub date: NaiveDate,
+    /// Day or night.
+    pub shift: Shift,
+    /// True when the worker chose the shift instead of the clock.
+    pub shift_overridden: bool,
+    /// When it started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Workers on the outing.
+    pub team_size: Option<u8>,
+    /// Whether a cultural mediator was present.
+    pub mediator: bool,
+    /// Open while recording.
+    pub status: OutingStatus,
+    /// Bumped on every change, for sync.
+    pub revision: u32,
+}
+
+/// Where a stop is: its comune when known (and so its province), else only the province
+/// (historical imports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Place {
+    /// The province.
+    pub province: Province,
+    /// The comune, when known.
+    pub comune: Option<Comune>,
+}
+
+impl Place {
+    /// The place of a comune.
+    pub fn comune(comune: Comune) -> Self {
+        Place { province: comune.province(), comune: Some(comune) }
+    }
+
+    /// A place known only by its province.
+    pub fn province(province: Province) -> Self {
+        Place { province, comune: None }
+    }
+}
+
+/// A stop of an outing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stop {
+    /// Local id.
+    pub id: i64,
+    /// The outing.
+    pub outing_id: Uuid,
+    /// Where.
+    pub place: Place,
+    /// The unit's own label ("Via Milano"); stays on the phone.
+    pub label: Option<String>,
+}
+
+/// Which item (and, for leaflets, which language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ItemKey {
+    /// The item.
+    pub kind: ItemKind,
+    /// The leaflet language; `None` for every other item.
+    pub language: Option<Language>,
+}
+
+impl ItemKey {
+    /// An item other than leaflets.
+    pub fn plain(kind: ItemKind) -> Self {
+        ItemKey { kind, language: None }
+    }
+
+    /// Leaflets in `language`.
+    pub fn leaflets(language: Language) -> Self {
+        ItemKey { kind: ItemKind::Leaflets, language: Some(language) }
+    }
+
+    /// Checks that only leaflets carry a language, and that they always do.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        match (self.kind, self.language) {
+            (ItemKind::Leaflets, None) => Err(DomainError::invalid("item", "leaflets need a language (und if not stated)")),
+            (k, Some(_)) if k != ItemKind::Leaflets => {
+                Err(DomainError::invalid("item", format!("only leaflets have a language, not {}", k.code())))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Items handed out, with quantities.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Items(pub BTreeMap<ItemKey, u32>);
+
+impl Items {
+    /// Sets a quantity (0 removes the item).
+    pub fn set(&mut self, key: ItemKey, quantity: u32) {
+        if quantity == 0 {
+            self.0.remove(&key);
+        } else {
+            self.0.insert(key, quantity);
+        }
+    }
+
+    /// The quantity of `key`.
+    pub fn get(&self, key: ItemKey) -> u32 {
+        self.0.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Items and quantities, in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (ItemKey, u32)> + '_ {
+        self.0.iter().map(|(k, q)| (*k, *q))
+    }
+
+    /// True when nothing was handed out.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The services a person was given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Services {
+    /// Information given.
+    pub information: bool,
+    /// A listening talk (colloquio di ascolto).
+    pub listening: bool,
+    /// Referred (invio) to these services.
+    pub referrals: ServiceSet,
+    /// Accompanied to these services.
+    pub accompaniments: ServiceSet,
+}
+
+/// Everything known about one person met: one tap records the first two fields, the
+/// detail sheet the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactData {
+    /// M, F or T.
+    pub gender: Gender,
+    /// Nationality code.
+    pub nationality: Nationality,
+    /// Age band, when estimated.
+    pub age_band: Option<AgeBand>,
+    /// `Some(true)` first contact, `Some(false)` already known, `None` not noted.
+    pub first_contact: Option<bool>,
+    /// Asylum seeker / protection holder.
+    pub protection: Protection,
+    /// Items handed out.
+    pub items: Items,
+    /// Services given.
+    pub services: Services,
+}
+
+impl ContactData {
+    /// A person with only gender and nationality noted.
+    pub fn new(gender: Gender, nationality: Nationality) -> Self {
+        ContactData {
+            gender,
+            nationality,
+            age_band: None,
+            first_contact: None,
+            protection: Protection::Unknown,
+            items: Items::default(),
+            services: Services::default(),
+        }
+    }
+
+    /// Checks the items.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        self.items.0.keys().try_for_each(ItemKey::validate)
+    }
+
+    /// True for a minor.
+    pub fn is_minor(&self) -> bool {
+        self.age_band == Some(AgeBand::Minor)
+    }
+}
+
+/// A contact with what reports group it by: the outing's activity, date and shift and the
+/// stop's place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRecord {
+    /// Street or labour.
+    pub activity: Activity,
+    /// The outing's date.
+    pub date: NaiveDate,
+    /// The outing's shift.
+    pub shift: Shift,
+    /// The stop's place.
+    pub place: Place,
+    /// The person.
+    pub data: ContactData,
+}
+
+/// A recorded contact as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Local id.
+    pub id: i64,
+    /// The stop.
+    pub stop_id: i64,
+    /// When recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// The person.
+    pub data: ContactData,
+}
+
+/// The default prevention kit: what two taps hand out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kit(pub Items);
+
+impl Default for Kit {
+    fn default() -> Self {
+        let mut items = Items::default();
+        items.set(ItemKey::plain(ItemKind::Condoms), 3);
+        items.set(ItemKey::plain(ItemKind::Lubricant), 1);
+        items.set(ItemKey::leaflets(Language::Undetermined), 1);
+        Kit(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn rome(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Rome.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn shift_follows_the_italian_clock_across_dst() {
+        let b = ShiftBoundary::default();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(b.classify(rome(2023, 6, 7, 10, 0)), (d(2023, 6, 7), Shift::Day));
+        assert_eq!(b.classify(rome(2023, 6, 7, 21, 30)), (d(2023, 6, 7), Shift::Night));
+        // Past midnight: the night of the previous date.
+        assert_eq!(b.classify(rome(2023, 6, 8, 1, 15)), (d(2023, 6, 7), Shift::Night));
+        // 18:30 UTC is 19:30 in winter (night) and 20:30 in summer (night); 17:30 UTC
+        // is 18:30 in winter (day) and 19:30 in summer (night).
+        let utc = |m, dd, h| Utc.with_ymd_and_hms(2023, m, dd, h, 30, 0).unwrap();
+        assert_eq!(b.classify(utc(1, 10, 17)).1, Shift::Day);
+        assert_eq!(b.classify(utc(7, 10, 17)).1, Shift::Night);
+        let late = ShiftBoundary::new(parse_time("07:00").unwrap(), parse_time("21:00").unwrap()).unwrap();
+        assert_eq!(late.classify(rome(2023, 6, 7, 20, 0)).1, Shift::Day);
+        assert!(ShiftBoundary::new(parse_time("20:00").unwrap(), parse_time("08:00").unwrap()).is_err());
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(parse_date("2023-02-28").is_ok());
+        assert!(parse_date("2023-02-30").is_err());
+        assert!(parse_date("2023-2-3").is_err());
+        assert!(parse_date("03/02/2023").is_err());
+        assert!(Period::new(parse_date("2024-01-02").unwrap(), parse_date("2024-01-01").unwrap()).is_err());
+    }
+
+    #[test]
+    fn only_leaflets_carry_a_language() {
+        assert!(ItemKey::leaflets(Language::Romanian).validate().is_ok());
+        assert!(ItemKey::plain(ItemKind::Leaflets).validate().is_err());
+        assert!(ItemKey { kind: ItemKind::Food, language: Some(Language::Italian) }.validate().is_err());
+    }
+}

@@ -1,0 +1,274 @@
+//! Tallies: counts by nationality × gender × measure, in buckets of activity, province
+//! and shift. Every report table is built from a tally, whether it came from the
+//! phone's records or from the summaries synced to the server.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::{
+    Activity, ContactData, ContactRecord, DomainError, Gender, ItemKind, Language, Nationality, Protection, Province,
+    ServiceKind, Shift,
+};
+
+/// What a count counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Measure {
+    /// Contacts (one per person met per outing).
+    Contacts,
+    /// Contacts noted as first contact.
+    FirstContacts,
+    /// Contacts noted as already known.
+    KnownContacts,
+    /// Contacts with a minor.
+    Minors,
+    /// Contacts with an asylum seeker or protection holder.
+    Protection,
+    /// Information given.
+    Information,
+    /// Listening talks.
+    Listening,
+    /// Persons referred or accompanied to at least one service.
+    ReferredPersons,
+    /// Referrals (invii) to a service.
+    Referral(ServiceKind),
+    /// Accompaniments to a service.
+    Accompaniment(ServiceKind),
+    /// Quantity of an item handed out (leaflets: all languages).
+    Item(ItemKind),
+    /// Quantity of leaflets in a language.
+    Leaflets(Language),
+}
+
+impl Measure {
+    /// Every measure, in a stable order.
+    pub fn all() -> Vec<Measure> {
+        let mut v = vec![
+            Measure::Contacts,
+            Measure::FirstContacts,
+            Measure::KnownContacts,
+            Measure::Minors,
+            Measure::Protection,
+            Measure::Information,
+            Measure::Listening,
+            Measure::ReferredPersons,
+        ];
+        v.extend(ServiceKind::ALL.iter().map(|&s| Measure::Referral(s)));
+        v.extend(ServiceKind::ALL.iter().map(|&s| Measure::Accompaniment(s)));
+        v.extend(ItemKind::ALL.iter().map(|&k| Measure::Item(k)));
+        v.extend(Language::ALL.iter().map(|&l| Measure::Leaflets(l)));
+        v
+    }
+
+    /// The code on the wire: `contacts`, `referral.legal`, `item.condoms`, `leaflets.ro`.
+    pub fn code(&self) -> String {
+        match self {
+            Measure::Contacts => "contacts".into(),
+            Measure::FirstContacts => "first_contacts".into(),
+            Measure::KnownContacts => "known_contacts".into(),
+            Measure::Minors => "minors".into(),
+            Measure::Protection => "protection".into(),
+            Measure::Information => "information".into(),
+            Measure::Listening => "listening".into(),
+            Measure::ReferredPersons => "referred_persons".into(),
+            Measure::Referral(s) => format!("referral.{}", s.code()),
+            Measure::Accompaniment(s) => format!("accompaniment.{}", s.code()),
+            Measure::Item(k) => format!("item.{}", k.code()),
+            Measure::Leaflets(l) => format!("leaflets.{}", l.code()),
+        }
+    }
+
+    /// Parses a code made by [`Measure::code`].
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        let simple = match s {
+            "contacts" => Some(Measure::Contacts),
+            "first_contacts" => Some(Measure::FirstContacts),
+            "known_contacts" => Some(Measure::KnownContacts),
+            "minors" => Some(Measure::Minors),
+            "protection" => Some(Measure::Protection),
+            "information" => Some(Measure::Information),
+            "listening" => Some(Measure::Listening),
+            "referred_persons" => Some(Measure::ReferredPersons),
+            _ => None,
+        };
+        if let Some(m) = simple {
+            return Ok(m);
+        }
+        let unknown = || DomainError::unknown("measure", s, "contacts, minors, referral.legal, item.condoms, leaflets.ro, ...");
+        let (head, tail) = s.split_once('.').ok_or_else(unknown)?;
+        match head {
+            "referral" => Ok(Measure::Referral(ServiceKind::parse(tail)?)),
+            "accompaniment" => Ok(Measure::Accompaniment(ServiceKind::parse(tail)?)),
+            "item" => Ok(Measure::Item(ItemKind::parse(tail)?)),
+            "leaflets" => Ok(Measure::Leaflets(Language::parse(tail)?)),
+            _ => Err(unknown()),
+        }
+    }
+
+    /// What one contact contributes to each measure.
+    pub fn of_contact(data: &ContactData) -> Vec<(Measure, u64)> {
+        let mut out = vec![(Measure::Contacts, 1)];
+        let mut flag = |cond: bool, m: Measure| {
+            if cond {
+                out.push((m, 1));
+            }
+        };
+        flag(data.first_contact == Some(true), Measure::FirstContacts);
+        flag(data.first_contact == Some(false), Measure::KnownContacts);
+        flag(data.is_minor(), Measure::Minors);
+        flag(data.protection == Protection::Yes, Measure::Protection);
+        let s = data.services;
+        flag(s.information, Measure::Information);
+        flag(s.listening, Measure::Listening);
+        flag(!(s.referrals.is_empty() && s.accompaniments.is_empty()), Measure::ReferredPersons);
+        out.extend(s.referrals.iter().map(|k| (Measure::Referral(k), 1)));
+        out.extend(s.accompaniments.iter().map(|k| (Measure::Accompaniment(k), 1)));
+        for (key, qty) in data.items.iter() {
+            out.push((Measure::Item(key.kind), u64::from(qty)));
+            if let Some(lang) = key.language {
+                out.push((Measure::Leaflets(lang), u64::from(qty)));
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Measure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+impl serde::Serialize for Measure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Measure {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Measure::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The grouping reports need above nationality and gender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Bucket {
+    /// Street or labour.
+    pub activity: Activity,
+    /// The stop's province.
+    pub province: Province,
+    /// Day or night.
+    pub shift: Shift,
+}
+
+/// One cell: nationality × gender × measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey {
+    /// Nationality.
+    pub nationality: Nationality,
+    /// Gender.
+    pub gender: Gender,
+    /// Measure.
+    pub measure: Measure,
+}
+
+/// Counts per bucket and cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally(BTreeMap<(Bucket, CellKey), u64>);
+
+impl Tally {
+    /// An empty tally.
+    pub fn new() -> Self {
+        Tally::default()
+    }
+
+    /// Adds `count` to a cell (zero counts are not kept).
+    pub fn add(&mut self, bucket: Bucket, cell: CellKey, count: u64) {
+        if count > 0 {
+            *self.0.entry((bucket, cell)).or_insert(0) += count;
+        }
+    }
+
+    /// Adds one contact.
+    pub fn add_contact(&mut self, bucket: Bucket, data: &ContactData) {
+        for (measure, n) in Measure::of_contact(data) {
+            self.add(bucket, CellKey { nationality: data.nationality, gender: data.gender, measure }, n);
+        }
+    }
+
+    /// The tally of a set of contact records.
+    pub fn of_records<'a>(records: impl IntoIterator<Item = &'a ContactRecord>) -> Self {
+        let mut t = Tally::new();
+        for r in records {
+            let bucket = Bucket { activity: r.activity, province: r.place.province, shift: r.shift };
+            t.add_contact(bucket, &r.data);
+        }
+        t
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &Tally) {
+        for (&(b, c), &n) in &other.0 {
+            self.add(b, c, n);
+        }
+    }
+
+    /// Every non-zero cell.
+    pub fn iter(&self) -> impl Iterator<Item = (Bucket, CellKey, u64)> + '_ {
+        self.0.iter().map(|(&(b, c), &n)| (b, c, n))
+    }
+
+    /// The total of a measure over the cells `keep` selects.
+    pub fn sum(&self, measure: Measure, keep: impl Fn(&Bucket, &CellKey) -> bool) -> u64 {
+        self.iter().filter(|(b, c, _)| c.measure == measure && keep(b, c)).map(|(_, _, n)| n).sum()
+    }
+
+    /// True when nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ItemKey, Items, Services};
+
+    #[test]
+    fn measure_codes_round_trip() {
+        for m in Measure::all() {
+            assert_eq!(Measure::parse(&m.code()).unwrap(), m);
+        }
+        assert!(Measure::parse("referral.dentist").is_err());
+        assert!(Measure::parse("names").is_err());
+    }
+
+    #[test]
+    fn a_contact_counts_once_per_measure() {
+        let mut data = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
+        data.age_band = Some(crate::domain::AgeBand::Minor);
+        data.first_contact = Some(true);
+        data.services = Services {
+            information: true,
+            listening: false,
+            referrals: [ServiceKind::Health, ServiceKind::Legal].into_iter().collect(),
+            accompaniments: [ServiceKind::Health].into_iter().collect(),
+        };
+        let mut items = Items::default();
+        items.set(ItemKey::plain(ItemKind::Condoms), 5);
+        items.set(ItemKey::leaflets(Language::English), 2);
+        data.items = items;
+        let m: BTreeMap<_, _> = Measure::of_contact(&data).into_iter().collect();
+        assert_eq!(m[&Measure::Contacts], 1);
+        assert_eq!(m[&Measure::Minors], 1);
+        assert_eq!(m[&Measure::ReferredPersons], 1);
+        assert_eq!(m[&Measure::Referral(ServiceKind::Legal)], 1);
+        assert_eq!(m[&Measure::Accompaniment(ServiceKind::Health)], 1);
+        assert_eq!(m[&Measure::Item(ItemKind::Condoms)], 5);
+        assert_eq!(m[&Measure::Item(ItemKind::Leaflets)], 2);
+        assert_eq!(m[&Measure::Leaflets(Language::English)], 2);
+        assert!(!m.contains_key(&Measure::KnownContacts));
+        assert!(!m.contains_key(&Measure::Listening));
+    }
+}
