@@ -3,5 +3,11 @@
 //! `domain` is pure and always compiled; everything that touches the disk, the network
 //! or a screen sits behind the `app` feature.
 
+#[cfg(feature = "app")]
+pub mod cli;
 pub mod domain;
+#[cfg(feature = "app")]
+pub mod import;
 pub mod report;
+#[cfg(feature = "app")]
+pub mod store;

@@ -5,8 +5,8 @@
 mod codes;
 mod nationality;
 mod outing;
-mod tally;
 pub mod tables;
+mod tally;
 mod territory;
 pub mod text;
 
@@ -15,8 +15,8 @@ pub use codes::{
 };
 pub use nationality::{Nationality, UnknownWording};
 pub use outing::{
-    Contact, ContactData, ContactRecord, ItemKey, Items, Kit, Outing, Period, Place, Services, ShiftBoundary, Stop, Unit,
-    parse_date, parse_time,
+    Contact, ContactData, ContactRecord, ItemKey, Items, Kit, Outing, Period, Place, Services, ShiftBoundary, Stop,
+    Unit, parse_date, parse_time,
 };
 pub use tally::{Bucket, CellKey, Measure, Tally};
 pub use territory::{Comune, ComuneInfo, Province, ProvinceInfo};

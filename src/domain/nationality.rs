@@ -145,10 +145,9 @@ impl Nationality {
     /// ("Romania", "Perù", "Est Europa", "Non rilevato"), ignoring case and accents.
     pub fn from_name(name: &str) -> Result<Self, DomainError> {
         let r = registry();
-        r.by_name
-            .get(&fold(name.trim()))
-            .map(|&i| Nationality(r.entries[i].code))
-            .ok_or_else(|| DomainError::unknown("nationality name", name, "a country name in Italian or English, or a group"))
+        r.by_name.get(&fold(name.trim())).map(|&i| Nationality(r.entries[i].code)).ok_or_else(|| {
+            DomainError::unknown("nationality name", name, "a country name in Italian or English, or a group")
+        })
     }
 
     fn entry(self) -> &'static Entry {

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    Activity, AgeBand, Comune, DomainError, Gender, ItemKind, Language, Nationality, OutingStatus, Protection, Province,
-    ServiceSet, Shift,
+    Activity, AgeBand, Comune, DomainError, Gender, ItemKind, Language, Nationality, OutingStatus, Protection,
+    Province, ServiceSet, Shift,
 };
 
 /// When day outings start and night outings start, in Italian local time
@@ -62,7 +62,8 @@ impl ShiftBoundary {
 
 /// Parses an `HH:MM` time.
 pub fn parse_time(s: &str) -> Result<NaiveTime, DomainError> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| DomainError::invalid("time", format!("'{s}' is not HH:MM")))
+    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| DomainError::invalid("time", format!("'{s}' is not HH:MM")))
 }
 
 /// Parses a `YYYY-MM-DD` date that exists in the calendar.
@@ -195,7 +196,9 @@ impl ItemKey {
     /// Checks that only leaflets carry a language, and that they always do.
     pub fn validate(&self) -> Result<(), DomainError> {
         match (self.kind, self.language) {
-            (ItemKind::Leaflets, None) => Err(DomainError::invalid("item", "leaflets need a language (und if not stated)")),
+            (ItemKind::Leaflets, None) => {
+                Err(DomainError::invalid("item", "leaflets need a language (und if not stated)"))
+            }
             (k, Some(_)) if k != ItemKind::Leaflets => {
                 Err(DomainError::invalid("item", format!("only leaflets have a language, not {}", k.code())))
             }
@@ -204,10 +207,36 @@ impl ItemKey {
     }
 }
 
-/// Items handed out, with quantities.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+/// Items handed out, with quantities. Serialised as a list of
+/// `{"kind": "leaflets", "language": "ro", "quantity": 2}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Items(pub BTreeMap<ItemKey, u32>);
+
+#[derive(Serialize, Deserialize)]
+struct ItemLine {
+    kind: ItemKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<Language>,
+    quantity: u32,
+}
+
+impl Serialize for Items {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(|(k, quantity)| ItemLine { kind: k.kind, language: k.language, quantity }))
+    }
+}
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut items = Items::default();
+        for line in Vec::<ItemLine>::deserialize(d)? {
+            let key = ItemKey { kind: line.kind, language: line.language };
+            key.validate().map_err(serde::de::Error::custom)?;
+            items.set(key, line.quantity);
+        }
+        Ok(items)
+    }
+}
 
 impl Items {
     /// Sets a quantity (0 removes the item).

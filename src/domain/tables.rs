@@ -570,7 +570,11 @@ pub fn services_report(tally: &Tally, scope: &ReportScope) -> ServicesReport {
         .iter()
         .map(|t| {
             total.merge(&t.total);
-            ServicesSynthesisRow { province: t.province, province_name: t.province_name.clone(), counts: t.total.clone() }
+            ServicesSynthesisRow {
+                province: t.province,
+                province_name: t.province_name.clone(),
+                counts: t.total.clone(),
+            }
         })
         .collect();
     ServicesReport {
@@ -646,11 +650,7 @@ pub struct ItemsReport {
     pub total: ItemsTable,
 }
 
-fn items_table(
-    province: Option<Province>,
-    cells: &[(Bucket, CellKey, u64)],
-    scope: &ReportScope,
-) -> ItemsTable {
+fn items_table(province: Option<Province>, cells: &[(Bucket, CellKey, u64)], scope: &ReportScope) -> ItemsTable {
     let mut items: BTreeMap<ItemKind, ByShift<u64>> = ItemKind::ALL.iter().map(|&k| (k, ByShift::default())).collect();
     let mut leaflets: BTreeMap<Language, ByShift<u64>> = BTreeMap::new();
     for (b, c, n) in cells {
@@ -667,7 +667,13 @@ fn items_table(
         to: scope.period.to,
         rows: items
             .into_iter()
-            .map(|(item, v)| ItemRow { item, label: item.label(scope.lang).to_owned(), day: v.day, night: v.night, total: v.day + v.night })
+            .map(|(item, v)| ItemRow {
+                item,
+                label: item.label(scope.lang).to_owned(),
+                day: v.day,
+                night: v.night,
+                total: v.day + v.night,
+            })
             .collect(),
         leaflets: leaflets
             .into_iter()

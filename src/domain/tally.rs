@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{
-    Activity, ContactData, ContactRecord, DomainError, Gender, ItemKind, Language, Nationality, Protection, Province,
-    ServiceKind, Shift,
+    Activity, ContactData, ContactRecord, DomainError, Gender, ItemKey, ItemKind, Language, Nationality, Protection,
+    Province, ServiceKind, Services, Shift,
 };
 
 /// What a count counts.
@@ -93,7 +93,8 @@ impl Measure {
         if let Some(m) = simple {
             return Ok(m);
         }
-        let unknown = || DomainError::unknown("measure", s, "contacts, minors, referral.legal, item.condoms, leaflets.ro, ...");
+        let unknown =
+            || DomainError::unknown("measure", s, "contacts, minors, referral.legal, item.condoms, leaflets.ro, ...");
         let (head, tail) = s.split_once('.').ok_or_else(unknown)?;
         match head {
             "referral" => Ok(Measure::Referral(ServiceKind::parse(tail)?)),
@@ -107,28 +108,40 @@ impl Measure {
     /// What one contact contributes to each measure.
     pub fn of_contact(data: &ContactData) -> Vec<(Measure, u64)> {
         let mut out = vec![(Measure::Contacts, 1)];
-        let mut flag = |cond: bool, m: Measure| {
-            if cond {
-                out.push((m, 1));
-            }
-        };
-        flag(data.first_contact == Some(true), Measure::FirstContacts);
-        flag(data.first_contact == Some(false), Measure::KnownContacts);
-        flag(data.is_minor(), Measure::Minors);
-        flag(data.protection == Protection::Yes, Measure::Protection);
-        let s = data.services;
-        flag(s.information, Measure::Information);
-        flag(s.listening, Measure::Listening);
-        flag(!(s.referrals.is_empty() && s.accompaniments.is_empty()), Measure::ReferredPersons);
-        out.extend(s.referrals.iter().map(|k| (Measure::Referral(k), 1)));
-        out.extend(s.accompaniments.iter().map(|k| (Measure::Accompaniment(k), 1)));
+        let flags = [
+            (data.first_contact == Some(true), Measure::FirstContacts),
+            (data.first_contact == Some(false), Measure::KnownContacts),
+            (data.is_minor(), Measure::Minors),
+            (data.protection == Protection::Yes, Measure::Protection),
+        ];
+        out.extend(flags.into_iter().filter(|(c, _)| *c).map(|(_, m)| (m, 1)));
+        out.extend(Measure::of_services(&data.services).into_iter().map(|m| (m, 1)));
         for (key, qty) in data.items.iter() {
-            out.push((Measure::Item(key.kind), u64::from(qty)));
-            if let Some(lang) = key.language {
-                out.push((Measure::Leaflets(lang), u64::from(qty)));
-            }
+            out.extend(Measure::of_item(key).map(|m| (m, u64::from(qty))));
         }
         out
+    }
+
+    /// The measures one person's services count once each.
+    pub fn of_services(s: &Services) -> Vec<Measure> {
+        let mut out = Vec::new();
+        if s.information {
+            out.push(Measure::Information);
+        }
+        if s.listening {
+            out.push(Measure::Listening);
+        }
+        if !(s.referrals.is_empty() && s.accompaniments.is_empty()) {
+            out.push(Measure::ReferredPersons);
+        }
+        out.extend(s.referrals.iter().map(Measure::Referral));
+        out.extend(s.accompaniments.iter().map(Measure::Accompaniment));
+        out
+    }
+
+    /// The measures an item's quantity counts in: the item, and leaflets by language.
+    pub fn of_item(key: ItemKey) -> impl Iterator<Item = Measure> {
+        std::iter::once(Measure::Item(key.kind)).chain(key.language.map(Measure::Leaflets))
     }
 }
 
@@ -233,7 +246,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ItemKey, Items, Services};
+    use crate::domain::Items;
 
     #[test]
     fn measure_codes_round_trip() {

@@ -140,7 +140,13 @@ impl Comune {
             let all: Vec<_> = matches.by_ref().collect();
             match all.iter().find(|c| c.province == province.code()).or(all.first()) {
                 Some(c) => Comune(c.istat),
-                None => return Err(DomainError::unknown("comune", value, "an ISTAT code or the exact name of a municipality")),
+                None => {
+                    return Err(DomainError::unknown(
+                        "comune",
+                        value,
+                        "an ISTAT code or the exact name of a municipality",
+                    ));
+                }
             }
         };
         if comune.province() != province {

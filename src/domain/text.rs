@@ -59,7 +59,10 @@ mod tests {
 
     #[test]
     fn reads_quoted_fields() {
-        assert_eq!(csv_fields(r#"TW,TWN,158,Repubblica di Cina,"Taiwan, Province of China""#)[4], "Taiwan, Province of China");
+        assert_eq!(
+            csv_fields(r#"TW,TWN,158,Repubblica di Cina,"Taiwan, Province of China""#)[4],
+            "Taiwan, Province of China"
+        );
         assert_eq!(csv_fields(r#"a,"b ""c""",d"#), vec!["a", "b \"c\"", "d"]);
     }
 }

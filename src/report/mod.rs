@@ -1,1 +1,434 @@
-//! Renderers of the report tables: text laid out like the printed tables, CSV and JSON.
+//! Renderers of the report tables: text laid out like the printed tables, CSV for
+//! spreadsheets and JSON for programs. Pure functions over the domain's tables, so the
+//! sync server renders exactly what the app renders.
+
+mod grid;
+
+use serde::Serialize;
+
+use crate::domain::tables::{
+    ItemsReport, ItemsTable, LabourReport, LabourTable, Mft, ServiceCounts, ServicesReport, ServicesTable,
+    StreetReport, StreetTable,
+};
+use crate::domain::{Gender, Lang, ServiceKind};
+pub use grid::Grid;
+use grid::{Cell, Grid as G};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Laid out like the printed tables.
+    #[default]
+    Text,
+    /// One CSV table, a `province` column first.
+    Csv,
+    /// The JSON documented in the README.
+    Json,
+}
+
+impl Format {
+    /// Parses `text`, `csv` or `json`.
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "text" => Some(Format::Text),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// A report ready to render: with `single` set (a `--province` was given) the JSON is
+/// that province's table alone, otherwise every table and the synthesis.
+#[derive(Debug, Clone)]
+pub enum Rendered {
+    /// Street contacts.
+    Street(StreetReport),
+    /// Labour outreach contacts.
+    Labour(LabourReport),
+    /// Referrals, accompaniments, talks.
+    Services(ServicesReport),
+    /// Items handed out.
+    Items(ItemsReport),
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("report tables serialise");
+    s.push('\n');
+    s
+}
+
+impl Rendered {
+    /// Renders in `format`; `single` when the report was asked for one province.
+    pub fn render(&self, format: Format, single: bool, lang: Lang) -> String {
+        match format {
+            Format::Json => self.json(single),
+            Format::Text => {
+                let grids = self.grids(single, lang);
+                grids.iter().map(|g| g.to_text()).collect::<Vec<_>>().join("\n")
+            }
+            Format::Csv => Grid::to_csv(&self.grids(true, lang)),
+        }
+    }
+
+    fn json(&self, single: bool) -> String {
+        match (self, single) {
+            (Rendered::Street(r), true) => json(&r.tables[0]),
+            (Rendered::Street(r), false) => json(r),
+            (Rendered::Labour(r), true) => json(&r.tables[0]),
+            (Rendered::Labour(r), false) => json(r),
+            (Rendered::Services(r), true) => json(&r.tables[0]),
+            (Rendered::Services(r), false) => json(r),
+            (Rendered::Items(r), true) => json(&r.tables[0]),
+            (Rendered::Items(r), false) => json(r),
+        }
+    }
+
+    /// The tables as grids: one per province, then (unless `single`) the synthesis.
+    fn grids(&self, single: bool, lang: Lang) -> Vec<G> {
+        let mut out: Vec<G> = Vec::new();
+        match self {
+            Rendered::Street(r) => {
+                out.extend(r.tables.iter().map(|t| street_grid(t, lang)));
+                if !single {
+                    out.push(street_synthesis_grid(r, lang));
+                }
+            }
+            Rendered::Labour(r) => {
+                out.extend(r.tables.iter().map(|t| labour_grid(t, lang)));
+                if !single {
+                    out.push(labour_synthesis_grid(r, lang));
+                }
+            }
+            Rendered::Services(r) => {
+                out.extend(r.tables.iter().map(|t| services_grid(t, lang)));
+                if !single {
+                    out.push(services_synthesis_grid(r, lang));
+                }
+            }
+            Rendered::Items(r) => {
+                out.extend(r.tables.iter().map(|t| items_grid(t, lang)));
+                if !single {
+                    out.push(items_grid(&r.total, lang));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn tr(lang: Lang, it: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::It => it,
+        Lang::En => en,
+    }
+}
+
+fn period(lang: Lang, from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::It => format!("dal {} al {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")),
+        Lang::En => format!("from {from} to {to}"),
+    }
+}
+
+fn province_title(lang: Lang, name: &str, code: &str) -> String {
+    format!("{} {name} ({code})", tr(lang, "Provincia di", "Province of"))
+}
+
+fn mft_cells(m: &Mft) -> Vec<Cell> {
+    Gender::ALL.iter().map(|&g| Cell::Count(m.get(g))).collect()
+}
+
+fn mft_keys(prefix: &str) -> Vec<String> {
+    Gender::ALL.iter().map(|g| format!("{prefix}_{}", g.code())).collect()
+}
+
+fn of_which_note(lang: Lang, o: &crate::domain::tables::OfWhich) -> String {
+    match lang {
+        Lang::It => format!(
+            "di cui: minori {} · primi contatti {} · già conosciuti {} · richiedenti o titolari di protezione internazionale {}",
+            o.minors, o.first_contacts, o.known_contacts, o.protection
+        ),
+        Lang::En => format!(
+            "of which: minors {} · first contacts {} · already known {} · asylum seekers or protection holders {}",
+            o.minors, o.first_contacts, o.known_contacts, o.protection
+        ),
+    }
+}
+
+fn street_grid(t: &StreetTable, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {} — {}",
+            tr(lang, "CONTATTI IN STRADA", "STREET CONTACTS"),
+            province_title(lang, &t.province_name, t.province.code()),
+            period(lang, t.from, t.to)
+        ),
+        t.province.code(),
+    );
+    g.groups = vec![
+        (tr(lang, "USCITE DIURNE", "DAY OUTINGS").into(), 3),
+        (tr(lang, "USCITE NOTTURNE", "NIGHT OUTINGS").into(), 3),
+    ];
+    g.header(
+        tr(lang, "NAZIONALITÀ", "NATIONALITY"),
+        ["M", "F", "T", "M", "F", "T"],
+        [mft_keys("day"), mft_keys("night")].concat(),
+    );
+    for r in &t.rows {
+        g.row(r.nationality.code(), &r.label, [mft_cells(&r.day), mft_cells(&r.night)].concat());
+    }
+    g.total(tr(lang, "TOTALE", "TOTAL"), [mft_cells(&t.total.day), mft_cells(&t.total.night)].concat());
+    g.notes.push(format!(
+        "{}: {} {} · {} {} · {} {}",
+        tr(lang, "Totale per turno", "Total per shift"),
+        tr(lang, "diurne", "day"),
+        t.shift_totals.day,
+        tr(lang, "notturne", "night"),
+        t.shift_totals.night,
+        tr(lang, "totale generale", "grand total"),
+        t.grand_total
+    ));
+    g.notes.push(of_which_note(lang, &t.of_which));
+    g
+}
+
+fn street_synthesis_grid(r: &StreetReport, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {}",
+            tr(lang, "CONTATTI IN STRADA: SINTESI PER PROVINCIA", "STREET CONTACTS: SYNTHESIS"),
+            period(lang, r.from, r.to)
+        ),
+        "",
+    );
+    let head = [tr(lang, "DIURNE", "DAY"), tr(lang, "NOTTURNE", "NIGHT"), tr(lang, "TOTALE", "TOTAL")];
+    g.header(tr(lang, "PROVINCIA", "PROVINCE"), head, ["day", "night", "total"].map(String::from).to_vec());
+    for row in &r.synthesis.rows {
+        g.row(
+            row.province.code(),
+            &row.province_name,
+            vec![Cell::Count(row.day), Cell::Count(row.night), Cell::Count(row.total)],
+        );
+    }
+    let t = &r.synthesis;
+    g.total(
+        tr(lang, "TOTALE", "TOTAL"),
+        vec![Cell::Count(t.total.day), Cell::Count(t.total.night), Cell::Count(t.grand_total)],
+    );
+    g.notes.push(of_which_note(lang, &t.of_which));
+    g
+}
+
+fn labour_grid(t: &LabourTable, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {} — {}",
+            tr(lang, "CONTATTI SFRUTTAMENTO LAVORATIVO E ACCATTONAGGIO", "LABOUR EXPLOITATION AND BEGGING CONTACTS"),
+            province_title(lang, &t.province_name, t.province.code()),
+            period(lang, t.from, t.to)
+        ),
+        t.province.code(),
+    );
+    g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("contacts"));
+    for r in &t.rows {
+        g.row(r.nationality.code(), &r.label, mft_cells(&r.contacts));
+    }
+    g.total(tr(lang, "TOTALE", "TOTAL"), mft_cells(&t.total.contacts));
+    g.notes.push(format!("{}: {}", tr(lang, "Totale generale", "Grand total"), t.grand_total));
+    g.notes.push(of_which_note(lang, &t.of_which));
+    g
+}
+
+fn labour_synthesis_grid(r: &LabourReport, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {}",
+            tr(lang, "SFRUTTAMENTO LAVORATIVO: SINTESI PER PROVINCIA", "LABOUR OUTREACH: SYNTHESIS"),
+            period(lang, r.from, r.to)
+        ),
+        "",
+    );
+    g.header(
+        tr(lang, "PROVINCIA", "PROVINCE"),
+        ["M", "F", "T", tr(lang, "TOTALE", "TOTAL")],
+        [mft_keys("contacts"), vec!["total".into()]].concat(),
+    );
+    for row in &r.synthesis.rows {
+        g.row(
+            row.province.code(),
+            &row.province_name,
+            [mft_cells(&row.contacts), vec![Cell::Count(row.total)]].concat(),
+        );
+    }
+    let t = &r.synthesis;
+    g.total(tr(lang, "TOTALE", "TOTAL"), [mft_cells(&t.total.contacts), vec![Cell::Count(t.grand_total)]].concat());
+    g.notes.push(of_which_note(lang, &t.of_which));
+    g
+}
+
+fn services_columns(g: &mut G, lang: Lang, first: &'static str) {
+    let mut groups = vec![(String::new(), 1)];
+    let mut heads: Vec<&str> = vec![tr(lang, "PERSONE", "PERSONS")];
+    let mut keys: Vec<String> = vec!["persons".into()];
+    for (what, it, en) in [("referral", "INVIO", "REFERRAL"), ("accompaniment", "ACCOMP.", "ACCOMP.")] {
+        for s in ServiceKind::ALL {
+            groups.push((format!("{} {}", tr(lang, it, en), service_short(*s, lang)), 3));
+            heads.extend(["M", "F", "T"]);
+            keys.extend(mft_keys(&format!("{what}_{}", s.code())));
+        }
+    }
+    groups.push((tr(lang, "ASCOLTO", "LISTENING").into(), 3));
+    heads.extend(["M", "F", "T"]);
+    keys.extend(mft_keys("listening"));
+    groups.push((tr(lang, "INFORMAZIONI", "INFORMATION").into(), 3));
+    heads.extend(["M", "F", "T"]);
+    keys.extend(mft_keys("information"));
+    g.groups = groups;
+    g.header(first, heads, keys);
+}
+
+fn service_short(s: ServiceKind, lang: Lang) -> &'static str {
+    match s {
+        ServiceKind::Legal => tr(lang, "LEGALE", "LEGAL"),
+        ServiceKind::Health => tr(lang, "SANITARIO", "HEALTH"),
+        ServiceKind::Work => tr(lang, "LAVORO", "WORK"),
+        ServiceKind::Other => tr(lang, "ALTRO", "OTHER"),
+    }
+}
+
+fn service_cells(c: &ServiceCounts) -> Vec<Cell> {
+    let mut v = vec![Cell::Count(c.persons)];
+    for map in [&c.referrals, &c.accompaniments] {
+        for s in ServiceKind::ALL {
+            v.extend(mft_cells(&map.get(s).copied().unwrap_or_default()));
+        }
+    }
+    v.extend(mft_cells(&c.listening));
+    v.extend(mft_cells(&c.information));
+    v
+}
+
+fn activity_note(lang: Lang, a: Option<crate::domain::Activity>) -> String {
+    match a {
+        Some(a) => a.label(lang).to_owned(),
+        None => tr(lang, "tutte le attività", "all activities").to_owned(),
+    }
+}
+
+fn services_grid(t: &ServicesTable, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {} — {}",
+            tr(lang, "INVII, ACCOMPAGNAMENTI E COLLOQUI DI ASCOLTO", "REFERRALS, ACCOMPANIMENTS AND LISTENING TALKS"),
+            province_title(lang, &t.province_name, t.province.code()),
+            period(lang, t.from, t.to)
+        ),
+        t.province.code(),
+    );
+    services_columns(&mut g, lang, tr(lang, "NAZIONALITÀ", "NATIONALITY"));
+    for r in &t.rows {
+        g.row(r.nationality.code(), &r.label, service_cells(&r.counts));
+    }
+    g.total(tr(lang, "TOTALE", "TOTAL"), service_cells(&t.total));
+    g
+}
+
+fn services_synthesis_grid(r: &ServicesReport, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {} — {}",
+            tr(lang, "INVII E ACCOMPAGNAMENTI: SINTESI PER PROVINCIA", "REFERRALS AND ACCOMPANIMENTS: SYNTHESIS"),
+            activity_note(lang, r.activity),
+            period(lang, r.from, r.to)
+        ),
+        "",
+    );
+    services_columns(&mut g, lang, tr(lang, "PROVINCIA", "PROVINCE"));
+    for row in &r.synthesis.rows {
+        g.row(row.province.code(), &row.province_name, service_cells(&row.counts));
+    }
+    g.total(tr(lang, "TOTALE", "TOTAL"), service_cells(&r.synthesis.total));
+    g
+}
+
+fn items_grid(t: &ItemsTable, lang: Lang) -> G {
+    let place = match (&t.province, &t.province_name) {
+        (Some(p), Some(name)) => province_title(lang, name, p.code()),
+        _ => tr(lang, "Tutte le province", "All provinces").to_owned(),
+    };
+    let mut g = G::new(
+        format!("{} — {place} — {}", tr(lang, "MATERIALE DISTRIBUITO", "ITEMS HANDED OUT"), period(lang, t.from, t.to)),
+        t.province.map_or("", |p| p.code()),
+    );
+    let head = [tr(lang, "DIURNE", "DAY"), tr(lang, "NOTTURNE", "NIGHT"), tr(lang, "TOTALE", "TOTAL")];
+    g.header(tr(lang, "MATERIALE", "ITEM"), head, ["day", "night", "total"].map(String::from).to_vec());
+    for r in &t.rows {
+        g.row(r.item.code(), &r.label, vec![Cell::Count(r.day), Cell::Count(r.night), Cell::Count(r.total)]);
+    }
+    for r in &t.leaflets {
+        g.row(
+            &format!("leaflets.{}", r.language.code()),
+            &format!("  {} {}", tr(lang, "di cui in", "of which in"), r.label),
+            vec![Cell::Count(r.day), Cell::Count(r.night), Cell::Count(r.total)],
+        );
+    }
+    g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::tables::{ReportScope, street_report};
+    use crate::domain::{
+        Activity, ContactData, ContactRecord, Nationality, Period, Place, Province, Shift, Tally, parse_date,
+    };
+
+    fn sample() -> Rendered {
+        let rec = |shift, nat: &str, g| ContactRecord {
+            activity: Activity::Street,
+            date: parse_date("2023-03-01").unwrap(),
+            shift,
+            place: Place::province(Province::parse("BS").unwrap()),
+            data: ContactData::new(g, Nationality::parse(nat).unwrap()),
+        };
+        let recs =
+            [rec(Shift::Night, "RO", Gender::F), rec(Shift::Day, "BR", Gender::T), rec(Shift::Night, "ZZ", Gender::F)];
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        Rendered::Street(street_report(&Tally::of_records(&recs), &scope))
+    }
+
+    #[test]
+    fn text_looks_like_the_printed_table() {
+        let text = sample().render(Format::Text, false, Lang::It);
+        assert!(text.contains("USCITE DIURNE"), "{text}");
+        assert!(text.contains("Provincia di Brescia (BS)"));
+        assert!(text.contains("dal 01/01/2023 al 31/12/2023"));
+        let romania = text.lines().find(|l| l.starts_with("Romania")).unwrap();
+        assert_eq!(romania.split_whitespace().collect::<Vec<_>>(), ["Romania", "1"]);
+        assert!(text.lines().any(|l| l.starts_with("Non rilevato")));
+        assert!(text.contains("SINTESI PER PROVINCIA"));
+    }
+
+    #[test]
+    fn csv_has_keys_and_a_province_column() {
+        let csv = sample().render(Format::Csv, false, Lang::It);
+        let mut lines = csv.lines();
+        assert_eq!(lines.next().unwrap(), "province,code,label,day_M,day_F,day_T,night_M,night_F,night_T");
+        assert!(csv.contains("BS,RO,Romania,0,0,0,0,1,0"), "{csv}");
+        assert!(csv.contains("BS,,TOTALE,0,0,1,0,2,0"), "{csv}");
+    }
+
+    #[test]
+    fn json_of_one_province_is_the_table() {
+        let v: serde_json::Value = serde_json::from_str(&sample().render(Format::Json, true, Lang::It)).unwrap();
+        assert_eq!(v["province"], "BS");
+        assert_eq!(v["rows"][1]["nationality"], "RO");
+        assert_eq!(v["rows"][1]["night"]["F"], 1);
+        assert_eq!(v["total"]["day"]["T"], 1);
+        let all: serde_json::Value = serde_json::from_str(&sample().render(Format::Json, false, Lang::It)).unwrap();
+        assert_eq!(all["synthesis"]["grand_total"], 3);
+    }
+}

@@ -1,0 +1,409 @@
+//! Reading historical tally sheets: a CSV with a header, one row per contact.
+//!
+//! Required columns: `date` (YYYY-MM-DD), `shift` (day|night), `activity`
+//! (street|labour), `province` (sigla), `gender` (M|F|T), `nationality` (code).
+//! Optional: `comune` (ISTAT code or exact name, in that province), `age_band`,
+//! `first_contact` (yes|no), `protection` (yes|no|unknown), item quantities `condoms`,
+//! `female_condoms`, `lubricant`, `leaflets` (+ `leaflet_language`), `food`, `hygiene`,
+//! `other_items`; services `information`, `listening` (yes|no), `referral` and
+//! `accompaniment` (services separated by `;`: legal, health, work, other).
+//!
+//! Comma, semicolon (Italian spreadsheets) or tab separated; a UTF-8 byte-order mark is
+//! ignored. A file with any error imports nothing: every error says its line and column.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::{
+    Activity, AgeBand, Comune, ContactData, ContactRecord, DomainError, Gender, ItemKey, ItemKind, Language,
+    Nationality, Place, Protection, Province, ServiceSet, Shift, parse_date,
+};
+
+/// Errors reported at most, so a badly broken file does not flood the terminal.
+const MAX_ERRORS: usize = 20;
+
+/// One problem in the file, where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// 1-based line in the file (the header is line 1).
+    pub line: u64,
+    /// The column's name, when the problem is in one field.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "line {}, column '{}': {}", self.line, c, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// Why a file was not imported: every problem found (up to 20).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ImportError {
+    /// The problems, in file order.
+    pub errors: Vec<LineError>,
+    /// True when more problems were left unreported.
+    pub truncated: bool,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "nothing was imported:")?;
+        for e in &self.errors {
+            writeln!(f, "  {e}")?;
+        }
+        if self.truncated {
+            writeln!(f, "  (more errors not shown)")?;
+        }
+        Ok(())
+    }
+}
+
+impl ImportError {
+    fn one(line: u64, column: Option<&str>, message: impl Into<String>) -> Self {
+        ImportError {
+            errors: vec![LineError { line, column: column.map(str::to_owned), message: message.into() }],
+            truncated: false,
+        }
+    }
+}
+
+/// A parsed file: its rows and the SHA-256 of its bytes.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// One record per contact.
+    pub records: Vec<ContactRecord>,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Column {
+    Date,
+    Shift,
+    Activity,
+    Province,
+    Gender,
+    Nationality,
+    Comune,
+    AgeBand,
+    FirstContact,
+    Protection,
+    Item(ItemKind),
+    LeafletLanguage,
+    Information,
+    Listening,
+    Referral,
+    Accompaniment,
+}
+
+const REQUIRED: [(&str, Column); 6] = [
+    ("date", Column::Date),
+    ("shift", Column::Shift),
+    ("activity", Column::Activity),
+    ("province", Column::Province),
+    ("gender", Column::Gender),
+    ("nationality", Column::Nationality),
+];
+
+fn column_named(name: &str) -> Option<Column> {
+    if let Some((_, c)) = REQUIRED.iter().find(|(n, _)| *n == name) {
+        return Some(*c);
+    }
+    let item = |s: &str| match s {
+        "other" | "items" => None,
+        s => ItemKind::parse(s).ok(),
+    };
+    Some(match name {
+        "comune" => Column::Comune,
+        "age_band" => Column::AgeBand,
+        "first_contact" => Column::FirstContact,
+        "protection" => Column::Protection,
+        "leaflet_language" => Column::LeafletLanguage,
+        "information" => Column::Information,
+        "listening" => Column::Listening,
+        "referral" | "referrals" => Column::Referral,
+        "accompaniment" | "accompaniments" => Column::Accompaniment,
+        "other_items" | "item_other" => Column::Item(ItemKind::Other),
+        n => return n.strip_prefix("item_").map_or_else(|| item(n), |k| ItemKind::parse(k).ok()).map(Column::Item),
+    })
+}
+
+const KNOWN_COLUMNS: &str = "date, shift, activity, province, gender, nationality, comune, age_band, first_contact, \
+                             protection, condoms, female_condoms, lubricant, leaflets, leaflet_language, food, hygiene, \
+                             other_items, information, listening, referral, accompaniment";
+
+/// Picks the separator from the header line: `;` or tab when the header uses them.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| header.iter().filter(|&&b| b == d).count();
+    [b',', b';', b'\t'].into_iter().max_by_key(|&d| count(d)).filter(|&d| count(d) > 0).unwrap_or(b',')
+}
+
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "si" | "sì" | "x" => Ok(true),
+        "no" | "n" | "false" | "0" => Ok(false),
+        _ => Err(format!("'{s}' is not yes or no")),
+    }
+}
+
+fn parse_quantity(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n) if n <= 10_000 => Ok(n),
+        Ok(n) => Err(format!("{n} is more than 10000 for one person")),
+        Err(_) => Err(format!("'{s}' is not a whole number of items")),
+    }
+}
+
+/// Parses a contacts CSV. Nothing is returned unless every row is valid.
+pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
+    let sha256 = sha256_hex(bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if std::str::from_utf8(body).is_err() {
+        let valid = std::str::from_utf8(body).map_err(|e| e.valid_up_to()).unwrap_err();
+        let line = 1 + body[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+        return Err(ImportError::one(line, None, "the file is not UTF-8 text (save it as CSV UTF-8)"));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(body))
+        .has_headers(true)
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(body);
+    let headers =
+        reader.headers().map_err(|e| ImportError::one(1, None, format!("cannot read the header: {e}")))?.clone();
+    let mut columns: Vec<Column> = Vec::new();
+    let mut seen: HashMap<Column, String> = HashMap::new();
+    let mut errors: Vec<LineError> = Vec::new();
+    for name in headers.iter() {
+        let key = name.trim().to_ascii_lowercase();
+        match column_named(&key) {
+            Some(c) => {
+                if let Some(prev) = seen.insert(c, key.clone()) {
+                    errors.push(LineError {
+                        line: 1,
+                        column: Some(name.to_owned()),
+                        message: format!("the same column appears twice (also as '{prev}')"),
+                    });
+                }
+                columns.push(c);
+            }
+            None => errors.push(LineError {
+                line: 1,
+                column: Some(name.to_owned()),
+                message: format!("unknown column (known columns: {KNOWN_COLUMNS})"),
+            }),
+        }
+    }
+    for (name, c) in REQUIRED {
+        if !seen.contains_key(&c) {
+            errors.push(LineError {
+                line: 1,
+                column: Some(name.to_owned()),
+                message: "required column is missing".into(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ImportError { errors, truncated: false });
+    }
+
+    let mut records = Vec::new();
+    let mut truncated = false;
+    for result in reader.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("{len} fields where the header has {expected_len}")
+                    }
+                    _ => e.to_string(),
+                };
+                errors.push(LineError { line, column: None, message });
+                if errors.len() >= MAX_ERRORS {
+                    truncated = true;
+                    break;
+                }
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        match parse_row(&headers, &columns, &record) {
+            Ok(r) => records.push(r),
+            Err((column, message)) => {
+                errors.push(LineError { line, column: Some(column), message });
+                if errors.len() >= MAX_ERRORS {
+                    truncated = true;
+                    break;
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ImportError { errors, truncated });
+    }
+    if records.is_empty() {
+        return Err(ImportError::one(2, None, "the file has a header but no contact rows"));
+    }
+    Ok(ParsedFile { records, sha256 })
+}
+
+fn parse_row(
+    headers: &csv::StringRecord,
+    columns: &[Column],
+    record: &csv::StringRecord,
+) -> Result<ContactRecord, (String, String)> {
+    let mut date = None;
+    let mut shift = None;
+    let mut activity = None;
+    let mut province = None;
+    let mut gender = None;
+    let mut nationality = None;
+    let mut comune_value: Option<(String, String)> = None;
+    let mut leaflet_language: Option<Language> = None;
+    let mut leaflets = 0u32;
+    let mut data = ContactData::new(Gender::F, Nationality::UNKNOWN);
+    for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
+        let fail = |m: String| (name.to_owned(), m);
+        let dom = |e: DomainError| (name.to_owned(), e.to_string());
+        if value.is_empty() {
+            if REQUIRED.iter().any(|(_, c)| c == col) {
+                return Err(fail("is empty; this column is required".into()));
+            }
+            continue;
+        }
+        match col {
+            Column::Date => date = Some(parse_date(value).map_err(dom)?),
+            Column::Shift => shift = Some(Shift::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            Column::Activity => activity = Some(Activity::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            Column::Province => province = Some(Province::parse(value).map_err(dom)?),
+            Column::Gender => gender = Some(Gender::parse(&value.to_ascii_uppercase()).map_err(dom)?),
+            Column::Nationality => nationality = Some(Nationality::parse(value).map_err(dom)?),
+            Column::Comune => comune_value = Some((name.to_owned(), value.to_owned())),
+            Column::AgeBand => data.age_band = Some(AgeBand::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            Column::FirstContact => data.first_contact = Some(parse_bool(value).map_err(fail)?),
+            Column::Protection => {
+                data.protection = match parse_bool(value) {
+                    Ok(true) => Protection::Yes,
+                    Ok(false) => Protection::No,
+                    Err(_) => Protection::parse(&value.to_ascii_lowercase()).map_err(dom)?,
+                }
+            }
+            Column::Item(ItemKind::Leaflets) => leaflets = parse_quantity(value).map_err(fail)?,
+            Column::Item(kind) => data.items.set(ItemKey::plain(*kind), parse_quantity(value).map_err(fail)?),
+            Column::LeafletLanguage => {
+                leaflet_language = Some(Language::parse(&value.to_ascii_lowercase()).map_err(dom)?)
+            }
+            Column::Information => data.services.information = parse_bool(value).map_err(fail)?,
+            Column::Listening => data.services.listening = parse_bool(value).map_err(fail)?,
+            Column::Referral => {
+                data.services.referrals = ServiceSet::parse_list(&value.to_ascii_lowercase()).map_err(dom)?
+            }
+            Column::Accompaniment => {
+                data.services.accompaniments = ServiceSet::parse_list(&value.to_ascii_lowercase()).map_err(dom)?
+            }
+        }
+    }
+    if leaflets > 0 {
+        data.items.set(ItemKey::leaflets(leaflet_language.unwrap_or(Language::Undetermined)), leaflets);
+    } else if let Some(lang) = leaflet_language {
+        return Err(("leaflet_language".into(), format!("'{}' is given but no leaflets were handed out", lang.code())));
+    }
+    // Required columns are present in the header and non-empty, so all are set.
+    let province = province.expect("required");
+    let place = match comune_value {
+        Some((name, value)) => Place::comune(Comune::resolve(&value, province).map_err(|e| (name, e.to_string()))?),
+        None => Place::province(province),
+    };
+    data.gender = gender.expect("required");
+    data.nationality = nationality.expect("required");
+    Ok(ContactRecord {
+        activity: activity.expect("required"),
+        date: date.expect("required"),
+        shift: shift.expect("required"),
+        place,
+        data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(csv: &str) -> Vec<String> {
+        parse_contacts(csv.as_bytes()).unwrap_err().errors.iter().map(|e| e.to_string()).collect()
+    }
+
+    const HEAD: &str = "date,shift,activity,province,gender,nationality";
+
+    #[test]
+    fn parses_minimal_and_full_rows() {
+        let csv = format!(
+            "{HEAD},comune,age_band,first_contact,protection,condoms,leaflets,leaflet_language,referral,listening\n\
+             2023-03-01,night,street,BS,F,RO,017029,minor,yes,no,5,2,ro,health;legal,yes\n\
+             2023-03-01,day,labour,bs,m,pk,,,,,,,,,\n"
+        );
+        let parsed = parse_contacts(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.records.len(), 2);
+        let a = &parsed.records[0];
+        assert_eq!(a.place.comune.unwrap().name(), "Brescia");
+        assert!(a.data.is_minor());
+        assert_eq!(a.data.items.get(ItemKey::leaflets(Language::Romanian)), 2);
+        assert_eq!(a.data.items.get(ItemKey::plain(ItemKind::Condoms)), 5);
+        assert_eq!(a.data.services.referrals.to_list(), "legal;health");
+        assert_eq!(parsed.records[1].data.gender, Gender::M);
+        assert_eq!(parsed.records[1].place.comune, None);
+        assert_eq!(parsed.sha256.len(), 64);
+    }
+
+    #[test]
+    fn semicolons_and_bom_are_accepted() {
+        let csv = "\u{feff}date;shift;activity;province;gender;nationality\r\n2023-03-01;night;street;MI;T;BR\r\n";
+        assert_eq!(parse_contacts(csv.as_bytes()).unwrap().records.len(), 1);
+    }
+
+    #[test]
+    fn every_error_says_line_and_column() {
+        let e = errors(&format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n2023-02-30,night,street,BS,F,RO\n"));
+        assert_eq!(e, ["line 3, column 'date': invalid date: '2023-02-30' is not a calendar date YYYY-MM-DD"]);
+        let e = errors(&format!("{HEAD}\n2023-03-01,evening,street,XY,Q,RO\n"));
+        assert!(e[0].starts_with("line 2, column 'shift': unknown shift 'evening'"), "{e:?}");
+        let e = errors(&format!("{HEAD},colour\n2023-03-01,night,street,BS,F,RO,red\n"));
+        assert!(e[0].starts_with("line 1, column 'colour': unknown column"), "{e:?}");
+        let e = errors("date,shift,activity,province,gender\n2023-03-01,night,street,BS,F\n");
+        assert_eq!(e, ["line 1, column 'nationality': required column is missing"]);
+        let e = errors(&format!("{HEAD}\n2023-03-01,night,street,BS,F\n"));
+        assert_eq!(e, ["line 2: 5 fields where the header has 6"]);
+        let e = errors(&format!("{HEAD},comune\n2023-03-01,night,street,BS,F,RO,015146\n"));
+        assert!(e[0].contains("column 'comune'") && e[0].contains("Milano"), "{e:?}");
+        let e = errors(&format!("{HEAD},condoms\n2023-03-01,night,street,BS,F,RO,-1\n"));
+        assert!(e[0].contains("column 'condoms'"), "{e:?}");
+        let e = errors(&format!("{HEAD}\n2023-03-01,night,street,BS,,RO\n"));
+        assert_eq!(e, ["line 2, column 'gender': is empty; this column is required"]);
+        assert_eq!(errors(HEAD), ["line 2: the file has a header but no contact rows"]);
+        let bad = parse_contacts(b"date,shift\n\xff\xfe\n").unwrap_err().to_string();
+        assert!(bad.contains("line 2") && bad.contains("UTF-8"), "{bad}");
+        let many: String = (0..50).map(|_| "2023-03-01,night,street,BS,F,QQ\n").collect();
+        let err = parse_contacts(format!("{HEAD}\n{many}").as_bytes()).unwrap_err();
+        assert_eq!(err.errors.len(), MAX_ERRORS);
+        assert!(err.truncated);
+    }
+}

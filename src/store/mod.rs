@@ -1,0 +1,338 @@
+//! The encrypted local store: SQLCipher through rusqlite.
+//!
+//! One [`Store::open`] sets every pragma and runs the `user_version` migration ladder.
+//! Every method that changes data is one transaction; with WAL and `synchronous=FULL`
+//! a committed transaction has been fsynced and survives a power cut.
+
+mod key;
+mod outings;
+mod settings;
+mod tally;
+
+pub use tally::TallyParts;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use uuid::Uuid;
+
+use crate::domain::DomainError;
+
+pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
+pub use outings::{ImportOutcome, NewOuting, OutingOverview};
+pub use settings::Settings;
+
+/// `PRAGMA application_id` of a Lanterna database ('LNTA').
+pub const APPLICATION_ID: i64 = 0x4C4E_5441;
+
+/// The migrations, in order; `user_version` is the number applied. Append-only.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// What can go wrong with the store, with the path where it matters.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Wrong PIN/key, or a file that is not an encrypted database at all.
+    #[error("cannot open {path}: wrong PIN or key, or the file is not a Lanterna database (nothing was changed)")]
+    WrongKey {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A readable file that is not a Lanterna database.
+    #[error("{path} is not a Lanterna database: {why} (nothing was changed)")]
+    NotLanterna {
+        /// The file.
+        path: PathBuf,
+        /// What it is instead.
+        why: String,
+    },
+    /// A database written by a newer Lanterna.
+    #[error("{path} has schema version {found}, newer than this Lanterna understands ({supported}); update the app")]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+        /// Ours.
+        supported: i64,
+    },
+    /// No database where one was expected.
+    #[error("no Lanterna database at {path}")]
+    Missing {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The file system refused.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A record that does not exist.
+    #[error("no {what} with id {id}")]
+    NotFound {
+        /// What kind of record.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// An operation that the record's state does not allow.
+    #[error("{0}")]
+    Conflict(String),
+    /// A value that breaks a domain rule.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// SQLite itself.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Result of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open Lanterna database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    unit_id: Uuid,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens the database at `path` with `secret`, creating it when there is no file.
+    /// A wrong secret, or a file that is not a Lanterna database, is an error and the
+    /// file is left exactly as it was.
+    pub fn open(path: &Path, secret: &str) -> Result<Store> {
+        if !path.exists() {
+            Self::create(path, secret)?;
+        }
+        Self::open_existing(path, secret)
+    }
+
+    /// Opens an existing database; a missing file is [`StoreError::Missing`].
+    pub fn open_existing(path: &Path, secret: &str) -> Result<Store> {
+        let salt = read_salt(path)?;
+        let key = RawKey::derive(secret, salt);
+        Self::open_with_key(path, &key)
+    }
+
+    /// Opens an existing database with an already derived key (the UI derives it once
+    /// per unlock).
+    pub fn open_with_key(path: &Path, key: &RawKey) -> Result<Store> {
+        let io = |source| StoreError::Io { path: path.to_owned(), source };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::CannotOpen) => io(std::io::Error::other("cannot open the file")),
+            _ => StoreError::Sqlite(e),
+        })?;
+        apply_key(&conn, key, path)?;
+        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID {
+            return Err(StoreError::NotLanterna {
+                path: path.to_owned(),
+                why: format!("an encrypted database of another application (application_id {app_id})"),
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported: SCHEMA_VERSION });
+        }
+        set_pragmas(&conn)?;
+        let mut store = Store { conn, path: Some(path.to_owned()), unit_id: Uuid::nil() };
+        store.migrate(version)?;
+        store.unit_id = store.ensure_unit()?;
+        Ok(store)
+    }
+
+    /// A fresh database in memory (tests and benchmarks): same schema and pragmas, never on disk.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        set_pragmas(&conn)?;
+        let mut store = Store { conn, path: None, unit_id: Uuid::nil() };
+        store.migrate(0)?;
+        store.unit_id = store.ensure_unit()?;
+        Ok(store)
+    }
+
+    /// Creates a new database atomically: it is built beside `path` and renamed into
+    /// place only once its schema is committed, so a crash never leaves half a database.
+    fn create(path: &Path, secret: &str) -> Result<()> {
+        let io = |source| StoreError::Io { path: path.to_owned(), source };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(io)?;
+        }
+        let key = RawKey::derive(secret, RawKey::random_salt());
+        let tmp = path.with_extension(format!("creating-{}", Uuid::new_v4().simple()));
+        let built = (|| -> Result<()> {
+            let conn = Connection::open(&tmp)?;
+            set_key(&conn, &key)?;
+            set_pragmas(&conn)?;
+            let mut store = Store { conn, path: Some(tmp.clone()), unit_id: Uuid::nil() };
+            store.migrate(0)?;
+            store.ensure_unit()?;
+            // Fold the WAL back into the file before it is renamed.
+            store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+            drop(store);
+            fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+            fs::rename(&tmp, path).map_err(io)?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                // Make the rename itself durable.
+                let _ = fs::File::open(dir).and_then(|d| d.sync_all());
+            }
+            Ok(())
+        })();
+        if built.is_err() {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = fs::remove_file(format!("{}{suffix}", tmp.display()));
+            }
+        }
+        built
+    }
+
+    /// Changes the secret: the database is re-encrypted under a key derived from
+    /// `new_secret` (same salt). The old secret no longer opens it.
+    pub fn rekey(&mut self, new_secret: &str) -> Result<()> {
+        let path = self.path.clone().ok_or_else(|| StoreError::Conflict("an in-memory database has no key".into()))?;
+        let key = RawKey::derive(new_secret, read_salt(&path)?);
+        self.rekey_with(&key)
+    }
+
+    /// Re-encrypts under an already derived key.
+    pub fn rekey_with(&mut self, key: &RawKey) -> Result<()> {
+        // SQLCipher re-encrypts every page; it needs a rollback journal, not a WAL.
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+        let res = self.conn.execute_batch(&format!("PRAGMA rekey = \"{}\";", key.pragma_value()));
+        self.conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        res.map_err(Into::into)
+    }
+
+    /// The database file, `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The local unit's id.
+    pub fn unit_id(&self) -> Uuid {
+        self.unit_id
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Applies the migrations after `from` up to the latest, each in its own transaction.
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        self.migrate_between(from, SCHEMA_VERSION)
+    }
+
+    fn migrate_between(&mut self, from: i64, to: i64) -> Result<()> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(to as usize).skip(from as usize) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Creates a database at schema `version` only, as an older Lanterna would have left
+    /// it, and returns a keyed connection to it: for the upgrade tests, which write rows
+    /// with that version's SQL.
+    #[doc(hidden)]
+    pub fn create_at_version(path: &Path, secret: &str, version: i64) -> Result<Connection> {
+        let key = RawKey::derive(secret, RawKey::random_salt());
+        let conn = Connection::open(path)?;
+        set_key(&conn, &key)?;
+        set_pragmas(&conn)?;
+        let mut store = Store { conn, path: Some(path.to_owned()), unit_id: Uuid::nil() };
+        store.migrate_between(0, version)?;
+        Ok(store.conn)
+    }
+
+    /// Raw SQL access for tests and benchmarks in this crate's test suite.
+    #[doc(hidden)]
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A write transaction (taken at once, so two writers never deadlock).
+    pub(crate) fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}
+
+/// Reads the salt at the start of an existing database file, refusing what is plainly
+/// not an encrypted database.
+fn read_salt(path: &Path) -> Result<[u8; key::SALT_LEN]> {
+    let not_lanterna = |why: &str| StoreError::NotLanterna { path: path.to_owned(), why: why.to_owned() };
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::Missing { path: path.to_owned() });
+        }
+        Err(source) => return Err(StoreError::Io { path: path.to_owned(), source }),
+    };
+    let meta = file.metadata().map_err(|source| StoreError::Io { path: path.to_owned(), source })?;
+    if meta.is_dir() {
+        return Err(not_lanterna("it is a directory"));
+    }
+    let mut head = [0u8; 16];
+    if meta.len() < 512 || file.read_exact(&mut head).is_err() {
+        return Err(not_lanterna(&format!("the file is only {} bytes long", meta.len())));
+    }
+    if &head == SQLITE_HEADER {
+        return Err(not_lanterna("it is an unencrypted SQLite database"));
+    }
+    Ok(head)
+}
+
+fn set_key(conn: &Connection, key: &RawKey) -> rusqlite::Result<()> {
+    // A wrong key is reported as an error value; SQLCipher must not also print to stderr.
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value()))
+}
+
+fn apply_key(conn: &Connection, key: &RawKey, path: &Path) -> Result<()> {
+    set_key(conn, key)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(StoreError::WrongKey { path: path.to_owned() })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every connection's pragmas.
+/// - WAL with `synchronous = FULL`: each commit fsyncs the WAL, so an acknowledged tap
+///   survives a power cut (NORMAL would only survive a crash of the app).
+/// - `temp_store = MEMORY`: sorts never spill to unencrypted temporary files.
+/// - `secure_delete`: deleted records are overwritten, not left in free pages.
+fn set_pragmas(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA secure_delete = ON;
+         PRAGMA busy_timeout = 5000;",
+    )?;
+    Ok(())
+}

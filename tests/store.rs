@@ -1,0 +1,245 @@
+//! The encrypted store: what it refuses, what it keeps, what it never shows.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use chrono::Utc;
+use common::{KEY, temp_db};
+use lanterna::domain::{
+    Activity, Comune, ContactData, Gender, ItemKey, ItemKind, Language, Nationality, Place, Protection, ServiceKind,
+    ServiceSet, Shift,
+};
+use lanterna::store::{NewOuting, SCHEMA_VERSION, Store, StoreError};
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap_or_default()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn night_outing(store: &mut Store) -> (uuid::Uuid, i64) {
+    let outing = store
+        .start_outing(&NewOuting {
+            activity: Activity::Street,
+            started_at: Utc::now(),
+            shift: Some(Shift::Night),
+            team_size: Some(3),
+            mediator: true,
+        })
+        .unwrap();
+    let stop = store
+        .add_stop(outing.id, Place::comune(Comune::parse("017029").unwrap()), Some("Via Milano angolo Via Villa Glori"))
+        .unwrap();
+    (outing.id, stop.id)
+}
+
+#[test]
+fn a_wrong_key_is_a_clear_error_and_changes_nothing() {
+    let (dir, db) = temp_db();
+    {
+        let mut store = Store::open(&db, KEY).unwrap();
+        let (_, stop) = night_outing(&mut store);
+        store.record_contact(stop, &ContactData::new(Gender::F, Nationality::parse("RO").unwrap())).unwrap();
+    }
+    let before = snapshot(dir.path());
+    let err = Store::open(&db, "135792").unwrap_err();
+    assert!(matches!(err, StoreError::WrongKey { .. }), "{err}");
+    assert!(err.to_string().contains("wrong PIN") && err.to_string().contains("lanterna.db"), "{err}");
+    assert_eq!(snapshot(dir.path()), before, "a wrong key must leave every file as it was");
+    // And the right key still opens it.
+    assert_eq!(Store::open(&db, KEY).unwrap().count_contacts().unwrap(), 1);
+}
+
+#[test]
+fn files_that_are_not_lanterna_databases_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("notes.txt", b"Via Milano, 3 persone\n".repeat(100), "wrong PIN"),
+        ("empty.db", Vec::new(), "0 bytes"),
+        ("short.db", b"hello".to_vec(), "5 bytes"),
+    ];
+    for (name, bytes, expect) in cases {
+        let path = dir.path().join(name);
+        fs::write(&path, &bytes).unwrap();
+        let err = Store::open(&path, KEY).unwrap_err().to_string();
+        assert!(err.contains(expect), "{name}: {err}");
+        assert_eq!(fs::read(&path).unwrap(), bytes, "{name} changed");
+    }
+    // A plain SQLite database.
+    let plain = dir.path().join("plain.db");
+    rusqlite::Connection::open(&plain).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    let bytes = fs::read(&plain).unwrap();
+    let err = Store::open(&plain, KEY).unwrap_err().to_string();
+    assert!(err.contains("unencrypted SQLite"), "{err}");
+    assert_eq!(fs::read(&plain).unwrap(), bytes);
+    // A directory.
+    let err = Store::open(dir.path(), KEY).unwrap_err().to_string();
+    assert!(err.contains("directory"), "{err}");
+    // Missing, when it must exist.
+    let err = Store::open_existing(&dir.path().join("nope.db"), KEY).unwrap_err();
+    assert!(matches!(err, StoreError::Missing { .. }));
+}
+
+#[test]
+fn a_database_of_the_first_schema_upgrades_and_keeps_its_data() {
+    let (_dir, db) = temp_db();
+    {
+        // Rows written with schema 1's own SQL, as the first release stored them.
+        let conn = Store::create_at_version(&db, KEY, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO units (id, name, created_at) VALUES ('9b2f6a52-8d6c-4a4e-9d53-1f0e7c1a2b3c', 'UDS', '2023-01-01T00:00:00Z');
+             INSERT INTO settings (key, value) VALUES ('unit_id', '\"9b2f6a52-8d6c-4a4e-9d53-1f0e7c1a2b3c\"');
+             INSERT INTO outings (id, unit_id, activity, date, shift, status, updated_at)
+               VALUES ('0c6d3f2e-5b1a-4c8e-9f7d-2a3b4c5d6e7f', '9b2f6a52-8d6c-4a4e-9d53-1f0e7c1a2b3c', 'street',
+                       '2023-06-07', 'night', 'closed', '2023-06-08T01:00:00Z');
+             INSERT INTO stops (id, outing_id, province, comune, label)
+               VALUES (1, '0c6d3f2e-5b1a-4c8e-9f7d-2a3b4c5d6e7f', 'BS', '017029', 'Via Milano');
+             INSERT INTO contacts (stop_id, gender, nationality, age_band, first_contact, protection, referrals, recorded_at)
+               VALUES (1, 'F', 'RO', 'minor', 1, 'yes', 2, '2023-06-07T22:00:00Z');
+             INSERT INTO contact_items (contact_id, kind, language, quantity) VALUES (1, 'leaflets', 'ro', 2);",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&db, KEY).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let outing = "0c6d3f2e-5b1a-4c8e-9f7d-2a3b4c5d6e7f".parse().unwrap();
+    let contacts = store.contacts_of_outing(outing).unwrap();
+    assert_eq!(contacts.len(), 1);
+    let c = &contacts[0].data;
+    assert!(c.is_minor());
+    assert_eq!(c.protection, Protection::Yes);
+    assert!(c.services.referrals.contains(ServiceKind::Health));
+    assert_eq!(c.items.get(ItemKey::leaflets(Language::Romanian)), 2);
+    assert_eq!(store.stops(outing).unwrap()[0].label.as_deref(), Some("Via Milano"));
+    // And the upgraded database takes new records.
+    let (_, stop) = night_outing(&mut store);
+    store.record_contact(stop, &ContactData::new(Gender::T, Nationality::parse("BR").unwrap())).unwrap();
+    assert_eq!(store.count_contacts().unwrap(), 2);
+}
+
+#[test]
+fn a_database_from_a_newer_lanterna_is_refused() {
+    let (_dir, db) = temp_db();
+    {
+        let store = Store::open(&db, KEY).unwrap();
+        store.connection().execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1)).unwrap();
+    }
+    let err = Store::open(&db, KEY).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+}
+
+#[test]
+fn the_file_and_its_wal_hold_no_readable_trace() {
+    let (dir, db) = temp_db();
+    let mut store = Store::open(&db, KEY).unwrap();
+    let (outing, stop) = night_outing(&mut store);
+    let mut data = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
+    data.protection = Protection::Yes;
+    data.services.referrals = ServiceSet::from_iter([ServiceKind::Health]);
+    data.items.set(ItemKey::leaflets(Language::Pidgin), 2);
+    data.items.set(ItemKey::plain(ItemKind::Condoms), 10);
+    for _ in 0..200 {
+        store.record_contact(stop, &data).unwrap();
+    }
+    let mut s = store.settings().unwrap();
+    s.unit_name = "Unita Notturna Brescia Est".into();
+    store.save_settings(&s).unwrap();
+    // Needles of 5 bytes or more: shorter ones turn up by chance in random bytes.
+    let needles: &[&str] = &[
+        "Via Milano",
+        "Villa Glori",
+        "Notturna Brescia",
+        "017029",
+        "street",
+        "night",
+        "contacts",
+        "CREATE TABLE",
+        "SQLite format",
+        "condoms",
+        "health",
+        &outing.to_string(),
+        &outing.simple().to_string(),
+    ];
+    // While open (the WAL holds the recent commits) and after closing.
+    let check = |when: &str| {
+        for entry in fs::read_dir(dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = fs::read(&path).unwrap();
+            for needle in needles {
+                let n = needle.as_bytes();
+                assert!(
+                    !bytes.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)),
+                    "{when}: '{needle}' readable in {}",
+                    path.display()
+                );
+            }
+        }
+    };
+    assert!(fs::metadata(format!("{}-wal", db.display())).is_ok(), "WAL in use while open");
+    check("open");
+    drop(store);
+    check("closed");
+}
+
+#[test]
+fn changing_the_key_reencrypts() {
+    let (_dir, db) = temp_db();
+    let mut store = Store::open(&db, KEY).unwrap();
+    let (_, stop) = night_outing(&mut store);
+    store.record_contact(stop, &ContactData::new(Gender::M, Nationality::parse("AL").unwrap())).unwrap();
+    store.rekey("97531864").unwrap();
+    // Still usable after the rekey.
+    store.record_contact(stop, &ContactData::new(Gender::M, Nationality::parse("AL").unwrap())).unwrap();
+    drop(store);
+    assert!(matches!(Store::open(&db, KEY).unwrap_err(), StoreError::WrongKey { .. }));
+    assert_eq!(Store::open(&db, "97531864").unwrap().count_contacts().unwrap(), 2);
+}
+
+#[test]
+fn contacts_are_refused_on_closed_outings_and_undo_takes_back_the_last() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (outing, stop) = night_outing(&mut store);
+    let ro = ContactData::new(Gender::F, Nationality::parse("RO").unwrap());
+    let ng = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
+    store.record_contacts(stop, &ro, 3).unwrap();
+    store.record_contact(stop, &ng).unwrap();
+    let undone = store.undo_last_contact(outing).unwrap().unwrap();
+    assert_eq!(undone.data.nationality, ng.nationality);
+    assert_eq!(store.contacts_of_outing(outing).unwrap().len(), 3);
+    store.close_outing(outing, Utc::now()).unwrap();
+    let err = store.record_contact(stop, &ng).unwrap_err().to_string();
+    assert!(err.contains("closed"), "{err}");
+    assert!(store.undo_last_contact(outing).is_err());
+    store.reopen_outing(outing).unwrap();
+    store.record_contact(stop, &ng).unwrap();
+    assert_eq!(store.contacts_of_outing(outing).unwrap().len(), 4);
+    assert!(matches!(store.record_contact(9999, &ng).unwrap_err(), StoreError::NotFound { .. }));
+    assert!(store.record_contacts(stop, &ng, 0).is_err());
+    let mut bad = ng.clone();
+    bad.items.set(ItemKey { kind: ItemKind::Leaflets, language: None }, 1);
+    assert!(store.record_contact(stop, &bad).is_err());
+    assert_eq!(store.contacts_of_outing(outing).unwrap().len(), 4, "refused records change nothing");
+}
+
+#[test]
+fn details_edited_after_the_tap_are_kept_with_their_items() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (outing, stop) = night_outing(&mut store);
+    let mut data = ContactData::new(Gender::F, Nationality::parse("RO").unwrap());
+    data.items = store.settings().unwrap().kit.0;
+    let c = store.record_contact(stop, &data).unwrap();
+    data.age_band = Some(lanterna::domain::AgeBand::Minor);
+    data.items.set(ItemKey::plain(ItemKind::Food), 2);
+    data.services.accompaniments = ServiceSet::from_iter([ServiceKind::Legal]);
+    store.update_contact(c.id, &data).unwrap();
+    let back = store.contacts_of_outing(outing).unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].data, data);
+    assert_eq!(store.contact(c.id).unwrap().data, data);
+}
