@@ -1,0 +1,153 @@
+//! The command line: bad input gets a clear error that says what and where, changes
+//! nothing, and exits non-zero.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::{KEY, lanterna, lanterna_ok, temp_db};
+
+const HEAD: &str = "date,shift,activity,province,gender,nationality";
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_malformed_file_imports_nothing_and_names_line_and_column() {
+    let (dir, db) = temp_db();
+    let good = dir.path().join("good.csv");
+    fs::write(&good, format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n")).unwrap();
+    lanterna_ok(&db, &["import", good.to_str().unwrap()]);
+    let before = fs::read(&db).unwrap();
+
+    let cases = [
+        (
+            format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n2023-03-02,night,street,BS,X,RO\n"),
+            "line 3, column 'gender'",
+        ),
+        (format!("{HEAD}\n2023-13-01,night,street,BS,F,RO\n"), "line 2, column 'date'"),
+        (format!("{HEAD}\n2023-03-01,night,street,ZQ,F,RO\n"), "line 2, column 'province'"),
+        (format!("{HEAD}\n2023-03-01,night,street,BS,F,QQ\n"), "line 2, column 'nationality'"),
+        (format!("{HEAD},name\n2023-03-01,night,street,BS,F,RO,Maria\n"), "line 1, column 'name': unknown column"),
+        (format!("{HEAD}\n2023-03-01,night,indoor,BS,F,RO\n"), "line 2, column 'activity'"),
+    ];
+    for (csv, expect) in cases {
+        let bad = dir.path().join("bad.csv");
+        fs::write(&bad, &csv).unwrap();
+        let out = lanterna(&db, &["import", bad.to_str().unwrap()]);
+        assert!(!out.status.success(), "{csv}");
+        let err = stderr(&out);
+        assert!(err.contains(expect) && err.contains("bad.csv") && err.contains("nothing was imported"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert_eq!(fs::read(&db).unwrap(), before, "failed imports leave the database as it was");
+    // The same good file twice is refused too.
+    let out = lanterna(&db, &["import", good.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("already imported"), "{}", stderr(&out));
+    let list = lanterna_ok(&db, &["outings", "list"]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+}
+
+#[test]
+fn a_failed_first_import_creates_no_database() {
+    let (dir, db) = temp_db();
+    let bad = dir.path().join("bad.csv");
+    fs::write(&bad, format!("{HEAD}\n2023-03-01,night,street,BS,F,RQ\n")).unwrap();
+    assert!(!lanterna(&db, &["import", bad.to_str().unwrap()]).status.success());
+    assert!(!db.exists());
+    let out = lanterna(&db, &["import", dir.path().join("missing.csv").to_str().unwrap()]);
+    assert!(stderr(&out).contains("cannot read") && stderr(&out).contains("missing.csv"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_arguments_say_what_is_wrong() {
+    let (dir, db) = temp_db();
+    let good = dir.path().join("good.csv");
+    fs::write(&good, format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n")).unwrap();
+    lanterna_ok(&db, &["import", good.to_str().unwrap()]);
+    let cases: [(&[&str], &str); 6] = [
+        (&["report", "street", "--province", "XY"], "unknown province 'XY'"),
+        (&["report", "street", "--from", "2023-02-30"], "2023-02-30"),
+        (&["report", "street", "--from", "2024-01-02", "--to", "2024-01-01"], "after"),
+        (&["report", "street", "--format", "xml"], "xml"),
+        (&["report", "brothels"], "brothels"),
+        (&["report", "services", "--activity", "indoor"], "unknown activity"),
+    ];
+    for (args, expect) in cases {
+        let out = lanterna(&db, args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(expect), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+}
+
+#[test]
+fn reports_need_an_existing_database_and_its_key() {
+    let (dir, db) = temp_db();
+    let out = lanterna(&db, &["report", "street"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no Lanterna database"), "{}", stderr(&out));
+    assert!(!db.exists(), "a report never creates a database");
+
+    let good = dir.path().join("good.csv");
+    fs::write(&good, format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n")).unwrap();
+    lanterna_ok(&db, &["import", good.to_str().unwrap()]);
+    let no_key = Command::new(env!("CARGO_BIN_EXE_lanterna"))
+        .args(["--db", db.to_str().unwrap(), "report", "street"])
+        .env_remove("LANTERNA_KEY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!no_key.status.success());
+    assert!(stderr(&no_key).contains("LANTERNA_KEY"), "{}", stderr(&no_key));
+    let wrong = Command::new(env!("CARGO_BIN_EXE_lanterna"))
+        .args(["--db", db.to_str().unwrap(), "report", "street"])
+        .env("LANTERNA_KEY", format!("{KEY}0"))
+        .output()
+        .unwrap();
+    assert!(stderr(&wrong).contains("wrong PIN"), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).lines().count() == 1, "one clear line, no library noise: {}", stderr(&wrong));
+}
+
+#[test]
+fn every_report_renders_in_every_format() {
+    let (dir, db) = temp_db();
+    let file = dir.path().join("all.csv");
+    fs::write(
+        &file,
+        format!(
+            "{HEAD},comune,condoms,leaflets,leaflet_language,referral,accompaniment,listening\n\
+             2023-03-01,night,street,BS,F,RO,017029,3,2,ro,health,legal,yes\n\
+             2023-03-01,day,labour,MI,M,PK,,,,,work,,no\n"
+        ),
+    )
+    .unwrap();
+    lanterna_ok(&db, &["import", file.to_str().unwrap()]);
+    for kind in ["street", "labour", "services", "items"] {
+        for format in ["text", "csv", "json"] {
+            let out = lanterna_ok(&db, &["report", kind, "--format", format]);
+            assert!(!out.trim().is_empty(), "{kind} {format}");
+            if format == "json" {
+                serde_json::from_str::<serde_json::Value>(&out).unwrap();
+            }
+        }
+    }
+    let items: serde_json::Value =
+        serde_json::from_str(&lanterna_ok(&db, &["report", "items", "--province", "BS", "--format", "json"])).unwrap();
+    assert_eq!(items["rows"][0]["item"], "condoms");
+    assert_eq!(items["rows"][0]["night"], 3);
+    assert_eq!(items["leaflets"][0]["language"], "ro");
+    let services: serde_json::Value =
+        serde_json::from_str(&lanterna_ok(&db, &["report", "services", "--format", "json"])).unwrap();
+    assert_eq!(services["synthesis"]["total"]["persons"], 2);
+    assert_eq!(services["synthesis"]["total"]["accompaniments"]["legal"]["F"], 1);
+    let labour: serde_json::Value =
+        serde_json::from_str(&lanterna_ok(&db, &["report", "labour", "--province", "MI", "--format", "json"])).unwrap();
+    assert_eq!(labour["rows"][0]["contacts"]["M"], 1);
+    assert_eq!(labour["total"]["contacts"]["M"], 1);
+    let english = lanterna_ok(&db, &["report", "street", "--lang", "en"]);
+    assert!(english.contains("NIGHT OUTINGS"), "{english}");
+}
