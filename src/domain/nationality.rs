@@ -313,7 +313,7 @@ mod tests {
 
     #[test]
     fn report_order_is_italian_names_then_groups_then_unknown() {
-        let mut v = vec![n("ZZ"), n("XE"), n("RO"), n("PE"), n("AL"), n("XA"), n("NG")];
+        let mut v = [n("ZZ"), n("XE"), n("RO"), n("PE"), n("AL"), n("XA"), n("NG")];
         v.sort();
         let codes: Vec<_> = v.iter().map(|n| n.code().to_owned()).collect();
         assert_eq!(codes, ["AL", "NG", "PE", "RO", "XE", "XA", "ZZ"]);

@@ -132,9 +132,9 @@ impl ReportScope {
     }
 
     /// Cells grouped by province, restricted to the scope and to `activity` when given.
-    fn by_province<'t>(
+    fn by_province(
         &self,
-        tally: &'t Tally,
+        tally: &Tally,
         activity: Option<Activity>,
     ) -> BTreeMap<Province, Vec<(Bucket, CellKey, u64)>> {
         let mut out: BTreeMap<Province, Vec<_>> = BTreeMap::new();

@@ -173,6 +173,9 @@ fn insert_items(tx: &Transaction<'_>, contact_id: i64, items: &Items) -> Result<
 
 /// Marks an outing changed: after a sync, the first change bumps the revision so the
 /// summary is sent again; before any sync nothing needs writing.
+/// What makes imported rows one outing: date, shift, activity and province.
+type OutingKey = (NaiveDate, Shift, Activity, Province);
+
 fn touch_outing(tx: &Transaction<'_>, outing_id: &str) -> Result<()> {
     tx.prepare_cached(
         "UPDATE outings SET revision = revision + 1, updated_at = ?2 WHERE id = ?1 AND revision = synced_revision",
@@ -518,8 +521,7 @@ impl Store {
         )?;
         let import_id = tx.last_insert_rowid();
         // Group deterministically, so the same rows in any order build the same outings.
-        let mut outings: BTreeMap<(NaiveDate, Shift, Activity, Province), BTreeMap<Place, Vec<&ContactData>>> =
-            BTreeMap::new();
+        let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<&ContactData>>> = BTreeMap::new();
         for r in records {
             outings
                 .entry((r.date, r.shift, r.activity, r.place.province))

@@ -30,9 +30,18 @@ impl TallyParts {
     pub const CONTACTS: TallyParts = TallyParts { contacts: true, services: false, items: false };
 }
 
-/// The stops of outings in the period, as a subquery on ?1 and ?2.
-const STOPS_IN_PERIOD: &str =
-    "SELECT s.id FROM stops s JOIN outings o ON o.id = s.outing_id WHERE o.date BETWEEN ?1 AND ?2";
+/// Contacts of outings dated within ?1..=?2, with the bucket of their stop. Joined from the
+/// outings' date index through the stops to the covering contacts index.
+const CONTACTS_IN_PERIOD: &str = "outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
+     WHERE o.date BETWEEN ?1 AND ?2";
+
+/// The same, with each contact's items.
+const CONTACTS_IN_PERIOD_ITEMS: &str =
+    "outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
+     JOIN contact_items i ON i.contact_id = c.id WHERE o.date BETWEEN ?1 AND ?2";
+
+/// The bucket and cell columns every tally query starts with.
+const BUCKET_CELL: &str = "o.activity, s.province, o.shift, c.nationality, c.gender";
 
 impl Store {
     /// The first and last outing date, of one activity or all.
@@ -51,113 +60,135 @@ impl Store {
         })
     }
 
-    fn buckets(&self, period: Period) -> Result<HashMap<i64, Bucket>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT s.id, o.activity, s.province, o.shift FROM stops s JOIN outings o ON o.id = s.outing_id
-             WHERE o.date BETWEEN ?1 AND ?2",
-        )?;
-        let mut out = HashMap::new();
-        let mut rows = st.query(params![period.from, period.to])?;
-        while let Some(r) = rows.next()? {
-            let bucket = Bucket {
-                activity: Activity::parse(&r.get::<_, String>(1)?)?,
-                province: Province::parse(&r.get::<_, String>(2)?)?,
-                shift: Shift::parse(&r.get::<_, String>(3)?)?,
-            };
-            out.insert(r.get(0)?, bucket);
-        }
-        Ok(out)
-    }
-
-    /// Counts of every contact recorded on outings dated within `period`.
+    /// Counts of every contact recorded on outings dated within `period`, grouped by bucket
+    /// and cell inside SQLite: Rust sees one row per non-empty cell, not one per contact.
     pub fn tally(&self, period: Period, parts: TallyParts) -> Result<Tally> {
-        let buckets = self.buckets(period)?;
         let mut tally = Tally::new();
-        // Codes repeat across thousands of groups: parse each once.
+        // Codes repeat across groups: parse each once.
         let mut nats: HashMap<String, Nationality> = HashMap::new();
-        let mut cell = |r: &rusqlite::Row<'_>, tally_bucket: &mut Option<Bucket>| -> Result<(Nationality, Gender)> {
-            let stop: i64 = r.get(0)?;
-            *tally_bucket = buckets.get(&stop).copied();
-            let code = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let mut cell = |r: &rusqlite::Row<'_>| -> Result<(Bucket, Nationality, Gender)> {
+            let text = |i: usize| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+            let bucket = Bucket {
+                activity: Activity::parse(text(0)?)?,
+                province: Province::parse(text(1)?)?,
+                shift: Shift::parse(text(2)?)?,
+            };
+            let code = text(3)?;
             let nat = match nats.get(code) {
                 Some(n) => *n,
                 None => *nats.entry(code.to_owned()).or_insert(Nationality::parse(code)?),
             };
-            let gender = Gender::parse(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?;
-            Ok((nat, gender))
+            Ok((bucket, nat, Gender::parse(text(4)?)?))
         };
-        let add = |tally: &mut Tally, b: Option<Bucket>, nationality, gender, measure, n: i64| {
-            if let Some(b) = b {
-                tally.add(b, CellKey { nationality, gender, measure }, n as u64);
-            }
+        let add = |tally: &mut Tally, (bucket, nationality, gender): (Bucket, Nationality, Gender), measure, n: i64| {
+            tally.add(bucket, CellKey { nationality, gender, measure }, n as u64);
         };
 
         if parts.contacts {
-            let mut st = self.conn.prepare_cached(&format!(
-                "SELECT c.stop_id, c.nationality, c.gender, count(*), sum(c.age_band IS 'minor'),
-                        sum(c.first_contact IS 1), sum(c.first_contact IS 0), sum(c.protection IS 'yes')
-                 FROM contacts c WHERE c.stop_id IN ({STOPS_IN_PERIOD})
-                 GROUP BY c.stop_id, c.nationality, c.gender"
-            ))?;
-            let mut rows = st.query(params![period.from, period.to])?;
-            while let Some(r) = rows.next()? {
-                let mut b = None;
-                let (nat, g) = cell(r, &mut b)?;
-                let measures = [
-                    Measure::Contacts,
-                    Measure::Minors,
-                    Measure::FirstContacts,
-                    Measure::KnownContacts,
-                    Measure::Protection,
-                ];
-                for (i, m) in measures.into_iter().enumerate() {
-                    add(&mut tally, b, nat, g, m, r.get(3 + i)?);
-                }
-            }
+            self.tally_contacts(period, &mut tally)?;
         }
         if parts.services {
             let mut st = self.conn.prepare_cached(&format!(
-                "SELECT c.stop_id, c.nationality, c.gender, c.information, c.listening, c.referrals, c.accompaniments,
-                        count(*)
-                 FROM contacts c WHERE c.stop_id IN ({STOPS_IN_PERIOD})
+                "SELECT {BUCKET_CELL}, c.information, c.listening, c.referrals, c.accompaniments, count(*)
+                 FROM {CONTACTS_IN_PERIOD}
                    AND (c.information OR c.listening OR c.referrals OR c.accompaniments)
-                 GROUP BY 1, 2, 3, 4, 5, 6, 7"
+                 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
             ))?;
             let mut rows = st.query(params![period.from, period.to])?;
             while let Some(r) = rows.next()? {
-                let mut b = None;
-                let (nat, g) = cell(r, &mut b)?;
+                let at = cell(r)?;
                 let services = Services {
-                    information: r.get(3)?,
-                    listening: r.get(4)?,
-                    referrals: ServiceSet::from_bits(r.get(5)?)?,
-                    accompaniments: ServiceSet::from_bits(r.get(6)?)?,
+                    information: r.get(5)?,
+                    listening: r.get(6)?,
+                    referrals: ServiceSet::from_bits(r.get(7)?)?,
+                    accompaniments: ServiceSet::from_bits(r.get(8)?)?,
                 };
-                let n: i64 = r.get(7)?;
+                let n: i64 = r.get(9)?;
                 for m in Measure::of_services(&services) {
-                    add(&mut tally, b, nat, g, m, n);
+                    add(&mut tally, at, m, n);
                 }
             }
         }
         if parts.items {
             let mut st = self.conn.prepare_cached(&format!(
-                "SELECT c.stop_id, c.nationality, c.gender, i.kind, i.language, sum(i.quantity)
-                 FROM contact_items i JOIN contacts c ON c.id = i.contact_id
-                 WHERE c.stop_id IN ({STOPS_IN_PERIOD})
-                 GROUP BY 1, 2, 3, 4, 5"
+                "SELECT {BUCKET_CELL}, i.kind, i.language, sum(i.quantity)
+                 FROM {CONTACTS_IN_PERIOD_ITEMS} GROUP BY 1, 2, 3, 4, 5, 6, 7"
             ))?;
             let mut rows = st.query(params![period.from, period.to])?;
             while let Some(r) = rows.next()? {
-                let mut b = None;
-                let (nat, g) = cell(r, &mut b)?;
-                let key = item_key(&r.get::<_, String>(3)?, &r.get::<_, String>(4)?)?;
-                let n: i64 = r.get(5)?;
+                let at = cell(r)?;
+                let key = item_key(&r.get::<_, String>(5)?, &r.get::<_, String>(6)?)?;
+                let n: i64 = r.get(7)?;
                 for m in Measure::of_item(key) {
-                    add(&mut tally, b, nat, g, m, n);
+                    add(&mut tally, at, m, n);
                 }
             }
         }
         Ok(tally)
+    }
+
+    /// Contacts and their "di cui" counts. Rows arrive stop by stop in the covering index's
+    /// order and are summed here: cheaper than SQLite's GROUP BY sorter over the same rows.
+    fn tally_contacts(&self, period: Period, tally: &mut Tally) -> Result<()> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT s.id, o.activity, s.province, o.shift, c.nationality, c.gender, c.age_band IS 'minor',
+                    c.first_contact, c.protection IS 'yes'
+             FROM {CONTACTS_IN_PERIOD}"
+        ))?;
+        let mut sums: HashMap<(Bucket, Nationality, Gender), [u64; 5]> = HashMap::new();
+        let mut nats: HashMap<[u8; 2], Nationality> = HashMap::new();
+        let mut stop: Option<(i64, Bucket)> = None;
+        let mut rows = st.query(params![period.from, period.to])?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+            let stop_id: i64 = r.get(0)?;
+            let bucket = match stop {
+                Some((id, b)) if id == stop_id => b,
+                _ => {
+                    let b = Bucket {
+                        activity: Activity::parse(text(1)?)?,
+                        province: Province::parse(text(2)?)?,
+                        shift: Shift::parse(text(3)?)?,
+                    };
+                    stop = Some((stop_id, b));
+                    b
+                }
+            };
+            let code = text(4)?;
+            let nat = match code.as_bytes().try_into().ok().and_then(|k: [u8; 2]| nats.get(&k).copied()) {
+                Some(n) => n,
+                None => {
+                    let n = Nationality::parse(code)?;
+                    if let Ok(k) = code.as_bytes().try_into() {
+                        nats.insert(k, n);
+                    }
+                    n
+                }
+            };
+            let gender = Gender::parse(text(5)?)?;
+            let first: Option<bool> = r.get(7)?;
+            let row = sums.entry((bucket, nat, gender)).or_default();
+            row[0] += 1;
+            row[1] += r.get::<_, bool>(6)? as u64;
+            row[2] += (first == Some(true)) as u64;
+            row[3] += (first == Some(false)) as u64;
+            row[4] += r.get::<_, bool>(8)? as u64;
+        }
+        const MEASURES: [Measure; 5] =
+            [Measure::Contacts, Measure::Minors, Measure::FirstContacts, Measure::KnownContacts, Measure::Protection];
+        for ((bucket, nationality, gender), row) in sums {
+            for (measure, n) in MEASURES.into_iter().zip(row) {
+                tally.add(bucket, CellKey { nationality, gender, measure }, n);
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of contacts on outings dated within `period`: the rows a report of that
+    /// period reads, walked through the same indexes.
+    pub fn count_contacts_in(&self, period: Period) -> Result<u64> {
+        let sql = format!("SELECT count(*) FROM {CONTACTS_IN_PERIOD}");
+        Ok(self.conn.prepare_cached(&sql)?.query_row(params![period.from, period.to], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// Number of contacts stored (all periods).
