@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -137,26 +138,31 @@ pub(super) fn item_key(kind: &str, language: &str) -> rusqlite::Result<ItemKey> 
 }
 
 /// Inserts a contact and its items inside `tx`; returns its id.
+/// A contact's details in the column order of `contacts`, from `gender` to `accompaniments`.
+fn detail_values(data: &ContactData) -> [Value; 9] {
+    let s = data.services;
+    let text = |t: &str| Value::Text(t.to_owned());
+    [
+        text(data.gender.code()),
+        text(data.nationality.code()),
+        data.age_band.map_or(Value::Null, |a| text(a.code())),
+        data.first_contact.map_or(Value::Null, |f| Value::Integer(f as i64)),
+        text(data.protection.code()),
+        Value::Integer(s.information as i64),
+        Value::Integer(s.listening as i64),
+        Value::Integer(s.referrals.bits() as i64),
+        Value::Integer(s.accompaniments.bits() as i64),
+    ]
+}
+
 fn insert_contact(tx: &Transaction<'_>, stop_id: i64, data: &ContactData, at: &str) -> Result<i64> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO contacts (stop_id, gender, nationality, age_band, first_contact, protection, information,
                                listening, referrals, accompaniments, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
-    let s = data.services;
-    ins.execute(params![
-        stop_id,
-        data.gender.code(),
-        data.nationality.code(),
-        data.age_band.map(|a| a.code()),
-        data.first_contact,
-        data.protection.code(),
-        s.information,
-        s.listening,
-        s.referrals.bits(),
-        s.accompaniments.bits(),
-        at,
-    ])?;
+    let values = std::iter::once(Value::from(stop_id)).chain(detail_values(data)).chain([Value::from(at.to_owned())]);
+    ins.execute(params_from_iter(values))?;
     let id = tx.last_insert_rowid();
     insert_items(tx, id, &data.items)?;
     Ok(id)
@@ -408,22 +414,10 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "contact", id: id.to_string() })?;
         let outing_id = open_outing_of_stop(&tx, stop_id)?;
-        let s = data.services;
         tx.execute(
             "UPDATE contacts SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
                     information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1",
-            params![
-                id,
-                data.gender.code(),
-                data.nationality.code(),
-                data.age_band.map(|a| a.code()),
-                data.first_contact,
-                data.protection.code(),
-                s.information,
-                s.listening,
-                s.referrals.bits(),
-                s.accompaniments.bits(),
-            ],
+            params_from_iter(std::iter::once(Value::from(id)).chain(detail_values(data))),
         )?;
         tx.execute("DELETE FROM contact_items WHERE contact_id = ?1", [id])?;
         insert_items(&tx, id, &data.items)?;
