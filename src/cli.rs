@@ -23,6 +23,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "LANTERNA_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Port of the app on 127.0.0.1 when started without a command
+    #[arg(long, global = true, env = "LANTERNA_PORT", default_value_t = 8080)]
+    pub port: u16,
+
     /// What to do
     #[command(subcommand)]
     pub command: Option<Command>,

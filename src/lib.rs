@@ -8,6 +8,10 @@ pub mod cli;
 pub mod domain;
 #[cfg(feature = "app")]
 pub mod import;
+#[cfg(feature = "app")]
+pub mod locate;
 pub mod report;
 #[cfg(feature = "app")]
 pub mod store;
+#[cfg(feature = "ui")]
+pub mod ui;

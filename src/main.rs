@@ -2,18 +2,14 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use lanterna::cli::{self, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(command) => cli::run(&cli, command, &mut std::io::stdout().lock()),
-        None => {
-            let _ = Cli::command().print_help();
-            println!("\nDatabase: {}", cli.db_path().display());
-            Ok(())
-        }
+        None => start_app(&cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -22,4 +18,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The app on the renderer this binary was built for: a native window with `desktop`, the
+/// phone app with `mobile`, else the embedded default (liveview on 127.0.0.1).
+fn start_app(cli: &Cli) -> anyhow::Result<()> {
+    let path = cli.db_path();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    }
+    let shared = lanterna::ui::Shared::new(path.clone());
+    if cfg!(any(feature = "desktop", feature = "mobile")) {
+        println!("Lanterna: database {}", path.display());
+        lanterna::ui::launch_native(shared);
+        return Ok(());
+    }
+    #[cfg(feature = "liveview")]
+    {
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(lanterna::ui::liveview::serve(shared, cli.port, |addr| {
+            println!("Lanterna: open http://{addr}/ (database {})", path.display());
+        }))?;
+    }
+    Ok(())
 }

@@ -22,7 +22,7 @@ use crate::domain::DomainError;
 
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
-pub use settings::Settings;
+pub use settings::{Settings, Theme};
 
 /// `PRAGMA application_id` of a Lanterna database ('LNTA').
 pub const APPLICATION_ID: i64 = 0x4C4E_5441;

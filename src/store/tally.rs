@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::outings::item_key;
 use super::{Result, Store};
+use crate::domain::tables::Mft;
 use crate::domain::{
     Activity, Bucket, CellKey, Gender, Measure, Nationality, Period, Province, ServiceSet, Services, Shift, Tally,
 };
@@ -189,6 +190,48 @@ impl Store {
     pub fn count_contacts_in(&self, period: Period) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM {CONTACTS_IN_PERIOD}");
         Ok(self.conn.prepare_cached(&sql)?.query_row(params![period.from, period.to], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// The tally of one outing (its summary before closing).
+    pub fn outing_tally(&self, outing_id: uuid::Uuid) -> Result<Tally> {
+        let outing = self.outing(outing_id)?;
+        let stops: HashMap<i64, Province> =
+            self.stops(outing_id)?.into_iter().map(|s| (s.id, s.place.province)).collect();
+        let mut tally = Tally::new();
+        for c in self.contacts_of_outing(outing_id)? {
+            if let Some(&province) = stops.get(&c.stop_id) {
+                tally.add_contact(Bucket { activity: outing.activity, province, shift: outing.shift }, &c.data);
+            }
+        }
+        Ok(tally)
+    }
+
+    /// Contacts of one outing by gender: the running totals shown while recording.
+    pub fn outing_totals(&self, outing_id: uuid::Uuid) -> Result<Mft> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT c.gender, count(*) FROM stops s JOIN contacts c ON c.stop_id = s.id
+             WHERE s.outing_id = ?1 GROUP BY c.gender",
+        )?;
+        let mut rows = st.query([outing_id.to_string()])?;
+        let mut out = Mft::default();
+        while let Some(r) = rows.next()? {
+            let n = r.get::<_, i64>(1)? as u64;
+            out.add(Gender::parse(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?, n);
+        }
+        Ok(out)
+    }
+
+    /// The unit's most frequent nationalities, most frequent first (at most `limit`).
+    pub fn frequent_nationalities(&self, limit: usize) -> Result<Vec<Nationality>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT nationality FROM contacts GROUP BY nationality ORDER BY count(*) DESC, nationality LIMIT ?1",
+        )?;
+        let rows = st.query_map([limit as i64], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for code in rows {
+            out.push(Nationality::parse(&code?)?);
+        }
+        Ok(out)
     }
 
     /// Number of contacts stored (all periods).

@@ -1,0 +1,135 @@
+//! Every string the views show, in Italian and English: one table, no text in the views.
+//! Code labels (nationalities, genders, items, services, age bands) come from the domain.
+
+use crate::domain::Lang;
+
+macro_rules! strings {
+    ($( $key:ident => $it:literal, $en:literal; )+) => {
+        /// A string of the interface.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $( $key, )+ }
+
+        impl T {
+            /// Every string, for the completeness test.
+            pub const ALL: &'static [T] = &[$(T::$key),+];
+
+            /// The string in a language.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (T::$key, Lang::It) => $it, (T::$key, Lang::En) => $en, )+
+                }
+            }
+        }
+    };
+}
+
+strings! {
+    AppName => "Lanterna", "Lanterna";
+    PinChoose => "Scegli un PIN di almeno 6 cifre", "Choose a PIN of at least 6 digits";
+    PinRepeat => "Ripeti il PIN", "Repeat the PIN";
+    PinEnter => "Inserisci il PIN", "Enter the PIN";
+    PinTooShort => "Il PIN deve avere almeno 6 cifre, solo numeri", "The PIN must have at least 6 digits, numbers only";
+    PinMismatch => "I due PIN non coincidono", "The two PINs differ";
+    PinWrong => "PIN errato", "Wrong PIN";
+    PinWait => "Troppi tentativi: riprova tra", "Too many attempts: try again in";
+    Seconds => "secondi", "seconds";
+    Unlock => "Sblocca", "Unlock";
+    CreateDb => "Crea l'archivio cifrato", "Create the encrypted store";
+    Unlocking => "Verifica…", "Checking…";
+    Hide => "Nascondi", "Hide";
+    HiddenTitle => "Calcolatrice", "Calculator";
+    Lock => "Blocca", "Lock";
+    StartDay => "Inizia uscita diurna", "Start day outing";
+    StartNight => "Inizia uscita notturna", "Start night outing";
+    Suggested => "consigliata ora", "suggested now";
+    Street => "Strada", "Street";
+    Labour => "Lavoro / accattonaggio", "Labour / begging";
+    Resume => "Riprendi l'uscita aperta", "Resume the open outing";
+    PastOutings => "Uscite", "Outings";
+    NoOutings => "Nessuna uscita registrata", "No outings yet";
+    Day => "Diurna", "Day";
+    Night => "Notturna", "Night";
+    Open => "aperta", "open";
+    Closed => "chiusa", "closed";
+    Reopen => "Riapri", "Reopen";
+    People => "persone", "people";
+    Settings => "Impostazioni", "Settings";
+    Back => "Indietro", "Back";
+    Stop => "Tappa", "Stop";
+    ChangeStop => "Cambia tappa", "Change stop";
+    NewStop => "Nuova tappa", "New stop";
+    SearchComune => "Comune (scrivi parte del nome)", "Comune (type part of the name)";
+    StopLabel => "Etichetta (facoltativa, es. Via Milano)", "Label (optional, e.g. Via Milano)";
+    AddStop => "Aggiungi tappa", "Add stop";
+    RecentStops => "Tappe recenti", "Recent stops";
+    Here => "Qui", "Here";
+    HereFailed => "Posizione non disponibile: scegli il comune", "Position unavailable: pick the comune";
+    HereOutside => "Posizione fuori dai comuni italiani", "Position outside Italian comuni";
+    PickStopFirst => "Scegli prima la tappa", "Pick the stop first";
+    Gender => "Genere", "Gender";
+    Nationality => "Nazionalità", "Nationality";
+    SearchNationality => "Cerca nazionalità", "Search nationality";
+    PickGenderFirst => "Scegli prima il genere", "Pick the gender first";
+    HowMany => "Quante persone", "How many people";
+    Recorded => "Registrato", "Recorded";
+    Undo => "Annulla ultimo", "Undo last";
+    Undone => "Annullato", "Undone";
+    NothingToUndo => "Niente da annullare", "Nothing to undo";
+    Details => "Dettagli", "Details";
+    Total => "Totale", "Total";
+    EndOuting => "Termina uscita", "End outing";
+    Summary => "Riepilogo dell'uscita", "Outing summary";
+    ConfirmEnd => "Conferma e chiudi", "Confirm and close";
+    KeepRecording => "Continua a registrare", "Keep recording";
+    AgeBand => "Fascia d'età", "Age band";
+    Contact => "Contatto", "Contact";
+    FirstContact => "Primo contatto", "First contact";
+    Known => "Già conosciuta", "Already known";
+    Protection => "Protezione internazionale", "International protection";
+    Items => "Materiale consegnato", "Items handed out";
+    LeafletLanguage => "Lingua del materiale informativo", "Leaflet language";
+    Services => "Servizi", "Services";
+    Information => "Informazioni", "Information";
+    Listening => "Colloquio di ascolto", "Listening talk";
+    Referral => "Invio", "Referral";
+    Accompaniment => "Accompagnamento", "Accompaniment";
+    Save => "Salva", "Save";
+    Saved => "Salvato", "Saved";
+    Close => "Chiudi", "Close";
+    UnitName => "Nome dell'unità", "Unit name";
+    DefaultKit => "Kit predefinito (due tocchi)", "Default kit (two taps)";
+    DayStarts => "Inizio turno diurno", "Day shift starts";
+    NightStarts => "Inizio turno notturno", "Night shift starts";
+    IdleLock => "Blocco dopo minuti di inattività", "Lock after idle minutes";
+    Language => "Lingua", "Language";
+    Theme => "Tema", "Theme";
+    Dark => "Scuro", "Dark";
+    Light => "Chiaro", "Light";
+    ChangePin => "Cambia PIN", "Change PIN";
+    NewPin => "Nuovo PIN", "New PIN";
+    PinChanged => "PIN cambiato: archivio ri-cifrato", "PIN changed: store re-keyed";
+    Error => "Errore", "Error";
+    Yes => "Sì", "Yes";
+    No => "No", "No";
+    Unknown => "Non noto", "Unknown";
+    Minor => "Minore", "Minor";
+    Nationalities => "Nazionalità", "Nationalities";
+    OfWhich => "di cui", "of which";
+    Minors => "minori", "minors";
+    FirstContacts => "primi contatti", "first contacts";
+    ProtectionShort => "protezione internazionale", "international protection";
+    Province => "Provincia", "Province";
+    DataCredit => "Confini: ISTAT, Openpolis (CC BY 4.0)", "Boundaries: ISTAT, Openpolis (CC BY 4.0)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_exists_in_both_languages() {
+        for t in T::ALL {
+            assert!(!t.get(Lang::It).is_empty() && !t.get(Lang::En).is_empty(), "{t:?}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Native renderers: a window on a laptop (`desktop`, sized like a phone held upright) and
+//! the phone app (`mobile`, built by `dx serve --platform android|ios`).
+
+use std::sync::Arc;
+
+use super::{App, Shared};
+
+/// Opens the window; returns when it is closed.
+#[cfg(feature = "desktop")]
+pub fn launch(shared: Arc<Shared>) {
+    use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+    let window = WindowBuilder::new().with_title("Lanterna").with_inner_size(LogicalSize::new(400.0, 800.0));
+    dioxus::LaunchBuilder::desktop()
+        .with_cfg(Config::new().with_window(window).with_menu(None))
+        .with_context(shared)
+        .launch(App);
+}
+
+/// Starts the phone app.
+#[cfg(all(feature = "mobile", not(feature = "desktop")))]
+pub fn launch(shared: Arc<Shared>) {
+    dioxus::LaunchBuilder::new().with_context(shared).launch(App);
+}

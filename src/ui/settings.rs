@@ -1,0 +1,117 @@
+//! Settings: unit name, default kit, day/night boundary, idle lock, language, theme, PIN.
+
+use dioxus::prelude::*;
+
+use super::{Screen, T, Ui, valid_pin};
+use crate::domain::{ItemKey, ItemKind, Lang, Language, ShiftBoundary, parse_time};
+use crate::store::Theme;
+
+/// The settings screen.
+#[component]
+pub fn SettingsScreen() -> Element {
+    let mut ui: Ui = use_context();
+    let mut draft = use_signal(|| ui.settings.peek().clone());
+    let mut day = use_signal(|| ui.settings.peek().shift_boundary.day_starts.format("%H:%M").to_string());
+    let mut night = use_signal(|| ui.settings.peek().shift_boundary.night_starts.format("%H:%M").to_string());
+    let mut new_pin = use_signal(String::new);
+    let lang = ui.lang();
+    let d = draft();
+    let kit_language = d.kit.0.iter().find_map(|(k, _)| k.language).unwrap_or(Language::Undetermined);
+
+    let save = move |_| {
+        let mut s = draft.peek().clone();
+        let boundary =
+            parse_time(&day.peek()).and_then(|a| parse_time(&night.peek()).and_then(|b| ShiftBoundary::new(a, b)));
+        match boundary {
+            Ok(b) => s.shift_boundary = b,
+            Err(e) => {
+                ui.error.set(Some(e.to_string()));
+                return;
+            }
+        }
+        if ui.write(|st| st.save_settings(&s)).is_some() {
+            ui.settings.set(s);
+            ui.say(ui.t(T::Saved));
+            ui.screen.set(Screen::Home);
+        }
+    };
+    let change_pin = move |_| {
+        let pin = new_pin.peek().clone();
+        if !valid_pin(&pin) {
+            ui.error.set(Some(ui.t(T::PinTooShort).into()));
+            return;
+        }
+        if ui.write(|st| st.rekey(&pin)).is_some() {
+            new_pin.set(String::new());
+            ui.say(ui.t(T::PinChanged));
+        }
+    };
+
+    rsx! {
+        section { class: "settings",
+            h2 { {ui.t(T::Settings)} }
+            label { {ui.t(T::UnitName)}
+                input { id: "unit-name", r#type: "text", value: "{d.unit_name}", maxlength: "80",
+                    oninput: move |e| draft.write().unit_name = e.value() }
+            }
+            fieldset { legend { {ui.t(T::DefaultKit)} }
+                for kind in ItemKind::ALL.iter().copied() {
+                    {
+                        let key = if kind == ItemKind::Leaflets { ItemKey::leaflets(kit_language) } else { ItemKey::plain(kind) };
+                        rsx! {
+                            label { key: "{kind.code()}", class: "inline", {kind.label(lang)}
+                                input { r#type: "number", min: "0", max: "99", "data-kit": kind.code(), value: "{d.kit.0.get(key)}",
+                                    oninput: move |e| { let q = e.value().trim().parse().unwrap_or(0u32).min(99); draft.write().kit.0.set(key, q); } }
+                            }
+                        }
+                    }
+                }
+                label { class: "inline", {ui.t(T::LeafletLanguage)}
+                    select { id: "kit-language",
+                        onchange: move |e| {
+                            let Ok(l) = Language::parse(&e.value()) else { return };
+                            let mut w = draft.write();
+                            let q = w.kit.0.get(ItemKey::leaflets(kit_language));
+                            w.kit.0.set(ItemKey::leaflets(kit_language), 0);
+                            w.kit.0.set(ItemKey::leaflets(l), q);
+                        },
+                        for l in Language::ALL.iter().copied() {
+                            option { value: l.code(), selected: l == kit_language, {l.label(lang)} }
+                        }
+                    }
+                }
+            }
+            label { class: "inline", {ui.t(T::DayStarts)}
+                input { id: "day-starts", r#type: "time", value: "{day}", oninput: move |e| day.set(e.value()) }
+            }
+            label { class: "inline", {ui.t(T::NightStarts)}
+                input { id: "night-starts", r#type: "time", value: "{night}", oninput: move |e| night.set(e.value()) }
+            }
+            label { class: "inline", {ui.t(T::IdleLock)}
+                input { id: "idle-minutes", r#type: "number", min: "1", max: "120", value: "{d.idle_lock_minutes}",
+                    oninput: move |e| draft.write().idle_lock_minutes = e.value().trim().parse().unwrap_or(5u32).clamp(1, 120) }
+            }
+            label { class: "inline", {ui.t(T::Language)}
+                select { id: "language", onchange: move |e| draft.write().lang = if e.value() == "en" { Lang::En } else { Lang::It },
+                    option { value: "it", selected: d.lang == Lang::It, "Italiano" }
+                    option { value: "en", selected: d.lang == Lang::En, "English" }
+                }
+            }
+            label { class: "inline", {ui.t(T::Theme)}
+                select { id: "theme", onchange: move |e| draft.write().theme = if e.value() == "light" { Theme::Light } else { Theme::Dark },
+                    option { value: "dark", selected: d.theme == Theme::Dark, {ui.t(T::Dark)} }
+                    option { value: "light", selected: d.theme == Theme::Light, {ui.t(T::Light)} }
+                }
+            }
+            fieldset { legend { {ui.t(T::ChangePin)} }
+                input { id: "new-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                    placeholder: ui.t(T::NewPin), value: "{new_pin}", oninput: move |e| new_pin.set(e.value()) }
+                button { id: "change-pin", onclick: change_pin, {ui.t(T::ChangePin)} }
+            }
+        }
+        nav { class: "bottom",
+            button { id: "settings-back", class: "ghost", onclick: move |_| ui.screen.set(Screen::Home), {ui.t(T::Back)} }
+            button { id: "save-settings", class: "primary", onclick: save, {ui.t(T::Save)} }
+        }
+    }
+}

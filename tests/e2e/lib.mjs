@@ -1,0 +1,65 @@
+// Shared helpers for the browser tests: Debian's Chromium, headless, at the phone viewport.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const SHOTS = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
+
+export async function openPhone(url) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  await page.goto(url);
+  await page.waitForSelector("#app");
+  return { browser, page };
+}
+
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+// Waits until an element's text is exactly `text`.
+export async function waitText(page, selector, text) {
+  await page.waitForFunction(
+    ([s, t]) => document.querySelector(s)?.textContent?.trim() === t,
+    [selector, String(text)],
+  );
+}
+
+export async function setPin(page, pin) {
+  await page.fill("#pin", pin);
+  if (await page.$("#pin2")) await page.fill("#pin2", pin);
+  await page.click("#unlock");
+}
+
+// Two taps: gender, then nationality (a button with that code, among the frequent ones,
+// the groups or the search results).
+export async function tap(page, gender, nat) {
+  await page.click(`#g-${gender}`);
+  await page.waitForSelector(`#g-${gender}[aria-pressed="true"]`);
+  await page.click(`button.nat[data-code="${nat}"], button.nat-option[data-code="${nat}"]`);
+}
+
+export function fail(message) {
+  console.error(`e2e: ${message}`);
+  process.exit(1);
+}
