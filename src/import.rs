@@ -293,7 +293,16 @@ fn parse_row(
         match col {
             Column::Date => date = Some(parse_date(value).map_err(dom)?),
             Column::Shift => shift = Some(Shift::parse(&value.to_ascii_lowercase()).map_err(dom)?),
-            Column::Activity => activity = Some(Activity::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            Column::Activity => {
+                let a = Activity::parse(&value.to_ascii_lowercase()).map_err(dom)?;
+                if !Activity::OUTINGS.contains(&a) {
+                    return Err(fail(
+                        "indoor work goes in an indoor log (columns date, province, kind, gender, nationality, ...)"
+                            .into(),
+                    ));
+                }
+                activity = Some(a);
+            }
             Column::Province => province = Some(Province::parse(value).map_err(dom)?),
             Column::Gender => gender = Some(Gender::parse(&value.to_ascii_uppercase()).map_err(dom)?),
             Column::Nationality => nationality = Some(Nationality::parse(value).map_err(dom)?),

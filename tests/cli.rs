@@ -74,7 +74,7 @@ fn bad_arguments_say_what_is_wrong() {
         (&["report", "street", "--from", "2024-01-02", "--to", "2024-01-01"], "after"),
         (&["report", "street", "--format", "xml"], "xml"),
         (&["report", "brothels"], "brothels"),
-        (&["report", "services", "--activity", "indoor"], "unknown activity"),
+        (&["report", "services", "--activity", "brothels"], "unknown activity"),
     ];
     for (args, expect) in cases {
         let out = lanterna(&db, args);

@@ -4,9 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the tests need. The vendored SQLCipher/OpenSSL build needs perl and make,
-# present on the machine image; later suites add theirs here.
-PACKAGES=(pkg-config perl make)
+# System packages the tests need: perl and make for the vendored SQLCipher/OpenSSL build;
+# Chromium for the browser tests; WebKitGTK and friends for the desktop build; a virtual X
+# display, xdotool and ImageMagick for the real-window test.
+PACKAGES=(pkg-config perl make chromium libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+  xvfb xauth xdotool imagemagick fonts-dejavu-core)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -23,5 +25,16 @@ fi
 
 export CARGO_TERM_COLOR=never
 cargo fmt --all -- --check
+
+# playwright-core for the browser tests (pinned in tests/e2e/package-lock.json).
+npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+
+# The real window first: the desktop build shares the target directory, so its binary is
+# copied aside before the default build replaces it.
+cargo build --features desktop --quiet
+cp target/debug/lanterna target/lanterna-desktop
+tests/desktop_window.sh target/lanterna-desktop
+
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --features desktop --quiet -- -D warnings
 cargo test --workspace

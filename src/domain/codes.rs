@@ -134,6 +134,69 @@ code_enum! {
         Street = "street", "Strada (sfruttamento sessuale outdoor)", "Street (outdoor sexual exploitation)";
         /// Labour exploitation, begging, illegal economies.
         Labour = "labour", "Sfruttamento lavorativo, accattonaggio, economie illegali", "Labour exploitation, begging, illegal economies";
+        /// Sexual exploitation, indoor: ads, calls and messages, meetings, massage centres.
+        /// Recorded in indoor sessions, never in outings.
+        Indoor = "indoor", "Indoor (annunci, chiamate, centri massaggi)", "Indoor (ads, calls, massage centres)";
+    }
+}
+
+impl Activity {
+    /// The activities of street outings (indoor work has sessions instead).
+    pub const OUTINGS: &'static [Activity] = &[Activity::Street, Activity::Labour];
+}
+
+code_enum! {
+    /// How an indoor team reaches the number in an ad. Messages are every channel but calls.
+    Channel, "channel" {
+        Call = "call", "Chiamata", "Call";
+        Sms = "sms", "SMS", "SMS";
+        Whatsapp = "whatsapp", "WhatsApp", "WhatsApp";
+        Telegram = "telegram", "Telegram", "Telegram";
+        Wechat = "wechat", "WeChat", "WeChat";
+        Other = "other", "Altro", "Other";
+    }
+}
+
+impl Channel {
+    /// True for written messages, counted apart from calls.
+    pub fn is_message(self) -> bool {
+        self != Channel::Call
+    }
+}
+
+code_enum! {
+    /// What came of a call or a message.
+    Outcome, "outcome" {
+        /// Nobody answered.
+        NoAnswer = "no_answer", "Nessuna risposta", "No answer";
+        /// Someone talked: a contact ("contatto svolto").
+        Reached = "reached", "Contatto", "Reached";
+        /// An automatic reply (tariffs, a recorded message).
+        AutoReply = "auto_reply", "Risposta automatica", "Automatic reply";
+        /// The person refused to talk.
+        Refused = "refused", "Rifiuto", "Refused";
+        /// Someone else answered for the person (a controller, "centralinista").
+        Controller = "controller", "Risponde un controllore", "Controller answered";
+        /// The number is wrong or not in use.
+        WrongNumber = "wrong_number", "Numero errato", "Wrong number";
+    }
+}
+
+impl Outcome {
+    /// True when the attempt is a contact: someone talked.
+    pub fn is_contact(self) -> bool {
+        self == Outcome::Reached
+    }
+}
+
+code_enum! {
+    /// One line of an indoor log (the historical CSV import).
+    IndoorKind, "kind" {
+        Ad = "ad", "Annuncio", "Ad";
+        Call = "call", "Chiamata", "Call";
+        Message = "message", "Messaggio", "Message";
+        Meeting = "meeting", "Incontro", "Meeting";
+        Massage = "massage", "Centro massaggi", "Massage centre";
     }
 }
 

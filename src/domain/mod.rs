@@ -3,6 +3,7 @@
 //! alone (the crate with default features off).
 
 mod codes;
+pub mod indoor;
 mod nationality;
 mod outing;
 pub mod tables;
@@ -11,7 +12,8 @@ mod territory;
 pub mod text;
 
 pub use codes::{
-    Activity, AgeBand, Gender, ItemKind, Lang, Language, OutingStatus, Protection, ServiceKind, ServiceSet, Shift,
+    Activity, AgeBand, Channel, Gender, IndoorKind, ItemKind, Lang, Language, Outcome, OutingStatus, Protection,
+    ServiceKind, ServiceSet, Shift,
 };
 pub use nationality::{Nationality, UnknownWording};
 pub use outing::{

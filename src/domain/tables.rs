@@ -132,7 +132,7 @@ impl ReportScope {
     }
 
     /// Cells grouped by province, restricted to the scope and to `activity` when given.
-    fn by_province(
+    pub(crate) fn by_province(
         &self,
         tally: &Tally,
         activity: Option<Activity>,

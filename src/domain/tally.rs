@@ -37,7 +37,32 @@ pub enum Measure {
     Item(ItemKind),
     /// Quantity of leaflets in a language.
     Leaflets(Language),
+    /// Indoor: ads mapped (by the ad's declared gender and nationality).
+    Ads,
+    /// Indoor: ads advertising risky services.
+    RiskyAds,
+    /// Indoor: calls made.
+    Calls,
+    /// Indoor: messages sent (SMS, WhatsApp, Telegram, WeChat, other).
+    Messages,
+    /// Indoor: calls and messages that reached someone ("contatti svolti").
+    Reached,
+    /// Indoor: persons met after a contact.
+    Meetings,
+    /// Indoor: persons contacted in massage centres.
+    MassageContacts,
 }
+
+/// The indoor measures with their codes.
+const INDOOR_MEASURES: [(Measure, &str); 7] = [
+    (Measure::Ads, "ads"),
+    (Measure::RiskyAds, "ads_risky"),
+    (Measure::Calls, "calls"),
+    (Measure::Messages, "messages"),
+    (Measure::Reached, "reached"),
+    (Measure::Meetings, "meetings"),
+    (Measure::MassageContacts, "massage_contacts"),
+];
 
 impl Measure {
     /// Every measure, in a stable order.
@@ -56,6 +81,7 @@ impl Measure {
         v.extend(ServiceKind::ALL.iter().map(|&s| Measure::Accompaniment(s)));
         v.extend(ItemKind::ALL.iter().map(|&k| Measure::Item(k)));
         v.extend(Language::ALL.iter().map(|&l| Measure::Leaflets(l)));
+        v.extend(INDOOR_MEASURES.iter().map(|(m, _)| *m));
         v
     }
 
@@ -74,6 +100,11 @@ impl Measure {
             Measure::Accompaniment(s) => format!("accompaniment.{}", s.code()),
             Measure::Item(k) => format!("item.{}", k.code()),
             Measure::Leaflets(l) => format!("leaflets.{}", l.code()),
+            m => INDOOR_MEASURES
+                .iter()
+                .find(|(x, _)| x == m)
+                .map(|(_, c)| (*c).to_owned())
+                .expect("every measure has a code"),
         }
     }
 
@@ -88,7 +119,7 @@ impl Measure {
             "information" => Some(Measure::Information),
             "listening" => Some(Measure::Listening),
             "referred_persons" => Some(Measure::ReferredPersons),
-            _ => None,
+            _ => INDOOR_MEASURES.iter().find(|(_, c)| *c == s).map(|(m, _)| *m),
         };
         if let Some(m) = simple {
             return Ok(m);
@@ -120,6 +151,15 @@ impl Measure {
             out.extend(Measure::of_item(key).map(|m| (m, u64::from(qty))));
         }
         out
+    }
+
+    /// What one person met after an indoor contact contributes: a meeting, and what
+    /// they were given, like a street contact (not counted as a street contact).
+    pub fn of_meeting(data: &ContactData) -> Vec<(Measure, u64)> {
+        Measure::of_contact(data)
+            .into_iter()
+            .map(|(m, n)| if m == Measure::Contacts { (Measure::Meetings, n) } else { (m, n) })
+            .collect()
     }
 
     /// The measures one person's services count once each.
@@ -167,7 +207,7 @@ impl<'de> serde::Deserialize<'de> for Measure {
 /// The grouping reports need above nationality and gender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Bucket {
-    /// Street or labour.
+    /// Street, labour or indoor.
     pub activity: Activity,
     /// The stop's province.
     pub province: Province,

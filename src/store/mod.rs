@@ -4,6 +4,7 @@
 //! Every method that changes data is one transaction; with WAL and `synchronous=FULL`
 //! a committed transaction has been fsynced and survives a power cut.
 
+mod indoor;
 mod key;
 mod outings;
 mod settings;
@@ -20,6 +21,7 @@ use uuid::Uuid;
 
 use crate::domain::DomainError;
 
+pub use indoor::{IndoorImportOutcome, IndoorOverview, IndoorStats, NewIndoorSession, SessionCounts};
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
 pub use settings::{Settings, Theme};
@@ -28,7 +30,7 @@ pub use settings::{Settings, Theme};
 pub const APPLICATION_ID: i64 = 0x4C4E_5441;
 
 /// The migrations, in order; `user_version` is the number applied. Append-only.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_indoor.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

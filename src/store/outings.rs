@@ -58,15 +58,17 @@ pub struct ImportOutcome {
 const OUTING_COLUMNS: &str = "id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, team_size, \
                               mediator, status, revision";
 
-fn parse_uuid(s: String) -> rusqlite::Result<Uuid> {
+pub(super) fn parse_uuid(s: String) -> rusqlite::Result<Uuid> {
     Uuid::parse_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
 }
 
-fn conv<T, E: std::error::Error + Send + Sync + 'static>(r: std::result::Result<T, E>) -> rusqlite::Result<T> {
+pub(super) fn conv<T, E: std::error::Error + Send + Sync + 'static>(
+    r: std::result::Result<T, E>,
+) -> rusqlite::Result<T> {
     r.map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
 }
 
-fn parse_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(super) fn parse_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.map(|s| conv(DateTime::parse_from_rfc3339(&s)).map(|d| d.with_timezone(&Utc))).transpose()
 }
 
@@ -106,7 +108,7 @@ fn row_to_stop(r: &Row<'_>) -> rusqlite::Result<Stop> {
 const CONTACT_COLUMNS: &str = "c.id, c.stop_id, c.recorded_at, c.gender, c.nationality, c.age_band, c.first_contact, \
                                c.protection, c.information, c.listening, c.referrals, c.accompaniments";
 
-fn row_to_contact(r: &Row<'_>) -> rusqlite::Result<Contact> {
+pub(super) fn row_to_contact(r: &Row<'_>) -> rusqlite::Result<Contact> {
     let age: Option<String> = r.get(5)?;
     Ok(Contact {
         id: r.get(0)?,
@@ -139,7 +141,7 @@ pub(super) fn item_key(kind: &str, language: &str) -> rusqlite::Result<ItemKey> 
 
 /// Inserts a contact and its items inside `tx`; returns its id.
 /// A contact's details in the column order of `contacts`, from `gender` to `accompaniments`.
-fn detail_values(data: &ContactData) -> [Value; 9] {
+pub(super) fn detail_values(data: &ContactData) -> [Value; 9] {
     let s = data.services;
     let text = |t: &str| Value::Text(t.to_owned());
     [
@@ -205,10 +207,32 @@ fn open_outing_of_stop(tx: &Transaction<'_>, stop_id: i64) -> Result<String> {
     }
 }
 
+/// Registers an imported file by its hash, refusing one already imported; returns its id.
+pub(super) fn register_import(tx: &Transaction<'_>, sha256: &str, rows: usize) -> Result<i64> {
+    let before: Option<String> =
+        tx.query_row("SELECT imported_at FROM imports WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
+    if let Some(when) = before {
+        let when = DateTime::parse_from_rfc3339(&when)
+            .map(|t| t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string())
+            .unwrap_or(when);
+        return Err(StoreError::Conflict(format!(
+            "this file was already imported on {when}; nothing was imported again"
+        )));
+    }
+    tx.execute(
+        "INSERT INTO imports (sha256, rows, imported_at) VALUES (?1, ?2, ?3)",
+        params![sha256, rows as i64, Utc::now().to_rfc3339()],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 impl Store {
     /// Starts an outing; date and shift come from the start time and the unit's
     /// day/night boundary unless the shift is given.
     pub fn start_outing(&mut self, new: &NewOuting) -> Result<Outing> {
+        if !Activity::OUTINGS.contains(&new.activity) {
+            return Err(StoreError::Conflict("indoor work is recorded in indoor sessions, not outings".into()));
+        }
         let boundary = self.settings()?.shift_boundary;
         let (date, clock_shift) = boundary.classify(new.started_at);
         if new.team_size.is_some_and(|n| !(1..=50).contains(&n)) {
@@ -498,22 +522,8 @@ impl Store {
         }
         let unit_id = self.unit_id;
         let tx = self.write()?;
-        let before: Option<String> =
-            tx.query_row("SELECT imported_at FROM imports WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
-        if let Some(when) = before {
-            let when = DateTime::parse_from_rfc3339(&when)
-                .map(|t| t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string())
-                .unwrap_or(when);
-            return Err(StoreError::Conflict(format!(
-                "this file was already imported on {when}; nothing was imported again"
-            )));
-        }
+        let import_id = register_import(&tx, sha256, records.len())?;
         let now = Utc::now().to_rfc3339();
-        tx.execute(
-            "INSERT INTO imports (sha256, rows, imported_at) VALUES (?1, ?2, ?3)",
-            params![sha256, records.len() as i64, now],
-        )?;
-        let import_id = tx.last_insert_rowid();
         // Group deterministically, so the same rows in any order build the same outings.
         let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<&ContactData>>> = BTreeMap::new();
         for r in records {

@@ -48,7 +48,10 @@ pub fn HomeScreen() -> Element {
                     }
                 }
             }
-            h2 { {ui.t(T::PastOutings)} }
+            div { class: "section-head",
+                h2 { {ui.t(T::PastOutings)} }
+                button { id: "open-settings", class: "ghost small", onclick: move |_| ui.screen.set(Screen::Settings), {ui.t(T::Settings)} }
+            }
             if outings.is_empty() {
                 p { class: "muted", {ui.t(T::NoOutings)} }
             }
@@ -87,17 +90,16 @@ pub fn HomeScreen() -> Element {
             }
         }
         nav { class: "bottom",
-            button { id: "open-settings", class: "ghost", onclick: move |_| ui.screen.set(Screen::Settings), {ui.t(T::Settings)} }
             if open.is_none() {
                 button { id: "start-day", class: if suggested == Shift::Day { "primary" } else { "" },
                     onclick: move |_| start(Shift::Day),
                     {ui.t(T::StartDay)}
-                    if suggested == Shift::Day { small { " · {ui.t(T::Suggested)}" } }
+                    if suggested == Shift::Day { small { class: "hint", {ui.t(T::Suggested)} } }
                 }
                 button { id: "start-night", class: if suggested == Shift::Night { "primary" } else { "" },
                     onclick: move |_| start(Shift::Night),
                     {ui.t(T::StartNight)}
-                    if suggested == Shift::Night { small { " · {ui.t(T::Suggested)}" } }
+                    if suggested == Shift::Night { small { class: "hint", {ui.t(T::Suggested)} } }
                 }
             }
         }

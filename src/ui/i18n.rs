@@ -39,9 +39,9 @@ strings! {
     Hide => "Nascondi", "Hide";
     HiddenTitle => "Calcolatrice", "Calculator";
     Lock => "Blocca", "Lock";
-    StartDay => "Inizia uscita diurna", "Start day outing";
-    StartNight => "Inizia uscita notturna", "Start night outing";
-    Suggested => "consigliata ora", "suggested now";
+    StartDay => "Uscita diurna", "Day outing";
+    StartNight => "Uscita notturna", "Night outing";
+    Suggested => "consigliata", "suggested";
     Street => "Strada", "Street";
     Labour => "Lavoro / accattonaggio", "Labour / begging";
     Resume => "Riprendi l'uscita aperta", "Resume the open outing";

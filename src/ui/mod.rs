@@ -159,6 +159,9 @@ pub enum Screen {
     Settings,
 }
 
+/// How long a short message stays.
+const TOAST_FOR: Duration = Duration::from_millis(2500);
+
 /// The view state every screen shares.
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -224,8 +227,17 @@ impl Ui {
     }
 
     /// Shows a short message.
+    /// It goes away after a few seconds unless another one replaced it.
     pub fn say(&mut self, text: impl Into<String>) {
-        self.toast.set(Some(text.into()));
+        let text = text.into();
+        self.toast.set(Some(text.clone()));
+        let mut toast = self.toast;
+        spawn(async move {
+            tokio::time::sleep(TOAST_FOR).await;
+            if toast.peek().as_deref() == Some(text.as_str()) {
+                toast.set(None);
+            }
+        });
     }
 
     /// The shared state.

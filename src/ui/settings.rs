@@ -14,6 +14,7 @@ pub fn SettingsScreen() -> Element {
     let mut day = use_signal(|| ui.settings.peek().shift_boundary.day_starts.format("%H:%M").to_string());
     let mut night = use_signal(|| ui.settings.peek().shift_boundary.night_starts.format("%H:%M").to_string());
     let mut new_pin = use_signal(String::new);
+    let mut new_pin2 = use_signal(String::new);
     let lang = ui.lang();
     let d = draft();
     let kit_language = d.kit.0.iter().find_map(|(k, _)| k.language).unwrap_or(Language::Undetermined);
@@ -41,8 +42,13 @@ pub fn SettingsScreen() -> Element {
             ui.error.set(Some(ui.t(T::PinTooShort).into()));
             return;
         }
+        if *new_pin2.peek() != pin {
+            ui.error.set(Some(ui.t(T::PinMismatch).into()));
+            return;
+        }
         if ui.write(|st| st.rekey(&pin)).is_some() {
             new_pin.set(String::new());
+            new_pin2.set(String::new());
             ui.say(ui.t(T::PinChanged));
         }
     };
@@ -106,6 +112,8 @@ pub fn SettingsScreen() -> Element {
             fieldset { legend { {ui.t(T::ChangePin)} }
                 input { id: "new-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
                     placeholder: ui.t(T::NewPin), value: "{new_pin}", oninput: move |e| new_pin.set(e.value()) }
+                input { id: "new-pin2", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                    placeholder: ui.t(T::PinRepeat), value: "{new_pin2}", oninput: move |e| new_pin2.set(e.value()) }
                 button { id: "change-pin", onclick: change_pin, {ui.t(T::ChangePin)} }
             }
         }

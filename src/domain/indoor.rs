@@ -1,0 +1,596 @@
+//! Indoor mapping: sessions at a desk going through sex-work ads, the calls and messages
+//! to their numbers, the persons met afterwards and the massage centres visited; and the
+//! indoor report tables built from a tally like every other table.
+//!
+//! A phone number is never kept: [`normalize_phone`] turns what the worker typed into
+//! E.164 so the store can key-hash it (HMAC with the unit's secret) and forget it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::tables::{Mft, ReportScope};
+use super::{
+    Activity, Bucket, CellKey, Channel, Comune, ContactData, DomainError, Gender, IndoorKind, Language, Measure,
+    Nationality, Outcome, OutingStatus, Province, Shift, Tally, UnknownWording,
+};
+
+/// The ad sites a new unit starts with (the unit can edit the list).
+pub const DEFAULT_SITES: [&str; 8] = [
+    "moscarossa",
+    "escort-advisor",
+    "bakecaincontri",
+    "amasens",
+    "donnacercuomo",
+    "incontriamoci",
+    "trovagnocca",
+    "paginelucirosse",
+];
+
+/// A number seen in this many ads or more is flagged as a likely controller
+/// ("centralinista") answering for several people.
+pub const CONTROLLER_ADS: u32 = 3;
+
+/// "Seen again" means seen in an earlier session at most this many days before.
+pub const SEEN_AGAIN_DAYS: i64 = 14;
+
+/// The bucket of every indoor count: indoor work has no day/night shift (always `Day`).
+pub fn bucket(province: Province) -> Bucket {
+    Bucket { activity: Activity::Indoor, province, shift: Shift::Day }
+}
+
+/// Turns a typed phone number into E.164 (`+393331234567`). Spaces, dots, dashes, slashes
+/// and brackets are ignored; `00` means `+`; a national Italian number (starting with 3
+/// for mobiles or 0 for landlines) gets `+39`. Anything else needs its country code.
+pub fn normalize_phone(typed: &str) -> Result<String, DomainError> {
+    let bad = |why: &str| DomainError::invalid("phone number", why.to_owned());
+    let mut s: String = typed.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '/' | '(' | ')' | '\u{a0}')).collect();
+    if let Some(rest) = s.strip_prefix("00") {
+        s = format!("+{rest}");
+    }
+    let (plus, digits) = match s.strip_prefix('+') {
+        Some(d) => (true, d.to_owned()),
+        None => (false, s.clone()),
+    };
+    if digits.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad("only digits, spaces and a leading + are allowed"));
+    }
+    let e164 = if plus {
+        digits
+    } else if digits.starts_with('3') || digits.starts_with('0') {
+        format!("39{digits}")
+    } else {
+        return Err(bad("add the country code (for example +39 or +40)"));
+    };
+    if e164.starts_with('0') {
+        return Err(bad("a country code never starts with 0"));
+    }
+    if e164.starts_with("39") && !(10..=13).contains(&e164.len()) {
+        return Err(bad("an Italian number has 6 to 11 digits after +39"));
+    }
+    if !(8..=15).contains(&e164.len()) {
+        return Err(bad("an international number has 8 to 15 digits"));
+    }
+    Ok(format!("+{e164}"))
+}
+
+/// An indoor working session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndoorSession {
+    /// Random id, also the sync identity.
+    pub id: Uuid,
+    /// The day.
+    pub date: NaiveDate,
+    /// Operators at work.
+    pub operators: u8,
+    /// The cultural mediator's language, when one is present.
+    pub mediator_language: Option<Language>,
+    /// Where the ads are.
+    pub province: Province,
+    /// Open or closed.
+    pub status: OutingStatus,
+    /// When it started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Bumped by every change after a sync.
+    pub revision: i64,
+}
+
+/// What describing an ad needs (the number goes separately, to be hashed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdData {
+    /// The site, from the unit's list.
+    pub site: String,
+    /// Where the ad places the person.
+    pub province: Province,
+    /// The comune, when the ad says.
+    pub comune: Option<Comune>,
+    /// Declared nationality (ZZ when not declared, or a group).
+    pub nationality: Nationality,
+    /// Gender.
+    pub gender: Gender,
+    /// Declared age, if any.
+    pub declared_age: Option<u8>,
+    /// Whether the ad advertises risky services.
+    pub risky: bool,
+}
+
+impl AdData {
+    /// Checks the rules a stored ad must keep.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if let Some(c) = self.comune
+            && c.province() != self.province
+        {
+            return Err(DomainError::invalid("comune", format!("{} is not in province {}", c.name(), self.province)));
+        }
+        if let Some(a) = self.declared_age
+            && !(14..=99).contains(&a)
+        {
+            return Err(DomainError::invalid("declared age", format!("{a} is not between 14 and 99")));
+        }
+        if self.site.trim().is_empty() || self.site.len() > 60 {
+            return Err(DomainError::invalid("site", "pick a site from the list"));
+        }
+        Ok(())
+    }
+}
+
+/// An ad as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ad {
+    /// Local id.
+    pub id: i64,
+    /// Its session.
+    pub session_id: Uuid,
+    /// What it says.
+    pub data: AdData,
+    /// Whether a number was entered (its keyed hash is stored, never the number).
+    pub has_number: bool,
+    /// Calls and messages made on it.
+    pub attempts: u32,
+    /// Of which reached someone.
+    pub reached: u32,
+}
+
+/// A call or message on an ad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Local id.
+    pub id: i64,
+    /// The ad.
+    pub ad_id: Option<i64>,
+    /// Call or message channel.
+    pub channel: Channel,
+    /// What came of it.
+    pub outcome: Outcome,
+}
+
+/// What is known of a number when it is entered for an ad, from its keyed hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberHistory {
+    /// Ads with this number in this session (before this one).
+    pub ads_this_session: u32,
+    /// Ads with this number in every session.
+    pub ads_total: u32,
+    /// The sessions before this one where it was seen, newest first, with their dates.
+    pub earlier_dates: Vec<NaiveDate>,
+}
+
+impl NumberHistory {
+    /// True when the number is in enough ads to be a likely controller.
+    pub fn likely_controller(&self) -> bool {
+        self.ads_total >= CONTROLLER_ADS
+    }
+}
+
+/// A line of a historical indoor log (the CSV import).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndoorRecord {
+    /// The day.
+    pub date: NaiveDate,
+    /// The province.
+    pub province: Province,
+    /// What happened.
+    pub kind: IndoorKind,
+    /// Gender.
+    pub gender: Gender,
+    /// Nationality.
+    pub nationality: Nationality,
+    /// For calls and messages: whether someone was reached.
+    pub reached: Option<bool>,
+    /// The ad site, when known.
+    pub site: Option<String>,
+    /// The message channel, when known (calls are always `call`).
+    pub channel: Option<Channel>,
+}
+
+impl IndoorRecord {
+    /// Checks the combination of fields.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let attempt = matches!(self.kind, IndoorKind::Call | IndoorKind::Message);
+        if attempt && self.reached.is_none() {
+            return Err(DomainError::invalid("outcome", "calls and messages need reached or not_reached"));
+        }
+        if !attempt && self.reached.is_some() {
+            return Err(DomainError::invalid("outcome", "only calls and messages have an outcome"));
+        }
+        match (self.kind, self.channel) {
+            (IndoorKind::Call, Some(c)) if c != Channel::Call => {
+                Err(DomainError::invalid("channel", format!("a call cannot have channel {c}")))
+            }
+            (IndoorKind::Message, Some(Channel::Call)) => {
+                Err(DomainError::invalid("channel", "a message cannot have channel call"))
+            }
+            (IndoorKind::Ad | IndoorKind::Meeting | IndoorKind::Massage, Some(_)) => {
+                Err(DomainError::invalid("channel", "only calls and messages have a channel"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The channel an attempt is stored with.
+    pub fn attempt_channel(&self) -> Channel {
+        self.channel.unwrap_or(if self.kind == IndoorKind::Call { Channel::Call } else { Channel::Other })
+    }
+}
+
+/// Tally helpers: what each indoor record adds.
+impl Tally {
+    /// Adds one count of `measure` for a gender and nationality in a province.
+    pub fn add_indoor(&mut self, province: Province, gender: Gender, nationality: Nationality, measure: Measure) {
+        self.add(bucket(province), CellKey { nationality, gender, measure }, 1);
+    }
+
+    /// Adds an ad.
+    pub fn add_ad(&mut self, ad: &AdData) {
+        self.add_indoor(ad.province, ad.gender, ad.nationality, Measure::Ads);
+        if ad.risky {
+            self.add_indoor(ad.province, ad.gender, ad.nationality, Measure::RiskyAds);
+        }
+    }
+
+    /// Adds a call or a message on an ad of this gender and nationality.
+    pub fn add_attempt(
+        &mut self,
+        province: Province,
+        gender: Gender,
+        nationality: Nationality,
+        channel: Channel,
+        outcome: Outcome,
+    ) {
+        let m = if channel.is_message() { Measure::Messages } else { Measure::Calls };
+        self.add_indoor(province, gender, nationality, m);
+        if outcome.is_contact() {
+            self.add_indoor(province, gender, nationality, Measure::Reached);
+        }
+    }
+
+    /// Adds a person met.
+    pub fn add_meeting(&mut self, province: Province, data: &ContactData) {
+        for (measure, n) in Measure::of_meeting(data) {
+            self.add(bucket(province), CellKey { nationality: data.nationality, gender: data.gender, measure }, n);
+        }
+    }
+
+    /// The tally of historical indoor records.
+    pub fn of_indoor_records<'a>(records: impl IntoIterator<Item = &'a IndoorRecord>) -> Tally {
+        let mut t = Tally::new();
+        for r in records {
+            let (p, g, n) = (r.province, r.gender, r.nationality);
+            match r.kind {
+                IndoorKind::Ad => t.add_indoor(p, g, n, Measure::Ads),
+                IndoorKind::Call | IndoorKind::Message => {
+                    let outcome = if r.reached == Some(true) { Outcome::Reached } else { Outcome::NoAnswer };
+                    t.add_attempt(p, g, n, r.attempt_channel(), outcome)
+                }
+                IndoorKind::Meeting => t.add_meeting(p, &ContactData::new(g, n)),
+                IndoorKind::Massage => t.add_indoor(p, g, n, Measure::MassageContacts),
+            }
+        }
+        t
+    }
+}
+
+// ---------------------------------------------------------------- report tables
+
+/// The funnel counts of one row or total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    /// ANNUNCI MAPPATI.
+    pub ads: Mft,
+    /// CHIAMATE TOTALI.
+    pub calls: Mft,
+    /// CONTATTI SVOLTI: calls and messages that reached someone.
+    pub contacts: Mft,
+    /// PERSONE INCONTRATE.
+    pub met: Mft,
+}
+
+impl Funnel {
+    fn add(&mut self, c: &CellKey, n: u64) -> bool {
+        let col = match c.measure {
+            Measure::Ads => &mut self.ads,
+            Measure::Calls => &mut self.calls,
+            Measure::Reached => &mut self.contacts,
+            Measure::Meetings => &mut self.met,
+            _ => return false,
+        };
+        col.add(c.gender, n);
+        true
+    }
+
+    fn plus(self, o: Funnel) -> Funnel {
+        Funnel {
+            ads: self.ads.plus(o.ads),
+            calls: self.calls.plus(o.calls),
+            contacts: self.contacts.plus(o.contacts),
+            met: self.met.plus(o.met),
+        }
+    }
+}
+
+/// One nationality of an indoor table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndoorRow {
+    /// Nationality code.
+    pub nationality: Nationality,
+    /// Its name ("Non dichiarata (n. d.)" for ZZ).
+    pub label: String,
+    /// The four column groups.
+    #[serde(flatten)]
+    pub counts: Funnel,
+}
+
+/// The indoor table of one province, as the programmes print it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndoorTable {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Nationalities in report order.
+    pub rows: Vec<IndoorRow>,
+    /// Column totals.
+    pub total: Funnel,
+}
+
+/// One province of the indoor synthesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndoorSynthesisRow {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// Its totals.
+    #[serde(flatten)]
+    pub counts: Funnel,
+}
+
+/// Provinces as rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndoorSynthesis {
+    /// One row per province.
+    pub rows: Vec<IndoorSynthesisRow>,
+    /// Column totals.
+    pub total: Funnel,
+}
+
+/// Indoor tables per province and their synthesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndoorReport {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// One table per province.
+    pub tables: Vec<IndoorTable>,
+    /// Provinces as rows.
+    pub synthesis: IndoorSynthesis,
+}
+
+/// Builds the indoor tables: ads, calls, contacts and persons met by nationality.
+pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
+    let mut tables = Vec::new();
+    for (province, cells) in scope.by_province(tally, Some(Activity::Indoor)) {
+        let mut rows: BTreeMap<Nationality, Funnel> = BTreeMap::new();
+        for (_, c, n) in cells {
+            let mut f = rows.get(&c.nationality).copied().unwrap_or_default();
+            if f.add(&c, n) {
+                rows.insert(c.nationality, f);
+            }
+        }
+        let total = rows.values().fold(Funnel::default(), |a, f| a.plus(*f));
+        tables.push(IndoorTable {
+            province,
+            province_name: province.name().to_owned(),
+            from: scope.period.from,
+            to: scope.period.to,
+            rows: rows
+                .into_iter()
+                .map(|(nat, counts)| IndoorRow {
+                    nationality: nat,
+                    label: nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(),
+                    counts,
+                })
+                .collect(),
+            total,
+        });
+    }
+    let rows: Vec<_> = tables
+        .iter()
+        .map(|t| IndoorSynthesisRow { province: t.province, province_name: t.province_name.clone(), counts: t.total })
+        .collect();
+    let total = rows.iter().fold(Funnel::default(), |a, r| a.plus(r.counts));
+    IndoorReport { from: scope.period.from, to: scope.period.to, tables, synthesis: IndoorSynthesis { rows, total } }
+}
+
+/// One nationality of a massage-centre table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MassageRow {
+    /// Nationality code.
+    pub nationality: Nationality,
+    /// Its name.
+    pub label: String,
+    /// Persons contacted.
+    pub persons: Mft,
+}
+
+/// Persons contacted in massage centres in one province.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MassageTable {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Nationalities in report order.
+    pub rows: Vec<MassageRow>,
+    /// Column totals.
+    pub total: Mft,
+}
+
+/// Massage centres: one table per province and the provinces' totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MassageReport {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// One table per province.
+    pub tables: Vec<MassageTable>,
+    /// All provinces.
+    pub total: Mft,
+}
+
+/// Builds the massage-centre tables.
+pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
+    let mut tables = Vec::new();
+    for (province, cells) in scope.by_province(tally, Some(Activity::Indoor)) {
+        let mut rows: BTreeMap<Nationality, Mft> = BTreeMap::new();
+        for (_, c, n) in cells.into_iter().filter(|(_, c, _)| c.measure == Measure::MassageContacts) {
+            rows.entry(c.nationality).or_default().add(c.gender, n);
+        }
+        if rows.is_empty() && scope.province.is_none() {
+            continue;
+        }
+        let total = rows.values().fold(Mft::default(), |a, m| a.plus(*m));
+        tables.push(MassageTable {
+            province,
+            province_name: province.name().to_owned(),
+            from: scope.period.from,
+            to: scope.period.to,
+            rows: rows
+                .into_iter()
+                .map(|(nat, persons)| MassageRow {
+                    nationality: nat,
+                    label: nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(),
+                    persons,
+                })
+                .collect(),
+            total,
+        });
+    }
+    let total = tables.iter().fold(Mft::default(), |a, t| a.plus(t.total));
+    MassageReport { from: scope.period.from, to: scope.period.to, tables, total }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Period, parse_date};
+
+    #[test]
+    fn numbers_become_e164_or_say_what_is_wrong() {
+        for (typed, e164) in [
+            ("333 123 4567", "+393331234567"),
+            ("+39 333-1234567", "+393331234567"),
+            ("0039 (333) 1234567", "+393331234567"),
+            ("030 1234567", "+390301234567"),
+            ("+40 712 345 678", "+40712345678"),
+            ("0040712345678", "+40712345678"),
+        ] {
+            assert_eq!(normalize_phone(typed).unwrap(), e164, "{typed}");
+        }
+        for bad in ["", "abc", "712345678", "+39 12", "+1234567890123456", "33312x4567"] {
+            let e = normalize_phone(bad).unwrap_err().to_string();
+            assert!(e.starts_with("invalid phone number"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_funnel_counts_ads_calls_contacts_and_meetings() {
+        let bs = Province::parse("BS").unwrap();
+        let br = Nationality::parse("BR").unwrap();
+        let zz = Nationality::parse("ZZ").unwrap();
+        let mut t = Tally::new();
+        let ad = AdData {
+            site: "moscarossa".into(),
+            province: bs,
+            comune: None,
+            nationality: br,
+            gender: Gender::T,
+            declared_age: Some(25),
+            risky: true,
+        };
+        t.add_ad(&ad);
+        t.add_ad(&AdData { nationality: zz, gender: Gender::F, risky: false, ..ad.clone() });
+        t.add_attempt(bs, Gender::T, br, Channel::Call, Outcome::NoAnswer);
+        t.add_attempt(bs, Gender::T, br, Channel::Call, Outcome::Reached);
+        t.add_attempt(bs, Gender::T, br, Channel::Whatsapp, Outcome::Reached);
+        t.add_attempt(bs, Gender::T, br, Channel::Call, Outcome::Controller);
+        t.add_meeting(bs, &ContactData::new(Gender::T, br));
+        t.add_indoor(bs, Gender::F, zz, Measure::MassageContacts);
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        let r = indoor_report(&t, &scope);
+        let row = &r.tables[0].rows[0];
+        assert_eq!(row.nationality, br);
+        assert_eq!((row.counts.ads.t, row.counts.calls.t, row.counts.contacts.t, row.counts.met.t), (1, 3, 2, 1));
+        assert_eq!(r.tables[0].rows[1].label, "Non dichiarata (n. d.)");
+        assert_eq!(r.tables[0].rows.len(), 2, "massage contacts are not a row of the indoor table");
+        assert_eq!(r.synthesis.total.ads.total(), 2);
+        let json = serde_json::to_value(row).unwrap();
+        assert_eq!(json["ads"]["T"], 1);
+        assert_eq!(json["contacts"]["T"], 2);
+        assert_eq!(json["met"]["T"], 1);
+        let m = massage_report(&t, &scope);
+        assert_eq!(m.total.f, 1);
+        assert_eq!(t.sum(Measure::Messages, |_, _| true), 1);
+        assert_eq!(t.sum(Measure::RiskyAds, |_, _| true), 1);
+    }
+
+    #[test]
+    fn import_lines_check_their_fields() {
+        let base = IndoorRecord {
+            date: parse_date("2023-05-01").unwrap(),
+            province: Province::parse("BS").unwrap(),
+            kind: IndoorKind::Call,
+            gender: Gender::F,
+            nationality: Nationality::parse("RO").unwrap(),
+            reached: Some(true),
+            site: None,
+            channel: None,
+        };
+        assert!(base.validate().is_ok());
+        assert!(IndoorRecord { reached: None, ..base.clone() }.validate().is_err());
+        assert!(IndoorRecord { channel: Some(Channel::Sms), ..base.clone() }.validate().is_err());
+        assert!(IndoorRecord { kind: IndoorKind::Ad, ..base.clone() }.validate().is_err());
+        let msg = IndoorRecord { kind: IndoorKind::Message, channel: Some(Channel::Telegram), ..base };
+        assert!(msg.validate().is_ok());
+        assert_eq!(msg.attempt_channel(), Channel::Telegram);
+    }
+}

@@ -1,0 +1,162 @@
+//! Real-browser end-to-end tests: the liveview app on a fresh data directory, driven by
+//! headless Chromium (playwright-core, scripts in tests/e2e), then checked with the
+//! command line on the same database.
+//!
+//! `tests/run.sh` installs Chromium and the npm package; without them these tests fail and
+//! say what is missing (set `LANTERNA_SKIP_BROWSER=1` to skip them on purpose).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::{KEY, lanterna_ok, temp_db};
+use lanterna::domain::ItemKind;
+use serde_json::Value;
+
+/// The app serving a database on a free port; killed on drop.
+struct App {
+    child: Child,
+    url: String,
+}
+
+impl App {
+    fn start(db: &Path) -> App {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lanterna"))
+            .args(["--port", "0", "--db"])
+            .arg(db)
+            .env_remove("LANTERNA_KEY")
+            .env_remove("LANTERNA_DB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the lanterna binary starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first line");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("the app prints its URL, got {line:?}"))
+            .to_owned();
+        App { child, url }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn e2e_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
+}
+
+/// Whether the browser tests can run; panics with what is missing unless skipped on purpose.
+fn browser_ready() -> bool {
+    if std::env::var_os("LANTERNA_SKIP_BROWSER").is_some() {
+        eprintln!("LANTERNA_SKIP_BROWSER is set: browser test skipped");
+        return false;
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(Path::new(&chromium).exists(), "{chromium} is missing: run tests/run.sh (it installs chromium)");
+    assert!(
+        e2e_dir().join("node_modules/playwright-core").exists(),
+        "tests/e2e/node_modules is missing: run `npm ci --prefix tests/e2e` (tests/run.sh does)"
+    );
+    true
+}
+
+/// Runs one scenario script against the app; panics with its output when it fails.
+fn run_script(script: &str, url: &str) {
+    let out = Command::new("node")
+        .arg(e2e_dir().join(script))
+        .args([url, KEY])
+        .output()
+        .expect("node runs (tests/run.sh installs nodejs)");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{script} failed (screenshots in tests/e2e/screenshots):\n{text}");
+}
+
+fn report(db: &Path, kind: &str) -> Value {
+    let json = lanterna_ok(db, &["report", kind, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "json"]);
+    serde_json::from_str(&json).expect("report JSON")
+}
+
+fn mft(v: &Value) -> [u64; 3] {
+    ["M", "F", "T"].map(|g| v[g].as_u64().expect("a count"))
+}
+
+#[test]
+fn a_night_street_outing_in_the_browser_is_the_report() {
+    if !browser_ready() {
+        return;
+    }
+    let (_dir, db) = temp_db();
+    let app = App::start(&db);
+    run_script("street.mjs", &app.url);
+    drop(app);
+
+    let street = report(&db, "street");
+    let tables = street["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 1, "one province: {street}");
+    let bs = &tables[0];
+    assert_eq!(bs["province"], "BS");
+    let rows: Vec<(String, [u64; 3], [u64; 3])> = bs["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| (r["nationality"].as_str().unwrap().to_owned(), mft(&r["day"]), mft(&r["night"])))
+        .collect();
+    let expected = [
+        ("AL", [0, 0, 0], [1, 1, 0]),
+        ("BR", [0, 0, 0], [1, 0, 2]),
+        ("NG", [0, 0, 0], [0, 4, 0]),
+        ("RO", [0, 0, 0], [0, 3, 0]),
+    ];
+    assert_eq!(rows, expected.map(|(n, d, x)| (n.to_owned(), d, x)).to_vec(), "{street}");
+    assert_eq!(mft(&bs["total"]["night"]), [2, 8, 2]);
+    assert_eq!(bs["grand_total"], 12);
+
+    // Items: the default kit for everyone, edited on two people.
+    let items = report(&db, "items");
+    let text = items.to_string();
+    assert!(text.contains("condoms"), "{text}");
+    let kind = |k: &str| {
+        items["tables"][0]["rows"]
+            .as_array()
+            .expect("item rows")
+            .iter()
+            .find(|r| r["item"] == k)
+            .unwrap_or_else(|| panic!("{k} in {items}"))["night"]
+            .as_u64()
+            .unwrap()
+    };
+    let kit = lanterna::store::Settings::default().kit.0;
+    let per_kit = |k: ItemKind| kit.iter().filter(|(key, _)| key.kind == k).map(|(_, n)| u64::from(n)).sum::<u64>();
+    assert_eq!(kind("condoms"), 11 * per_kit(ItemKind::Condoms) + 5, "11 default kits and one edited to 5");
+    assert_eq!(kind("leaflets"), 11 * per_kit(ItemKind::Leaflets) + 2, "11 default kits and one edited to 2");
+
+    // Services: a health referral (F, Romania) and a legal one (T, Brazil).
+    let services = report(&db, "services");
+    let table = &services["tables"][0];
+    let cell = |nat: &str, group: &str, kind: &str| {
+        table["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["nationality"] == nat)
+            .map(|r| mft(&r[group][kind]))
+            .unwrap_or_else(|| panic!("{nat} in {services}"))
+    };
+    assert_eq!(cell("RO", "referrals", "health"), [0, 1, 0], "{services}");
+    assert_eq!(cell("BR", "referrals", "legal"), [0, 0, 1], "{services}");
+    assert_eq!(mft(&table["total"]["referrals"]["legal"]), [0, 0, 1]);
+    assert_eq!(mft(&table["total"]["referrals"]["health"]), [0, 1, 0]);
+
+    // The outing is closed.
+    let list = lanterna_ok(&db, &["outings", "list"]);
+    assert!(list.contains("closed"), "{list}");
+}

@@ -1,0 +1,297 @@
+//! Component tests: the app's VirtualDom driven by events, its DOM read back from the
+//! mutations (tests/common/minidom.rs) and rendered with dioxus-ssr; every tap checked
+//! against the encrypted store it must have reached before the screen says so.
+
+#[path = "common/minidom.rs"]
+mod minidom;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dioxus::prelude::VirtualDom;
+use lanterna::domain::tables::Mft;
+use lanterna::domain::{AgeBand, Gender, ItemKey, ItemKind, ServiceKind};
+use lanterna::store::Store;
+use lanterna::ui::{App, Shared};
+use minidom::Screen;
+use uuid::Uuid;
+
+const PIN: &str = "246813";
+
+struct Phone {
+    screen: Screen,
+    shared: Arc<Shared>,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Phone {
+    /// The app on a fresh data directory.
+    fn new() -> Phone {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("lanterna.db");
+        let shared = Shared::new(db.clone());
+        let vdom = VirtualDom::new(App).with_root_context(shared.clone());
+        Phone { screen: Screen::new(vdom), shared, db, _dir: dir }
+    }
+
+    /// First launch: choose the PIN twice.
+    fn create(&mut self) {
+        let s = &mut self.screen;
+        s.input("#pin", PIN);
+        s.input("#pin2", PIN);
+        s.submit("#lock-form");
+        assert!(s.dom.exists("#start-night"), "home after the PIN: {}", s.html());
+    }
+
+    /// A new night outing with a stop in Brescia.
+    fn night_outing_in_brescia(&mut self) -> Uuid {
+        let s = &mut self.screen;
+        s.click("#start-night");
+        s.input("#comune-search", "bresc");
+        s.click("button.comune-option[data-code=017029]");
+        s.input("#stop-label", "Via Milano");
+        s.click("#add-stop");
+        assert_eq!(s.dom.text("#current-stop"), "Brescia (BS)");
+        let id = s.dom.attr_of("section.outing", "data-outing").expect("the outing id");
+        id.parse().expect("a uuid")
+    }
+
+    fn tap(&mut self, gender: &str, nat: &str) {
+        self.screen.click(&format!("#g-{gender}"));
+        assert_eq!(self.screen.dom.attr_of(&format!("#g-{gender}"), "aria-pressed").as_deref(), Some("true"));
+        self.screen.click(&format!("button.nat[data-code={nat}]"));
+    }
+
+    fn shown(&self) -> [u64; 4] {
+        ["#total", "#total-M", "#total-F", "#total-T"].map(|s| self.screen.dom.text(s).parse().expect("a count"))
+    }
+
+    /// What the store holds for the outing, read through the app's own open store.
+    fn stored(&self, id: Uuid) -> Mft {
+        self.shared.with(|s| s.outing_totals(id)).expect("unlocked").expect("totals")
+    }
+}
+
+fn assert_same(phone: &Phone, id: Uuid) {
+    let m = phone.stored(id);
+    assert_eq!(phone.shown(), [m.total(), m.m, m.f, m.t], "the screen shows what the store holds");
+}
+
+#[tokio::test]
+async fn the_lock_screen_refuses_bad_pins_changes_nothing_and_slows_down() {
+    let mut p = Phone::new();
+    let s = &mut p.screen;
+    assert!(s.dom.exists("#pin2"), "first launch asks for the PIN twice");
+    assert!(s.html().contains("lang=\"it\""), "Italian by default");
+
+    // Too short, not digits, or the two differ: said, and no database is created.
+    for (a, b) in [("12345", "12345"), ("abcdef", "abcdef"), ("246813", "246814")] {
+        s.input("#pin", a);
+        s.input("#pin2", b);
+        s.submit("#lock-form");
+        assert!(s.dom.exists("#lock-message"), "{a}/{b}: {}", s.html());
+        assert!(!p.db.exists(), "{a}/{b} created the database");
+    }
+    p.create();
+    let s = &mut p.screen;
+    s.click("#lock");
+    assert!(!s.dom.exists("#pin2"), "a later launch asks once");
+    assert!(p.shared.with(|_| ()).is_none(), "locking closes the store");
+    let before = std::fs::read(&p.db).unwrap();
+
+    // Wrong PINs: said each time, nothing changes; after three, a wait.
+    for _ in 0..3 {
+        s.input("#pin", "999999");
+        s.submit("#lock-form");
+        assert_eq!(s.dom.text("#lock-message"), "PIN errato");
+    }
+    s.input("#pin", PIN);
+    s.submit("#lock-form");
+    assert!(s.dom.text("#lock-message").starts_with("Troppi tentativi"), "{}", s.html());
+    assert!(s.dom.exists("#pin"), "still locked during the wait");
+    assert_eq!(std::fs::read(&p.db).unwrap(), before, "wrong PINs leave the file as it was");
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    s.input("#pin", PIN);
+    s.submit("#lock-form");
+    assert!(s.dom.exists("#start-night"), "the right PIN after the wait opens: {}", s.html());
+
+    // Hide: a neutral screen that says nothing about the app; a tap leads to the PIN.
+    s.click("#hide");
+    assert!(s.dom.exists("#hidden"));
+    let visible = s.dom.text("#app");
+    for word in ["Lanterna", "Uscit", "PIN", "Blocca", "Nascondi"] {
+        assert!(!visible.contains(word), "the hidden screen shows {word}: {visible}");
+    }
+    assert!(p.shared.with(|_| ()).is_none(), "hiding locks the store");
+    s.click("#hidden");
+    assert!(s.dom.exists("#pin"));
+}
+
+#[tokio::test]
+async fn two_taps_record_a_person_and_undo_takes_back_the_last() {
+    let mut p = Phone::new();
+    p.create();
+    let id = p.night_outing_in_brescia();
+    assert_eq!(p.shown(), [0, 0, 0, 0]);
+
+    // Nationality before gender records nothing.
+    p.screen.click("button.nat[data-code=RO]");
+    assert_eq!(p.stored(id).total(), 0);
+
+    p.tap("F", "RO");
+    p.tap("F", "NG");
+    p.tap("T", "BR");
+    assert_eq!(p.shown(), [3, 0, 2, 1]);
+    assert_same(&p, id);
+    assert_eq!(p.screen.dom.attr_of("#g-F", "aria-pressed").as_deref(), Some("false"), "gender resets after a person");
+    assert!(p.screen.dom.text("#toast").contains("Brasile"), "{}", p.screen.html());
+
+    // The nationality by search.
+    p.screen.click("#g-M");
+    p.screen.input("#nat-search", "marocc");
+    p.screen.click("button.nat-option[data-code=MA]");
+    assert_eq!(p.shown(), [4, 1, 2, 1]);
+
+    p.screen.click("#undo");
+    assert_eq!(p.shown(), [3, 0, 2, 1]);
+    assert_same(&p, id);
+    p.screen.click("#undo");
+    assert_eq!(p.shown(), [2, 0, 2, 0]);
+    let left: Vec<String> = p
+        .shared
+        .with(|s| s.contacts_of_outing(id))
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(|c| c.data.nationality.code().to_owned())
+        .collect();
+    assert_eq!(left, ["RO", "NG"], "undo takes back the last ones, in order");
+}
+
+#[tokio::test]
+async fn plus_n_by_the_number_field_and_by_a_long_press() {
+    let mut p = Phone::new();
+    p.create();
+    let id = p.night_outing_in_brescia();
+
+    p.screen.input("#count-n", "3");
+    p.tap("F", "NG");
+    assert_eq!(p.shown(), [3, 0, 3, 0]);
+    assert_eq!(p.screen.dom.attr_of("#count-n", "value").as_deref(), Some("1"), "the field goes back to 1");
+
+    // A long press asks how many instead of recording one.
+    p.screen.click("#g-M");
+    p.screen.pointer_down("button.nat[data-code=AL]");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    p.screen.click("button.nat[data-code=AL]");
+    assert_eq!(p.shown(), [3, 0, 3, 0], "a long press records nothing yet");
+    p.screen.input("#count-n", "4");
+    p.screen.click("button.nat[data-code=AL]");
+    assert_eq!(p.shown(), [7, 4, 3, 0]);
+    assert_same(&p, id);
+
+    // Out of range is clamped, never a panic.
+    p.screen.input("#count-n", "100000");
+    p.tap("T", "BR");
+    assert_eq!(p.stored(id).t, 500);
+    // One undo takes back one person of the group.
+    p.screen.click("#undo");
+    assert_eq!(p.stored(id).t, 499);
+    assert_same(&p, id);
+}
+
+#[tokio::test]
+async fn the_detail_sheet_prefills_the_kit_and_saves_the_person() {
+    let mut p = Phone::new();
+    p.create();
+    let id = p.night_outing_in_brescia();
+    assert!(p.screen.dom.attr_of("#details", "disabled").is_some(), "no person yet, no details");
+    p.tap("F", "RO");
+    p.screen.click("#details");
+    let s = &mut p.screen;
+    assert!(s.dom.exists("#detail-sheet"));
+    // The default kit, pre-filled.
+    let kit = lanterna::store::Settings::default().kit.0;
+    let condoms = kit.get(ItemKey::plain(ItemKind::Condoms));
+    assert_eq!(s.dom.attr_of("input[data-item=condoms]", "value"), Some(condoms.to_string()));
+
+    s.click("button[data-age=minor]");
+    assert!(s.dom.has_class("button[data-age=minor]", "on"), "the choice shows");
+    s.click("button[data-first=yes]");
+    s.input("input[data-item=condoms]", "5");
+    s.click("button[data-service=listening]");
+    s.click("button[data-group=referral][data-kind=health]");
+    s.click("button[data-group=accompaniment][data-kind=legal]");
+    s.click("#save-details");
+    assert!(!s.dom.exists("#detail-sheet"), "saving closes the sheet");
+
+    let c = p.shared.with(|s| s.contacts_of_outing(id)).unwrap().unwrap();
+    assert_eq!(c.len(), 1);
+    let d = &c[0].data;
+    assert_eq!((d.gender, d.age_band, d.first_contact), (Gender::F, Some(AgeBand::Minor), Some(true)));
+    assert_eq!(d.items.get(ItemKey::plain(ItemKind::Condoms)), 5);
+    assert_eq!(d.items.get(ItemKey::plain(ItemKind::Lubricant)), kit.get(ItemKey::plain(ItemKind::Lubricant)));
+    assert!(d.services.listening && !d.services.information);
+    assert!(d.services.referrals.contains(ServiceKind::Health) && !d.services.referrals.contains(ServiceKind::Legal));
+    assert!(d.services.accompaniments.contains(ServiceKind::Legal));
+
+    // Closing without saving changes nothing.
+    p.screen.click("#details");
+    p.screen.input("input[data-item=condoms]", "9");
+    p.screen.click("#close-details");
+    let c = p.shared.with(|s| s.contacts_of_outing(id)).unwrap().unwrap();
+    assert_eq!(c[0].data.items.get(ItemKey::plain(ItemKind::Condoms)), 5);
+
+    // The record survives a lock: it is in the file, not in the screen.
+    p.screen.click("#lock");
+    let store = Store::open_existing(&p.db, PIN).unwrap();
+    assert_eq!(store.contacts_of_outing(id).unwrap()[0].data.age_band, Some(AgeBand::Minor));
+}
+
+#[tokio::test]
+async fn settings_are_saved_and_a_new_pin_rekeys_the_database() {
+    let mut p = Phone::new();
+    p.create();
+    let s = &mut p.screen;
+    assert!(s.dom.has_class("#app", "dark"), "dark by default");
+    s.click("#open-settings");
+    s.input("#unit-name", "Unità di strada Brescia");
+    s.input("input[data-kit=condoms]", "6");
+    s.change("#language", "en");
+    s.change("#theme", "light");
+    s.input("#night-starts", "21:30");
+    s.click("#save-settings");
+    assert!(s.dom.has_class("#app", "light"));
+    assert!(s.dom.text("#start-night").starts_with("Night outing"), "English: {}", s.dom.text("#start-night"));
+    let saved = p.shared.with(|s| s.settings()).unwrap().unwrap();
+    assert_eq!(saved.kit.0.get(ItemKey::plain(ItemKind::Condoms)), 6);
+    assert_eq!(saved.shift_boundary.night_starts.format("%H:%M").to_string(), "21:30");
+    assert_eq!(saved.unit_name, "Unità di strada Brescia");
+
+    // A bad boundary is refused and nothing is saved.
+    s.click("#open-settings");
+    s.input("#night-starts", "25:00");
+    s.click("#save-settings");
+    assert!(s.dom.exists("#error"), "{}", s.html());
+    assert_eq!(p.shared.with(|s| s.settings()).unwrap().unwrap(), saved);
+
+    // A new PIN, typed twice; a mismatch changes nothing.
+    s.input("#new-pin", "13572468");
+    s.input("#new-pin2", "13572469");
+    s.click("#change-pin");
+    assert!(Store::open_existing(&p.db, PIN).is_ok(), "a mismatch keeps the old PIN");
+    s.input("#new-pin2", "13572468");
+    s.click("#change-pin");
+    s.click("#lock");
+    assert!(Store::open_existing(&p.db, PIN).is_err(), "the old PIN no longer opens the file");
+    s.input("#pin", PIN);
+    s.submit("#lock-form");
+    assert!(s.dom.exists("#lock-message"));
+    s.input("#pin", "13572468");
+    s.submit("#lock-form");
+    assert!(s.dom.exists("#start-night"), "the new PIN opens: {}", s.html());
+    assert!(s.dom.text("#app").contains("Night outing"), "the language survives the lock");
+}
