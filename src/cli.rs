@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::domain::indoor::{indoor_report, massage_report};
 use crate::domain::tables::{ReportScope, items_report, labour_report, services_report, street_report};
-use crate::domain::{Activity, Lang, Period, Province, parse_date};
+use crate::domain::{Activity, Lang, Period, Province, Tally, parse_date};
 use crate::report::{Format, Rendered};
 use crate::store::{Store, StoreError, TallyParts};
 
@@ -72,6 +73,13 @@ pub enum ReportKind {
     Services,
     /// Items handed out, by shift; leaflets by language
     Items,
+    /// Indoor: ads mapped, calls, contacts made, persons met: nationality × M/F/T
+    Indoor,
+    /// Massage centres: persons contacted, nationality × M/F/T
+    Massage,
+    /// Indoor figures beyond the printed tables: messages by channel, ads reached,
+    /// numbers in several ads, numbers seen again within 14 days
+    IndoorStats,
 }
 
 /// Output format.
@@ -188,6 +196,29 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
     match command {
         Command::Import { file } => {
             let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            if crate::import::is_indoor_log(&bytes) {
+                let parsed =
+                    crate::import::parse_indoor(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let secret = secret_for(&path, !path.exists())?;
+                let mut store = Store::open(&path, &secret)?;
+                let o = store.import_indoor(&parsed.records, &parsed.sha256).map_err(|e| match e {
+                    StoreError::Conflict(m) => anyhow::anyhow!("{}: {m}", file.display()),
+                    e => e.into(),
+                })?;
+                writeln!(
+                    out,
+                    "imported {} ads, {} calls and messages, {} meetings, {} massage-centre contacts in {} indoor \
+                     sessions from {} into {}",
+                    o.ads,
+                    o.attempts,
+                    o.meetings,
+                    o.massage,
+                    o.sessions,
+                    file.display(),
+                    path.display()
+                )?;
+                return Ok(());
+            }
             let parsed =
                 crate::import::parse_contacts(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let secret = secret_for(&path, !path.exists())?;
@@ -258,28 +289,54 @@ pub fn report(store: &Store, args: &ReportArgs) -> Result<String> {
     let activity = match args.kind {
         ReportKind::Street => Some(Activity::Street),
         ReportKind::Labour => Some(Activity::Labour),
+        ReportKind::Indoor | ReportKind::Massage | ReportKind::IndoorStats => Some(Activity::Indoor),
         ReportKind::Services | ReportKind::Items => args.activity,
     };
     let today = chrono::Local::now().date_naive();
-    let range = store.date_range(activity)?;
+    let range = match activity {
+        Some(Activity::Indoor) => store.indoor_date_range()?,
+        Some(a) => store.date_range(Some(a))?,
+        None => {
+            let (a, b) = (store.date_range(None)?, store.indoor_date_range()?);
+            a.into_iter().chain(b).reduce(|x, y| (x.0.min(y.0), x.1.max(y.1)))
+        }
+    };
     let from = args.from.or(range.map(|r| r.0)).unwrap_or(today);
     let to = match args.to {
         Some(to) => to,
         None => range.map(|r| r.1).unwrap_or(today).max(from),
     };
     let period = Period::new(from, to)?;
-    let parts = match args.kind {
-        ReportKind::Street | ReportKind::Labour => TallyParts::CONTACTS,
-        ReportKind::Services => TallyParts { contacts: false, services: true, items: false },
-        ReportKind::Items => TallyParts { contacts: false, services: false, items: true },
+    if args.kind == ReportKind::IndoorStats {
+        if args.format == FormatArg::Csv {
+            bail!("indoor-stats is printed as text or JSON");
+        }
+        let stats = store.indoor_stats(period)?;
+        return Ok(if args.format == FormatArg::Json {
+            format!("{}\n", serde_json::to_string_pretty(&stats)?)
+        } else {
+            crate::report::indoor_stats_text(&stats, args.lang)
+        });
+    }
+    let mut tally = match args.kind {
+        ReportKind::Street | ReportKind::Labour => store.tally(period, TallyParts::CONTACTS)?,
+        ReportKind::Services => store.tally(period, TallyParts { contacts: false, services: true, items: false })?,
+        ReportKind::Items => store.tally(period, TallyParts { contacts: false, services: false, items: true })?,
+        ReportKind::Indoor | ReportKind::Massage | ReportKind::IndoorStats => Tally::new(),
     };
-    let tally = store.tally(period, parts)?;
+    if matches!(args.kind, ReportKind::Indoor | ReportKind::Massage | ReportKind::Services | ReportKind::Items)
+        && args.activity.is_none_or(|a| a == Activity::Indoor)
+    {
+        tally.merge(&store.indoor_tally(period)?);
+    }
     let scope = ReportScope { period, province: args.province, activity: args.activity, lang: args.lang };
     let rendered = match args.kind {
         ReportKind::Street => Rendered::Street(street_report(&tally, &scope)),
         ReportKind::Labour => Rendered::Labour(labour_report(&tally, &scope)),
         ReportKind::Services => Rendered::Services(services_report(&tally, &scope)),
         ReportKind::Items => Rendered::Items(items_report(&tally, &scope)),
+        ReportKind::Indoor => Rendered::Indoor(indoor_report(&tally, &scope)),
+        ReportKind::Massage | ReportKind::IndoorStats => Rendered::Massage(massage_report(&tally, &scope)),
     };
     Ok(rendered.render(args.format.into(), args.province.is_some(), args.lang))
 }

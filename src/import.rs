@@ -16,9 +16,10 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::domain::indoor::IndoorRecord;
 use crate::domain::{
-    Activity, AgeBand, Comune, ContactData, ContactRecord, DomainError, Gender, ItemKey, ItemKind, Language,
-    Nationality, Place, Protection, Province, ServiceSet, Shift, parse_date,
+    Activity, AgeBand, Channel, Comune, ContactData, ContactRecord, DomainError, Gender, IndoorKind, ItemKey, ItemKind,
+    Language, Nationality, Place, Protection, Province, ServiceSet, Shift, parse_date,
 };
 
 /// Errors reported at most, so a badly broken file does not flood the terminal.
@@ -170,11 +171,34 @@ fn parse_quantity(s: &str) -> Result<u32, String> {
 
 /// Parses a contacts CSV. Nothing is returned unless every row is valid.
 pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
+    let (records, sha256) = read_rows(bytes, column_named, &REQUIRED, KNOWN_COLUMNS, "contact", parse_row)?;
+    Ok(ParsedFile { records, sha256 })
+}
+
+/// True when a CSV's header says it is an indoor log (it has a `kind` column).
+pub fn is_indoor_log(bytes: &[u8]) -> bool {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let header = body.split(|&b| b == b'\n').next().unwrap_or_default();
+    String::from_utf8_lossy(header)
+        .split([',', ';', '\t'])
+        .any(|c| c.trim().trim_matches('"').eq_ignore_ascii_case("kind"))
+}
+
+/// Reads a CSV whose header names columns of type `C` and turns every row into an `R`;
+/// nothing is returned unless every row is valid. The same rules for every format:
+/// UTF-8 (a BOM is ignored), `,` `;` or tab separated, errors by line and column.
+fn read_rows<C: Copy + Eq + std::hash::Hash, R>(
+    bytes: &[u8],
+    column_named: fn(&str) -> Option<C>,
+    required: &[(&str, C)],
+    known: &str,
+    what: &str,
+    parse_row: fn(&csv::StringRecord, &[C], &csv::StringRecord) -> Result<R, (String, String)>,
+) -> Result<(Vec<R>, String), ImportError> {
     let sha256 = sha256_hex(bytes);
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if std::str::from_utf8(body).is_err() {
-        let valid = std::str::from_utf8(body).map_err(|e| e.valid_up_to()).unwrap_err();
-        let line = 1 + body[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+    if let Err(e) = std::str::from_utf8(body) {
+        let line = 1 + body[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
         return Err(ImportError::one(line, None, "the file is not UTF-8 text (save it as CSV UTF-8)"));
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -185,8 +209,8 @@ pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
         .from_reader(body);
     let headers =
         reader.headers().map_err(|e| ImportError::one(1, None, format!("cannot read the header: {e}")))?.clone();
-    let mut columns: Vec<Column> = Vec::new();
-    let mut seen: HashMap<Column, String> = HashMap::new();
+    let mut columns: Vec<C> = Vec::new();
+    let mut seen: HashMap<C, String> = HashMap::new();
     let mut errors: Vec<LineError> = Vec::new();
     for name in headers.iter() {
         let key = name.trim().to_ascii_lowercase();
@@ -204,15 +228,15 @@ pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
             None => errors.push(LineError {
                 line: 1,
                 column: Some(name.to_owned()),
-                message: format!("unknown column (known columns: {KNOWN_COLUMNS})"),
+                message: format!("unknown column (known columns: {known})"),
             }),
         }
     }
-    for (name, c) in REQUIRED {
-        if !seen.contains_key(&c) {
+    for (name, c) in required {
+        if !seen.contains_key(c) {
             errors.push(LineError {
                 line: 1,
-                column: Some(name.to_owned()),
+                column: Some((*name).to_owned()),
                 message: "required column is missing".into(),
             });
         }
@@ -224,8 +248,20 @@ pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
     let mut records = Vec::new();
     let mut truncated = false;
     for result in reader.records() {
-        let record = match result {
-            Ok(r) => r,
+        let error = match result {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line());
+                if record.iter().all(str::is_empty) {
+                    continue;
+                }
+                match parse_row(&headers, &columns, &record) {
+                    Ok(r) => {
+                        records.push(r);
+                        continue;
+                    }
+                    Err((column, message)) => LineError { line, column: Some(column), message },
+                }
+            }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 let message = match e.kind() {
@@ -234,36 +270,137 @@ pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
                     }
                     _ => e.to_string(),
                 };
-                errors.push(LineError { line, column: None, message });
-                if errors.len() >= MAX_ERRORS {
-                    truncated = true;
-                    break;
-                }
-                continue;
+                LineError { line, column: None, message }
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        match parse_row(&headers, &columns, &record) {
-            Ok(r) => records.push(r),
-            Err((column, message)) => {
-                errors.push(LineError { line, column: Some(column), message });
-                if errors.len() >= MAX_ERRORS {
-                    truncated = true;
-                    break;
-                }
-            }
+        errors.push(error);
+        if errors.len() >= MAX_ERRORS {
+            truncated = true;
+            break;
         }
     }
     if !errors.is_empty() {
         return Err(ImportError { errors, truncated });
     }
     if records.is_empty() {
-        return Err(ImportError::one(2, None, "the file has a header but no contact rows"));
+        return Err(ImportError::one(2, None, format!("the file has a header but no {what} rows")));
     }
-    Ok(ParsedFile { records, sha256 })
+    Ok((records, sha256))
+}
+
+// ---------------------------------------------------------------- indoor logs
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum IndoorColumn {
+    Date,
+    Province,
+    Kind,
+    Gender,
+    Nationality,
+    Outcome,
+    Site,
+    Channel,
+}
+
+const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
+    ("date", IndoorColumn::Date),
+    ("province", IndoorColumn::Province),
+    ("kind", IndoorColumn::Kind),
+    ("gender", IndoorColumn::Gender),
+    ("nationality", IndoorColumn::Nationality),
+];
+
+const INDOOR_KNOWN: &str = "date, province, kind, gender, nationality, outcome, site, channel";
+
+fn indoor_column_named(name: &str) -> Option<IndoorColumn> {
+    if let Some((_, c)) = INDOOR_REQUIRED.iter().find(|(n, _)| *n == name) {
+        return Some(*c);
+    }
+    match name {
+        "outcome" => Some(IndoorColumn::Outcome),
+        "site" => Some(IndoorColumn::Site),
+        "channel" => Some(IndoorColumn::Channel),
+        _ => None,
+    }
+}
+
+fn parse_indoor_row(
+    headers: &csv::StringRecord,
+    columns: &[IndoorColumn],
+    record: &csv::StringRecord,
+) -> Result<IndoorRecord, (String, String)> {
+    let (mut date, mut province, mut kind, mut gender, mut nationality) = (None, None, None, None, None);
+    let (mut reached, mut site, mut channel) = (None, None, None);
+    let mut names: HashMap<IndoorColumn, &str> = HashMap::new();
+    for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
+        names.insert(*col, name);
+        let dom = |e: DomainError| (name.to_owned(), e.to_string());
+        if value.is_empty() {
+            if INDOOR_REQUIRED.iter().any(|(_, c)| c == col) {
+                return Err((name.to_owned(), "is empty; this column is required".into()));
+            }
+            continue;
+        }
+        match col {
+            IndoorColumn::Date => date = Some(parse_date(value).map_err(dom)?),
+            IndoorColumn::Province => province = Some(Province::parse(value).map_err(dom)?),
+            IndoorColumn::Kind => kind = Some(IndoorKind::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            IndoorColumn::Gender => gender = Some(Gender::parse(&value.to_ascii_uppercase()).map_err(dom)?),
+            IndoorColumn::Nationality => nationality = Some(Nationality::parse(value).map_err(dom)?),
+            IndoorColumn::Outcome => {
+                reached = Some(match value.to_ascii_lowercase().as_str() {
+                    "reached" => true,
+                    "not_reached" => false,
+                    other => return Err((name.to_owned(), format!("'{other}' is not reached or not_reached"))),
+                })
+            }
+            IndoorColumn::Site => {
+                if value.len() > 60 {
+                    return Err((name.to_owned(), "a site name has at most 60 characters".into()));
+                }
+                site = Some(value.to_ascii_lowercase())
+            }
+            IndoorColumn::Channel => channel = Some(Channel::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+        }
+    }
+    let r = IndoorRecord {
+        date: date.expect("required"),
+        province: province.expect("required"),
+        kind: kind.expect("required"),
+        gender: gender.expect("required"),
+        nationality: nationality.expect("required"),
+        reached,
+        site,
+        channel,
+    };
+    r.validate().map_err(|e| {
+        let column = match &e {
+            DomainError::Invalid { what: "channel", .. } => IndoorColumn::Channel,
+            _ => IndoorColumn::Outcome,
+        };
+        let name =
+            names.get(&column).copied().unwrap_or(if column == IndoorColumn::Channel { "channel" } else { "outcome" });
+        (name.to_owned(), e.to_string())
+    })?;
+    Ok(r)
+}
+
+/// A parsed indoor log.
+#[derive(Debug, Clone)]
+pub struct ParsedIndoorLog {
+    /// One record per event.
+    pub records: Vec<IndoorRecord>,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Parses an indoor log: one row per event, columns `date`, `province`, `kind`
+/// (ad|call|message|meeting|massage), `gender`, `nationality`, and for calls and messages
+/// `outcome` (reached|not_reached); optional `site` and `channel`.
+pub fn parse_indoor(bytes: &[u8]) -> Result<ParsedIndoorLog, ImportError> {
+    let (records, sha256) =
+        read_rows(bytes, indoor_column_named, &INDOOR_REQUIRED, INDOOR_KNOWN, "event", parse_indoor_row)?;
+    Ok(ParsedIndoorLog { records, sha256 })
 }
 
 fn parse_row(

@@ -6,6 +6,7 @@ mod grid;
 
 use serde::Serialize;
 
+use crate::domain::indoor::{Funnel, IndoorReport, IndoorTable, MassageReport, MassageTable};
 use crate::domain::tables::{
     ItemsReport, ItemsTable, LabourReport, LabourTable, Mft, ServiceCounts, ServicesReport, ServicesTable,
     StreetReport, StreetTable,
@@ -50,6 +51,10 @@ pub enum Rendered {
     Services(ServicesReport),
     /// Items handed out.
     Items(ItemsReport),
+    /// Indoor: ads, calls, contacts, persons met.
+    Indoor(IndoorReport),
+    /// Massage centres: persons contacted.
+    Massage(MassageReport),
 }
 
 fn json<T: Serialize>(value: &T) -> String {
@@ -81,6 +86,10 @@ impl Rendered {
             (Rendered::Services(r), false) => json(r),
             (Rendered::Items(r), true) => json(&r.tables[0]),
             (Rendered::Items(r), false) => json(r),
+            (Rendered::Indoor(r), true) => json(&r.tables[0]),
+            (Rendered::Indoor(r), false) => json(r),
+            (Rendered::Massage(r), true) => r.tables.first().map_or_else(|| json(r), json),
+            (Rendered::Massage(r), false) => json(r),
         }
     }
 
@@ -112,9 +121,45 @@ impl Rendered {
                     out.push(items_grid(&r.total, lang));
                 }
             }
+            Rendered::Indoor(r) => {
+                out.extend(r.tables.iter().map(|t| indoor_grid(t, lang)));
+                if !single {
+                    out.push(indoor_synthesis_grid(r, lang));
+                }
+            }
+            Rendered::Massage(r) => out.extend(r.tables.iter().map(|t| massage_grid(t, lang))),
         }
         out
     }
+}
+
+/// The indoor figures beyond the printed tables, as text.
+pub fn indoor_stats_text(s: &crate::store::IndoorStats, lang: Lang) -> String {
+    let mut out =
+        format!("{} — {}\n\n", tr(lang, "INDOOR: ALTRI DATI", "INDOOR: FURTHER FIGURES"), period(lang, s.from, s.to));
+    let mut line = |label: &str, value: String| out.push_str(&format!("{label:<52}{value:>10}\n"));
+    line(tr(lang, "Annunci mappati", "Ads mapped"), s.ads.to_string());
+    line(tr(lang, "Chiamate", "Calls"), s.calls.to_string());
+    for (channel, n) in &s.messages_by_channel {
+        let label = crate::domain::Channel::parse(channel).map_or(channel.as_str(), |c| c.label(lang));
+        line(&format!("{} {label}", tr(lang, "Messaggi:", "Messages:")), n.to_string());
+    }
+    line(tr(lang, "Annunci con almeno un contatto", "Ads reached at least once"), s.ads_reached.to_string());
+    line(
+        tr(lang, "Quota di annunci raggiunti", "Share of ads reached"),
+        format!("{:.1}%", 100.0 * s.share_of_ads_reached),
+    );
+    line(tr(lang, "Numeri distinti", "Distinct numbers"), s.numbers.to_string());
+    line(tr(lang, "Numeri in più annunci", "Numbers in several ads"), s.numbers_in_several_ads.to_string());
+    line(
+        tr(lang, "Numeri in 3 o più annunci (probabili centralinisti)", "Numbers in 3+ ads (likely controllers)"),
+        s.likely_controllers.to_string(),
+    );
+    line(
+        tr(lang, "Numeri rivisti entro 14 giorni", "Numbers seen again within 14 days"),
+        s.numbers_seen_again_within_14_days.to_string(),
+    );
+    out
 }
 
 fn tr(lang: Lang, it: &'static str, en: &'static str) -> &'static str {
@@ -217,6 +262,77 @@ fn street_synthesis_grid(r: &StreetReport, lang: Lang) -> G {
         vec![Cell::Count(t.total.day), Cell::Count(t.total.night), Cell::Count(t.grand_total)],
     );
     g.notes.push(of_which_note(lang, &t.of_which));
+    g
+}
+
+/// The four column groups of the indoor table.
+fn funnel_groups(lang: Lang) -> Vec<(String, usize)> {
+    vec![
+        (tr(lang, "ANNUNCI MAPPATI", "ADS MAPPED").into(), 3),
+        (tr(lang, "CHIAMATE TOTALI", "CALLS").into(), 3),
+        (tr(lang, "CONTATTI SVOLTI", "CONTACTS MADE").into(), 3),
+        (tr(lang, "PERSONE INCONTRATE", "PERSONS MET").into(), 3),
+    ]
+}
+
+fn funnel_cells(f: &Funnel) -> Vec<Cell> {
+    [mft_cells(&f.ads), mft_cells(&f.calls), mft_cells(&f.contacts), mft_cells(&f.met)].concat()
+}
+
+fn funnel_keys() -> Vec<String> {
+    [mft_keys("ads"), mft_keys("calls"), mft_keys("contacts"), mft_keys("met")].concat()
+}
+
+const MFT4: [&str; 12] = ["M", "F", "T", "M", "F", "T", "M", "F", "T", "M", "F", "T"];
+
+fn indoor_grid(t: &IndoorTable, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {} — {}",
+            tr(lang, "SFRUTTAMENTO SESSUALE INDOOR", "INDOOR SEXUAL EXPLOITATION"),
+            province_title(lang, &t.province_name, t.province.code()),
+            period(lang, t.from, t.to)
+        ),
+        t.province.code(),
+    );
+    g.groups = funnel_groups(lang);
+    g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), MFT4, funnel_keys());
+    for r in &t.rows {
+        g.row(r.nationality.code(), &r.label, funnel_cells(&r.counts));
+    }
+    g.total(tr(lang, "TOTALE", "TOTAL"), funnel_cells(&t.total));
+    g
+}
+
+fn indoor_synthesis_grid(r: &IndoorReport, lang: Lang) -> G {
+    let mut g = G::new(
+        format!("{} — {}", tr(lang, "INDOOR: SINTESI PER PROVINCIA", "INDOOR: SYNTHESIS"), period(lang, r.from, r.to)),
+        "",
+    );
+    g.groups = funnel_groups(lang);
+    g.header(tr(lang, "PROVINCIA", "PROVINCE"), MFT4, funnel_keys());
+    for row in &r.synthesis.rows {
+        g.row(row.province.code(), &row.province_name, funnel_cells(&row.counts));
+    }
+    g.total(tr(lang, "TOTALE", "TOTAL"), funnel_cells(&r.synthesis.total));
+    g
+}
+
+fn massage_grid(t: &MassageTable, lang: Lang) -> G {
+    let mut g = G::new(
+        format!(
+            "{} — {} — {}",
+            tr(lang, "CENTRI MASSAGGI: PERSONE CONTATTATE", "MASSAGE CENTRES: PERSONS CONTACTED"),
+            province_title(lang, &t.province_name, t.province.code()),
+            period(lang, t.from, t.to)
+        ),
+        t.province.code(),
+    );
+    g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("persons"));
+    for r in &t.rows {
+        g.row(r.nationality.code(), &r.label, mft_cells(&r.persons));
+    }
+    g.total(tr(lang, "TOTALE", "TOTAL"), mft_cells(&t.total));
     g
 }
 
