@@ -184,6 +184,10 @@ pub fn is_indoor_log(bytes: &[u8]) -> bool {
         .any(|c| c.trim().trim_matches('"').eq_ignore_ascii_case("kind"))
 }
 
+/// Turns one CSV row (with the header and the columns it names) into a record, or says
+/// which column is wrong and why.
+type RowParser<C, R> = fn(&csv::StringRecord, &[C], &csv::StringRecord) -> Result<R, (String, String)>;
+
 /// Reads a CSV whose header names columns of type `C` and turns every row into an `R`;
 /// nothing is returned unless every row is valid. The same rules for every format:
 /// UTF-8 (a BOM is ignored), `,` `;` or tab separated, errors by line and column.
@@ -193,7 +197,7 @@ fn read_rows<C: Copy + Eq + std::hash::Hash, R>(
     required: &[(&str, C)],
     known: &str,
     what: &str,
-    parse_row: fn(&csv::StringRecord, &[C], &csv::StringRecord) -> Result<R, (String, String)>,
+    parse_row: RowParser<C, R>,
 ) -> Result<(Vec<R>, String), ImportError> {
     let sha256 = sha256_hex(bytes);
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

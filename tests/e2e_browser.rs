@@ -160,3 +160,52 @@ fn a_night_street_outing_in_the_browser_is_the_report() {
     let list = lanterna_ok(&db, &["outings", "list"]);
     assert!(list.contains("closed"), "{list}");
 }
+
+#[test]
+fn an_indoor_session_in_the_browser_is_the_report() {
+    if !browser_ready() {
+        return;
+    }
+    let (_dir, db) = temp_db();
+    let app = App::start(&db);
+    run_script("indoor.mjs", &app.url);
+    drop(app);
+
+    let indoor = report(&db, "indoor");
+    let bs = &indoor["tables"][0];
+    assert_eq!(bs["province"], "BS", "{indoor}");
+    let row = |nat: &str| {
+        bs["rows"].as_array().unwrap().iter().find(|r| r["nationality"] == nat).unwrap_or_else(|| panic!("{nat}: {bs}"))
+    };
+    // Five ads: Brazil T x2, Romania F, not declared F, China F.
+    assert_eq!(mft(&row("BR")["ads"]), [0, 0, 2]);
+    assert_eq!(mft(&row("RO")["ads"]), [0, 1, 0]);
+    assert_eq!(mft(&row("ZZ")["ads"]), [0, 1, 0]);
+    assert_eq!(row("ZZ")["label"], "Non dichiarata (n. d.)");
+    assert_eq!(mft(&row("CN")["ads"]), [0, 1, 0]);
+    // Six attempts: four calls (two to Brazil, one to Romania, one to China), two messages.
+    assert_eq!(mft(&bs["total"]["calls"]), [0, 2, 2]);
+    // Contacts: Brazil's first call and WhatsApp, China's call.
+    assert_eq!(mft(&row("BR")["contacts"]), [0, 0, 2]);
+    assert_eq!(mft(&row("CN")["contacts"]), [0, 1, 0]);
+    assert_eq!(mft(&bs["total"]["contacts"]), [0, 1, 2]);
+    assert_eq!(mft(&bs["total"]["met"]), [0, 0, 1]);
+    assert_eq!(mft(&row("BR")["met"]), [0, 0, 1]);
+
+    let stats = report(&db, "indoor-stats");
+    assert_eq!(stats["ads"], 5);
+    assert_eq!(stats["calls"], 4);
+    assert_eq!(stats["messages_by_channel"]["whatsapp"], 1);
+    assert_eq!(stats["messages_by_channel"]["sms"], 1);
+    assert_eq!(stats["numbers"], 3, "three distinct numbers in four ads");
+    assert_eq!(stats["numbers_in_several_ads"], 1, "two ads share one number");
+    assert_eq!(stats["ads_reached"], 3);
+    // The person met got the default kit: the items report counts it as indoor.
+    let items = report(&db, "items");
+    let condoms =
+        items["tables"][0]["rows"].as_array().unwrap().iter().find(|r| r["item"] == "condoms").unwrap()["total"]
+            .as_u64()
+            .unwrap();
+    let kit = lanterna::store::Settings::default().kit.0;
+    assert_eq!(condoms, u64::from(kit.get(lanterna::domain::ItemKey::plain(ItemKind::Condoms))), "{items}");
+}

@@ -295,3 +295,56 @@ async fn settings_are_saved_and_a_new_pin_rekeys_the_database() {
     assert!(s.dom.exists("#start-night"), "the new PIN opens: {}", s.html());
     assert!(s.dom.text("#app").contains("Night outing"), "the language survives the lock");
 }
+
+#[tokio::test]
+async fn an_indoor_session_records_ads_attempts_and_meetings() {
+    let mut p = Phone::new();
+    p.create();
+    let s = &mut p.screen;
+    s.click("button[data-activity=indoor]");
+    assert!(s.dom.find("nav.bottom").is_some_and(|_| s.dom.attr_of("nav.bottom", "hidden").is_some()));
+    s.click("#start-indoor");
+    assert!(s.dom.exists("#error"), "a session needs a province: {}", s.html());
+    s.change("#indoor-province", "BS");
+    s.click("#start-indoor");
+    let id: Uuid = s.dom.attr_of("section.indoor", "data-session").expect("the session").parse().unwrap();
+
+    s.click("#ad-g-T");
+    s.input("#ad-nat-search", "brasi");
+    s.click("button.ad-nat-option[data-code=BR]");
+    s.input("#ad-number", "333 111 2222");
+    assert_eq!(s.dom.text("#number-history"), "numero nuovo");
+    s.submit("#ad-form");
+    assert_eq!(s.dom.text("#f-ads"), "1");
+    assert_eq!(s.dom.attr_of("#call-link", "href").as_deref(), Some("tel:+393331112222"));
+    assert_eq!(s.dom.attr_of("#ad-number", "value").as_deref(), Some(""), "the number field is cleared");
+    s.click("#current-ad button.outcome[data-outcome=reached]");
+    assert_eq!((s.dom.text("#f-calls"), s.dom.text("#f-contacts")), ("1".into(), "1".into()));
+    s.click("#current-ad button[data-channel=telegram]");
+    s.click("#current-ad button.outcome[data-outcome=no_answer]");
+    assert_eq!((s.dom.text("#f-messages"), s.dom.text("#f-contacts")), ("1".into(), "1".into()));
+    s.click("#met");
+    assert_eq!(s.dom.text("#f-met"), "1");
+
+    // The next ad keeps gender and nationality; the same number is recognised.
+    s.input("#ad-number", "+39 333-1112222");
+    assert!(s.dom.text("#number-history").contains("in 1 annunci"), "{}", s.dom.text("#number-history"));
+    s.submit("#ad-form");
+    assert_eq!(s.dom.text("#ad-nat"), "Brasile");
+    assert_eq!(s.dom.all("li.ad-row .warn").len(), 2, "both ads show the shared number");
+    let counts = p.shared.with(|st| st.session_counts(id)).unwrap().unwrap();
+    assert_eq!((counts.ads, counts.calls, counts.messages, counts.contacts, counts.met), (2, 1, 1, 1, 1));
+
+    // A bad number is refused, said, and nothing is saved.
+    p.screen.input("#ad-number", "12345");
+    p.screen.submit("#ad-form");
+    assert!(p.screen.dom.text("#error").contains("phone number"), "{}", p.screen.html());
+    assert_eq!(p.shared.with(|st| st.session_counts(id)).unwrap().unwrap().ads, 2);
+
+    // Undo takes back the last ad; ending the session closes it.
+    p.screen.click("#indoor-undo");
+    assert_eq!(p.screen.dom.text("#f-ads"), "1");
+    p.screen.click("#end-session");
+    let session = p.shared.with(|st| st.indoor_session(id)).unwrap().unwrap();
+    assert_eq!(session.status, lanterna::domain::OutingStatus::Closed);
+}

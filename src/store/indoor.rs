@@ -149,6 +149,13 @@ fn row_to_ad(r: &Row<'_>) -> rusqlite::Result<Ad> {
     })
 }
 
+/// HMAC-SHA256 of an E.164 number under the unit's key.
+fn hmac(key: &[u8], e164: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(e164.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
 /// A `count(*)` column.
 fn count(r: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(r.get::<_, i64>(i)?.max(0) as u64)
@@ -293,9 +300,7 @@ impl Store {
     /// The keyed hash of a typed number (normalised to E.164 first).
     fn number_hash(&mut self, typed: &str) -> Result<Vec<u8>> {
         let e164 = normalize_phone(typed)?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.number_key()?).expect("HMAC takes any key length");
-        mac.update(e164.as_bytes());
-        Ok(mac.finalize().into_bytes().to_vec())
+        Ok(hmac(&self.number_key()?, &e164))
     }
 
     fn history_of_hash(&self, session: Uuid, hash: &[u8], before_ad: Option<i64>) -> Result<NumberHistory> {
@@ -320,10 +325,14 @@ impl Store {
     }
 
     /// What is known of a number before it is saved with an ad: how many ads have it, and
-    /// in which earlier sessions it was seen. The number itself is not written.
-    pub fn number_history(&mut self, session: Uuid, typed: &str) -> Result<NumberHistory> {
-        let hash = self.number_hash(typed)?;
-        self.history_of_hash(session, &hash, None)
+    /// in which earlier sessions it was seen. Reads only; the number is not written.
+    pub fn number_history(&self, session: Uuid, typed: &str) -> Result<NumberHistory> {
+        let e164 = normalize_phone(typed)?;
+        let key: Option<Vec<u8>> =
+            self.conn.query_row("SELECT value FROM secrets WHERE name = ?1", [NUMBER_KEY], |r| r.get(0)).optional()?;
+        // No key yet: no number was ever stored.
+        let Some(key) = key else { return Ok(NumberHistory::default()) };
+        self.history_of_hash(session, &hmac(&key, &e164), None)
     }
 
     /// Starts an indoor session.

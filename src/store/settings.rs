@@ -24,6 +24,8 @@ pub struct Settings {
     pub lang: Lang,
     /// `dark` (default) or `light`.
     pub theme: Theme,
+    /// The ad sites indoor teams go through.
+    pub sites: Vec<String>,
 }
 
 /// Screen theme.
@@ -46,6 +48,7 @@ impl Default for Settings {
             idle_lock_minutes: 5,
             lang: Lang::It,
             theme: Theme::Dark,
+            sites: crate::domain::indoor::DEFAULT_SITES.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 }
@@ -80,6 +83,13 @@ impl Store {
     /// Saves the settings; the unit's name follows.
     pub fn save_settings(&mut self, settings: &Settings) -> Result<()> {
         settings.kit.0.0.keys().try_for_each(|k| k.validate())?;
+        if settings.sites.is_empty() || settings.sites.iter().any(|s| s.trim().is_empty() || s.len() > 60) {
+            return Err(crate::domain::DomainError::Invalid {
+                what: "ad sites",
+                why: "give at least one site, each up to 60 characters".into(),
+            }
+            .into());
+        }
         self.put_setting(SETTINGS_KEY, settings)?;
         let unit = self.unit_id.to_string();
         let tx = self.write()?;

@@ -13,7 +13,8 @@ use crate::store::NewOuting;
 pub fn HomeScreen() -> Element {
     let mut ui: Ui = use_context();
     let mut activity = use_signal(|| Activity::Street);
-    let outings = ui.read(|s| s.list_outings()).unwrap_or_default();
+    let mut outings = ui.read(|s| s.list_outings()).unwrap_or_default();
+    outings.retain(|o| o.outing.activity == activity());
     let open = outings.iter().find(|o| o.outing.status == OutingStatus::Open).map(|o| o.outing.id);
     let suggested = ui.settings.read().shift_boundary.classify(Utc::now()).1;
     let lang = ui.lang();
@@ -44,18 +45,21 @@ pub fn HomeScreen() -> Element {
                         class: if activity() == a { "seg on" } else { "seg" },
                         "data-activity": a.code(),
                         onclick: move |_| activity.set(a),
-                        {ui.t(if a == Activity::Street { T::Street } else { T::Labour })}
+                        {ui.t(match a { Activity::Street => T::Street, Activity::Labour => T::Labour, Activity::Indoor => T::Indoor })}
                     }
                 }
             }
             div { class: "section-head",
-                h2 { {ui.t(T::PastOutings)} }
+                h2 { {ui.t(if activity() == Activity::Indoor { T::IndoorSessions } else { T::PastOutings })} }
                 button { id: "open-settings", class: "ghost small", onclick: move |_| ui.screen.set(Screen::Settings), {ui.t(T::Settings)} }
             }
-            if outings.is_empty() {
+            if activity() == Activity::Indoor {
+                super::indoor::IndoorHome {}
+            }
+            if outings.is_empty() && activity() != Activity::Indoor {
                 p { class: "muted", {ui.t(T::NoOutings)} }
             }
-            ul { class: "outings",
+            ul { class: "outings", hidden: activity() == Activity::Indoor,
                 for o in outings.iter().take(50) {
                     li { key: "{o.outing.id}", class: "outing-row", "data-status": o.outing.status.code(),
                         div { class: "when",
@@ -89,7 +93,7 @@ pub fn HomeScreen() -> Element {
                 }
             }
         }
-        nav { class: "bottom",
+        nav { class: "bottom", hidden: activity() == Activity::Indoor,
             if open.is_none() {
                 button { id: "start-day", class: if suggested == Shift::Day { "primary" } else { "" },
                     onclick: move |_| start(Shift::Day),

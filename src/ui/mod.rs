@@ -4,6 +4,7 @@
 
 mod home;
 pub mod i18n;
+mod indoor;
 mod lock;
 mod outing;
 mod settings;
@@ -155,6 +156,8 @@ pub enum Screen {
     Outing(Uuid),
     /// The summary of an outing before closing it.
     Summary(Uuid),
+    /// An indoor session.
+    Indoor(Uuid),
     /// Settings.
     Settings,
 }
@@ -334,6 +337,7 @@ pub fn App() -> Element {
                     Screen::Home => rsx! { home::HomeScreen {} },
                     Screen::Outing(id) => rsx! { outing::OutingScreen { id } },
                     Screen::Summary(id) => rsx! { summary::SummaryScreen { id } },
+                    Screen::Indoor(id) => rsx! { indoor::IndoorScreen { id } },
                     Screen::Settings => rsx! { settings::SettingsScreen {} },
                 }
             }

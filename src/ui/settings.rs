@@ -87,6 +87,10 @@ pub fn SettingsScreen() -> Element {
                     }
                 }
             }
+            label { {ui.t(T::Sites)}
+                input { id: "sites", r#type: "text", value: "{d.sites.join(\", \")}",
+                    oninput: move |e| draft.write().sites = e.value().split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect() }
+            }
             label { class: "inline", {ui.t(T::DayStarts)}
                 input { id: "day-starts", r#type: "time", value: "{day}", oninput: move |e| day.set(e.value()) }
             }

@@ -151,12 +151,27 @@ impl MiniDom {
         })
     }
 
-    /// All elements matching a simple selector (`tag#id.class[attr=value]`).
+    /// All elements matching a selector: simple parts (`tag#id.class[attr=value]`)
+    /// joined by spaces (descendant of).
     pub fn all(&self, selector: &str) -> Vec<Handle> {
-        let sel = Selector::parse(selector);
+        let parts: Vec<Selector> = selector.split_whitespace().map(Selector::parse).collect();
+        let (last, ancestors) = parts.split_last().expect("a selector");
         let mut nodes = vec![];
         self.descendants(0, &mut nodes);
-        nodes.into_iter().filter(|n| self.matches(*n, &sel)).map(Handle).collect()
+        nodes.into_iter().filter(|n| self.matches(*n, last) && self.under(*n, ancestors)).map(Handle).collect()
+    }
+
+    /// True when the ancestors of `n` match `parts`, innermost last, in order.
+    fn under(&self, n: usize, parts: &[Selector]) -> bool {
+        let Some((inner, outer)) = parts.split_last() else { return true };
+        let mut a = self.nodes[n].parent;
+        while let Some(i) = a {
+            if self.matches(i, inner) && self.under(i, outer) {
+                return true;
+            }
+            a = self.nodes[i].parent;
+        }
+        false
     }
 
     /// The one element matching a selector; panics when there is none.
