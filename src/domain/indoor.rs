@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::tables::{Mft, ReportScope};
+use super::tables::{Mft, Report, ReportScope};
 use super::{
     Activity, Bucket, CellKey, Channel, Comune, ContactData, DomainError, Gender, IndoorKind, Language, Measure,
     Nationality, Outcome, OutingStatus, Province, Shift, Tally, UnknownWording,
@@ -386,44 +386,52 @@ pub struct IndoorSynthesis {
 }
 
 /// Indoor tables per province and their synthesis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndoorReport {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// One table per province.
-    pub tables: Vec<IndoorTable>,
-    /// Provinces as rows.
-    pub synthesis: IndoorSynthesis,
+pub type IndoorReport = Report<IndoorTable, IndoorSynthesis>;
+
+/// A nationality, its label and its value.
+type LabelledRow<V> = (Nationality, String, V);
+
+/// The indoor cells of each province in scope, folded by `take` into one value per
+/// nationality (report order) with its label as indoor tables word it.
+fn indoor_rows<V: Default + Copy>(
+    tally: &Tally,
+    scope: &ReportScope,
+    take: impl Fn(&mut V, &CellKey, u64) -> bool,
+) -> Vec<(Province, Vec<LabelledRow<V>>)> {
+    scope
+        .by_province(tally, Some(Activity::Indoor))
+        .into_iter()
+        .map(|(province, cells)| {
+            let mut rows: BTreeMap<Nationality, V> = BTreeMap::new();
+            for (_, c, n) in cells {
+                let mut v = rows.get(&c.nationality).copied().unwrap_or_default();
+                if take(&mut v, &c, n) {
+                    rows.insert(c.nationality, v);
+                }
+            }
+            let rows = rows
+                .into_iter()
+                .map(|(nat, v)| (nat, nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(), v))
+                .collect();
+            (province, rows)
+        })
+        .collect()
 }
 
 /// Builds the indoor tables: ads, calls, contacts and persons met by nationality.
 pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
     let mut tables = Vec::new();
-    for (province, cells) in scope.by_province(tally, Some(Activity::Indoor)) {
-        let mut rows: BTreeMap<Nationality, Funnel> = BTreeMap::new();
-        for (_, c, n) in cells {
-            let mut f = rows.get(&c.nationality).copied().unwrap_or_default();
-            if f.add(&c, n) {
-                rows.insert(c.nationality, f);
-            }
-        }
-        let total = rows.values().fold(Funnel::default(), |a, f| a.plus(*f));
+    for (province, rows) in indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n)) {
         tables.push(IndoorTable {
             province,
             province_name: province.name().to_owned(),
             from: scope.period.from,
             to: scope.period.to,
+            total: rows.iter().fold(Funnel::default(), |a, r| a.plus(r.2)),
             rows: rows
                 .into_iter()
-                .map(|(nat, counts)| IndoorRow {
-                    nationality: nat,
-                    label: nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(),
-                    counts,
-                })
+                .map(|(nationality, label, counts)| IndoorRow { nationality, label, counts })
                 .collect(),
-            total,
         });
     }
     let rows: Vec<_> = tables
@@ -478,29 +486,27 @@ pub struct MassageReport {
 /// Builds the massage-centre tables.
 pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
     let mut tables = Vec::new();
-    for (province, cells) in scope.by_province(tally, Some(Activity::Indoor)) {
-        let mut rows: BTreeMap<Nationality, Mft> = BTreeMap::new();
-        for (_, c, n) in cells.into_iter().filter(|(_, c, _)| c.measure == Measure::MassageContacts) {
-            rows.entry(c.nationality).or_default().add(c.gender, n);
+    let take = |m: &mut Mft, c: &CellKey, n| {
+        let keep = c.measure == Measure::MassageContacts;
+        if keep {
+            m.add(c.gender, n);
         }
+        keep
+    };
+    for (province, rows) in indoor_rows(tally, scope, take) {
         if rows.is_empty() && scope.province.is_none() {
             continue;
         }
-        let total = rows.values().fold(Mft::default(), |a, m| a.plus(*m));
         tables.push(MassageTable {
             province,
             province_name: province.name().to_owned(),
             from: scope.period.from,
             to: scope.period.to,
+            total: rows.iter().fold(Mft::default(), |a, r| a.plus(r.2)),
             rows: rows
                 .into_iter()
-                .map(|(nat, persons)| MassageRow {
-                    nationality: nat,
-                    label: nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(),
-                    persons,
-                })
+                .map(|(nationality, label, persons)| MassageRow { nationality, label, persons })
                 .collect(),
-            total,
         });
     }
     let total = tables.iter().fold(Mft::default(), |a, t| a.plus(t.total));

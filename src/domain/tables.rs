@@ -220,18 +220,21 @@ pub struct StreetSynthesis {
     pub of_which: OfWhich,
 }
 
-/// Street tables per province and their synthesis.
+/// A report: one table per province and their synthesis over a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StreetReport {
+pub struct Report<T, S> {
     /// First day.
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
     /// One table per province.
-    pub tables: Vec<StreetTable>,
+    pub tables: Vec<T>,
     /// Provinces as rows.
-    pub synthesis: StreetSynthesis,
+    pub synthesis: S,
 }
+
+/// Street tables per province and their synthesis.
+pub type StreetReport = Report<StreetTable, StreetSynthesis>;
 
 /// Builds the street tables.
 pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
@@ -355,17 +358,7 @@ pub struct LabourSynthesis {
 }
 
 /// Labour tables per province and their synthesis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LabourReport {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// One table per province.
-    pub tables: Vec<LabourTable>,
-    /// Provinces as rows.
-    pub synthesis: LabourSynthesis,
-}
+pub type LabourReport = Report<LabourTable, LabourSynthesis>;
 
 /// Builds the labour outreach tables.
 pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {

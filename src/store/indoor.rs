@@ -149,6 +149,9 @@ fn row_to_ad(r: &Row<'_>) -> rusqlite::Result<Ad> {
     })
 }
 
+/// Province, gender, nationality, extra columns and the count of a grouped query.
+type GroupedCell = (Province, Gender, Nationality, Vec<String>, u64);
+
 /// HMAC-SHA256 of an E.164 number under the unit's key.
 fn hmac(key: &[u8], e164: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
@@ -619,51 +622,15 @@ impl Store {
     /// contacts, meetings with what they were given, massage centres).
     pub fn indoor_tally(&self, period: Period) -> Result<Tally> {
         let mut t = Tally::new();
-        let (from, to) = (period.from, period.to);
-        let parse = |p: &str, g: &str, n: &str| -> Result<(Province, Gender, Nationality)> {
-            Ok((Province::parse(p)?, Gender::parse(g)?, Nationality::parse(n)?))
-        };
-        let mut st = self.conn.prepare_cached(
-            "SELECT a.province, a.gender, a.nationality, a.risky, count(*) FROM indoor_ads a
-             JOIN indoor_sessions s ON s.id = a.session_id WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4",
-        )?;
-        let rows = st.query_map(params![from, to], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, bool>(3)?,
-                count(r, 4)?,
-            ))
-        })?;
-        for row in rows {
-            let (p, g, n, risky, count): (_, _, _, _, u64) = row?;
-            let (p, g, n) = parse(&p, &g, &n)?;
-            let b = bucket(p);
-            t.add(b, CellKey { nationality: n, gender: g, measure: Measure::Ads }, count);
-            if risky {
-                let measure = Measure::RiskyAds;
-                t.add(b, CellKey { nationality: n, gender: g, measure }, count);
+        let cell = |nationality, gender, measure| CellKey { nationality, gender, measure };
+        for (p, g, n, extra, count) in self.grouped(period, "indoor_ads", &["CAST(x.risky AS TEXT)"])? {
+            t.add(bucket(p), cell(n, g, Measure::Ads), count);
+            if extra[0] == "1" {
+                t.add(bucket(p), cell(n, g, Measure::RiskyAds), count);
             }
         }
-        let mut st = self.conn.prepare_cached(
-            "SELECT a.province, a.gender, a.nationality, a.channel, a.outcome, count(*) FROM indoor_attempts a
-             JOIN indoor_sessions s ON s.id = a.session_id WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4, 5",
-        )?;
-        let rows = st.query_map(params![from, to], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                count(r, 5)?,
-            ))
-        })?;
-        for row in rows {
-            let (p, g, n, ch, out, count) = row?;
-            let (p, g, n) = parse(&p, &g, &n)?;
-            let (ch, out) = (Channel::parse(&ch)?, Outcome::parse(&out)?);
+        for (p, g, n, extra, count) in self.grouped(period, "indoor_attempts", &["x.channel", "x.outcome"])? {
+            let (ch, out) = (Channel::parse(&extra[0])?, Outcome::parse(&extra[1])?);
             for _ in 0..count {
                 t.add_attempt(p, g, n, ch, out);
             }
@@ -671,20 +638,39 @@ impl Store {
         for (province, data) in self.meetings_in(period)? {
             t.add_meeting(province, &data);
         }
-        let mut st = self.conn.prepare_cached(
-            "SELECT m.province, m.gender, m.nationality, count(*) FROM massage_contacts m
-             JOIN indoor_sessions s ON s.id = m.session_id WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3",
-        )?;
-        let rows = st.query_map(params![from, to], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, count(r, 3)?))
-        })?;
-        for row in rows {
-            let (p, g, n, count) = row?;
-            let (p, g, n) = parse(&p, &g, &n)?;
-            let measure = Measure::MassageContacts;
-            t.add(bucket(p), CellKey { nationality: n, gender: g, measure }, count);
+        for (p, g, n, _, count) in self.grouped(period, "massage_contacts", &[])? {
+            t.add(bucket(p), cell(n, g, Measure::MassageContacts), count);
         }
         Ok(t)
+    }
+
+    /// Rows of an indoor `table` in sessions of `period`, counted by province, gender,
+    /// nationality and the `extra` columns (as text).
+    fn grouped(&self, period: Period, table: &str, extra: &[&str]) -> Result<Vec<GroupedCell>> {
+        let cols: String = extra.iter().map(|c| format!(", {c}")).collect();
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT x.province, x.gender, x.nationality{cols}, count(*) FROM {table} x
+             JOIN indoor_sessions s ON s.id = x.session_id WHERE s.date BETWEEN ?1 AND ?2
+             GROUP BY x.province, x.gender, x.nationality{cols}"
+        ))?;
+        let k = extra.len();
+        let rows = st.query_map(params![period.from, period.to], |r| {
+            let texts: Vec<String> = (0..3 + k).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+            Ok((texts, count(r, 3 + k)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut texts, n) = row?;
+            let extra = texts.split_off(3);
+            out.push((
+                Province::parse(&texts[0])?,
+                Gender::parse(&texts[1])?,
+                Nationality::parse(&texts[2])?,
+                extra,
+                n,
+            ));
+        }
+        Ok(out)
     }
 
     /// Persons met in sessions of a period, with their items.

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Screen, T, Ui};
 use crate::domain::tables::{Mft, ReportScope, labour_report, street_report};
-use crate::domain::{Activity, Lang, OutingStatus, Period};
+use crate::domain::{Activity, Lang, Nationality, OutingStatus, Period};
 
 /// One table row: a label and its cells.
 struct Row {
@@ -17,6 +17,23 @@ struct Row {
 
 /// One province's table: its name, rows and total cells.
 type ProvinceTable = (String, Vec<Row>, Vec<u64>);
+
+/// A province's table from its report rows, each turned into nationality, label, cells.
+fn province_table<R>(
+    name: String,
+    rows: Vec<R>,
+    total: Vec<u64>,
+    cells: impl Fn(R) -> (Nationality, String, Vec<u64>),
+) -> ProvinceTable {
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let (nat, label, cells) = cells(r);
+            Row { code: nat.code().to_owned(), label, cells }
+        })
+        .collect();
+    (name, rows, total)
+}
 
 /// The summary screen.
 #[component]
@@ -37,16 +54,10 @@ pub fn SummaryScreen(id: Uuid) -> Element {
             .tables
             .into_iter()
             .map(|t| {
-                let rows = t
-                    .rows
-                    .into_iter()
-                    .map(|row| Row {
-                        code: row.nationality.code().to_owned(),
-                        label: row.label,
-                        cells: [mft(&row.day), mft(&row.night)].concat(),
-                    })
-                    .collect();
-                (t.province_name, rows, [mft(&t.total.day), mft(&t.total.night)].concat())
+                let total = [mft(&t.total.day), mft(&t.total.night)].concat();
+                province_table(t.province_name, t.rows, total, |r| {
+                    (r.nationality, r.label, [mft(&r.day), mft(&r.night)].concat())
+                })
             })
             .collect();
         (vec!["M", "F", "T", "M", "F", "T"], tables)
@@ -56,16 +67,9 @@ pub fn SummaryScreen(id: Uuid) -> Element {
             .tables
             .into_iter()
             .map(|t| {
-                let rows = t
-                    .rows
-                    .into_iter()
-                    .map(|row| Row {
-                        code: row.nationality.code().to_owned(),
-                        label: row.label,
-                        cells: mft(&row.contacts),
-                    })
-                    .collect();
-                (t.province_name, rows, mft(&t.total.contacts))
+                province_table(t.province_name, t.rows, mft(&t.total.contacts), |r| {
+                    (r.nationality, r.label, mft(&r.contacts))
+                })
             })
             .collect();
         (vec!["M", "F", "T"], tables)
