@@ -49,6 +49,26 @@ pub enum Command {
         #[command(subcommand)]
         command: OutingsCommand,
     },
+    /// Send the closed outings' and sessions' aggregated counts to the sync endpoint
+    Sync {
+        /// Enroll or show the status (no subcommand: send what is pending)
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+    },
+}
+
+/// `lanterna sync ...`
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Enroll this device with the one-time code a coordinator printed
+    Enroll {
+        /// The server, e.g. https://sync.example.org
+        url: String,
+        /// The code, e.g. ABCD-EFGH-JKLM-NPQR
+        code: String,
+    },
+    /// Last sync, pending summaries and the last error
+    Status,
 }
 
 /// `lanterna outings ...`
@@ -59,6 +79,11 @@ pub enum OutingsCommand {
         /// Output format
         #[arg(long, value_enum, default_value_t = FormatArg::Text)]
         format: FormatArg,
+    },
+    /// Delete an outing or an indoor session (a synced one is deleted on the server too)
+    Delete {
+        /// Its id (from `outings list`)
+        id: uuid::Uuid,
     },
 }
 
@@ -241,6 +266,36 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
             let store = open_existing(&path)?;
             let text = report(&store, args)?;
             out.write_all(text.as_bytes())?;
+        }
+        Command::Outings { command: OutingsCommand::Delete { id } } => {
+            let mut store = open_existing(&path)?;
+            match store.delete_outing(*id) {
+                Err(StoreError::NotFound { .. }) => store.delete_indoor_session(*id)?,
+                other => other?,
+            }
+            writeln!(out, "deleted {id}")?;
+        }
+        Command::Sync { command } => {
+            let store = std::sync::Mutex::new(open_existing(&path)?);
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            match command {
+                Some(SyncCommand::Enroll { url, code }) => {
+                    runtime.block_on(crate::sync::enroll(&store, url, code))?;
+                    writeln!(out, "enrolled with {url}; `lanterna sync` sends the closed outings")?;
+                }
+                Some(SyncCommand::Status) => {
+                    let s = store.lock().unwrap_or_else(|e| e.into_inner());
+                    let enrolled = s.sync_endpoint()?.map(|e| e.url);
+                    writeln!(out, "endpoint: {}", enrolled.as_deref().unwrap_or("none (not enrolled)"))?;
+                    writeln!(out, "{}", crate::sync::describe(&s.sync_status()?, s.pending_count()?))?;
+                }
+                None => {
+                    let report = runtime.block_on(crate::sync::sync_all(&store, |sent, total| {
+                        eprintln!("sync: {sent}/{total} summaries acknowledged");
+                    }))?;
+                    writeln!(out, "sync done: {} stored, {} already on the server", report.stored, report.ignored)?;
+                }
+            }
         }
         Command::Outings { command: OutingsCommand::List { format } } => {
             let store = open_existing(&path)?;

@@ -13,5 +13,8 @@ pub mod locate;
 pub mod report;
 #[cfg(feature = "app")]
 pub mod store;
+#[cfg(feature = "app")]
+pub mod sync;
 #[cfg(feature = "ui")]
 pub mod ui;
+pub mod wire;

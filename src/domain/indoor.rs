@@ -297,6 +297,33 @@ impl Tally {
     }
 }
 
+/// The figures beyond the printed tables, for a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IndoorStats {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Ads mapped.
+    pub ads: u64,
+    /// Calls made.
+    pub calls: u64,
+    /// Messages by channel (every channel listed, zeros included).
+    pub messages_by_channel: BTreeMap<String, u64>,
+    /// Ads with at least one call or message that reached someone.
+    pub ads_reached: u64,
+    /// `ads_reached / ads` (0 when there are no ads).
+    pub share_of_ads_reached: f64,
+    /// Distinct numbers entered.
+    pub numbers: u64,
+    /// Numbers found in two or more ads.
+    pub numbers_in_several_ads: u64,
+    /// Numbers in three or more ads: likely controllers ("centralinisti").
+    pub likely_controllers: u64,
+    /// Numbers that had been seen in an earlier session at most 14 days before.
+    pub numbers_seen_again_within_14_days: u64,
+}
+
 // ---------------------------------------------------------------- report tables
 
 /// The funnel counts of one row or total.

@@ -4,6 +4,7 @@
 
 mod codes;
 pub mod indoor;
+pub mod suppress;
 mod nationality;
 mod outing;
 pub mod tables;

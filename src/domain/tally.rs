@@ -153,6 +153,11 @@ impl Measure {
         out
     }
 
+    /// True for the measures only indoor work has (ads, calls, messages, ...).
+    pub fn is_indoor(&self) -> bool {
+        INDOOR_MEASURES.iter().any(|(m, _)| m == self)
+    }
+
     /// What one person met after an indoor contact contributes: a meeting, and what
     /// they were given, like a street contact (not counted as a street contact).
     pub fn of_meeting(data: &ContactData) -> Vec<(Measure, u64)> {

@@ -5,6 +5,8 @@
 pub enum Cell {
     /// A count: blank when zero in body rows, as printed tables do.
     Count(u64),
+    /// A small count hidden from a published table: printed "<k".
+    Hidden(u64),
 }
 
 /// A report table ready for text or CSV.
@@ -30,7 +32,34 @@ pub struct Grid {
     pub notes: Vec<String>,
 }
 
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cell::Count(n) => write!(f, "{n}"),
+            Cell::Hidden(k) => write!(f, "<{k}"),
+        }
+    }
+}
+
 impl Grid {
+    /// Hides small body cells and their complements (totals stay: they are protected by
+    /// the complementary cells).
+    pub fn suppress(&mut self, k: u64) {
+        let m: Vec<Vec<u64>> = self
+            .rows
+            .iter()
+            .map(|(_, _, cells)| cells.iter().map(|c| if let Cell::Count(n) = c { *n } else { 0 }).collect())
+            .collect();
+        let hide = crate::domain::suppress::suppress(&m, k);
+        for ((_, _, cells), h) in self.rows.iter_mut().zip(hide) {
+            for (c, h) in cells.iter_mut().zip(h) {
+                if h {
+                    *c = Cell::Hidden(k);
+                }
+            }
+        }
+    }
+
     /// An empty grid.
     pub fn new(title: String, province: &str) -> Self {
         Grid { title, province: province.to_owned(), ..Grid::default() }
@@ -57,11 +86,9 @@ impl Grid {
     pub fn to_text(&self) -> String {
         let body = |c: &Cell| match c {
             Cell::Count(0) => String::new(),
-            Cell::Count(n) => n.to_string(),
+            c => c.to_string(),
         };
-        let total = |c: &Cell| match c {
-            Cell::Count(n) => n.to_string(),
-        };
+        let total = |c: &Cell| c.to_string();
         let width = |s: &str| s.chars().count();
         let ncols = self.heads.len();
         let mut w0 = width(&self.first);
@@ -143,9 +170,7 @@ impl Grid {
             ["province", "code", "label"].iter().map(|s| s.to_string()).chain(first.keys.clone()).collect();
         push_csv(&mut out, &header);
         for g in grids {
-            let count = |c: &Cell| match c {
-                Cell::Count(n) => n.to_string(),
-            };
+            let count = |c: &Cell| c.to_string();
             for (code, label, cells) in &g.rows {
                 let fields = [g.province.clone(), code.clone(), label.trim().to_owned()];
                 push_csv(&mut out, &fields.into_iter().chain(cells.iter().map(count)).collect::<Vec<_>>());

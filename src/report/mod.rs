@@ -57,6 +57,55 @@ pub enum Rendered {
     Massage(MassageReport),
 }
 
+/// Fields of a table row that name it rather than count.
+const ROW_NAMES: [&str; 6] = ["nationality", "label", "province", "province_name", "item", "language"];
+
+/// Hides small counts in every table of a report's JSON (any object's `rows` or
+/// `leaflets` array): each row's numeric fields, nested ones included, are a row of the
+/// matrix; hidden ones become the string "<k". Totals are left as they are.
+pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
+    use serde_json::Value;
+    fn leaves<'a>(v: &'a mut Value, out: &mut Vec<&'a mut Value>) {
+        match v {
+            Value::Number(_) => out.push(v),
+            Value::Object(m) => m.iter_mut().filter(|(k, _)| !ROW_NAMES.contains(&k.as_str())).for_each(|(_, x)| leaves(x, out)),
+            _ => {}
+        }
+    }
+    match v {
+        Value::Object(m) => {
+            for (key, x) in m.iter_mut() {
+                if (key == "rows" || key == "leaflets")
+                    && let Value::Array(rows) = x
+                {
+                    let mut cells: Vec<Vec<&mut Value>> = rows
+                        .iter_mut()
+                        .map(|r| {
+                            let mut out = Vec::new();
+                            leaves(r, &mut out);
+                            out
+                        })
+                        .collect();
+                    let m: Vec<Vec<u64>> =
+                        cells.iter().map(|r| r.iter().map(|c| c.as_u64().unwrap_or(0)).collect()).collect();
+                    let hide = crate::domain::suppress::suppress(&m, k);
+                    for (row, h) in cells.iter_mut().zip(hide) {
+                        for (c, h) in row.iter_mut().zip(h) {
+                            if h {
+                                **c = Value::String(format!("<{k}"));
+                            }
+                        }
+                    }
+                } else {
+                    suppress_json(x, k);
+                }
+            }
+        }
+        Value::Array(xs) => xs.iter_mut().for_each(|x| suppress_json(x, k)),
+        _ => {}
+    }
+}
+
 fn json<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).expect("report tables serialise");
     s.push('\n');
@@ -66,13 +115,30 @@ fn json<T: Serialize>(value: &T) -> String {
 impl Rendered {
     /// Renders in `format`; `single` when the report was asked for one province.
     pub fn render(&self, format: Format, single: bool, lang: Lang) -> String {
-        match format {
-            Format::Json => self.json(single),
-            Format::Text => {
-                let grids = self.grids(single, lang);
-                grids.iter().map(|g| g.to_text()).collect::<Vec<_>>().join("\n")
+        self.render_suppressed(format, single, lang, None)
+    }
+
+    /// Renders with small cells hidden (`k`: threshold) when the table is published
+    /// across units: cells of 1..k-1 and their complements read "<k".
+    pub fn render_suppressed(&self, format: Format, single: bool, lang: Lang, k: Option<u64>) -> String {
+        let grids = |single| {
+            let mut g = self.grids(single, lang);
+            if let Some(k) = k {
+                g.iter_mut().for_each(|g| g.suppress(k));
             }
-            Format::Csv => Grid::to_csv(&self.grids(true, lang)),
+            g
+        };
+        match format {
+            Format::Json => match k {
+                None => self.json(single),
+                Some(k) => {
+                    let mut v: serde_json::Value = serde_json::from_str(&self.json(single)).expect("our own JSON");
+                    suppress_json(&mut v, k);
+                    json(&v)
+                }
+            },
+            Format::Text => grids(single).iter().map(|g| g.to_text()).collect::<Vec<_>>().join("\n"),
+            Format::Csv => Grid::to_csv(&grids(true)),
         }
     }
 
@@ -134,7 +200,7 @@ impl Rendered {
 }
 
 /// The indoor figures beyond the printed tables, as text.
-pub fn indoor_stats_text(s: &crate::store::IndoorStats, lang: Lang) -> String {
+pub fn indoor_stats_text(s: &crate::domain::indoor::IndoorStats, lang: Lang) -> String {
     let mut out =
         format!("{} — {}\n\n", tr(lang, "INDOOR: ALTRI DATI", "INDOOR: FURTHER FIGURES"), period(lang, s.from, s.to));
     let mut line = |label: &str, value: String| out.push_str(&format!("{label:<52}{value:>10}\n"));

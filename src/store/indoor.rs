@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 use super::outings::{conv, detail_values, item_key, parse_time, parse_uuid, register_import, row_to_contact};
 use super::{Result, Store, StoreError};
-use crate::domain::indoor::{Ad, AdData, Attempt, IndoorRecord, IndoorSession, NumberHistory, normalize_phone};
+use crate::domain::indoor::{
+    Ad, AdData, Attempt, IndoorRecord, IndoorSession, IndoorStats, NumberHistory, normalize_phone,
+};
 use crate::domain::indoor::{CONTROLLER_ADS, SEEN_AGAIN_DAYS, bucket};
 use crate::domain::{
     CellKey, Channel, Comune, ContactData, Gender, IndoorKind, Language, Measure, Nationality, Outcome, OutingStatus,
@@ -79,33 +81,6 @@ pub struct IndoorImportOutcome {
     pub massage: usize,
 }
 
-/// The figures beyond the printed tables, for a period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct IndoorStats {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// Ads mapped.
-    pub ads: u64,
-    /// Calls made.
-    pub calls: u64,
-    /// Messages by channel (every channel listed, zeros included).
-    pub messages_by_channel: BTreeMap<String, u64>,
-    /// Ads with at least one call or message that reached someone.
-    pub ads_reached: u64,
-    /// `ads_reached / ads` (0 when there are no ads).
-    pub share_of_ads_reached: f64,
-    /// Distinct numbers entered.
-    pub numbers: u64,
-    /// Numbers found in two or more ads.
-    pub numbers_in_several_ads: u64,
-    /// Numbers in three or more ads: likely controllers ("centralinisti").
-    pub likely_controllers: u64,
-    /// Numbers that had been seen in an earlier session at most 14 days before.
-    pub numbers_seen_again_within_14_days: u64,
-}
-
 const SESSION_COLUMNS: &str =
     "id, date, operators, mediator_language, province, status, started_at, ended_at, revision";
 
@@ -147,6 +122,24 @@ fn row_to_ad(r: &Row<'_>) -> rusqlite::Result<Ad> {
         attempts: r.get(10)?,
         reached: r.get(11)?,
     })
+}
+
+/// Which indoor records a tally covers.
+enum Which {
+    /// Sessions dated within a period.
+    Period(Period),
+    /// One session.
+    Session(Uuid),
+}
+
+impl Which {
+    /// The condition on `s` (the sessions) with its two parameters.
+    fn sql(&self) -> (&'static str, String, String) {
+        match self {
+            Which::Period(p) => ("s.date BETWEEN ?1 AND ?2", p.from.to_string(), p.to.to_string()),
+            Which::Session(id) => ("s.id = ?1 AND ?2 = ?2", id.to_string(), String::new()),
+        }
+    }
 }
 
 /// Province, gender, nationality, extra columns and the count of a grouped query.
@@ -621,24 +614,33 @@ impl Store {
     /// The indoor counts of sessions dated within `period` (ads, calls, messages,
     /// contacts, meetings with what they were given, massage centres).
     pub fn indoor_tally(&self, period: Period) -> Result<Tally> {
+        self.indoor_tally_where(&Which::Period(period))
+    }
+
+    /// The indoor counts of one session (what sync sends).
+    pub fn session_tally(&self, id: Uuid) -> Result<Tally> {
+        self.indoor_tally_where(&Which::Session(id))
+    }
+
+    fn indoor_tally_where(&self, which: &Which) -> Result<Tally> {
         let mut t = Tally::new();
         let cell = |nationality, gender, measure| CellKey { nationality, gender, measure };
-        for (p, g, n, extra, count) in self.grouped(period, "indoor_ads", &["CAST(x.risky AS TEXT)"])? {
+        for (p, g, n, extra, count) in self.grouped(which, "indoor_ads", &["CAST(x.risky AS TEXT)"])? {
             t.add(bucket(p), cell(n, g, Measure::Ads), count);
             if extra[0] == "1" {
                 t.add(bucket(p), cell(n, g, Measure::RiskyAds), count);
             }
         }
-        for (p, g, n, extra, count) in self.grouped(period, "indoor_attempts", &["x.channel", "x.outcome"])? {
+        for (p, g, n, extra, count) in self.grouped(which, "indoor_attempts", &["x.channel", "x.outcome"])? {
             let (ch, out) = (Channel::parse(&extra[0])?, Outcome::parse(&extra[1])?);
             for _ in 0..count {
                 t.add_attempt(p, g, n, ch, out);
             }
         }
-        for (province, data) in self.meetings_in(period)? {
+        for (province, data) in self.meetings_in(which)? {
             t.add_meeting(province, &data);
         }
-        for (p, g, n, _, count) in self.grouped(period, "massage_contacts", &[])? {
+        for (p, g, n, _, count) in self.grouped(which, "massage_contacts", &[])? {
             t.add(bucket(p), cell(n, g, Measure::MassageContacts), count);
         }
         Ok(t)
@@ -646,15 +648,16 @@ impl Store {
 
     /// Rows of an indoor `table` in sessions of `period`, counted by province, gender,
     /// nationality and the `extra` columns (as text).
-    fn grouped(&self, period: Period, table: &str, extra: &[&str]) -> Result<Vec<GroupedCell>> {
+    fn grouped(&self, which: &Which, table: &str, extra: &[&str]) -> Result<Vec<GroupedCell>> {
+        let (cond, a, b) = which.sql();
         let cols: String = extra.iter().map(|c| format!(", {c}")).collect();
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT x.province, x.gender, x.nationality{cols}, count(*) FROM {table} x
-             JOIN indoor_sessions s ON s.id = x.session_id WHERE s.date BETWEEN ?1 AND ?2
+             JOIN indoor_sessions s ON s.id = x.session_id WHERE {cond}
              GROUP BY x.province, x.gender, x.nationality{cols}"
         ))?;
         let k = extra.len();
-        let rows = st.query_map(params![period.from, period.to], |r| {
+        let rows = st.query_map(params![a, b], |r| {
             let texts: Vec<String> = (0..3 + k).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
             Ok((texts, count(r, 3 + k)?))
         })?;
@@ -674,14 +677,15 @@ impl Store {
     }
 
     /// Persons met in sessions of a period, with their items.
-    fn meetings_in(&self, period: Period) -> Result<Vec<(Province, ContactData)>> {
+    fn meetings_in(&self, which: &Which) -> Result<Vec<(Province, ContactData)>> {
+        let (cond, a, b) = which.sql();
         // The columns of a contact row, so the contact reader serves meetings too.
-        let mut st = self.conn.prepare_cached(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT m.id, 0, m.recorded_at, m.gender, m.nationality, m.age_band, m.first_contact, m.protection,
                     m.information, m.listening, m.referrals, m.accompaniments, m.province
-             FROM indoor_meetings m JOIN indoor_sessions s ON s.id = m.session_id WHERE s.date BETWEEN ?1 AND ?2",
-        )?;
-        let rows = st.query_map(params![period.from, period.to], |r| {
+             FROM indoor_meetings m JOIN indoor_sessions s ON s.id = m.session_id WHERE {cond}"
+        ))?;
+        let rows = st.query_map(params![a, b], |r| {
             Ok((row_to_contact(r)?, conv(Province::parse(&r.get::<_, String>(12)?))?))
         })?;
         let mut out = Vec::new();
@@ -691,12 +695,12 @@ impl Store {
             index.insert(contact.id, out.len());
             out.push((province, contact.data));
         }
-        let mut st = self.conn.prepare_cached(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT i.meeting_id, i.kind, i.language, i.quantity FROM indoor_meeting_items i
              JOIN indoor_meetings m ON m.id = i.meeting_id JOIN indoor_sessions s ON s.id = m.session_id
-             WHERE s.date BETWEEN ?1 AND ?2",
-        )?;
-        let rows = st.query_map(params![period.from, period.to], |r| {
+             WHERE {cond}"
+        ))?;
+        let rows = st.query_map(params![a, b], |r| {
             Ok((r.get::<_, i64>(0)?, item_key(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?)?, r.get(3)?))
         })?;
         for row in rows {

@@ -8,6 +8,7 @@ mod indoor;
 mod key;
 mod outings;
 mod settings;
+mod sync;
 mod tally;
 
 pub use tally::TallyParts;
@@ -21,16 +22,21 @@ use uuid::Uuid;
 
 use crate::domain::DomainError;
 
-pub use indoor::{IndoorImportOutcome, IndoorOverview, IndoorStats, NewIndoorSession, SessionCounts};
+pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionCounts};
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
 pub use settings::{Settings, Theme};
+pub use sync::{Endpoint, SyncStatus};
 
 /// `PRAGMA application_id` of a Lanterna database ('LNTA').
 pub const APPLICATION_ID: i64 = 0x4C4E_5441;
 
 /// The migrations, in order; `user_version` is the number applied. Append-only.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_indoor.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_indoor.sql"),
+    include_str!("migrations/0003_sync.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -57,13 +57,13 @@ const SETTINGS_KEY: &str = "settings";
 const UNIT_KEY: &str = "unit_id";
 
 impl Store {
-    fn setting<T: for<'de> Deserialize<'de>>(&self, key: &str) -> Result<Option<T>> {
+    pub(super) fn setting<T: for<'de> Deserialize<'de>>(&self, key: &str) -> Result<Option<T>> {
         let raw: Option<String> =
             self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
         Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
     }
 
-    fn put_setting<T: Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
+    pub(super) fn put_setting<T: Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
         let json = serde_json::to_string(value).expect("settings serialise");
         let tx = self.write()?;
         tx.execute(

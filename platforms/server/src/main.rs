@@ -1,0 +1,246 @@
+//! `lanterna-server`: serve the sync API, administer units, devices and coordinators, and
+//! print the report tables from the command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use chrono::{Duration, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+use lanterna::domain::{Activity, Lang, Province, parse_date};
+use lanterna::report::Format;
+use lanterna_server::config::Config;
+use lanterna_server::http::{AppState, CODE_LIFETIME_HOURS, serve};
+use lanterna_server::report::{self, Kind};
+use lanterna_server::store::{self, Backend};
+use lanterna_server::secret;
+use uuid::Uuid;
+
+#[derive(Debug, Parser)]
+#[command(name = "lanterna-server", version, about = "Lanterna sync endpoint")]
+struct Cli {
+    /// Settings file (TOML); also LANTERNA_SERVER_CONFIG
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// The store: sqlite://PATH or postgres://...; also LANTERNA_SERVER_DB
+    #[arg(long, global = true)]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API
+    Serve {
+        /// Address to listen on; also LANTERNA_SERVER_LISTEN
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Units
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Print a one-time enrollment code for a unit (valid 24 hours), alone on its last line
+    Enroll {
+        /// The unit's name or id
+        unit: String,
+    },
+    /// Devices
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Coordinators (read API)
+    Coordinator {
+        #[command(subcommand)]
+        command: CoordinatorCommand,
+    },
+    /// Print a report table from the stored summaries
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum UnitCommand {
+    /// Add a unit
+    Add {
+        /// Its name
+        name: String,
+    },
+    /// List the units
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCommand {
+    /// List the devices
+    List,
+    /// Revoke a device: its token stops working at once
+    Revoke {
+        /// The device's id
+        id: Uuid,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CoordinatorCommand {
+    /// Add a coordinator; prints the token once, alone on its last line
+    Add {
+        /// Their name
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Text,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// Which table
+    #[arg(value_enum)]
+    kind: Kind,
+    /// First day (YYYY-MM-DD)
+    #[arg(long, value_parser = date)]
+    from: Option<chrono::NaiveDate>,
+    /// Last day (YYYY-MM-DD)
+    #[arg(long, value_parser = date)]
+    to: Option<chrono::NaiveDate>,
+    /// One province (sigla)
+    #[arg(long, value_parser = province)]
+    province: Option<Province>,
+    /// One unit (name or id); without it the tables are across units
+    #[arg(long)]
+    unit: Option<String>,
+    /// Services and items: one activity
+    #[arg(long, value_parser = activity)]
+    activity: Option<Activity>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Smallest count shown in cross-unit tables (default from the settings, 3)
+    #[arg(long)]
+    k: Option<u64>,
+    /// Label language
+    #[arg(long, value_parser = lang, default_value = "it")]
+    lang: Lang,
+}
+
+fn date(s: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date(s).map_err(|e| e.to_string())
+}
+fn province(s: &str) -> Result<Province, String> {
+    Province::parse(s).map_err(|e| e.to_string())
+}
+fn activity(s: &str) -> Result<Activity, String> {
+    Activity::parse(s).map_err(|e| e.to_string())
+}
+fn lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).map_err(|e| e.to_string())
+}
+
+fn unit_id(backend: &dyn Backend, name_or_id: &str) -> anyhow::Result<Uuid> {
+    let units = backend.units()?;
+    units
+        .iter()
+        .find(|u| u.name == name_or_id || u.id.to_string() == name_or_id)
+        .map(|u| u.id)
+        .with_context(|| format!("no unit '{name_or_id}' (lanterna-server unit list)"))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(db) = cli.db {
+        config.db = db;
+    }
+    let open = || store::open(&config.db);
+    match cli.command {
+        Command::Serve { listen } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            let backend: Arc<dyn Backend> = Arc::from(open()?);
+            let state = AppState::new(backend, config);
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(serve(state, |addr| println!("lanterna-server: listening on http://{addr}")))?;
+        }
+        Command::Unit { command: UnitCommand::Add { name } } => {
+            if name.trim().is_empty() || name.len() > 100 {
+                bail!("a unit name has 1 to 100 characters");
+            }
+            let u = open()?.add_unit(name.trim())?;
+            println!("unit {} added: {}", u.name, u.id);
+        }
+        Command::Unit { command: UnitCommand::List } => {
+            for u in open()?.units()? {
+                println!("{}  {}  {}", u.id, u.created_at.format("%Y-%m-%d"), u.name);
+            }
+        }
+        Command::Enroll { unit } => {
+            let b = open()?;
+            let id = unit_id(b.as_ref(), &unit)?;
+            let code = secret::code();
+            let expires = Utc::now() + Duration::hours(CODE_LIFETIME_HOURS);
+            b.add_enrollment(id, &secret::hash(&code), expires)?;
+            println!("one-time code for unit {unit}, valid until {} UTC:", expires.format("%Y-%m-%d %H:%M"));
+            println!("{code}");
+        }
+        Command::Device { command: DeviceCommand::List } => {
+            let b = open()?;
+            let units = b.units()?;
+            for d in b.devices()? {
+                let unit = units.iter().find(|u| u.id == d.unit).map_or("?", |u| u.name.as_str());
+                let state = d.revoked_at.map_or("active".to_owned(), |t| format!("revoked {}", t.format("%Y-%m-%d %H:%M")));
+                println!("{}  {}  enrolled {}  {state}", d.id, unit, d.enrolled_at.format("%Y-%m-%d %H:%M"));
+            }
+        }
+        Command::Device { command: DeviceCommand::Revoke { id } } => {
+            if !open()?.revoke(id, Utc::now())? {
+                bail!("no device {id} (lanterna-server device list)");
+            }
+            println!("device {id} revoked");
+        }
+        Command::Coordinator { command: CoordinatorCommand::Add { name } } => {
+            let token = secret::token();
+            let id = open()?.add_coordinator(name.trim(), &secret::hash(&token))?;
+            println!("coordinator {name} added ({id}); their token, shown once:");
+            println!("{token}");
+        }
+        Command::Report(a) => {
+            let b = open()?;
+            let unit = a.unit.as_deref().map(|u| unit_id(b.as_ref(), u)).transpose()?;
+            let q = report::Query {
+                kind: a.kind,
+                from: a.from,
+                to: a.to,
+                province: a.province,
+                unit,
+                activity: a.activity,
+                lang: a.lang,
+                k: a.k.unwrap_or(config.k),
+            };
+            let format = match a.format {
+                FormatArg::Text => Format::Text,
+                FormatArg::Csv => Format::Csv,
+                FormatArg::Json => Format::Json,
+            };
+            print!("{}", report::render(b.as_ref(), &q, format)?);
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The core's report tables computed from stored summaries: the same functions and
+//! renderers as the app's `lanterna report`, so the two print the same tables.
+
+use chrono::NaiveDate;
+use lanterna::domain::indoor::{indoor_report, massage_report};
+use lanterna::domain::tables::{ReportScope, items_report, labour_report, services_report, street_report};
+use lanterna::domain::{Activity, Lang, Period, Province, Tally};
+use lanterna::report::{Format, Rendered};
+use uuid::Uuid;
+
+use crate::store::{Backend, StoreError};
+
+/// Which table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// Street contacts.
+    Street,
+    /// Labour outreach contacts.
+    Labour,
+    /// Indoor: ads, calls, contacts, persons met.
+    Indoor,
+    /// Massage centres.
+    Massage,
+    /// Referrals, accompaniments, talks.
+    Services,
+    /// Items handed out.
+    Items,
+}
+
+impl Kind {
+    /// Parses a path segment.
+    pub fn parse(s: &str) -> Option<Kind> {
+        <Kind as clap::ValueEnum>::from_str(s, true).ok()
+    }
+}
+
+/// What a report covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Which table.
+    pub kind: Kind,
+    /// First day (default: the first summary's).
+    pub from: Option<NaiveDate>,
+    /// Last day (default: the last summary's).
+    pub to: Option<NaiveDate>,
+    /// One province.
+    pub province: Option<Province>,
+    /// One unit; without it the tables are cross-unit and small cells are hidden.
+    pub unit: Option<Uuid>,
+    /// Services and items: one activity.
+    pub activity: Option<Activity>,
+    /// Label language.
+    pub lang: Lang,
+    /// Smallest count shown in cross-unit tables (1: nothing hidden).
+    pub k: u64,
+}
+
+/// Why a report could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A bad period.
+    #[error("{0}")]
+    Bad(String),
+    /// The store.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Builds and renders a report from the stored summaries.
+pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
+    let wide = (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
+    let (from, to) = (q.from.unwrap_or(wide.0), q.to.unwrap_or(wide.1));
+    if from > to {
+        return Err(ReportError::Bad(format!("--from {from} is after --to {to}")));
+    }
+    let stored = backend.summaries(q.unit, from, to)?;
+    let first = stored.iter().map(|s| s.summary.date).min();
+    let last = stored.iter().map(|s| s.summary.date).max();
+    let today = chrono::Utc::now().date_naive();
+    let from = q.from.or(first).unwrap_or(today);
+    let to = q.to.or(last).unwrap_or(today).max(from);
+    let period = Period::new(from, to).map_err(|e| ReportError::Bad(e.to_string()))?;
+    let mut tally = Tally::new();
+    for s in &stored {
+        s.summary.add_to(&mut tally);
+    }
+    let scope = ReportScope { period, province: q.province, activity: q.activity, lang: q.lang };
+    let rendered = match q.kind {
+        Kind::Street => Rendered::Street(street_report(&tally, &scope)),
+        Kind::Labour => Rendered::Labour(labour_report(&tally, &scope)),
+        Kind::Indoor => Rendered::Indoor(indoor_report(&tally, &scope)),
+        Kind::Massage => Rendered::Massage(massage_report(&tally, &scope)),
+        Kind::Services => Rendered::Services(services_report(&tally, &scope)),
+        Kind::Items => Rendered::Items(items_report(&tally, &scope)),
+    };
+    let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
+    Ok(rendered.render_suppressed(format, q.province.is_some(), q.lang, k))
+}

@@ -1,0 +1,181 @@
+//! The server's store: a small trait, one module per backend (SQLite, the embedded
+//! default; PostgreSQL for networks that outgrow one machine), each with its own
+//! append-only migrations. Every method is one transaction.
+
+mod postgres;
+mod sqlite;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lanterna::wire::{AckStatus, Summary};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use self::postgres::Postgres;
+pub use self::sqlite::Sqlite;
+
+/// What can go wrong in a store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A summary that belongs to another unit: nothing of the batch was stored.
+    #[error("summary {0} belongs to another unit")]
+    OtherUnit(Uuid),
+    /// A name or id that does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A name already taken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database.
+    #[error("database error: {0}")]
+    Db(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
+
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
+
+/// Store results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An outreach unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name (set by the network's admin, never by a device).
+    pub name: String,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An enrolled device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    /// Its id.
+    pub id: Uuid,
+    /// Its unit.
+    pub unit: Uuid,
+    /// When it enrolled.
+    pub enrolled_at: DateTime<Utc>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A stored summary with its unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stored {
+    /// The unit that sent it.
+    pub unit: Uuid,
+    /// The summary.
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// The store every backend provides. Token and code arguments are SHA-256 hashes (hex):
+/// the clear values are shown once and never stored.
+pub trait Backend: Send + Sync + 'static {
+    /// Adds a unit; names are unique.
+    fn add_unit(&self, name: &str) -> Result<Unit>;
+    /// Every unit.
+    fn units(&self) -> Result<Vec<Unit>>;
+    /// Keeps a one-time enrollment code for a unit until `expires_at`.
+    fn add_enrollment(&self, unit: Uuid, code_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
+    /// Trades a valid code for a new device with `token_hash`; the code is used up.
+    fn redeem(&self, code_hash: &str, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Device>>;
+    /// The device of a token, unless revoked.
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>>;
+    /// Every device.
+    fn devices(&self) -> Result<Vec<Device>>;
+    /// Revokes a device at once; false when there is no such device.
+    fn revoke(&self, device: Uuid, now: DateTime<Utc>) -> Result<bool>;
+    /// Adds a coordinator (read API) with a token hash.
+    fn add_coordinator(&self, name: &str, token_hash: &str) -> Result<Uuid>;
+    /// True for a coordinator's token.
+    fn is_coordinator(&self, token_hash: &str) -> Result<bool>;
+    /// Stores a batch for `unit` in one transaction: a summary replaces the stored one
+    /// only with a higher revision. A summary of another unit fails the whole batch.
+    fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>>;
+    /// Summaries dated within `from..=to` (of one unit, or all), tombstones excluded.
+    fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>>;
+}
+
+/// Opens the store a URL names: `sqlite://PATH` or `postgres://...`.
+pub fn open(url: &str) -> anyhow::Result<Box<dyn Backend>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        return Ok(Box::new(Sqlite::open(std::path::Path::new(path))?));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Box::new(Postgres::connect(url)?));
+    }
+    anyhow::bail!("--db {url}: expected sqlite://PATH or postgres://USER@HOST/DB")
+}
+
+/// The columns a summary is kept in, shared by the backends: its cells and comuni as JSON.
+pub(crate) struct Row {
+    pub id: String,
+    pub revision: i64,
+    pub deleted: bool,
+    pub activity: String,
+    pub date: NaiveDate,
+    pub shift: String,
+    pub province: String,
+    pub comuni: String,
+    pub cells: String,
+}
+
+impl Row {
+    pub(crate) fn of(s: &Summary) -> Result<Row> {
+        Ok(Row {
+            id: s.id.to_string(),
+            revision: i64::from(s.revision),
+            deleted: s.deleted,
+            activity: s.activity.code().to_owned(),
+            date: s.date,
+            shift: s.shift.code().to_owned(),
+            province: s.province.code().to_owned(),
+            comuni: serde_json::to_string(&s.comuni)?,
+            cells: serde_json::to_string(&s.cells)?,
+        })
+    }
+
+    pub(crate) fn summary(self, unit: &str) -> Result<Stored> {
+        let bad = |e: String| StoreError::Db(format!("stored summary {}: {e}", self.id));
+        Ok(Stored {
+            unit: Uuid::parse_str(unit).map_err(|e| bad(e.to_string()))?,
+            summary: Summary {
+                id: Uuid::parse_str(&self.id).map_err(|e| bad(e.to_string()))?,
+                revision: u32::try_from(self.revision).map_err(|e| bad(e.to_string()))?,
+                deleted: self.deleted,
+                activity: lanterna::domain::Activity::parse(&self.activity).map_err(|e| bad(e.to_string()))?,
+                date: self.date,
+                shift: lanterna::domain::Shift::parse(&self.shift).map_err(|e| bad(e.to_string()))?,
+                province: lanterna::domain::Province::parse(&self.province).map_err(|e| bad(e.to_string()))?,
+                comuni: serde_json::from_str(&self.comuni)?,
+                cells: serde_json::from_str(&self.cells)?,
+            },
+        })
+    }
+}
+
+/// What to do with one summary, given the stored unit and revision of its id.
+pub(crate) fn decide(unit: Uuid, incoming: &Summary, existing: Option<(String, i64)>) -> Result<AckStatus> {
+    match existing {
+        Some((u, _)) if u != unit.to_string() => Err(StoreError::OtherUnit(incoming.id)),
+        Some((_, rev)) if rev >= i64::from(incoming.revision) => Ok(AckStatus::Ignored),
+        _ => Ok(AckStatus::Stored),
+    }
+}

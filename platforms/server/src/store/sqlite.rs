@@ -1,0 +1,223 @@
+//! The embedded default: one SQLite file, WAL, `synchronous = FULL` (an acknowledged
+//! batch survives a crash), one writer at a time.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lanterna::wire::{AckStatus, Summary};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use uuid::Uuid;
+
+use super::{Backend, Device, Result, Row, Stored, StoreError, Unit, decide};
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_initial.sql")];
+
+/// A SQLite store.
+pub struct Sqlite {
+    conn: Mutex<Connection>,
+}
+
+fn time(s: String) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
+}
+
+fn uuid(s: String) -> rusqlite::Result<Uuid> {
+    Uuid::parse_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
+}
+
+fn device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: uuid(r.get(0)?)?,
+        unit: uuid(r.get(1)?)?,
+        enrolled_at: time(r.get(2)?)?,
+        revoked_at: r.get::<_, Option<String>>(3)?.map(time).transpose()?,
+    })
+}
+
+impl Sqlite {
+    /// Opens (creating) the database file and applies its migrations.
+    pub fn open(path: &Path) -> Result<Sqlite> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::Db(format!("{} has schema {version}, newer than this server", path.display())));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            tx.commit()?;
+        }
+        Ok(Sqlite { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Backend for Sqlite {
+    fn add_unit(&self, name: &str) -> Result<Unit> {
+        let unit = Unit { id: Uuid::new_v4(), name: name.to_owned(), created_at: Utc::now() };
+        let conn = self.conn();
+        let taken: bool = conn.query_row("SELECT count(*) > 0 FROM units WHERE name = ?1", [name], |r| r.get(0))?;
+        if taken {
+            return Err(StoreError::Conflict(format!("a unit named '{name}' exists already")));
+        }
+        conn.execute(
+            "INSERT INTO units (id, name, created_at) VALUES (?1, ?2, ?3)",
+            params![unit.id.to_string(), name, unit.created_at.to_rfc3339()],
+        )?;
+        Ok(unit)
+    }
+
+    fn units(&self) -> Result<Vec<Unit>> {
+        let conn = self.conn();
+        let mut st = conn.prepare("SELECT id, name, created_at FROM units ORDER BY name")?;
+        let rows = st.query_map([], |r| Ok(Unit { id: uuid(r.get(0)?)?, name: r.get(1)?, created_at: time(r.get(2)?)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn add_enrollment(&self, unit: Uuid, code_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO enrollments (code_hash, unit_id, expires_at) VALUES (?1, ?2, ?3)",
+            params![code_hash, unit.to_string(), expires_at.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    fn redeem(&self, code_hash: &str, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Device>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: Option<(String, String)> = tx
+            .query_row("SELECT unit_id, expires_at FROM enrollments WHERE code_hash = ?1", [code_hash], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((unit, expires)) = found else { return Ok(None) };
+        tx.execute("DELETE FROM enrollments WHERE code_hash = ?1", [code_hash])?;
+        if time(expires)? < now {
+            tx.commit()?;
+            return Ok(None);
+        }
+        let d = Device { id: Uuid::new_v4(), unit: uuid(unit)?, enrolled_at: now, revoked_at: None };
+        tx.execute(
+            "INSERT INTO devices (id, unit_id, token_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4)",
+            params![d.id.to_string(), d.unit.to_string(), token_hash, now.to_rfc3339()],
+        )?;
+        tx.commit()?;
+        Ok(Some(d))
+    }
+
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
+                [token_hash],
+                device,
+            )
+            .optional()?)
+    }
+
+    fn devices(&self) -> Result<Vec<Device>> {
+        let conn = self.conn();
+        let mut st = conn.prepare("SELECT id, unit_id, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at")?;
+        Ok(st.query_map([], device)?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn revoke(&self, device: Uuid, now: DateTime<Utc>) -> Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+            params![device.to_string(), now.to_rfc3339()],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn add_coordinator(&self, name: &str, token_hash: &str) -> Result<Uuid> {
+        let id = Uuid::new_v4();
+        self.conn().execute(
+            "INSERT INTO coordinators (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id.to_string(), name, token_hash, Utc::now().to_rfc3339()],
+        )?;
+        Ok(id)
+    }
+
+    fn is_coordinator(&self, token_hash: &str) -> Result<bool> {
+        Ok(self.conn().query_row("SELECT count(*) > 0 FROM coordinators WHERE token_hash = ?1", [token_hash], |r| {
+            r.get(0)
+        })?)
+    }
+
+    fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut acks = Vec::with_capacity(summaries.len());
+        let at = now.to_rfc3339();
+        let u = unit.to_string();
+        for s in summaries {
+            let existing: Option<(String, i64)> = tx
+                .prepare_cached("SELECT unit_id, revision FROM summaries WHERE id = ?1")?
+                .query_row([s.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let status = decide(unit, s, existing)?;
+            if status == AckStatus::Stored {
+                let r = Row::of(s)?;
+                tx.prepare_cached(
+                    "INSERT INTO summaries (id, unit_id, revision, deleted, activity, date, shift, province, comuni,
+                                            cells, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted,
+                        activity = excluded.activity, date = excluded.date, shift = excluded.shift,
+                        province = excluded.province, comuni = excluded.comuni, cells = excluded.cells,
+                        received_at = excluded.received_at",
+                )?
+                .execute(params![
+                    r.id, u, r.revision, r.deleted, r.activity, r.date, r.shift, r.province, r.comuni, r.cells, at
+                ])?;
+            }
+            acks.push(status);
+        }
+        tx.commit()?;
+        Ok(acks)
+    }
+
+    fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(
+            "SELECT id, revision, deleted, activity, date, shift, province, comuni, cells, unit_id FROM summaries
+             WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR unit_id = ?3) AND deleted = 0 ORDER BY date, id",
+        )?;
+        let rows = st.query_map(params![from, to, unit.map(|u| u.to_string())], |r| {
+            Ok((
+                Row {
+                    id: r.get(0)?,
+                    revision: r.get(1)?,
+                    deleted: r.get(2)?,
+                    activity: r.get(3)?,
+                    date: r.get(4)?,
+                    shift: r.get(5)?,
+                    province: r.get(6)?,
+                    comuni: r.get(7)?,
+                    cells: r.get(8)?,
+                },
+                r.get::<_, String>(9)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (row, unit) = row?;
+            out.push(row.summary(&unit)?);
+        }
+        Ok(out)
+    }
+}
