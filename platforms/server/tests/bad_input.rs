@@ -1,0 +1,171 @@
+//! Bad requests: each rejected with the right status and a JSON error saying what was
+//! wrong, and nothing stored.
+
+mod common;
+
+use common::{Phone, TestServer, fill};
+use lanterna::wire::{Batch, ErrorBody};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn post(
+    server: &TestServer,
+    path: &str,
+    token: Option<&str>,
+    body: Vec<u8>,
+    gzip: bool,
+) -> (StatusCode, String) {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}{path}", server.url()))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if gzip {
+        req = req.header("content-encoding", "gzip");
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    if !status.is_success() {
+        let e: ErrorBody = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not a JSON error: {text}"));
+        assert!(!e.error.is_empty());
+    }
+    (status, text)
+}
+
+fn summary() -> serde_json::Value {
+    json!({"id": uuid::Uuid::new_v4(), "revision": 1, "activity": "street", "date": "2024-03-01",
+           "shift": "night", "province": "BS", "comuni": ["017029"],
+           "cells": [{"nat": "RO", "g": "F", "m": "contacts", "n": 3}]})
+}
+
+fn batch(s: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({ "summaries": [s] })).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_are_refused_and_change_nothing() {
+    let server = TestServer::start().await;
+    let token = server.token(server.unit).await;
+    let t = Some(token.as_str());
+    let path = "/api/v1/summaries";
+
+    // A good one first, so "nothing stored" has something to compare with.
+    let (st, _) = post(&server, path, t, batch(summary()), false).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(server.stored(), 1);
+
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut s = summary();
+        f(&mut s);
+        batch(s)
+    };
+    let huge_cells: Vec<serde_json::Value> = (0..6000)
+        .map(|i| json!({"nat": "RO", "g": "F", "m": format!("leaflets.{}", ["it","en","ro","es","pt","fr"][i % 6]), "n": 1 + i}))
+        .collect();
+    let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
+        ("malformed JSON", b"{\"summaries\": [".to_vec(), StatusCode::BAD_REQUEST, "invalid JSON"),
+        ("unknown field", with(&|s| s["note"] = json!("Maria, via Milano")), StatusCode::UNPROCESSABLE_ENTITY, "unknown field"),
+        ("unknown cell field", with(&|s| s["cells"][0]["label"] = json!("x")), StatusCode::UNPROCESSABLE_ENTITY, "unknown field"),
+        ("wrong type", with(&|s| s["revision"] = json!("one")), StatusCode::UNPROCESSABLE_ENTITY, "invalid type"),
+        ("negative count", with(&|s| s["cells"][0]["n"] = json!(-1)), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ("zero count", with(&|s| s["cells"][0]["n"] = json!(0)), StatusCode::UNPROCESSABLE_ENTITY, "outside"),
+        ("count too big", with(&|s| s["cells"][0]["n"] = json!(100_001)), StatusCode::UNPROCESSABLE_ENTITY, "outside"),
+        ("unknown nationality", with(&|s| s["cells"][0]["nat"] = json!("QQ")), StatusCode::UNPROCESSABLE_ENTITY, "nationality"),
+        ("unknown measure", with(&|s| s["cells"][0]["m"] = json!("names")), StatusCode::UNPROCESSABLE_ENTITY, "measure"),
+        ("unknown province", with(&|s| s["province"] = json!("XY")), StatusCode::UNPROCESSABLE_ENTITY, "province"),
+        ("comune as a name", with(&|s| s["comuni"] = json!(["Brescia"])), StatusCode::UNPROCESSABLE_ENTITY, "comune"),
+        ("revision 0", with(&|s| s["revision"] = json!(0)), StatusCode::UNPROCESSABLE_ENTITY, "revision"),
+        ("duplicate cell", with(&|s| s["cells"] = json!([{"nat":"RO","g":"F","m":"contacts","n":1},{"nat":"RO","g":"F","m":"contacts","n":2}])), StatusCode::UNPROCESSABLE_ENTITY, "twice"),
+        ("indoor measure on a street outing", with(&|s| s["cells"][0]["m"] = json!("ads")), StatusCode::UNPROCESSABLE_ENTITY, "does not belong"),
+        ("future date", with(&|s| s["date"] = json!("2099-01-01")), StatusCode::UNPROCESSABLE_ENTITY, "future"),
+        ("too many cells", with(&|s| s["cells"] = json!(huge_cells)), StatusCode::UNPROCESSABLE_ENTITY, "cells"),
+        ("oversized body", vec![b' '; 2 << 20], StatusCode::PAYLOAD_TOO_LARGE, "larger"),
+    ];
+    for (what, body, status, says) in cases {
+        let (st, text) = post(&server, path, t, body, false).await;
+        assert_eq!(st, status, "{what}: {text}");
+        assert!(text.contains(says), "{what}: {text}");
+        assert_eq!(server.stored(), 1, "{what} stored something");
+    }
+
+    // A gzip bomb: small on the wire, too big unpacked.
+    let bomb = lanterna::sync::gzip_json(&json!({"summaries": [], "pad": " ".repeat(20 << 20)}));
+    let (st, text) = post(&server, path, t, bomb, true).await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+    let (st, _) = post(&server, path, t, b"not gzip".to_vec(), true).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+
+    // Tokens: missing, forged, revoked.
+    let good = batch(summary());
+    let (st, text) = post(&server, path, None, good.clone(), false).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{text}");
+    let (st, _) = post(&server, path, Some(&"0".repeat(64)), good.clone(), false).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let other_token = server.token(server.unit).await;
+    let device = server.backend.devices().unwrap().last().unwrap().id;
+    assert!(server.backend.revoke(device, chrono::Utc::now()).unwrap());
+    let (st, text) = post(&server, path, Some(&other_token), good.clone(), false).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "a revoked token stops at once: {text}");
+    assert_eq!(server.stored(), 1);
+
+    // Another unit's summary: refused, and nothing of its batch is stored.
+    let other_unit = server.backend.add_unit("Altra unità").unwrap().id;
+    let intruder = server.token(other_unit).await;
+    let phone = Phone::new();
+    phone.with(|s| fill(s, 1, 0));
+    let mine = phone.with(|s| s.pending_summaries(10)).unwrap();
+    let (st, _) = post(&server, path, t, serde_json::to_vec(&Batch { summaries: mine.clone() }).unwrap(), false).await;
+    assert_eq!(st, StatusCode::OK);
+    let before = server.stored();
+    let mut theirs = mine.clone();
+    theirs[0].revision += 1;
+    let mut fresh = mine[0].clone();
+    fresh.id = uuid::Uuid::new_v4();
+    theirs.insert(0, fresh);
+    let (st, text) = post(&server, path, Some(&intruder), serde_json::to_vec(&Batch { summaries: theirs }).unwrap(), false).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{text}");
+    assert!(text.contains("another unit"), "{text}");
+    assert_eq!(server.stored(), before, "the batch's other summary was not stored either");
+
+    // Enrollment: a used code, a malformed code.
+    let code = server.code(server.unit);
+    let enroll = |c: &str| serde_json::to_vec(&json!({ "code": c })).unwrap();
+    assert_eq!(post(&server, "/api/v1/enroll", None, enroll(&code), false).await.0, StatusCode::CREATED);
+    assert_eq!(post(&server, "/api/v1/enroll", None, enroll(&code), false).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&server, "/api/v1/enroll", None, enroll("hello"), false).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    // Unknown endpoint and wrong media type.
+    assert_eq!(post(&server, "/api/v2/summaries", t, good.clone(), false).await.0, StatusCode::NOT_FOUND);
+    let resp = reqwest::Client::new()
+        .post(format!("{}{path}", server.url()))
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body(good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_that_sends_too_fast_is_slowed_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = std::sync::Arc::new(lanterna_server::store::Sqlite::open(&dir.path().join("s.db")).unwrap());
+    let config = lanterna_server::config::Config {
+        listen: "127.0.0.1:0".into(),
+        rate_burst: 3,
+        rate_per_minute: 1,
+        ..Default::default()
+    };
+    let server = TestServer::start_with(backend, dir, config).await;
+    let token = server.token(server.unit).await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(post(&server, "/api/v1/summaries", Some(&token), batch(summary()), false).await.0);
+    }
+    assert_eq!(&statuses[..3], &[StatusCode::OK; 3]);
+    assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(server.stored(), 3);
+}
