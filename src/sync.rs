@@ -53,7 +53,8 @@ pub enum SyncError {
 
 impl SyncError {
     fn retryable(&self) -> bool {
-        matches!(self, SyncError::Unreachable { .. }) || matches!(self, SyncError::Refused { status, .. } if *status >= 500 || *status == 429)
+        matches!(self, SyncError::Unreachable { .. })
+            || matches!(self, SyncError::Refused { status, .. } if *status >= 500 || *status == 429)
     }
 }
 
@@ -210,8 +211,12 @@ pub async fn sync_all(
     result
 }
 
-async fn sync_inner(store: &impl StoreAccess, progress: &mut impl FnMut(usize, usize)) -> Result<SyncReport, SyncError> {
-    let endpoint = store.with_store(|s| s.sync_endpoint()).ok_or(SyncError::NotEnrolled)??.ok_or(SyncError::NotEnrolled)?;
+async fn sync_inner(
+    store: &impl StoreAccess,
+    progress: &mut impl FnMut(usize, usize),
+) -> Result<SyncReport, SyncError> {
+    let endpoint =
+        store.with_store(|s| s.sync_endpoint()).ok_or(SyncError::NotEnrolled)??.ok_or(SyncError::NotEnrolled)?;
     let client = Client::new(&endpoint.url)?;
     let total = store.with_store(|s| s.pending_count()).ok_or(SyncError::NotEnrolled)?? as usize;
     let mut report = SyncReport::default();
@@ -244,7 +249,11 @@ async fn sync_inner(store: &impl StoreAccess, progress: &mut impl FnMut(usize, u
         if acked < batch.summaries.len() {
             return Err(SyncError::Refused {
                 status: 200,
-                message: format!("{} of {} summaries were not acknowledged", batch.summaries.len() - acked, batch.summaries.len()),
+                message: format!(
+                    "{} of {} summaries were not acknowledged",
+                    batch.summaries.len() - acked,
+                    batch.summaries.len()
+                ),
             });
         }
     }
@@ -253,7 +262,8 @@ async fn sync_inner(store: &impl StoreAccess, progress: &mut impl FnMut(usize, u
 
 /// The last sync in words, for status lines.
 pub fn describe(status: &SyncStatus, pending: u64) -> String {
-    let when = |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string();
+    let when =
+        |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string();
     let mut s = match status.last_success {
         Some(t) => format!("last sync {}", when(t)),
         None => "never synced".to_owned(),

@@ -12,9 +12,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::{
-    Activity, Bucket, CellKey, Comune, Gender, Measure, Nationality, Province, Shift, Tally, indoor,
-};
+use crate::domain::{Activity, Bucket, CellKey, Comune, Gender, Measure, Nationality, Province, Shift, Tally, indoor};
 
 /// Where version 1 of the API lives.
 pub const API_PREFIX: &str = "/api/v1";
@@ -188,7 +186,10 @@ impl Summary {
                 ));
             }
             if indoor != c.measure.is_indoor() && (c.measure.is_indoor() || c.measure == Measure::Contacts) {
-                return Err(format!("summary {id}: measure {} does not belong to activity {}", c.measure, self.activity));
+                return Err(format!(
+                    "summary {id}: measure {} does not belong to activity {}",
+                    c.measure, self.activity
+                ));
             }
             if !seen.insert((c.province, c.nationality, c.gender, c.measure)) {
                 return Err(format!("summary {id}: cell {}/{}/{} appears twice", c.nationality, c.gender, c.measure));

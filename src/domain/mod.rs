@@ -4,9 +4,9 @@
 
 mod codes;
 pub mod indoor;
-pub mod suppress;
 mod nationality;
 mod outing;
+pub mod suppress;
 pub mod tables;
 mod tally;
 mod territory;

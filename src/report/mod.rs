@@ -68,7 +68,9 @@ pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
     fn leaves<'a>(v: &'a mut Value, out: &mut Vec<&'a mut Value>) {
         match v {
             Value::Number(_) => out.push(v),
-            Value::Object(m) => m.iter_mut().filter(|(k, _)| !ROW_NAMES.contains(&k.as_str())).for_each(|(_, x)| leaves(x, out)),
+            Value::Object(m) => {
+                m.iter_mut().filter(|(k, _)| !ROW_NAMES.contains(&k.as_str())).for_each(|(_, x)| leaves(x, out))
+            }
             _ => {}
         }
     }

@@ -685,9 +685,8 @@ impl Store {
                     m.information, m.listening, m.referrals, m.accompaniments, m.province
              FROM indoor_meetings m JOIN indoor_sessions s ON s.id = m.session_id WHERE {cond}"
         ))?;
-        let rows = st.query_map(params![a, b], |r| {
-            Ok((row_to_contact(r)?, conv(Province::parse(&r.get::<_, String>(12)?))?))
-        })?;
+        let rows = st
+            .query_map(params![a, b], |r| Ok((row_to_contact(r)?, conv(Province::parse(&r.get::<_, String>(12)?))?)))?;
         let mut out = Vec::new();
         let mut index = HashMap::new();
         for row in rows {

@@ -103,9 +103,8 @@ impl Store {
             "SELECT o.id, o.revision FROM outings o WHERE o.status = 'closed' AND o.revision > o.synced_revision
              AND EXISTS (SELECT 1 FROM stops s WHERE s.outing_id = o.id) ORDER BY o.date, o.id LIMIT ?1",
         )?;
-        let outings: Vec<(Uuid, u32)> = st
-            .query_map([lim], |r| Ok((parse_uuid(r.get(0)?)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let outings: Vec<(Uuid, u32)> =
+            st.query_map([lim], |r| Ok((parse_uuid(r.get(0)?)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         for (id, revision) in outings {
             out.push(self.outing_summary(id, revision)?);
         }
@@ -145,7 +144,8 @@ impl Store {
     fn outing_summary(&self, id: Uuid, revision: u32) -> Result<Summary> {
         let outing = self.outing(id)?;
         let stops = self.stops(id)?;
-        let province = stops.first().map(|s| s.place.province).ok_or_else(|| StoreError::Conflict("no stops".into()))?;
+        let province =
+            stops.first().map(|s| s.place.province).ok_or_else(|| StoreError::Conflict("no stops".into()))?;
         let comuni: BTreeSet<Comune> = stops.iter().filter_map(|s| s.place.comune).collect();
         Ok(Summary {
             id,

@@ -175,11 +175,16 @@ async fn json_body(state: &AppState, headers: &HeaderMap, body: Body) -> ApiResu
                 .read_to_end(&mut out)
                 .map_err(|e| err(StatusCode::BAD_REQUEST, format!("the gzip body is corrupt: {e}")))?;
             if out.len() > limit {
-                return Err(err(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than {limit} bytes unpacked")));
+                return Err(err(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the body is larger than {limit} bytes unpacked"),
+                ));
             }
             Ok(out)
         }
-        Some(other) => Err(err(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("Content-Encoding {other} is not supported (gzip is)"))),
+        Some(other) => {
+            Err(err(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("Content-Encoding {other} is not supported (gzip is)")))
+        }
     }
 }
 
@@ -207,7 +212,11 @@ async fn enroll(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bo
     Ok((StatusCode::CREATED, axum::Json(EnrollResponse { token, device: device.id })).into_response())
 }
 
-async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> ApiResult<axum::Json<BatchResponse>> {
+async fn upload(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<axum::Json<BatchResponse>> {
     let (device, _) = device(&state, &headers).await?;
     let batch: Batch = parse(&json_body(&state, &headers, body).await?)?;
     let limits = state.config.limits();
@@ -221,14 +230,18 @@ async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bo
     for s in &batch.summaries {
         s.validate(&limits).map_err(|m| err(StatusCode::UNPROCESSABLE_ENTITY, m))?;
         if s.date > tomorrow {
-            return Err(err(StatusCode::UNPROCESSABLE_ENTITY, format!("summary {}: date {} is in the future", s.id, s.date)));
+            return Err(err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("summary {}: date {} is in the future", s.id, s.date),
+            ));
         }
     }
     let b = state.backend.clone();
     let unit = device.unit;
     let summaries = batch.summaries;
     let (statuses, summaries) = blocking(move || Ok((b.store(unit, &summaries, Utc::now())?, summaries))).await?;
-    let acks = summaries.iter().zip(statuses).map(|(s, status)| Ack { id: s.id, revision: s.revision, status }).collect();
+    let acks =
+        summaries.iter().zip(statuses).map(|(s, status)| Ack { id: s.id, revision: s.revision, status }).collect();
     Ok(axum::Json(BatchResponse { acks }))
 }
 
@@ -255,9 +268,16 @@ fn read_query(q: &HashMap<String, String>) -> ApiResult<ReadQuery> {
         from: get("from").map(|v| parse_date(v).map_err(|e| bad("from", e.to_string()))).transpose()?,
         to: get("to").map(|v| parse_date(v).map_err(|e| bad("to", e.to_string()))).transpose()?,
         unit: get("unit").map(|v| Uuid::parse_str(v).map_err(|e| bad("unit", e.to_string()))).transpose()?,
-        province: get("province").map(|v| Province::parse(v).map_err(|e| bad("province", e.to_string()))).transpose()?,
-        activity: get("activity").map(|v| Activity::parse(v).map_err(|e| bad("activity", e.to_string()))).transpose()?,
-        lang: get("lang").map(|v| Lang::parse(v).map_err(|e| bad("lang", e.to_string()))).transpose()?.unwrap_or_default(),
+        province: get("province")
+            .map(|v| Province::parse(v).map_err(|e| bad("province", e.to_string())))
+            .transpose()?,
+        activity: get("activity")
+            .map(|v| Activity::parse(v).map_err(|e| bad("activity", e.to_string())))
+            .transpose()?,
+        lang: get("lang")
+            .map(|v| Lang::parse(v).map_err(|e| bad("lang", e.to_string())))
+            .transpose()?
+            .unwrap_or_default(),
         k: get("k").map(|v| v.parse::<u64>().map_err(|e| bad("k", e.to_string()))).transpose()?,
     })
 }

@@ -13,8 +13,8 @@ use lanterna::report::Format;
 use lanterna_server::config::Config;
 use lanterna_server::http::{AppState, CODE_LIFETIME_HOURS, serve};
 use lanterna_server::report::{self, Kind};
-use lanterna_server::store::{self, Backend};
 use lanterna_server::secret;
+use lanterna_server::store::{self, Backend};
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
@@ -195,7 +195,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let units = b.units()?;
             for d in b.devices()? {
                 let unit = units.iter().find(|u| u.id == d.unit).map_or("?", |u| u.name.as_str());
-                let state = d.revoked_at.map_or("active".to_owned(), |t| format!("revoked {}", t.format("%Y-%m-%d %H:%M")));
+                let state =
+                    d.revoked_at.map_or("active".to_owned(), |t| format!("revoked {}", t.format("%Y-%m-%d %H:%M")));
                 println!("{}  {}  enrolled {}  {state}", d.id, unit, d.enrolled_at.format("%Y-%m-%d %H:%M"));
             }
         }

@@ -68,7 +68,8 @@ pub enum ReportError {
 
 /// Builds and renders a report from the stored summaries.
 pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
-    let wide = (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
+    let wide =
+        (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
     let (from, to) = (q.from.unwrap_or(wide.0), q.to.unwrap_or(wide.1));
     if from > to {
         return Err(ReportError::Bad(format!("--from {from} is after --to {to}")));

@@ -13,10 +13,8 @@ fn random<const N: usize>() -> [u8; N] {
 
 /// A one-time enrollment code: 16 symbols of 5 bits (80 bits), `ABCD-EFGH-JKLM-NPQR`.
 pub fn code() -> String {
-    let groups: Vec<String> = random::<16>()
-        .chunks(4)
-        .map(|c| c.iter().map(|b| ALPHABET[(b & 31) as usize] as char).collect())
-        .collect();
+    let groups: Vec<String> =
+        random::<16>().chunks(4).map(|c| c.iter().map(|b| ALPHABET[(b & 31) as usize] as char).collect()).collect();
     groups.join("-")
 }
 

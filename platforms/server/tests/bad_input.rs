@@ -8,13 +8,7 @@ use lanterna::wire::{Batch, ErrorBody};
 use reqwest::StatusCode;
 use serde_json::json;
 
-async fn post(
-    server: &TestServer,
-    path: &str,
-    token: Option<&str>,
-    body: Vec<u8>,
-    gzip: bool,
-) -> (StatusCode, String) {
+async fn post(server: &TestServer, path: &str, token: Option<&str>, body: Vec<u8>, gzip: bool) -> (StatusCode, String) {
     let mut req = reqwest::Client::new()
         .post(format!("{}{path}", server.url()))
         .header("content-type", "application/json")
@@ -67,19 +61,52 @@ async fn bad_requests_are_refused_and_change_nothing() {
         .collect();
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
         ("malformed JSON", b"{\"summaries\": [".to_vec(), StatusCode::BAD_REQUEST, "invalid JSON"),
-        ("unknown field", with(&|s| s["note"] = json!("Maria, via Milano")), StatusCode::UNPROCESSABLE_ENTITY, "unknown field"),
-        ("unknown cell field", with(&|s| s["cells"][0]["label"] = json!("x")), StatusCode::UNPROCESSABLE_ENTITY, "unknown field"),
+        (
+            "unknown field",
+            with(&|s| s["note"] = json!("Maria, via Milano")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown field",
+        ),
+        (
+            "unknown cell field",
+            with(&|s| s["cells"][0]["label"] = json!("x")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown field",
+        ),
         ("wrong type", with(&|s| s["revision"] = json!("one")), StatusCode::UNPROCESSABLE_ENTITY, "invalid type"),
         ("negative count", with(&|s| s["cells"][0]["n"] = json!(-1)), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
         ("zero count", with(&|s| s["cells"][0]["n"] = json!(0)), StatusCode::UNPROCESSABLE_ENTITY, "outside"),
         ("count too big", with(&|s| s["cells"][0]["n"] = json!(100_001)), StatusCode::UNPROCESSABLE_ENTITY, "outside"),
-        ("unknown nationality", with(&|s| s["cells"][0]["nat"] = json!("QQ")), StatusCode::UNPROCESSABLE_ENTITY, "nationality"),
-        ("unknown measure", with(&|s| s["cells"][0]["m"] = json!("names")), StatusCode::UNPROCESSABLE_ENTITY, "measure"),
+        (
+            "unknown nationality",
+            with(&|s| s["cells"][0]["nat"] = json!("QQ")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "nationality",
+        ),
+        (
+            "unknown measure",
+            with(&|s| s["cells"][0]["m"] = json!("names")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "measure",
+        ),
         ("unknown province", with(&|s| s["province"] = json!("XY")), StatusCode::UNPROCESSABLE_ENTITY, "province"),
         ("comune as a name", with(&|s| s["comuni"] = json!(["Brescia"])), StatusCode::UNPROCESSABLE_ENTITY, "comune"),
         ("revision 0", with(&|s| s["revision"] = json!(0)), StatusCode::UNPROCESSABLE_ENTITY, "revision"),
-        ("duplicate cell", with(&|s| s["cells"] = json!([{"nat":"RO","g":"F","m":"contacts","n":1},{"nat":"RO","g":"F","m":"contacts","n":2}])), StatusCode::UNPROCESSABLE_ENTITY, "twice"),
-        ("indoor measure on a street outing", with(&|s| s["cells"][0]["m"] = json!("ads")), StatusCode::UNPROCESSABLE_ENTITY, "does not belong"),
+        (
+            "duplicate cell",
+            with(&|s| {
+                s["cells"] =
+                    json!([{"nat":"RO","g":"F","m":"contacts","n":1},{"nat":"RO","g":"F","m":"contacts","n":2}])
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "twice",
+        ),
+        (
+            "indoor measure on a street outing",
+            with(&|s| s["cells"][0]["m"] = json!("ads")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "does not belong",
+        ),
         ("future date", with(&|s| s["date"] = json!("2099-01-01")), StatusCode::UNPROCESSABLE_ENTITY, "future"),
         ("too many cells", with(&|s| s["cells"] = json!(huge_cells)), StatusCode::UNPROCESSABLE_ENTITY, "cells"),
         ("oversized body", vec![b' '; 2 << 20], StatusCode::PAYLOAD_TOO_LARGE, "larger"),
@@ -125,7 +152,8 @@ async fn bad_requests_are_refused_and_change_nothing() {
     let mut fresh = mine[0].clone();
     fresh.id = uuid::Uuid::new_v4();
     theirs.insert(0, fresh);
-    let (st, text) = post(&server, path, Some(&intruder), serde_json::to_vec(&Batch { summaries: theirs }).unwrap(), false).await;
+    let (st, text) =
+        post(&server, path, Some(&intruder), serde_json::to_vec(&Batch { summaries: theirs }).unwrap(), false).await;
     assert_eq!(st, StatusCode::FORBIDDEN, "{text}");
     assert!(text.contains("another unit"), "{text}");
     assert_eq!(server.stored(), before, "the batch's other summary was not stored either");

@@ -8,7 +8,7 @@ use lanterna::wire::{AckStatus, Summary};
 use postgres::{Client, NoTls};
 use uuid::Uuid;
 
-use super::{Backend, Device, Result, Row, Stored, StoreError, Unit};
+use super::{Backend, Device, Result, Row, StoreError, Stored, Unit};
 
 const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_initial.sql")];
 /// Connections kept open.
@@ -109,10 +109,8 @@ impl Backend for Postgres {
     fn redeem(&self, code_hash: &str, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Device>> {
         let mut c = self.client();
         let mut tx = c.transaction()?;
-        let Some(r) = tx.query_opt(
-            "DELETE FROM enrollments WHERE code_hash = $1 RETURNING unit_id, expires_at",
-            &[&code_hash],
-        )?
+        let Some(r) =
+            tx.query_opt("DELETE FROM enrollments WHERE code_hash = $1 RETURNING unit_id, expires_at", &[&code_hash])?
         else {
             return Ok(None);
         };
@@ -141,8 +139,9 @@ impl Backend for Postgres {
     }
 
     fn devices(&self) -> Result<Vec<Device>> {
-        let rows =
-            self.client().query("SELECT id, unit_id, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at", &[])?;
+        let rows = self
+            .client()
+            .query("SELECT id, unit_id, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at", &[])?;
         rows.iter().map(device).collect()
     }
 
@@ -190,7 +189,19 @@ impl Backend for Postgres {
             let r = Row::of(s)?;
             let n = tx.execute(
                 &upsert,
-                &[&r.id, &u, &r.revision, &r.deleted, &r.activity, &r.date, &r.shift, &r.province, &r.comuni, &r.cells, &at],
+                &[
+                    &r.id,
+                    &u,
+                    &r.revision,
+                    &r.deleted,
+                    &r.activity,
+                    &r.date,
+                    &r.shift,
+                    &r.province,
+                    &r.comuni,
+                    &r.cells,
+                    &at,
+                ],
             )?;
             let status = if n == 1 {
                 AckStatus::Stored

@@ -9,7 +9,7 @@ use lanterna::wire::{AckStatus, Summary};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::{Backend, Device, Result, Row, Stored, StoreError, Unit, decide};
+use super::{Backend, Device, Result, Row, StoreError, Stored, Unit, decide};
 
 const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_initial.sql")];
 
@@ -83,7 +83,8 @@ impl Backend for Sqlite {
     fn units(&self) -> Result<Vec<Unit>> {
         let conn = self.conn();
         let mut st = conn.prepare("SELECT id, name, created_at FROM units ORDER BY name")?;
-        let rows = st.query_map([], |r| Ok(Unit { id: uuid(r.get(0)?)?, name: r.get(1)?, created_at: time(r.get(2)?)? }))?;
+        let rows =
+            st.query_map([], |r| Ok(Unit { id: uuid(r.get(0)?)?, name: r.get(1)?, created_at: time(r.get(2)?)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -153,9 +154,9 @@ impl Backend for Sqlite {
     }
 
     fn is_coordinator(&self, token_hash: &str) -> Result<bool> {
-        Ok(self.conn().query_row("SELECT count(*) > 0 FROM coordinators WHERE token_hash = ?1", [token_hash], |r| {
-            r.get(0)
-        })?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) > 0 FROM coordinators WHERE token_hash = ?1", [token_hash], |r| r.get(0))?)
     }
 
     fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>> {

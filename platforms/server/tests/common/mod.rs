@@ -85,8 +85,7 @@ impl TestServer {
             lang: Lang::It,
             k: 1,
         };
-        let text =
-            lanterna_server::report::render(self.backend.as_ref(), &q, lanterna::report::Format::Json).unwrap();
+        let text = lanterna_server::report::render(self.backend.as_ref(), &q, lanterna::report::Format::Json).unwrap();
         serde_json::from_str(&text).unwrap()
     }
 
@@ -162,7 +161,9 @@ pub fn fill(store: &mut Store, n: usize, seed: u64) -> Vec<Uuid> {
                 mediator: false,
             })
             .unwrap();
-        let s1 = store.add_stop(o.id, Place { province: bs, comune: Some(Comune::parse("017029").unwrap()) }, Some("Via X")).unwrap();
+        let s1 = store
+            .add_stop(o.id, Place { province: bs, comune: Some(Comune::parse("017029").unwrap()) }, Some("Via X"))
+            .unwrap();
         let s2 = store.add_stop(o.id, Place::province(mi), None).unwrap();
         for j in 0..(3 + k % 5) {
             let g = [Gender::F, Gender::M, Gender::T][(j + k) % 3];
@@ -198,7 +199,9 @@ pub fn fill(store: &mut Store, n: usize, seed: u64) -> Vec<Uuid> {
             risky: j % 2 == 0,
         };
         let (a, _) = store.add_ad(s.id, &ad, Some(&format!("+39 333 000 {:04}", j % 3))).unwrap();
-        store.record_attempt(a.id, Channel::Call, if j % 2 == 0 { Outcome::Reached } else { Outcome::NoAnswer }).unwrap();
+        store
+            .record_attempt(a.id, Channel::Call, if j % 2 == 0 { Outcome::Reached } else { Outcome::NoAnswer })
+            .unwrap();
         if j == 0 {
             store.record_attempt(a.id, Channel::Whatsapp, Outcome::Reached).unwrap();
             store.record_meeting(s.id, Some(a.id), bs, &ContactData::new(ad.gender, ad.nationality)).unwrap();

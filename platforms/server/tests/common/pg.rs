@@ -53,7 +53,11 @@ impl Pg {
             assert!(ok, "chown the temp dir to {u}");
         }
         let data = dir.path().join("data");
-        let out = run(&user, &bin.join("initdb"), &["-D", data.to_str().unwrap(), "-A", "trust", "-U", "lanterna", "--no-sync"]);
+        let out = run(
+            &user,
+            &bin.join("initdb"),
+            &["-D", data.to_str().unwrap(), "-A", "trust", "-U", "lanterna", "--no-sync"],
+        );
         assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let opts = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=on", dir.path().display());
@@ -71,13 +75,15 @@ impl Pg {
     /// A fresh database in the cluster.
     pub fn database(&self, name: &str) -> String {
         let mut c = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")).unwrap();
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
         self.url.replace("/postgres", &format!("/{name}"))
     }
 }
 
 impl Drop for Pg {
     fn drop(&mut self) {
-        let _ = run(&self.user, &self.bin.join("pg_ctl"), &["-D", self.data.to_str().unwrap(), "-m", "immediate", "stop"]);
+        let _ =
+            run(&self.user, &self.bin.join("pg_ctl"), &["-D", self.data.to_str().unwrap(), "-m", "immediate", "stop"]);
     }
 }
