@@ -87,6 +87,7 @@ impl Client {
             return Err(SyncError::BadUrl(format!("'{url}' is not an http(s) URL")));
         }
         let http = reqwest::Client::builder()
+            .tcp_nodelay(true)
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10))
             .build()
@@ -164,9 +165,10 @@ impl Client {
 
 /// The JSON of a value, gzip'd: what goes on the wire.
 pub fn gzip_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
-    serde_json::to_writer(&mut enc, value).expect("wire types serialise");
-    enc.flush().expect("writing to memory");
+    // One write of the whole JSON: the encoder is slow with many small writes.
+    let json = serde_json::to_vec(value).expect("wire types serialise");
+    let mut enc = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
+    enc.write_all(&json).expect("writing to memory");
     enc.finish().expect("writing to memory")
 }
 

@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # System packages the tests need: perl and make for the vendored SQLCipher/OpenSSL build;
 # Chromium for the browser tests; WebKitGTK and friends for the desktop build; a virtual X
-# display, xdotool and ImageMagick for the real-window test.
+# display, xdotool and ImageMagick for the real-window test; PostgreSQL's server binaries
+# for the sync server's store suite (each test starts its own cluster in a temp dir).
 PACKAGES=(pkg-config perl make chromium libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
-  xvfb xauth xdotool imagemagick fonts-dejavu-core)
+  xvfb xauth xdotool imagemagick fonts-dejavu-core postgresql)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -37,4 +38,5 @@ tests/desktop_window.sh target/lanterna-desktop
 
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --features desktop --quiet -- -D warnings
-cargo test --workspace
+# The server's store suite runs against a throwaway PostgreSQL cluster too: required here.
+LANTERNA_REQUIRE_POSTGRES=1 cargo test --workspace

@@ -99,7 +99,7 @@ pub struct IndoorSession {
     /// When it ended.
     pub ended_at: Option<DateTime<Utc>>,
     /// Bumped by every change after a sync.
-    pub revision: i64,
+    pub revision: u32,
 }
 
 /// What describing an ad needs (the number goes separately, to be hashed).

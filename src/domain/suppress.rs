@@ -81,11 +81,9 @@ mod tests {
         for code in 0..5usize.pow(6) {
             let mut x = code;
             let mut m = vec![vec![0; 3]; 2];
-            for r in 0..2 {
-                for c in 0..3 {
-                    m[r][c] = vals[x % 5];
-                    x /= 5;
-                }
+            for cell in m.iter_mut().flatten() {
+                *cell = vals[x % 5];
+                x /= 5;
             }
             let h = suppress(&m, 3);
             for r in 0..2 {

@@ -207,7 +207,7 @@ impl Store {
         let tx = self.write()?;
         tx.execute("DELETE FROM outings WHERE id = ?1", [id.to_string()])?;
         if let (true, Some(p)) = (synced > 0, province) {
-            insert_tombstone(&tx, id, outing.activity, outing.date, outing.shift, p, outing.revision as u32 + 1)?;
+            insert_tombstone(&tx, id, outing.activity, outing.date, outing.shift, p, outing.revision + 1)?;
         }
         tx.commit()?;
         Ok(())
@@ -224,7 +224,7 @@ impl Store {
         let tx = self.write()?;
         tx.execute("DELETE FROM indoor_sessions WHERE id = ?1", [id.to_string()])?;
         if synced > 0 {
-            insert_tombstone(&tx, id, Activity::Indoor, s.date, Shift::Day, s.province, s.revision as u32 + 1)?;
+            insert_tombstone(&tx, id, Activity::Indoor, s.date, Shift::Day, s.province, s.revision + 1)?;
         }
         tx.commit()?;
         Ok(())

@@ -53,6 +53,7 @@ pub fn HomeScreen() -> Element {
                 h2 { {ui.t(if activity() == Activity::Indoor { T::IndoorSessions } else { T::PastOutings })} }
                 button { id: "open-settings", class: "ghost small", onclick: move |_| ui.screen.set(Screen::Settings), {ui.t(T::Settings)} }
             }
+            super::sync::SyncPanel { full: false }
             if activity() == Activity::Indoor {
                 super::indoor::IndoorHome {}
             }

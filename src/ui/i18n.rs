@@ -157,6 +157,18 @@ strings! {
     NewNumber => "numero nuovo", "new number";
     MassageCentre => "Centro massaggi", "Massage centre";
     AddPersons => "Aggiungi persone contattate", "Add persons contacted";
+    SyncTitle => "Sincronizzazione (solo conteggi anonimi)", "Sync (anonymous counts only)";
+    SyncNow => "Sincronizza ora", "Sync now";
+    SyncDone => "Sincronizzato: riepiloghi inviati", "Synced: summaries sent";
+    LastSync => "Ultima sincronizzazione", "Last sync";
+    NeverSynced => "Mai sincronizzato", "Never synced";
+    Pending => "in attesa", "pending";
+    SyncNotEnrolled => "Dispositivo non collegato: inserisci l'indirizzo e il codice del coordinamento", "Device not enrolled: enter the coordinators' address and code";
+    SyncOffline => "Server non raggiungibile: i riepiloghi restano in attesa e partono appena possibile", "Server unreachable: the summaries wait and go as soon as possible";
+    SyncRevoked => "Il server non accetta più questo dispositivo: chiedi un nuovo codice", "The server no longer accepts this device: ask for a new code";
+    SyncRefused => "Il server ha rifiutato l'invio", "The server refused the upload";
+    Enroll => "Collega", "Enroll";
+    Enrolled => "Dispositivo collegato", "Device enrolled";
     DataCredit => "Confini: ISTAT, Openpolis (CC BY 4.0)", "Boundaries: ISTAT, Openpolis (CC BY 4.0)";
 }
 

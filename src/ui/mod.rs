@@ -9,6 +9,7 @@ mod lock;
 mod outing;
 mod settings;
 mod summary;
+mod sync;
 
 #[cfg(feature = "liveview")]
 pub mod liveview;
@@ -294,6 +295,7 @@ pub fn App() -> Element {
             ui.unlocked();
         }
     });
+    sync::use_background_sync(ui);
     // The idle lock: checked every few seconds, never while locked already.
     use_future(move || async move {
         loop {

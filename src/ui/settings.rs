@@ -113,6 +113,7 @@ pub fn SettingsScreen() -> Element {
                     option { value: "light", selected: d.theme == Theme::Light, {ui.t(T::Light)} }
                 }
             }
+            super::sync::SyncPanel { full: true }
             fieldset { legend { {ui.t(T::ChangePin)} }
                 input { id: "new-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
                     placeholder: ui.t(T::NewPin), value: "{new_pin}", oninput: move |e| new_pin.set(e.value()) }

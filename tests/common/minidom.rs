@@ -1,6 +1,7 @@
 //! A small DOM that applies a VirtualDom's mutations, so component tests can find elements
 //! by selector, read their text and send events to their `ElementId`, then render the same
 //! VirtualDom with dioxus-ssr. It follows the stack machine of Dioxus' web interpreter.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 
@@ -441,6 +442,19 @@ impl Screen {
 
     pub fn submit(&mut self, selector: &str) {
         self.send(selector, "submit", EventData::Form(SerializedFormData::new(String::new(), vec![])));
+    }
+
+    /// Lets spawned tasks (network, timers) run until `done` holds or `secs` pass.
+    pub async fn until(&mut self, secs: u64, mut done: impl FnMut(&MiniDom) -> bool) -> bool {
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while std::time::Instant::now() < end {
+            if done(&self.dom) {
+                return true;
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(50), self.vdom.wait_for_work()).await;
+            self.flush();
+        }
+        done(&self.dom)
     }
 
     /// The screen as HTML, by dioxus-ssr.

@@ -335,8 +335,13 @@ async fn report_table(
 
 /// Serves until the process ends; `ready` gets the bound address.
 pub async fn serve(state: Arc<AppState>, ready: impl FnOnce(std::net::SocketAddr)) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::bind(&state.config.listen).await?;
     ready(listener.local_addr()?);
+    // Answers go out at once, not after the client's delayed ACK.
+    let listener = listener.tap_io(|s| {
+        let _ = s.set_nodelay(true);
+    });
     axum::serve(listener, router(state)).await?;
     Ok(())
 }
