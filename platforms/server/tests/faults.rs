@@ -237,11 +237,23 @@ async fn the_server_killed_in_the_middle_of_a_sync_loses_and_doubles_nothing() {
     let phone = Arc::new(phone);
     let p = phone.clone();
     let syncing = tokio::spawn(async move { sync_all(&p.store, |_, _| {}).await });
+    let mut lines = Vec::new();
     loop {
         let line = log.recv_timeout(Duration::from_secs(30)).expect("the server logs the first batch");
+        lines.push(line.clone());
         if line.starts_with("POST /api/v1/summaries 200") {
             break;
         }
+    }
+    // The log: method, path, status, time. No address, no query, no payload.
+    for l in &lines {
+        let parts: Vec<&str> = l.split(' ').collect();
+        assert_eq!(parts.len(), 4, "{l}");
+        assert!(
+            ["GET", "POST"].contains(&parts[0]) && parts[1].starts_with("/api/v1/") && parts[3].ends_with("ms"),
+            "{l}"
+        );
+        assert!(!l.contains("127.0.0.1") && !l.contains('?') && !l.contains('{'), "{l}");
     }
     child.kill().unwrap();
     child.wait().unwrap();
