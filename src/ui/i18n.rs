@@ -125,6 +125,7 @@ strings! {
     PickProvince => "Scegli la provincia degli annunci", "Pick the province of the ads";
     Operators => "Operatori", "Operators";
     OperatorsShort => "operatori", "operators";
+    Mediator => "Mediatore/trice culturale (lingua)", "Cultural mediator (language)";
     StartIndoor => "Nuova sessione indoor", "New indoor session";
     ResumeSession => "Riprendi la sessione aperta", "Resume the open session";
     Ads => "Annunci", "Ads";

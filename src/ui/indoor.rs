@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Screen, T, Ui};
 use crate::domain::indoor::{AdData, NumberHistory, normalize_phone};
-use crate::domain::{Channel, Comune, ContactData, Gender, Nationality, Outcome, OutingStatus, Province};
+use crate::domain::{Channel, Comune, ContactData, Gender, Language, Nationality, Outcome, OutingStatus, Province};
 use crate::store::NewIndoorSession;
 
 /// Nationalities offered while typing.
@@ -60,6 +60,7 @@ fn StartIndoor() -> Element {
     let last = ui.read(|s| s.list_indoor_sessions()).unwrap_or_default().first().map(|o| o.session.province);
     let mut province = use_signal(move || last.map(|p| p.code().to_owned()).unwrap_or_default());
     let mut operators = use_signal(|| 2u8);
+    let mut mediator = use_signal(|| None::<Language>);
     let mut provinces = Province::all();
     provinces.sort_by_key(|p| p.name());
     let start = move |_| {
@@ -71,7 +72,7 @@ fn StartIndoor() -> Element {
             started_at: Utc::now(),
             province: p,
             operators: *operators.peek(),
-            mediator_language: None,
+            mediator_language: *mediator.peek(),
         };
         if let Some(s) = ui.write(|st| st.start_indoor_session(&new)) {
             ui.screen.set(Screen::Indoor(s.id));
@@ -90,6 +91,14 @@ fn StartIndoor() -> Element {
             label { class: "inline", {ui.t(T::Operators)}
                 input { id: "indoor-operators", r#type: "number", min: "1", max: "50", value: "{operators}",
                     oninput: move |e| operators.set(e.value().trim().parse().unwrap_or(1u8).clamp(1, 50)) }
+            }
+            label { class: "inline", {ui.t(T::Mediator)}
+                select { id: "indoor-mediator", onchange: move |e| mediator.set(Language::parse(&e.value()).ok()),
+                    option { value: "", "—" }
+                    for l in Language::ALL.iter().copied().filter(|l| *l != Language::Undetermined) {
+                        option { key: "{l.code()}", value: l.code(), {l.label(ui.lang())} }
+                    }
+                }
             }
             button { id: "start-indoor", class: "primary big", onclick: start, {ui.t(T::StartIndoor)} }
         }

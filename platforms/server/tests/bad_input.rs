@@ -197,3 +197,51 @@ async fn a_token_that_sends_too_fast_is_slowed_down() {
     assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(server.stored(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_read_summaries_and_suppressed_tables() {
+    let server = TestServer::start().await;
+    let phone = Phone::new();
+    phone.with(|s| fill(s, 8, 5));
+    lanterna::sync::enroll(&phone.store, &server.url(), &server.code(server.unit)).await.unwrap();
+    lanterna::sync::sync_all(&phone.store, |_, _| {}).await.unwrap();
+    let coord = lanterna_server::secret::token();
+    server.backend.add_coordinator("Coordinamento", &lanterna_server::secret::hash(&coord)).unwrap();
+    let device = server.token(server.unit).await;
+    let get = |path: String, token: String| async move {
+        let resp = reqwest::Client::new().get(path).bearer_auth(token).send().await.unwrap();
+        (resp.status(), resp.text().await.unwrap())
+    };
+    let base = server.url();
+
+    // A device token cannot read; a coordinator's can.
+    let (st, _) = get(format!("{base}/api/v1/reports/street"), device.clone()).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, text) =
+        get(format!("{base}/api/v1/summaries?unit={}&from=2024-01-01&to=2024-12-31", server.unit), coord.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["summaries"].as_array().unwrap().len(), 9);
+    assert!(!text.contains("Via X"), "no stop label travels");
+
+    // Across units: small cells hidden; one unit (k=1): the phone's own table.
+    let (st, text) = get(format!("{base}/api/v1/reports/street?from=2020-01-01&to=2030-12-31"), coord.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{text}");
+    assert!(text.contains("\"<3\""), "{text}");
+    let (_, text) = get(
+        format!("{base}/api/v1/reports/street?from=2020-01-01&to=2030-12-31&unit={}&k=1", server.unit),
+        coord.clone(),
+    )
+    .await;
+    let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(theirs, phone.report(lanterna::cli::ReportKind::Street));
+
+    // Bad queries say which parameter.
+    for (q, says) in [("from=2024-13-01", "from"), ("province=XY", "province"), ("k=many", "k"), ("name=x", "name")] {
+        let (st, text) = get(format!("{base}/api/v1/reports/street?{q}"), coord.clone()).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{q}: {text}");
+        assert!(text.contains(says), "{q}: {text}");
+    }
+    let (st, _) = get(format!("{base}/api/v1/reports/brothels"), coord).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}
