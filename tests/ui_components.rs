@@ -325,6 +325,13 @@ async fn an_indoor_session_records_ads_attempts_and_meetings() {
     assert_eq!((s.dom.text("#f-messages"), s.dom.text("#f-contacts")), ("1".into(), "1".into()));
     s.click("#met");
     assert_eq!(s.dom.text("#f-met"), "1");
+    // The person met, as then known: another nationality, a referral.
+    assert!(s.dom.exists("#detail-sheet"), "{}", s.html());
+    s.input("#detail-nat-search", "colomb");
+    s.click("button.detail-nat-option[data-code=CO]");
+    s.click("button[data-group=referral][data-kind=legal]");
+    s.click("#save-details");
+    assert!(!s.dom.exists("#detail-sheet"));
 
     // The next ad keeps gender and nationality; the same number is recognised.
     s.input("#ad-number", "+39 333-1112222");
@@ -334,6 +341,11 @@ async fn an_indoor_session_records_ads_attempts_and_meetings() {
     assert_eq!(s.dom.all("li.ad-row .warn").len(), 2, "both ads show the shared number");
     let counts = p.shared.with(|st| st.session_counts(id)).unwrap().unwrap();
     assert_eq!((counts.ads, counts.calls, counts.messages, counts.contacts, counts.met), (2, 1, 1, 1, 1));
+    let tally = p.shared.with(|st| st.session_tally(id)).unwrap().unwrap();
+    let met: Vec<_> = tally.iter().filter(|(_, c, _)| c.measure == lanterna::domain::Measure::Meetings).collect();
+    assert_eq!(met.len(), 1);
+    assert_eq!((met[0].1.nationality.code(), met[0].1.gender), ("CO", Gender::T), "the meeting as then known");
+    assert_eq!(tally.sum(lanterna::domain::Measure::Referral(ServiceKind::Legal), |_, _| true), 1);
 
     // A bad number is refused, said, and nothing is saved.
     p.screen.input("#ad-number", "12345");

@@ -249,13 +249,18 @@ fn insert_meeting(
     )?
     .execute(params_from_iter(values))?;
     let id = tx.last_insert_rowid();
+    insert_meeting_items(tx, id, data)?;
+    Ok(id)
+}
+
+fn insert_meeting_items(tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO indoor_meeting_items (meeting_id, kind, language, quantity) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for (key, qty) in data.items.iter() {
         ins.execute(params![id, key.kind.code(), key.language.map_or("", |l| l.code()), qty])?;
     }
-    Ok(id)
+    Ok(())
 }
 
 fn insert_massage(
@@ -547,6 +552,53 @@ impl Store {
         touch_session(&tx, &sid)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// A person met, as recorded.
+    pub fn meeting(&self, id: i64) -> Result<ContactData> {
+        let mut data = self
+            .conn
+            .query_row(
+                "SELECT m.id, 0, m.recorded_at, m.gender, m.nationality, m.age_band, m.first_contact, m.protection,
+                        m.information, m.listening, m.referrals, m.accompaniments FROM indoor_meetings m WHERE m.id = ?1",
+                [id],
+                row_to_contact,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "meeting", id: id.to_string() })?
+            .data;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT kind, language, quantity FROM indoor_meeting_items WHERE meeting_id = ?1")?;
+        for row in
+            st.query_map([id], |r| Ok((item_key(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?)?, r.get(2)?)))?
+        {
+            let (key, qty) = row?;
+            data.items.set(key, qty);
+        }
+        Ok(data)
+    }
+
+    /// Replaces what is known of a person met (gender and nationality as then known,
+    /// details, items, services): one transaction.
+    pub fn update_meeting(&mut self, id: i64, data: &ContactData) -> Result<()> {
+        data.validate()?;
+        let tx = self.write()?;
+        let sid: String = tx
+            .query_row("SELECT session_id FROM indoor_meetings WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "meeting", id: id.to_string() })?;
+        open_session(&tx, &sid)?;
+        tx.execute(
+            "UPDATE indoor_meetings SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
+                    information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1",
+            params_from_iter(std::iter::once(Value::from(id)).chain(detail_values(data))),
+        )?;
+        tx.execute("DELETE FROM indoor_meeting_items WHERE meeting_id = ?1", [id])?;
+        insert_meeting_items(&tx, id, data)?;
+        touch_session(&tx, &sid)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Records the persons contacted in a massage centre: `(gender, nationality, how many)`.

@@ -135,6 +135,8 @@ pub fn IndoorScreen(id: Uuid) -> Element {
     let mut calling = use_signal(|| None::<String>);
     let mut channel = use_signal(|| Channel::Call);
     let mut history = use_signal(|| None::<NumberHistory>);
+    // The person just met, while their details are open.
+    let mut meeting = use_signal(|| None::<(i64, ContactData)>);
 
     let province = session.province;
     let nat_matches: Vec<Nationality> = {
@@ -204,8 +206,9 @@ pub fn IndoorScreen(id: Uuid) -> Element {
         let Some(ad) = ui.read(|s| s.ad(ad_id)) else { return };
         let mut data = ContactData::new(ad.data.gender, ad.data.nationality);
         data.items = ui.settings.peek().kit.0.clone();
-        if ui.write(|s| s.record_meeting(id, Some(ad_id), ad.data.province, &data)).is_some() {
+        if let Some(m) = ui.write(|s| s.record_meeting(id, Some(ad_id), ad.data.province, &data)) {
             ui.say(ui.t(T::MeetingSaved));
+            meeting.set(Some((m, data)));
         }
     };
     let current_ad = current().and_then(|c| ads.iter().find(|a| a.id == c).cloned());
@@ -316,6 +319,20 @@ pub fn IndoorScreen(id: Uuid) -> Element {
                             }
                         }
                         button { id: "met", class: "primary", r#type: "button", onclick: met, {ui.t(T::MetPerson)} }
+                    }
+                }
+                if let Some((mid, initial)) = meeting() {
+                    super::outing::DetailSheet {
+                        key: "{mid}",
+                        initial,
+                        identity: true,
+                        on_save: move |d: ContactData| {
+                            if ui.write(|s| s.update_meeting(mid, &d)).is_some() {
+                                ui.say(ui.t(T::Saved));
+                                meeting.set(None);
+                            }
+                        },
+                        on_close: move |_| meeting.set(None),
                     }
                 }
                 MassageVisit { id, province }

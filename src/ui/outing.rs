@@ -168,7 +168,7 @@ pub fn OutingScreen(id: Uuid) -> Element {
                 }
             }
             if let Some(cid) = sheet() {
-                DetailSheet { key: "{cid}", contact: cid, on_close: move |_| sheet.set(None) }
+                ContactSheet { key: "{cid}", contact: cid, on_close: move |_| sheet.set(None) }
             }
         }
         nav { class: "bottom",
@@ -298,13 +298,39 @@ async fn locate_once() -> Option<(f64, f64)> {
     document::eval(js).join::<Option<(f64, f64)>>().await.ok().flatten()
 }
 
-/// The optional detail sheet of one recorded contact: age band, first contact, protection,
-/// items (pre-filled with the kit) and services.
+/// The detail sheet of a recorded contact, saved back to it.
 #[component]
-fn DetailSheet(contact: i64, on_close: EventHandler<()>) -> Element {
+fn ContactSheet(contact: i64, on_close: EventHandler<()>) -> Element {
     let mut ui: Ui = use_context();
-    let initial = ui.read(|s| s.contact(contact)).map(|c| c.data);
-    let mut data = use_signal(move || initial);
+    let Some(initial) = ui.read(|s| s.contact(contact)).map(|c| c.data) else { return rsx! {} };
+    rsx! {
+        DetailSheet {
+            initial,
+            identity: false,
+            on_save: move |d: ContactData| {
+                if ui.write(|s| s.update_contact(contact, &d)).is_some() {
+                    ui.say(ui.t(T::Saved));
+                    on_close.call(());
+                }
+            },
+            on_close,
+        }
+    }
+}
+
+/// The optional detail sheet of one person: age band, first contact, protection, items
+/// (pre-filled with the kit) and services; with `identity`, gender and nationality too
+/// (a person met after an indoor contact, as then known).
+#[component]
+pub(super) fn DetailSheet(
+    initial: ContactData,
+    identity: bool,
+    on_save: EventHandler<ContactData>,
+    on_close: EventHandler<()>,
+) -> Element {
+    let ui: Ui = use_context();
+    let mut data = use_signal(move || Some(initial));
+    let mut nat_query = use_signal(String::new);
     let lang = ui.lang();
     let Some(d) = data() else {
         return rsx! {};
@@ -324,6 +350,23 @@ fn DetailSheet(contact: i64, on_close: EventHandler<()>) -> Element {
     rsx! {
         div { id: "detail-sheet", class: "sheet detail", role: "dialog",
             h3 { "{ui.t(T::Contact)}: {d.gender.code()} · {d.nationality.label(lang)}" }
+            if identity {
+                div { class: "row",
+                    for g in Gender::ALL.iter().copied() {
+                        button { id: "detail-g-{g.code()}", class: if d.gender == g { "gender on" } else { "gender" },
+                            onclick: move |_| edit(&|d| d.gender = g), "{g.code()}" }
+                    }
+                    input { id: "detail-nat-search", r#type: "search", class: "grow", autocomplete: "off",
+                        placeholder: ui.t(T::SearchNationality), value: "{nat_query}", oninput: move |e| nat_query.set(e.value()) }
+                }
+                div { class: "nats",
+                    for n in Nationality::search(nat_query().trim()).into_iter().take(if nat_query().trim().is_empty() { 0 } else { 6 }) {
+                        button { key: "{n.code()}", class: "nat-option detail-nat-option", "data-code": n.code(),
+                            onclick: move |_| { edit(&|d| d.nationality = n); nat_query.set(String::new()); },
+                            span { class: "label", {n.label(lang)} } span { class: "code", {n.code()} } }
+                    }
+                }
+            }
             fieldset { legend { {ui.t(T::AgeBand)} }
                 div { class: "chips",
                     for a in AgeBand::ALL.iter().copied() {
@@ -430,10 +473,8 @@ fn DetailSheet(contact: i64, on_close: EventHandler<()>) -> Element {
                 button { id: "close-details", class: "ghost", onclick: move |_| on_close.call(()), {ui.t(T::Close)} }
                 button { id: "save-details", class: "primary",
                     onclick: move |_| {
-                        let Some(d) = data() else { return };
-                        if ui.write(|s| s.update_contact(contact, &d)).is_some() {
-                            ui.say(ui.t(T::Saved));
-                            on_close.call(());
+                        if let Some(d) = data() {
+                            on_save.call(d);
                         }
                     },
                     {ui.t(T::Save)}

@@ -65,6 +65,10 @@ try {
   await shot(page, "i02-ad-called");
   await page.click("#met");
   await waitText(page, "#f-met", 1);
+  // The person met: details as then known, kit pre-filled; saved as is.
+  await page.waitForSelector("#detail-sheet");
+  await page.click("#save-details");
+  await page.waitForSelector("#detail-sheet", { state: "detached" });
   // 2. Same site, nationality and gender remembered; another number; no answer, then WhatsApp reached.
   await ad({ number: "347 555 0001" });
   await attempt("call", "no_answer");
