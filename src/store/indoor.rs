@@ -12,7 +12,9 @@ use serde::Serialize;
 use sha2::Sha256;
 use uuid::Uuid;
 
-use super::outings::{conv, detail_values, item_key, parse_time, parse_uuid, register_import, row_to_contact};
+use super::outings::{
+    conv, detail_values, item_key, parse_time, parse_uuid, register_import, row_to_contact, update_details,
+};
 use super::{Result, Store, StoreError};
 use crate::domain::indoor::{
     Ad, AdData, Attempt, IndoorRecord, IndoorSession, IndoorStats, NumberHistory, normalize_phone,
@@ -589,11 +591,7 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "meeting", id: id.to_string() })?;
         open_session(&tx, &sid)?;
-        tx.execute(
-            "UPDATE indoor_meetings SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
-                    information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1",
-            params_from_iter(std::iter::once(Value::from(id)).chain(detail_values(data))),
-        )?;
+        update_details(&tx, "indoor_meetings", id, data)?;
         tx.execute("DELETE FROM indoor_meeting_items WHERE meeting_id = ?1", [id])?;
         insert_meeting_items(&tx, id, data)?;
         touch_session(&tx, &sid)?;

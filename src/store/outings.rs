@@ -157,6 +157,18 @@ pub(super) fn detail_values(data: &ContactData) -> [Value; 9] {
     ]
 }
 
+/// Rewrites a person's details (gender to accompaniments) in `table` (contacts or meetings).
+pub(super) fn update_details(tx: &Transaction<'_>, table: &str, id: i64, data: &ContactData) -> Result<()> {
+    tx.execute(
+        &format!(
+            "UPDATE {table} SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
+                    information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1"
+        ),
+        params_from_iter(std::iter::once(Value::from(id)).chain(detail_values(data))),
+    )?;
+    Ok(())
+}
+
 fn insert_contact(tx: &Transaction<'_>, stop_id: i64, data: &ContactData, at: &str) -> Result<i64> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO contacts (stop_id, gender, nationality, age_band, first_contact, protection, information,
@@ -438,11 +450,7 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "contact", id: id.to_string() })?;
         let outing_id = open_outing_of_stop(&tx, stop_id)?;
-        tx.execute(
-            "UPDATE contacts SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
-                    information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1",
-            params_from_iter(std::iter::once(Value::from(id)).chain(detail_values(data))),
-        )?;
+        update_details(&tx, "contacts", id, data)?;
         tx.execute("DELETE FROM contact_items WHERE contact_id = ?1", [id])?;
         insert_items(&tx, id, &data.items)?;
         touch_outing(&tx, &outing_id)?;
