@@ -38,5 +38,7 @@ tests/desktop_window.sh target/lanterna-desktop
 
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --features desktop --quiet -- -D warnings
+# The phone build (what `dx` compiles for Android/iOS) stays portable: checked on the host.
+cargo clippy --no-default-features --features mobile --quiet -- -D warnings
 # The server's store suite runs against a throwaway PostgreSQL cluster too: required here.
 LANTERNA_REQUIRE_POSTGRES=1 cargo test --workspace
