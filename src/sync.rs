@@ -247,7 +247,7 @@ async fn sync_inner(
         let acked = answer.acks.len();
         store.with_store(|s| s.mark_synced(&answer.acks)).ok_or(SyncError::NotEnrolled)??;
         sent += acked;
-        progress(sent.min(total.max(sent)), total.max(sent));
+        progress(sent, total.max(sent));
         if acked < batch.summaries.len() {
             return Err(SyncError::Refused {
                 status: 200,

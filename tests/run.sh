@@ -32,9 +32,10 @@ npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 
 # The real window first: the desktop build shares the target directory, so its binary is
 # copied aside before the default build replaces it.
+target_dir=${CARGO_TARGET_DIR:-target}
 cargo build --features desktop --quiet
-cp target/debug/lanterna target/lanterna-desktop
-tests/desktop_window.sh target/lanterna-desktop
+cp "$target_dir/debug/lanterna" "$target_dir/lanterna-desktop"
+tests/desktop_window.sh "$target_dir/lanterna-desktop"
 
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --features desktop --quiet -- -D warnings
