@@ -39,6 +39,13 @@ pub fn suppress(m: &[Vec<u64>], k: u64) -> Vec<Vec<bool>> {
     }
 }
 
+/// True when some column of `hide` has exactly one hidden cell: no visible non-zero cell was
+/// left to hide with it, so the column's total would give it away and must be withheld.
+pub fn exposes_a_total(hide: &[Vec<bool>]) -> bool {
+    let cols = hide.iter().map(Vec::len).max().unwrap_or(0);
+    (0..cols).any(|c| hide.iter().filter(|r| r.get(c).copied().unwrap_or(false)).count() == 1)
+}
+
 /// The index of the smallest non-zero cell not yet hidden.
 fn smallest_visible(cells: impl Iterator<Item = (usize, u64, bool)>) -> Option<usize> {
     cells.filter(|(_, v, h)| *v > 0 && !h).min_by_key(|(i, v, _)| (*v, *i)).map(|(i, _, _)| i)
@@ -70,7 +77,11 @@ mod tests {
         let m = vec![vec![5, 0, 7], vec![4, 6, 9]];
         assert!(suppress(&m, 3).iter().flatten().all(|h| !h));
         let one = vec![vec![0, 1, 0]];
-        assert_eq!(suppress(&one, 3), vec![vec![false, true, false]], "no non-zero partner exists");
+        let h = suppress(&one, 3);
+        assert_eq!(h, vec![vec![false, true, false]], "no non-zero partner exists");
+        assert!(exposes_a_total(&h), "so the column total must go");
+        let two = vec![vec![1, 5], vec![2, 7]];
+        assert!(!exposes_a_total(&suppress(&two, 3)));
     }
 
     #[test]

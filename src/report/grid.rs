@@ -42,8 +42,8 @@ impl std::fmt::Display for Cell {
 }
 
 impl Grid {
-    /// Hides small body cells and their complements (totals stay: they are protected by
-    /// the complementary cells).
+    /// Hides small body cells and their complements; the totals stay unless a hidden cell
+    /// had no partner, then they are withheld too.
     pub fn suppress(&mut self, k: u64) {
         let m: Vec<Vec<u64>> = self
             .rows
@@ -51,6 +51,15 @@ impl Grid {
             .map(|(_, _, cells)| cells.iter().map(|c| if let Cell::Count(n) = c { *n } else { 0 }).collect())
             .collect();
         let hide = crate::domain::suppress::suppress(&m, k);
+        if crate::domain::suppress::exposes_a_total(&hide) {
+            // A hidden cell without a partner in its column: the totals would give it away.
+            for (_, cells) in &mut self.totals {
+                cells.iter_mut().for_each(|c| *c = Cell::Hidden(k));
+            }
+            self.notes.retain(|n| {
+                !n.chars().any(|c| c.is_ascii_digit()) || n.starts_with("di cui") || n.starts_with("of which")
+            });
+        }
         for ((_, _, cells), h) in self.rows.iter_mut().zip(hide) {
             for (c, h) in cells.iter_mut().zip(h) {
                 if h {

@@ -62,7 +62,9 @@ const ROW_NAMES: [&str; 6] = ["nationality", "label", "province", "province_name
 
 /// Hides small counts in every table of a report's JSON (any object's `rows` or
 /// `leaflets` array): each row's numeric fields, nested ones included, are a row of the
-/// matrix; hidden ones become the string "<k". Totals are left as they are.
+/// matrix; hidden ones become the string "<k". Totals stay, unless a hidden cell had no
+/// partner in its column: then the table's totals (`total`, `grand_total`, `shift_totals`)
+/// are withheld as "<k" too.
 pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
     use serde_json::Value;
     fn leaves<'a>(v: &'a mut Value, out: &mut Vec<&'a mut Value>) {
@@ -76,6 +78,7 @@ pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
     }
     match v {
         Value::Object(m) => {
+            let mut exposed = false;
             for (key, x) in m.iter_mut() {
                 if (key == "rows" || key == "leaflets")
                     && let Value::Array(rows) = x
@@ -91,6 +94,7 @@ pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
                     let m: Vec<Vec<u64>> =
                         cells.iter().map(|r| r.iter().map(|c| c.as_u64().unwrap_or(0)).collect()).collect();
                     let hide = crate::domain::suppress::suppress(&m, k);
+                    exposed |= crate::domain::suppress::exposes_a_total(&hide);
                     for (row, h) in cells.iter_mut().zip(hide) {
                         for (c, h) in row.iter_mut().zip(h) {
                             if h {
@@ -100,6 +104,17 @@ pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
                     }
                 } else {
                     suppress_json(x, k);
+                }
+            }
+            if exposed {
+                for key in ["total", "grand_total", "shift_totals"] {
+                    if let Some(t) = m.get_mut(key) {
+                        let mut out = Vec::new();
+                        leaves(t, &mut out);
+                        for c in out {
+                            *c = Value::String(format!("<{k}"));
+                        }
+                    }
                 }
             }
         }
@@ -603,6 +618,27 @@ mod tests {
         assert_eq!(lines.next().unwrap(), "province,code,label,day_M,day_F,day_T,night_M,night_F,night_T");
         assert!(csv.contains("BS,RO,Romania,0,0,0,0,1,0"), "{csv}");
         assert!(csv.contains("BS,,TOTALE,0,0,1,0,2,0"), "{csv}");
+    }
+
+    #[test]
+    fn small_cells_are_hidden_and_totals_withheld_only_when_they_would_tell() {
+        use serde_json::json;
+        let row = |n: &str, f: u64, t: u64| json!({"nationality": n, "label": n, "day": {"M": 0, "F": f, "T": t}});
+        // Partners exist: the small cell and its complements go, the totals stay.
+        let mut v = json!({"rows": [row("RO", 1, 4), row("NG", 5, 6)], "total": {"day": {"M": 0, "F": 6, "T": 10}}, "grand_total": 16});
+        suppress_json(&mut v, 3);
+        assert_eq!(v["rows"][0]["day"]["F"], "<3");
+        assert_eq!(v["rows"][0]["day"]["T"], "<3", "row complement");
+        assert_eq!(v["rows"][1]["day"]["F"], "<3", "column complement");
+        assert_eq!(v["total"]["day"]["F"], 6);
+        assert_eq!(v["grand_total"], 16);
+        // No partner in its column: the totals would tell, so they are withheld.
+        let mut v = json!({"rows": [row("RO", 1, 0), row("NG", 0, 5)], "total": {"day": {"M": 0, "F": 1, "T": 5}}, "grand_total": 6});
+        suppress_json(&mut v, 3);
+        assert_eq!(v["rows"][0]["day"]["F"], "<3");
+        assert_eq!(v["total"]["day"]["F"], "<3");
+        assert_eq!(v["grand_total"], "<3");
+        assert_eq!(v["rows"][1]["day"]["T"], 5, "large cells stay");
     }
 
     #[test]
