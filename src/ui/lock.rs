@@ -72,9 +72,17 @@ pub fn LockScreen() -> Element {
 #[component]
 pub fn HiddenScreen() -> Element {
     let mut ui: Ui = use_context();
+    // A clock that keeps time, like the screen it pretends to be.
+    let mut now = use_signal(chrono::Local::now);
+    use_future(move || async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(15)).await;
+            now.set(chrono::Local::now());
+        }
+    });
     rsx! {
         div { id: "hidden", class: "hidden-screen", onclick: move |_| ui.screen.set(Screen::Lock),
-            div { class: "clock", {chrono::Local::now().format("%H:%M").to_string()} }
+            div { class: "clock", {now().format("%H:%M").to_string()} }
         }
     }
 }

@@ -314,7 +314,10 @@ pub fn App() -> Element {
     };
     let screen = (ui.screen)();
     let locked_screen = matches!(screen, Screen::Lock | Screen::Hidden);
+    // The window's title says nothing either while the neutral screen is up.
+    let title = if screen == Screen::Hidden { ui.t(T::HiddenTitle) } else { ui.t(T::AppName) };
     rsx! {
+        document::Title { "{title}" }
         style { {CSS} }
         div {
             id: "app",

@@ -82,6 +82,12 @@ try {
   await page.click("#confirm-end");
   await page.waitForSelector(".outing-row[data-status='closed']");
   await shot(page, "09-home-after");
+  // Hide: a neutral screen, and a neutral window title.
+  await page.click("#hide");
+  await page.waitForSelector("#hidden");
+  await page.waitForFunction(() => document.title !== "Lanterna");
+  if ((await page.textContent("body")).includes("Lanterna")) fail("the hidden screen shows the app's name");
+  await shot(page, "10-hidden");
   console.log("e2e street: ok");
 } catch (e) {
   await shot(page, "zz-failure").catch(() => {});
