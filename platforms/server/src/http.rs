@@ -336,7 +336,16 @@ async fn report_table(
 /// Serves until the process ends; `ready` gets the bound address.
 pub async fn serve(state: Arc<AppState>, ready: impl FnOnce(std::net::SocketAddr)) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
-    let listener = tokio::net::TcpListener::bind(&state.config.listen).await?;
+    // A deep accept queue: a network's phones coming back online together must not have
+    // their connections dropped (and retried a second later) by a full backlog.
+    let addr = tokio::net::lookup_host(&state.config.listen)
+        .await?
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("--listen {}: no address", state.config.listen))?;
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    let listener = socket.listen(4096)?;
     ready(listener.local_addr()?);
     // Answers go out at once, not after the client's delayed ACK.
     let listener = listener.tap_io(|s| {

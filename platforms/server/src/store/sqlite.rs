@@ -16,6 +16,45 @@ const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_initial.sql")
 /// A SQLite store.
 pub struct Sqlite {
     conn: Mutex<Connection>,
+    /// Token checks and reads: a second connection, so they never wait behind a commit
+    /// (WAL readers see every committed write, a revocation included).
+    reader: Mutex<Connection>,
+}
+
+/// Writes one batch inside the open transaction.
+fn store_batch(
+    tx: &rusqlite::Transaction<'_>,
+    unit: Uuid,
+    summaries: &[Summary],
+    now: DateTime<Utc>,
+) -> Result<Vec<AckStatus>> {
+    let mut acks = Vec::with_capacity(summaries.len());
+    let at = now.to_rfc3339();
+    let u = unit.to_string();
+    for s in summaries {
+        let existing: Option<(String, i64)> = tx
+            .prepare_cached("SELECT unit_id, revision FROM summaries WHERE id = ?1")?
+            .query_row([s.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let status = decide(unit, s, existing)?;
+        if status == AckStatus::Stored {
+            let r = Row::of(s)?;
+            tx.prepare_cached(
+                "INSERT INTO summaries (id, unit_id, revision, deleted, activity, date, shift, province, comuni,
+                                        cells, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted,
+                    activity = excluded.activity, date = excluded.date, shift = excluded.shift,
+                    province = excluded.province, comuni = excluded.comuni, cells = excluded.cells,
+                    received_at = excluded.received_at",
+            )?
+            .execute(params![
+                r.id, u, r.revision, r.deleted, r.activity, r.date, r.shift, r.province, r.comuni, r.cells, at
+            ])?;
+        }
+        acks.push(status);
+    }
+    Ok(acks)
 }
 
 fn time(s: String) -> rusqlite::Result<DateTime<Utc>> {
@@ -57,11 +96,17 @@ impl Sqlite {
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             tx.commit()?;
         }
-        Ok(Sqlite { conn: Mutex::new(conn) })
+        let reader = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        reader.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Sqlite { conn: Mutex::new(conn), reader: Mutex::new(reader) })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -121,7 +166,7 @@ impl Backend for Sqlite {
 
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>> {
         Ok(self
-            .conn()
+            .reader()
             .query_row(
                 "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
                 [token_hash],
@@ -154,46 +199,23 @@ impl Backend for Sqlite {
     }
 
     fn is_coordinator(&self, token_hash: &str) -> Result<bool> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) > 0 FROM coordinators WHERE token_hash = ?1", [token_hash], |r| r.get(0))?)
+        Ok(self.reader().query_row(
+            "SELECT count(*) > 0 FROM coordinators WHERE token_hash = ?1",
+            [token_hash],
+            |r| r.get(0),
+        )?)
     }
 
     fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut acks = Vec::with_capacity(summaries.len());
-        let at = now.to_rfc3339();
-        let u = unit.to_string();
-        for s in summaries {
-            let existing: Option<(String, i64)> = tx
-                .prepare_cached("SELECT unit_id, revision FROM summaries WHERE id = ?1")?
-                .query_row([s.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let status = decide(unit, s, existing)?;
-            if status == AckStatus::Stored {
-                let r = Row::of(s)?;
-                tx.prepare_cached(
-                    "INSERT INTO summaries (id, unit_id, revision, deleted, activity, date, shift, province, comuni,
-                                            cells, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                     ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted,
-                        activity = excluded.activity, date = excluded.date, shift = excluded.shift,
-                        province = excluded.province, comuni = excluded.comuni, cells = excluded.cells,
-                        received_at = excluded.received_at",
-                )?
-                .execute(params![
-                    r.id, u, r.revision, r.deleted, r.activity, r.date, r.shift, r.province, r.comuni, r.cells, at
-                ])?;
-            }
-            acks.push(status);
-        }
+        let acks = store_batch(&tx, unit, summaries, now)?;
         tx.commit()?;
         Ok(acks)
     }
 
     fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
-        let conn = self.conn();
+        let conn = self.reader();
         let mut st = conn.prepare_cached(
             "SELECT id, revision, deleted, activity, date, shift, province, comuni, cells, unit_id FROM summaries
              WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR unit_id = ?3) AND deleted = 0 ORDER BY date, id",
