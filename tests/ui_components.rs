@@ -360,3 +360,24 @@ async fn an_indoor_session_records_ads_attempts_and_meetings() {
     let session = p.shared.with(|st| st.indoor_session(id)).unwrap().unwrap();
     assert_eq!(session.status, lanterna::domain::OutingStatus::Closed);
 }
+
+/// The idle lock, in real time: one minute without a touch (the shortest setting) locks
+/// the app and closes the store; a touch before that keeps it open.
+#[tokio::test]
+async fn an_idle_app_locks_itself() {
+    let mut p = Phone::new();
+    p.create();
+    let s = &mut p.screen;
+    s.click("#open-settings");
+    s.input("#idle-minutes", "1");
+    s.click("#save-settings");
+    assert_eq!(p.shared.with(|st| st.settings()).unwrap().unwrap().idle_lock_minutes, 1);
+    // Touched at 40 s: still open at 70 s.
+    assert!(!s.until(40, |d| d.exists("#pin")).await);
+    s.click("button[data-activity=labour]");
+    assert!(!s.until(30, |d| d.exists("#pin")).await, "a touch restarts the idle time");
+    assert!(p.shared.with(|_| ()).is_some());
+    // Then left alone: locked within the minute (and the check's few seconds).
+    assert!(s.until(40, |d| d.exists("#pin")).await, "{}", s.html());
+    assert!(p.shared.with(|_| ()).is_none(), "locking closes the store");
+}
