@@ -45,7 +45,7 @@ pub fn HomeScreen() -> Element {
                         class: if activity() == a { "seg on" } else { "seg" },
                         "data-activity": a.code(),
                         onclick: move |_| activity.set(a),
-                        {ui.t(match a { Activity::Street => T::Street, Activity::Labour => T::Labour, Activity::Indoor => T::Indoor })}
+                        {ui.t(match a { Activity::Street => T::Street, Activity::Labour => T::LabourShort, Activity::Indoor => T::Indoor })}
                     }
                 }
             }

@@ -44,6 +44,7 @@ strings! {
     Suggested => "consigliata", "suggested";
     Street => "Strada", "Street";
     Labour => "Lavoro / accattonaggio", "Labour / begging";
+    LabourShort => "Lavoro", "Labour";
     Resume => "Riprendi l'uscita aperta", "Resume the open outing";
     PastOutings => "Uscite", "Outings";
     NoOutings => "Nessuna uscita registrata", "No outings yet";
