@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::domain::indoor::{indoor_report, massage_report};
-use crate::domain::tables::{ReportScope, items_report, labour_report, services_report, street_report};
+use crate::domain::tables::ReportScope;
 use crate::domain::{Activity, Lang, Period, Province, Tally, parse_date};
-use crate::report::{Format, Rendered};
+use crate::report::{Format, Rendered, Table};
 use crate::store::{Store, StoreError, TallyParts};
 
 /// Lanterna: outreach records for anti-trafficking street and indoor units.
@@ -105,6 +104,21 @@ pub enum ReportKind {
     /// Indoor figures beyond the printed tables: messages by channel, ads reached,
     /// numbers in several ads, numbers seen again within 14 days
     IndoorStats,
+}
+
+impl ReportKind {
+    /// The table it prints; `None` for the indoor figures, which are not a table.
+    pub fn table(self) -> Option<Table> {
+        Some(match self {
+            ReportKind::Street => Table::Street,
+            ReportKind::Labour => Table::Labour,
+            ReportKind::Services => Table::Services,
+            ReportKind::Items => Table::Items,
+            ReportKind::Indoor => Table::Indoor,
+            ReportKind::Massage => Table::Massage,
+            ReportKind::IndoorStats => return None,
+        })
+    }
 }
 
 /// Output format.
@@ -341,11 +355,10 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
 
 /// Builds and renders a report from the store.
 pub fn report(store: &Store, args: &ReportArgs) -> Result<String> {
-    let activity = match args.kind {
-        ReportKind::Street => Some(Activity::Street),
-        ReportKind::Labour => Some(Activity::Labour),
-        ReportKind::Indoor | ReportKind::Massage | ReportKind::IndoorStats => Some(Activity::Indoor),
-        ReportKind::Services | ReportKind::Items => args.activity,
+    let table = args.kind.table();
+    let activity = match table {
+        None => Some(Activity::Indoor),
+        Some(t) => t.activity().or(args.activity),
     };
     let today = chrono::Local::now().date_naive();
     let range = match activity {
@@ -362,7 +375,7 @@ pub fn report(store: &Store, args: &ReportArgs) -> Result<String> {
         None => range.map(|r| r.1).unwrap_or(today).max(from),
     };
     let period = Period::new(from, to)?;
-    if args.kind == ReportKind::IndoorStats {
+    let Some(table) = table else {
         if args.format == FormatArg::Csv {
             bail!("indoor-stats is printed as text or JSON");
         }
@@ -372,26 +385,17 @@ pub fn report(store: &Store, args: &ReportArgs) -> Result<String> {
         } else {
             crate::report::indoor_stats_text(&stats, args.lang)
         });
-    }
-    let mut tally = match args.kind {
-        ReportKind::Street | ReportKind::Labour => store.tally(period, TallyParts::CONTACTS)?,
-        ReportKind::Services => store.tally(period, TallyParts { contacts: false, services: true, items: false })?,
-        ReportKind::Items => store.tally(period, TallyParts { contacts: false, services: false, items: true })?,
-        ReportKind::Indoor | ReportKind::Massage | ReportKind::IndoorStats => Tally::new(),
     };
-    if matches!(args.kind, ReportKind::Indoor | ReportKind::Massage | ReportKind::Services | ReportKind::Items)
-        && args.activity.is_none_or(|a| a == Activity::Indoor)
-    {
+    let mut tally = match table {
+        Table::Street | Table::Labour => store.tally(period, TallyParts::CONTACTS)?,
+        Table::Services => store.tally(period, TallyParts { contacts: false, services: true, items: false })?,
+        Table::Items => store.tally(period, TallyParts { contacts: false, services: false, items: true })?,
+        Table::Indoor | Table::Massage => Tally::new(),
+    };
+    if activity.is_none_or(|a| a == Activity::Indoor) {
         tally.merge(&store.indoor_tally(period)?);
     }
     let scope = ReportScope { period, province: args.province, activity: args.activity, lang: args.lang };
-    let rendered = match args.kind {
-        ReportKind::Street => Rendered::Street(street_report(&tally, &scope)),
-        ReportKind::Labour => Rendered::Labour(labour_report(&tally, &scope)),
-        ReportKind::Services => Rendered::Services(services_report(&tally, &scope)),
-        ReportKind::Items => Rendered::Items(items_report(&tally, &scope)),
-        ReportKind::Indoor => Rendered::Indoor(indoor_report(&tally, &scope)),
-        ReportKind::Massage | ReportKind::IndoorStats => Rendered::Massage(massage_report(&tally, &scope)),
-    };
+    let rendered = Rendered::build(table, &tally, &scope);
     Ok(rendered.render(args.format.into(), args.province.is_some(), args.lang))
 }

@@ -29,7 +29,27 @@ pub struct Grid {
     /// Total rows: label, cells.
     pub totals: Vec<(String, Vec<Cell>)>,
     /// Lines printed under the table.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// A line under a table: "lead: label n · label n".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// What the line is about.
+    pub lead: String,
+    /// Labelled counts (an empty label prints the count alone).
+    pub items: Vec<(String, Cell)>,
+    /// True when the counts are sums of the table's cells (withheld with its totals);
+    /// false for counts of their own ("di cui"), hidden only when small.
+    pub totals: bool,
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let items: Vec<String> =
+            self.items.iter().map(|(l, c)| if l.is_empty() { c.to_string() } else { format!("{l} {c}") }).collect();
+        write!(f, "{}: {}", self.lead, items.join(" · "))
+    }
 }
 
 impl std::fmt::Display for Cell {
@@ -51,14 +71,21 @@ impl Grid {
             .map(|(_, _, cells)| cells.iter().map(|c| if let Cell::Count(n) = c { *n } else { 0 }).collect())
             .collect();
         let hide = crate::domain::suppress::suppress(&m, k);
-        if crate::domain::suppress::exposes_a_total(&hide) {
+        let exposed = crate::domain::suppress::exposes_a_total(&hide);
+        if exposed {
             // A hidden cell without a partner in its column: the totals would give it away.
             for (_, cells) in &mut self.totals {
                 cells.iter_mut().for_each(|c| *c = Cell::Hidden(k));
             }
-            self.notes.retain(|n| {
-                !n.chars().any(|c| c.is_ascii_digit()) || n.starts_with("di cui") || n.starts_with("of which")
-            });
+        }
+        for n in &mut self.notes {
+            for (_, c) in &mut n.items {
+                if let Cell::Count(v) = *c
+                    && ((n.totals && exposed) || (!n.totals && v > 0 && v < k))
+                {
+                    *c = Cell::Hidden(k);
+                }
+            }
         }
         for ((_, _, cells), h) in self.rows.iter_mut().zip(hide) {
             for (c, h) in cells.iter_mut().zip(h) {
@@ -84,6 +111,12 @@ impl Grid {
     /// Adds a body row.
     pub fn row(&mut self, code: &str, label: &str, cells: Vec<Cell>) {
         self.rows.push((code.to_owned(), label.to_owned(), cells));
+    }
+
+    /// Adds a line of counts under the table.
+    pub fn note(&mut self, lead: &str, totals: bool, items: impl IntoIterator<Item = (String, u64)>) {
+        let items = items.into_iter().map(|(l, n)| (l, Cell::Count(n))).collect();
+        self.notes.push(Note { lead: lead.to_owned(), items, totals });
     }
 
     /// Adds a total row.
@@ -164,7 +197,7 @@ impl Grid {
             }
         }
         for n in &self.notes {
-            out.push_str(n);
+            out.push_str(&n.to_string());
             out.push('\n');
         }
         out

@@ -6,14 +6,16 @@ mod grid;
 
 use serde::Serialize;
 
-use crate::domain::indoor::{Funnel, IndoorReport, IndoorTable, MassageReport, MassageTable};
-use crate::domain::tables::{
-    ItemsReport, ItemsTable, LabourReport, LabourTable, Mft, ServiceCounts, ServicesReport, ServicesTable,
-    StreetReport, StreetTable,
+use crate::domain::indoor::{
+    Funnel, IndoorReport, IndoorTable, MassageReport, MassageTable, indoor_report, massage_report,
 };
-use crate::domain::{Gender, Lang, ServiceKind};
-pub use grid::Grid;
+use crate::domain::tables::{
+    ItemsReport, ItemsTable, LabourReport, LabourTable, Mft, ReportScope, ServiceCounts, ServicesReport, ServicesTable,
+    StreetReport, StreetTable, items_report, labour_report, services_report, street_report,
+};
+use crate::domain::{Activity, Gender, Lang, ServiceKind, Tally};
 use grid::{Cell, Grid as G};
+pub use grid::{Grid, Note};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,6 +108,16 @@ pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
                     suppress_json(x, k);
                 }
             }
+            // "Di cui" counts stand on their own: hidden when small.
+            if let Some(o) = m.get_mut("of_which") {
+                let mut out = Vec::new();
+                leaves(o, &mut out);
+                for c in out {
+                    if c.as_u64().is_some_and(|n| n > 0 && n < k) {
+                        *c = Value::String(format!("<{k}"));
+                    }
+                }
+            }
             if exposed {
                 for key in ["total", "grand_total", "shift_totals"] {
                     if let Some(t) = m.get_mut(key) {
@@ -120,6 +132,70 @@ pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
         }
         Value::Array(xs) => xs.iter_mut().for_each(|x| suppress_json(x, k)),
         _ => {}
+    }
+}
+
+/// The report tables, as both `lanterna report` and `lanterna-server report` name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Street contacts.
+    Street,
+    /// Labour outreach contacts.
+    Labour,
+    /// Indoor: ads, calls, contacts, persons met.
+    Indoor,
+    /// Massage centres.
+    Massage,
+    /// Referrals, accompaniments, talks.
+    Services,
+    /// Items handed out.
+    Items,
+}
+
+impl Table {
+    /// Every table.
+    pub const ALL: [Table; 6] =
+        [Table::Street, Table::Labour, Table::Indoor, Table::Massage, Table::Services, Table::Items];
+
+    /// Its name on the command line and in URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Table::Street => "street",
+            Table::Labour => "labour",
+            Table::Indoor => "indoor",
+            Table::Massage => "massage",
+            Table::Services => "services",
+            Table::Items => "items",
+        }
+    }
+
+    /// Parses a name.
+    pub fn parse(s: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.code() == s)
+    }
+
+    /// The activity the table is about; services and items cover every activity.
+    pub fn activity(self) -> Option<Activity> {
+        match self {
+            Table::Street => Some(Activity::Street),
+            Table::Labour => Some(Activity::Labour),
+            Table::Indoor | Table::Massage => Some(Activity::Indoor),
+            Table::Services | Table::Items => None,
+        }
+    }
+}
+
+impl Rendered {
+    /// Builds a table from a tally.
+    pub fn build(table: Table, tally: &Tally, scope: &ReportScope) -> Rendered {
+        match table {
+            Table::Street => Rendered::Street(street_report(tally, scope)),
+            Table::Labour => Rendered::Labour(labour_report(tally, scope)),
+            Table::Indoor => Rendered::Indoor(indoor_report(tally, scope)),
+            Table::Massage => Rendered::Massage(massage_report(tally, scope)),
+            Table::Services => Rendered::Services(services_report(tally, scope)),
+            Table::Items => Rendered::Items(items_report(tally, scope)),
+        }
     }
 }
 
@@ -271,17 +347,17 @@ fn mft_keys(prefix: &str) -> Vec<String> {
     Gender::ALL.iter().map(|g| format!("{prefix}_{}", g.code())).collect()
 }
 
-fn of_which_note(lang: Lang, o: &crate::domain::tables::OfWhich) -> String {
-    match lang {
-        Lang::It => format!(
-            "di cui: minori {} · primi contatti {} · già conosciuti {} · richiedenti o titolari di protezione internazionale {}",
-            o.minors, o.first_contacts, o.known_contacts, o.protection
+fn of_which_note(g: &mut G, lang: Lang, o: &crate::domain::tables::OfWhich) {
+    let items = [
+        (tr(lang, "minori", "minors"), o.minors),
+        (tr(lang, "primi contatti", "first contacts"), o.first_contacts),
+        (tr(lang, "già conosciuti", "already known"), o.known_contacts),
+        (
+            tr(lang, "richiedenti o titolari di protezione internazionale", "asylum seekers or protection holders"),
+            o.protection,
         ),
-        Lang::En => format!(
-            "of which: minors {} · first contacts {} · already known {} · asylum seekers or protection holders {}",
-            o.minors, o.first_contacts, o.known_contacts, o.protection
-        ),
-    }
+    ];
+    g.note(tr(lang, "di cui", "of which"), false, items.map(|(l, n)| (l.to_owned(), n)));
 }
 
 fn street_grid(t: &StreetTable, lang: Lang) -> G {
@@ -307,17 +383,13 @@ fn street_grid(t: &StreetTable, lang: Lang) -> G {
         g.row(r.nationality.code(), &r.label, [mft_cells(&r.day), mft_cells(&r.night)].concat());
     }
     g.total(tr(lang, "TOTALE", "TOTAL"), [mft_cells(&t.total.day), mft_cells(&t.total.night)].concat());
-    g.notes.push(format!(
-        "{}: {} {} · {} {} · {} {}",
-        tr(lang, "Totale per turno", "Total per shift"),
-        tr(lang, "diurne", "day"),
-        t.shift_totals.day,
-        tr(lang, "notturne", "night"),
-        t.shift_totals.night,
-        tr(lang, "totale generale", "grand total"),
-        t.grand_total
-    ));
-    g.notes.push(of_which_note(lang, &t.of_which));
+    let shifts = [
+        (tr(lang, "diurne", "day"), t.shift_totals.day),
+        (tr(lang, "notturne", "night"), t.shift_totals.night),
+        (tr(lang, "totale generale", "grand total"), t.grand_total),
+    ];
+    g.note(tr(lang, "Totale per turno", "Total per shift"), true, shifts.map(|(l, n)| (l.to_owned(), n)));
+    of_which_note(&mut g, lang, &t.of_which);
     g
 }
 
@@ -344,7 +416,7 @@ fn street_synthesis_grid(r: &StreetReport, lang: Lang) -> G {
         tr(lang, "TOTALE", "TOTAL"),
         vec![Cell::Count(t.total.day), Cell::Count(t.total.night), Cell::Count(t.grand_total)],
     );
-    g.notes.push(of_which_note(lang, &t.of_which));
+    of_which_note(&mut g, lang, &t.of_which);
     g
 }
 
@@ -434,8 +506,8 @@ fn labour_grid(t: &LabourTable, lang: Lang) -> G {
         g.row(r.nationality.code(), &r.label, mft_cells(&r.contacts));
     }
     g.total(tr(lang, "TOTALE", "TOTAL"), mft_cells(&t.total.contacts));
-    g.notes.push(format!("{}: {}", tr(lang, "Totale generale", "Grand total"), t.grand_total));
-    g.notes.push(of_which_note(lang, &t.of_which));
+    g.note(tr(lang, "Totale generale", "Grand total"), true, [(String::new(), t.grand_total)]);
+    of_which_note(&mut g, lang, &t.of_which);
     g
 }
 
@@ -462,7 +534,7 @@ fn labour_synthesis_grid(r: &LabourReport, lang: Lang) -> G {
     }
     let t = &r.synthesis;
     g.total(tr(lang, "TOTALE", "TOTAL"), [mft_cells(&t.total.contacts), vec![Cell::Count(t.grand_total)]].concat());
-    g.notes.push(of_which_note(lang, &t.of_which));
+    of_which_note(&mut g, lang, &t.of_which);
     g
 }
 

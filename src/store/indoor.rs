@@ -135,11 +135,11 @@ enum Which {
 }
 
 impl Which {
-    /// The condition on `s` (the sessions) with its two parameters.
-    fn sql(&self) -> (&'static str, String, String) {
+    /// The condition on `s` (the sessions) with its parameters.
+    fn sql(&self) -> (&'static str, Vec<String>) {
         match self {
-            Which::Period(p) => ("s.date BETWEEN ?1 AND ?2", p.from.to_string(), p.to.to_string()),
-            Which::Session(id) => ("s.id = ?1 AND ?2 = ?2", id.to_string(), String::new()),
+            Which::Period(p) => ("s.date BETWEEN ?1 AND ?2", vec![p.from.to_string(), p.to.to_string()]),
+            Which::Session(id) => ("s.id = ?1", vec![id.to_string()]),
         }
     }
 }
@@ -306,17 +306,26 @@ impl Store {
         Ok(hmac(&self.number_key()?, &e164))
     }
 
-    fn history_of_hash(&self, session: Uuid, hash: &[u8], before_ad: Option<i64>) -> Result<NumberHistory> {
-        let mut h = NumberHistory::default();
-        let mut st = self.conn.prepare_cached(
-            "SELECT a.session_id, s.date FROM indoor_ads a JOIN indoor_sessions s ON s.id = a.session_id
-             WHERE a.number_hash = ?1 AND (?2 IS NULL OR a.id < ?2) ORDER BY s.date DESC, a.id DESC",
-        )?;
+    /// The history of every number the ads matching `cond` (on `x`, one parameter) carry:
+    /// every ad with that number, seen from `session`. One query, folded here.
+    fn histories(
+        &self,
+        session: Uuid,
+        cond: &str,
+        param: &dyn rusqlite::ToSql,
+    ) -> Result<HashMap<Vec<u8>, NumberHistory>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT a.number_hash, a.session_id, s.date FROM indoor_ads a JOIN indoor_sessions s ON s.id = a.session_id
+             WHERE a.number_hash IN (SELECT x.number_hash FROM indoor_ads x WHERE {cond} AND x.number_hash IS NOT NULL)
+             ORDER BY s.date DESC, a.id DESC"
+        ))?;
         let this = session.to_string();
-        for row in
-            st.query_map(params![hash, before_ad], |r| Ok((r.get::<_, String>(0)?, r.get::<_, NaiveDate>(1)?)))?
-        {
-            let (sid, date) = row?;
+        let mut out: HashMap<Vec<u8>, NumberHistory> = HashMap::new();
+        let rows = st
+            .query_map([param], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, NaiveDate>(2)?)))?;
+        for row in rows {
+            let (hash, sid, date) = row?;
+            let h = out.entry(hash).or_default();
             h.ads_total += 1;
             if sid == this {
                 h.ads_this_session += 1;
@@ -324,7 +333,11 @@ impl Store {
                 h.earlier_dates.push(date);
             }
         }
-        Ok(h)
+        Ok(out)
+    }
+
+    fn history_of_hash(&self, session: Uuid, hash: &[u8]) -> Result<NumberHistory> {
+        Ok(self.histories(session, "x.number_hash = ?1", &hash)?.remove(hash).unwrap_or_default())
     }
 
     /// What is known of a number before it is saved with an ad: how many ads have it, and
@@ -335,7 +348,7 @@ impl Store {
             self.conn.query_row("SELECT value FROM secrets WHERE name = ?1", [NUMBER_KEY], |r| r.get(0)).optional()?;
         // No key yet: no number was ever stored.
         let Some(key) = key else { return Ok(NumberHistory::default()) };
-        self.history_of_hash(session, &hmac(&key, &e164), None)
+        self.history_of_hash(session, &hmac(&key, &e164))
     }
 
     /// Starts an indoor session.
@@ -453,7 +466,7 @@ impl Store {
         data.validate()?;
         let hash = number.map(str::trim).filter(|n| !n.is_empty()).map(|n| self.number_hash(n)).transpose()?;
         let history = match &hash {
-            Some(h) => self.history_of_hash(session, h, None)?,
+            Some(h) => self.history_of_hash(session, h)?,
             None => NumberHistory::default(),
         };
         let sid = session.to_string();
@@ -498,14 +511,21 @@ impl Store {
         Ok(st.query_map([session.to_string()], row_to_ad)?.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many ads of every session share each number entered in this one's ads, by ad id.
+    /// How many ads of every session share each number entered in this one's ads, by ad
+    /// id: two queries however many ads (the indoor screen asks on every keystroke).
     pub fn shared_numbers(&self, session: Uuid) -> Result<HashMap<i64, NumberHistory>> {
+        let sid = session.to_string();
+        let histories = self.histories(session, "x.session_id = ?1", &sid)?;
         let mut st = self.conn.prepare_cached(
             "SELECT id, number_hash FROM indoor_ads WHERE session_id = ?1 AND number_hash IS NOT NULL",
         )?;
-        let ads: Vec<(i64, Vec<u8>)> =
-            st.query_map([session.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        ads.into_iter().map(|(id, hash)| Ok((id, self.history_of_hash(session, &hash, None)?))).collect()
+        let ads = st.query_map([&sid], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let mut out = HashMap::new();
+        for ad in ads {
+            let (id, hash) = ad?;
+            out.insert(id, histories.get(&hash).cloned().unwrap_or_default());
+        }
+        Ok(out)
     }
 
     /// Records a call or a message on an ad: one transaction.
@@ -699,7 +719,7 @@ impl Store {
     /// Rows of an indoor `table` in sessions of `period`, counted by province, gender,
     /// nationality and the `extra` columns (as text).
     fn grouped(&self, which: &Which, table: &str, extra: &[&str]) -> Result<Vec<GroupedCell>> {
-        let (cond, a, b) = which.sql();
+        let (cond, args) = which.sql();
         let cols: String = extra.iter().map(|c| format!(", {c}")).collect();
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT x.province, x.gender, x.nationality{cols}, count(*) FROM {table} x
@@ -707,7 +727,7 @@ impl Store {
              GROUP BY x.province, x.gender, x.nationality{cols}"
         ))?;
         let k = extra.len();
-        let rows = st.query_map(params![a, b], |r| {
+        let rows = st.query_map(params_from_iter(&args), |r| {
             let texts: Vec<String> = (0..3 + k).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
             Ok((texts, count(r, 3 + k)?))
         })?;
@@ -728,15 +748,16 @@ impl Store {
 
     /// Persons met in sessions of a period, with their items.
     fn meetings_in(&self, which: &Which) -> Result<Vec<(Province, ContactData)>> {
-        let (cond, a, b) = which.sql();
+        let (cond, args) = which.sql();
         // The columns of a contact row, so the contact reader serves meetings too.
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT m.id, 0, m.recorded_at, m.gender, m.nationality, m.age_band, m.first_contact, m.protection,
                     m.information, m.listening, m.referrals, m.accompaniments, m.province
              FROM indoor_meetings m JOIN indoor_sessions s ON s.id = m.session_id WHERE {cond}"
         ))?;
-        let rows = st
-            .query_map(params![a, b], |r| Ok((row_to_contact(r)?, conv(Province::parse(&r.get::<_, String>(12)?))?)))?;
+        let rows = st.query_map(params_from_iter(&args), |r| {
+            Ok((row_to_contact(r)?, conv(Province::parse(&r.get::<_, String>(12)?))?))
+        })?;
         let mut out = Vec::new();
         let mut index = HashMap::new();
         for row in rows {
@@ -749,7 +770,7 @@ impl Store {
              JOIN indoor_meetings m ON m.id = i.meeting_id JOIN indoor_sessions s ON s.id = m.session_id
              WHERE {cond}"
         ))?;
-        let rows = st.query_map(params![a, b], |r| {
+        let rows = st.query_map(params_from_iter(&args), |r| {
             Ok((r.get::<_, i64>(0)?, item_key(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?)?, r.get(3)?))
         })?;
         for row in rows {

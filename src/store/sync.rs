@@ -113,7 +113,7 @@ impl Store {
              ORDER BY date, id LIMIT ?1",
         )?;
         let sessions: Vec<(Uuid, u32)> = st
-            .query_map([(limit - out.len().min(limit)) as i64], |r| Ok((parse_uuid(r.get(0)?)?, r.get(1)?)))?
+            .query_map([limit.saturating_sub(out.len()) as i64], |r| Ok((parse_uuid(r.get(0)?)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (id, revision) in sessions {
             out.push(self.session_summary(id, revision)?);
@@ -122,7 +122,7 @@ impl Store {
             "SELECT id, revision, activity, date, shift, province FROM sync_tombstones
              WHERE revision > synced_revision ORDER BY id LIMIT ?1",
         )?;
-        let rows = st.query_map([(limit - out.len().min(limit)) as i64], |r| {
+        let rows = st.query_map([limit.saturating_sub(out.len()) as i64], |r| {
             Ok(Summary {
                 id: parse_uuid(r.get(0)?)?,
                 revision: r.get(1)?,

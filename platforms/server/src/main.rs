@@ -102,8 +102,8 @@ enum FormatArg {
 
 #[derive(Debug, clap::Args)]
 struct ReportArgs {
-    /// Which table
-    #[arg(value_enum)]
+    /// Which table: street, labour, indoor, massage, services, items
+    #[arg(value_parser = table)]
     kind: Kind,
     /// First day (YYYY-MM-DD)
     #[arg(long, value_parser = date)]
@@ -131,6 +131,9 @@ struct ReportArgs {
     lang: Lang,
 }
 
+fn table(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| format!("'{s}': expected street, labour, indoor, massage, services or items"))
+}
 fn date(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).map_err(|e| e.to_string())
 }

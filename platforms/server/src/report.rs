@@ -2,37 +2,15 @@
 //! renderers as the app's `lanterna report`, so the two print the same tables.
 
 use chrono::NaiveDate;
-use lanterna::domain::indoor::{indoor_report, massage_report};
-use lanterna::domain::tables::{ReportScope, items_report, labour_report, services_report, street_report};
+use lanterna::domain::tables::ReportScope;
 use lanterna::domain::{Activity, Lang, Period, Province, Tally};
 use lanterna::report::{Format, Rendered};
 use uuid::Uuid;
 
 use crate::store::{Backend, StoreError};
 
-/// Which table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Kind {
-    /// Street contacts.
-    Street,
-    /// Labour outreach contacts.
-    Labour,
-    /// Indoor: ads, calls, contacts, persons met.
-    Indoor,
-    /// Massage centres.
-    Massage,
-    /// Referrals, accompaniments, talks.
-    Services,
-    /// Items handed out.
-    Items,
-}
-
-impl Kind {
-    /// Parses a path segment.
-    pub fn parse(s: &str) -> Option<Kind> {
-        <Kind as clap::ValueEnum>::from_str(s, true).ok()
-    }
-}
+/// Which table: the app's own list.
+pub use lanterna::report::Table as Kind;
 
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,14 +64,7 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
         s.summary.add_to(&mut tally);
     }
     let scope = ReportScope { period, province: q.province, activity: q.activity, lang: q.lang };
-    let rendered = match q.kind {
-        Kind::Street => Rendered::Street(street_report(&tally, &scope)),
-        Kind::Labour => Rendered::Labour(labour_report(&tally, &scope)),
-        Kind::Indoor => Rendered::Indoor(indoor_report(&tally, &scope)),
-        Kind::Massage => Rendered::Massage(massage_report(&tally, &scope)),
-        Kind::Services => Rendered::Services(services_report(&tally, &scope)),
-        Kind::Items => Rendered::Items(items_report(&tally, &scope)),
-    };
+    let rendered = Rendered::build(q.kind, &tally, &scope);
     let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
     Ok(rendered.render_suppressed(format, q.province.is_some(), q.lang, k))
 }
