@@ -214,7 +214,7 @@ async fn the_detail_sheet_prefills_the_kit_and_saves_the_person() {
     let s = &mut p.screen;
     assert!(s.dom.exists("#detail-sheet"));
     // The default kit, pre-filled.
-    let kit = lanterna::store::Settings::default().kit.0;
+    let kit = lanterna::domain::settings::Settings::default().kit.0;
     let condoms = kit.get(ItemKey::plain(ItemKind::Condoms));
     assert_eq!(s.dom.attr_of("input[data-item=condoms]", "value"), Some(condoms.to_string()));
 

@@ -6,6 +6,8 @@ mod codes;
 pub mod indoor;
 mod nationality;
 mod outing;
+pub mod rules;
+pub mod settings;
 pub mod suppress;
 pub mod tables;
 mod tally;
@@ -45,6 +47,9 @@ pub enum DomainError {
         /// Why it is wrong.
         why: String,
     },
+    /// A value outside a field rule (one of `rules`' limits).
+    #[error(transparent)]
+    Rule(#[from] rules::Violation),
 }
 
 impl DomainError {

@@ -25,7 +25,6 @@ use crate::domain::DomainError;
 pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionCounts};
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
-pub use settings::{Settings, Theme};
 pub use sync::{Endpoint, SyncStatus};
 
 /// `PRAGMA application_id` of a Lanterna database ('LNTA').

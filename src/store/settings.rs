@@ -6,52 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{Result, Store};
-use crate::domain::{Kit, Lang, ShiftBoundary};
-
-/// What a unit sets once: defaults in code, stored as JSON so new fields get defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// The unit's name, shown on the phone only.
-    pub unit_name: String,
-    /// What two taps hand out.
-    pub kit: Kit,
-    /// When day and night outings start.
-    pub shift_boundary: ShiftBoundary,
-    /// Minutes without a touch before the app locks itself.
-    pub idle_lock_minutes: u32,
-    /// Interface language.
-    pub lang: Lang,
-    /// `dark` (default) or `light`.
-    pub theme: Theme,
-    /// The ad sites indoor teams go through.
-    pub sites: Vec<String>,
-}
-
-/// Screen theme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Theme {
-    /// Dark: the default, a lit screen exposes people at night.
-    #[default]
-    Dark,
-    /// Light, for daytime and desks.
-    Light,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            unit_name: "Unità di strada".to_owned(),
-            kit: Kit::default(),
-            shift_boundary: ShiftBoundary::default(),
-            idle_lock_minutes: 5,
-            lang: Lang::It,
-            theme: Theme::Dark,
-            sites: crate::domain::indoor::DEFAULT_SITES.iter().map(|s| (*s).to_owned()).collect(),
-        }
-    }
-}
+use crate::domain::settings::Settings;
 
 const SETTINGS_KEY: &str = "settings";
 const UNIT_KEY: &str = "unit_id";
@@ -82,14 +37,7 @@ impl Store {
 
     /// Saves the settings; the unit's name follows.
     pub fn save_settings(&mut self, settings: &Settings) -> Result<()> {
-        settings.kit.0.0.keys().try_for_each(|k| k.validate())?;
-        if settings.sites.is_empty() || settings.sites.iter().any(|s| s.trim().is_empty() || s.len() > 60) {
-            return Err(crate::domain::DomainError::Invalid {
-                what: "ad sites",
-                why: "give at least one site, each up to 60 characters".into(),
-            }
-            .into());
-        }
+        settings.validate()?;
         self.put_setting(SETTINGS_KEY, settings)?;
         let unit = self.unit_id.to_string();
         let tx = self.write()?;

@@ -25,7 +25,8 @@ use uuid::Uuid;
 
 pub use self::i18n::T;
 use crate::domain::Lang;
-use crate::store::{self, Settings, Store, StoreError, Theme};
+use crate::domain::settings::{Settings, Theme};
+use crate::store::{self, Store, StoreError};
 
 /// The style sheet: phone first (360×740), targets of at least 48 px, dark by default.
 const CSS: &str = include_str!("style.css");

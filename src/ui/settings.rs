@@ -3,8 +3,8 @@
 use dioxus::prelude::*;
 
 use super::{Screen, T, Ui, valid_pin};
+use crate::domain::settings::Theme;
 use crate::domain::{ItemKey, ItemKind, Lang, Language, ShiftBoundary, parse_time};
-use crate::store::Theme;
 
 /// The settings screen.
 #[component]

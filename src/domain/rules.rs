@@ -1,0 +1,143 @@
+//! The field rules: every limit the store, the import and the screens keep, one constant
+//! each, and the typed violation a broken rule is reported as. Screens read these
+//! constants (input `min`/`max`, clamps); they never repeat a number.
+
+use std::ops::RangeInclusive;
+
+use super::Province;
+
+/// Workers in a team on an outing, and operators in an indoor session.
+pub const TEAM_SIZE: RangeInclusive<u8> = 1..=50;
+/// Persons recorded by one "+N" tap.
+pub const PEOPLE_PER_TAP: RangeInclusive<u32> = 1..=500;
+/// Persons counted by one massage-centre visit.
+pub const MASSAGE_VISIT_PERSONS: RangeInclusive<u32> = 1..=200;
+/// The age an ad may declare.
+pub const DECLARED_AGE: RangeInclusive<u8> = 14..=99;
+/// The most of one item handed to one person in one contact.
+pub const ITEM_QUANTITY_MAX: u32 = 999;
+/// The most of one item in the default kit.
+pub const KIT_QUANTITY_MAX: u32 = 99;
+/// Minutes without a touch before the app locks itself.
+pub const IDLE_LOCK_MINUTES: RangeInclusive<u32> = 1..=120;
+/// The idle lock's default.
+pub const IDLE_LOCK_DEFAULT_MINUTES: u32 = 5;
+/// The longest ad site name.
+pub const SITE_NAME_MAX: usize = 60;
+/// The fewest digits of a PIN.
+pub const PIN_MIN_DIGITS: usize = 6;
+/// Wrong PINs in a row before each further attempt has to wait.
+pub const PIN_FREE_ATTEMPTS: u32 = 3;
+/// The longest wait between PIN attempts, in seconds (the wait doubles up to it).
+pub const PIN_MAX_WAIT_SECS: u64 = 300;
+
+/// Whether `pin` is a PIN the app accepts: at least [`PIN_MIN_DIGITS`] digits, nothing else.
+pub fn valid_pin(pin: &str) -> bool {
+    pin.len() >= PIN_MIN_DIGITS && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Seconds to wait before the next PIN attempt after `failures` wrong ones in a row.
+pub fn pin_wait_secs(failures: u32) -> u64 {
+    if failures < PIN_FREE_ATTEMPTS {
+        return 0;
+    }
+    (1u64 << (failures - PIN_FREE_ATTEMPTS).min(16)).min(PIN_MAX_WAIT_SECS)
+}
+
+/// A value outside a field rule. `Display` is the English wording; the app translates
+/// each variant through its table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Violation {
+    /// A team size or operator count outside [`TEAM_SIZE`].
+    #[error("team size must be between {} and {}", TEAM_SIZE.start(), TEAM_SIZE.end())]
+    TeamSize,
+    /// A "+N" outside [`PEOPLE_PER_TAP`].
+    #[error("cannot record {0} people at once ({min} to {max})", min = PEOPLE_PER_TAP.start(), max = PEOPLE_PER_TAP.end())]
+    PeoplePerTap(u32),
+    /// A massage visit outside [`MASSAGE_VISIT_PERSONS`].
+    #[error("a visit counts {min} to {max} persons, not {0}", min = MASSAGE_VISIT_PERSONS.start(), max = MASSAGE_VISIT_PERSONS.end())]
+    MassageVisit(u32),
+    /// A declared age outside [`DECLARED_AGE`].
+    #[error("declared age {0} is not between {min} and {max}", min = DECLARED_AGE.start(), max = DECLARED_AGE.end())]
+    DeclaredAge(u8),
+    /// A comune of another province.
+    #[error("{comune} is not in province {province}")]
+    ComuneNotInProvince {
+        /// The comune's name.
+        comune: String,
+        /// The province it was given for.
+        province: Province,
+    },
+    /// An ad without a site, or a site name that is too long.
+    #[error("pick a site from the list (at most {SITE_NAME_MAX} characters)")]
+    Site,
+    /// Settings without any ad site, or with an empty or too long one.
+    #[error("give at least one ad site, each up to {SITE_NAME_MAX} characters")]
+    Sites,
+    /// An idle lock outside [`IDLE_LOCK_MINUTES`].
+    #[error("the idle lock must be between {} and {} minutes", IDLE_LOCK_MINUTES.start(), IDLE_LOCK_MINUTES.end())]
+    IdleLock,
+    /// Indoor work recorded as an outing.
+    #[error("indoor work is recorded in indoor sessions, not outings")]
+    IndoorIsNotAnOuting,
+}
+
+/// Checks a team size or operator count.
+pub fn check_team_size(n: u8) -> Result<(), Violation> {
+    if TEAM_SIZE.contains(&n) { Ok(()) } else { Err(Violation::TeamSize) }
+}
+
+/// Checks a "+N".
+pub fn check_people_per_tap(n: u32) -> Result<(), Violation> {
+    if PEOPLE_PER_TAP.contains(&n) { Ok(()) } else { Err(Violation::PeoplePerTap(n)) }
+}
+
+/// Checks the persons of one massage-centre visit.
+pub fn check_massage_visit(n: u32) -> Result<(), Violation> {
+    if MASSAGE_VISIT_PERSONS.contains(&n) { Ok(()) } else { Err(Violation::MassageVisit(n)) }
+}
+
+/// Checks a declared age.
+pub fn check_declared_age(age: u8) -> Result<(), Violation> {
+    if DECLARED_AGE.contains(&age) { Ok(()) } else { Err(Violation::DeclaredAge(age)) }
+}
+
+/// Checks an ad site name.
+pub fn check_site(site: &str) -> Result<(), Violation> {
+    if site.trim().is_empty() || site.chars().count() > SITE_NAME_MAX { Err(Violation::Site) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_hold_at_their_edges() {
+        assert!(check_team_size(*TEAM_SIZE.start()).is_ok() && check_team_size(*TEAM_SIZE.end()).is_ok());
+        assert_eq!(check_team_size(0), Err(Violation::TeamSize));
+        assert_eq!(check_team_size(TEAM_SIZE.end() + 1), Err(Violation::TeamSize));
+        assert_eq!(check_people_per_tap(0), Err(Violation::PeoplePerTap(0)));
+        assert!(check_people_per_tap(*PEOPLE_PER_TAP.end()).is_ok());
+        assert_eq!(check_people_per_tap(501), Err(Violation::PeoplePerTap(501)));
+        assert_eq!(check_massage_visit(201), Err(Violation::MassageVisit(201)));
+        assert_eq!(check_declared_age(13), Err(Violation::DeclaredAge(13)));
+        assert!(check_declared_age(14).is_ok());
+        assert_eq!(check_site("  "), Err(Violation::Site));
+        assert_eq!(check_site(&"x".repeat(SITE_NAME_MAX + 1)), Err(Violation::Site));
+        assert!(check_site("bakecaincontri").is_ok());
+    }
+
+    #[test]
+    fn pins_and_their_waits() {
+        assert!(valid_pin("123456") && !valid_pin("12345") && !valid_pin("12345a"));
+        let waits: Vec<u64> = (0..14).map(pin_wait_secs).collect();
+        assert_eq!(waits, [0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(pin_wait_secs(u32::MAX), PIN_MAX_WAIT_SECS);
+    }
+
+    #[test]
+    fn violations_say_their_limits() {
+        assert_eq!(Violation::TeamSize.to_string(), "team size must be between 1 and 50");
+        assert_eq!(Violation::PeoplePerTap(600).to_string(), "cannot record 600 people at once (1 to 500)");
+    }
+}
