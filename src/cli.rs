@@ -4,13 +4,13 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::domain::tables::ReportScope;
-use crate::domain::{Activity, Lang, Period, Province, Tally, parse_date};
-use crate::report::{Format, Rendered, Table};
-use crate::store::{Store, StoreError, TallyParts};
+use crate::app::sync::{describe, enroll, sync_all};
+use crate::app::{ImportFile, Imported, Lanterna, ReportRequest};
+use crate::domain::{Activity, Lang, Province, parse_date};
+use crate::report::{Format, Table};
 
 /// Lanterna: outreach records for anti-trafficking street and indoor units.
 ///
@@ -106,18 +106,18 @@ pub enum ReportKind {
     IndoorStats,
 }
 
-impl ReportKind {
-    /// The table it prints; `None` for the indoor figures, which are not a table.
-    pub fn table(self) -> Option<Table> {
-        Some(match self {
-            ReportKind::Street => Table::Street,
-            ReportKind::Labour => Table::Labour,
-            ReportKind::Services => Table::Services,
-            ReportKind::Items => Table::Items,
-            ReportKind::Indoor => Table::Indoor,
-            ReportKind::Massage => Table::Massage,
-            ReportKind::IndoorStats => return None,
-        })
+impl From<ReportKind> for crate::app::ReportKind {
+    fn from(k: ReportKind) -> crate::app::ReportKind {
+        use crate::app::ReportKind::{IndoorStats, Table as T};
+        match k {
+            ReportKind::Street => T(Table::Street),
+            ReportKind::Labour => T(Table::Labour),
+            ReportKind::Services => T(Table::Services),
+            ReportKind::Items => T(Table::Items),
+            ReportKind::Indoor => T(Table::Indoor),
+            ReportKind::Massage => T(Table::Massage),
+            ReportKind::IndoorStats => IndoorStats,
+        }
     }
 }
 
@@ -128,7 +128,7 @@ pub enum FormatArg {
     Text,
     /// CSV
     Csv,
-    /// JSON (shapes in the README)
+    /// JSON (shapes in docs/cli.md)
     Json,
 }
 
@@ -166,6 +166,21 @@ pub struct ReportArgs {
     /// Language of labels (it, en)
     #[arg(long, value_parser = parse_lang_arg, default_value = "it")]
     pub lang: Lang,
+}
+
+impl ReportArgs {
+    /// The application layer's request for these arguments.
+    pub fn request(&self) -> ReportRequest {
+        ReportRequest {
+            kind: self.kind.into(),
+            from: self.from,
+            to: self.to,
+            province: self.province,
+            activity: self.activity,
+            format: self.format.into(),
+            lang: self.lang,
+        }
+    }
 }
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -221,12 +236,12 @@ pub fn secret_for(path: &Path, creating: bool) -> Result<String> {
     Ok(key)
 }
 
-fn open_existing(path: &Path) -> Result<Store> {
+fn open_existing(path: &Path) -> Result<Lanterna> {
     if !path.exists() {
         bail!("no Lanterna database at {} (import a file or record an outing first, or pass --db)", path.display());
     }
     let secret = secret_for(path, false)?;
-    Ok(Store::open_existing(path, &secret)?)
+    Ok(Lanterna::open_existing(path, &secret)?)
 }
 
 /// Runs a subcommand; what it prints goes to `out`.
@@ -234,17 +249,12 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
     let path = cli.db_path();
     match command {
         Command::Import { file } => {
-            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            if crate::import::is_indoor_log(&bytes) {
-                let parsed =
-                    crate::import::parse_indoor(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-                let secret = secret_for(&path, !path.exists())?;
-                let mut store = Store::open(&path, &secret)?;
-                let o = store.import_indoor(&parsed.records, &parsed.sha256).map_err(|e| match e {
-                    StoreError::Conflict(m) => anyhow::anyhow!("{}: {m}", file.display()),
-                    e => e.into(),
-                })?;
-                writeln!(
+            // The file is checked whole before any database is opened or created.
+            let checked = ImportFile::read(file)?;
+            let secret = secret_for(&path, !path.exists())?;
+            let mut app = Lanterna::open(&path, &secret)?;
+            match app.import(&checked)?.value {
+                Imported::Indoor(o) => writeln!(
                     out,
                     "imported {} ads, {} calls and messages, {} meetings, {} massage-centre contacts in {} indoor \
                      sessions from {} into {}",
@@ -255,65 +265,29 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
                     o.sessions,
                     file.display(),
                     path.display()
-                )?;
-                return Ok(());
+                )?,
+                Imported::Contacts(o) => writeln!(
+                    out,
+                    "imported {} contacts in {} outings ({} stops) from {} into {}",
+                    o.contacts,
+                    o.outings,
+                    o.stops,
+                    file.display(),
+                    path.display()
+                )?,
             }
-            let parsed =
-                crate::import::parse_contacts(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let secret = secret_for(&path, !path.exists())?;
-            let mut store = Store::open(&path, &secret)?;
-            let outcome = store.import_records(&parsed.records, &parsed.sha256).map_err(|e| match e {
-                StoreError::Conflict(m) => anyhow::anyhow!("{}: {m}", file.display()),
-                e => e.into(),
-            })?;
-            writeln!(
-                out,
-                "imported {} contacts in {} outings ({} stops) from {} into {}",
-                outcome.contacts,
-                outcome.outings,
-                outcome.stops,
-                file.display(),
-                path.display()
-            )?;
         }
         Command::Report(args) => {
-            let store = open_existing(&path)?;
-            let text = report(&store, args)?;
-            out.write_all(text.as_bytes())?;
+            let app = open_existing(&path)?;
+            out.write_all(app.report(&args.request())?.as_bytes())?;
         }
         Command::Outings { command: OutingsCommand::Delete { id } } => {
-            let mut store = open_existing(&path)?;
-            match store.delete_outing(*id) {
-                Err(StoreError::NotFound { .. }) => store.delete_indoor_session(*id)?,
-                other => other?,
-            }
+            open_existing(&path)?.delete(*id)?;
             writeln!(out, "deleted {id}")?;
         }
-        Command::Sync { command } => {
-            let store = std::sync::Mutex::new(open_existing(&path)?);
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            match command {
-                Some(SyncCommand::Enroll { url, code }) => {
-                    runtime.block_on(crate::sync::enroll(&store, url, code))?;
-                    writeln!(out, "enrolled with {url}; `lanterna sync` sends the closed outings")?;
-                }
-                Some(SyncCommand::Status) => {
-                    let s = store.lock().unwrap_or_else(|e| e.into_inner());
-                    let enrolled = s.sync_endpoint()?.map(|e| e.url);
-                    writeln!(out, "endpoint: {}", enrolled.as_deref().unwrap_or("none (not enrolled)"))?;
-                    writeln!(out, "{}", crate::sync::describe(&s.sync_status()?, s.pending_count()?))?;
-                }
-                None => {
-                    let report = runtime.block_on(crate::sync::sync_all(&store, |sent, total| {
-                        eprintln!("sync: {sent}/{total} summaries acknowledged");
-                    }))?;
-                    writeln!(out, "sync done: {} stored, {} already on the server", report.stored, report.ignored)?;
-                }
-            }
-        }
+        Command::Sync { command } => sync(&path, command.as_ref(), out)?,
         Command::Outings { command: OutingsCommand::List { format } } => {
-            let store = open_existing(&path)?;
-            let outings = store.list_outings()?;
+            let outings = open_existing(&path)?.list_outings()?;
             match format {
                 FormatArg::Json => writeln!(out, "{}", serde_json::to_string_pretty(&outings)?)?,
                 FormatArg::Text | FormatArg::Csv => {
@@ -353,49 +327,27 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
     Ok(())
 }
 
-/// Builds and renders a report from the store.
-pub fn report(store: &Store, args: &ReportArgs) -> Result<String> {
-    let table = args.kind.table();
-    let activity = match table {
-        None => Some(Activity::Indoor),
-        Some(t) => t.activity().or(args.activity),
-    };
-    let today = chrono::Local::now().date_naive();
-    let range = match activity {
-        Some(Activity::Indoor) => store.indoor_date_range()?,
-        Some(a) => store.date_range(Some(a))?,
+/// `lanterna sync [enroll URL CODE | status]`.
+fn sync(path: &Path, command: Option<&SyncCommand>, out: &mut dyn std::io::Write) -> Result<()> {
+    let app = std::sync::Mutex::new(open_existing(path)?);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    match command {
+        Some(SyncCommand::Enroll { url, code }) => {
+            runtime.block_on(enroll(&app, url, code))?;
+            writeln!(out, "enrolled with {url}; `lanterna sync` sends the closed outings")?;
+        }
+        Some(SyncCommand::Status) => {
+            let a = app.lock().unwrap_or_else(|e| e.into_inner());
+            let enrolled = a.sync_endpoint()?.map(|e| e.url);
+            writeln!(out, "endpoint: {}", enrolled.as_deref().unwrap_or("none (not enrolled)"))?;
+            writeln!(out, "{}", describe(&a.sync_status()?, a.pending_count()?))?;
+        }
         None => {
-            let (a, b) = (store.date_range(None)?, store.indoor_date_range()?);
-            a.into_iter().chain(b).reduce(|x, y| (x.0.min(y.0), x.1.max(y.1)))
+            let report = runtime.block_on(sync_all(&app, |sent, total| {
+                eprintln!("sync: {sent}/{total} summaries acknowledged");
+            }))?;
+            writeln!(out, "sync done: {} stored, {} already on the server", report.stored, report.ignored)?;
         }
-    };
-    let from = args.from.or(range.map(|r| r.0)).unwrap_or(today);
-    let to = match args.to {
-        Some(to) => to,
-        None => range.map(|r| r.1).unwrap_or(today).max(from),
-    };
-    let period = Period::new(from, to)?;
-    let Some(table) = table else {
-        if args.format == FormatArg::Csv {
-            bail!("indoor-stats is printed as text or JSON");
-        }
-        let stats = store.indoor_stats(period)?;
-        return Ok(if args.format == FormatArg::Json {
-            format!("{}\n", serde_json::to_string_pretty(&stats)?)
-        } else {
-            crate::report::indoor_stats_text(&stats, args.lang)
-        });
-    };
-    let mut tally = match table {
-        Table::Street | Table::Labour => store.tally(period, TallyParts::CONTACTS)?,
-        Table::Services => store.tally(period, TallyParts { contacts: false, services: true, items: false })?,
-        Table::Items => store.tally(period, TallyParts { contacts: false, services: false, items: true })?,
-        Table::Indoor | Table::Massage => Tally::new(),
-    };
-    if activity.is_none_or(|a| a == Activity::Indoor) {
-        tally.merge(&store.indoor_tally(period)?);
     }
-    let scope = ReportScope { period, province: args.province, activity: args.activity, lang: args.lang };
-    let rendered = Rendered::build(table, &tally, &scope);
-    Ok(rendered.render(args.format.into(), args.province.is_some(), args.lang))
+    Ok(())
 }

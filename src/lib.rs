@@ -4,6 +4,8 @@
 //! or a screen sits behind the `app` feature.
 
 #[cfg(feature = "app")]
+pub mod app;
+#[cfg(feature = "app")]
 pub mod cli;
 pub mod domain;
 #[cfg(feature = "app")]

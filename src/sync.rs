@@ -1,16 +1,15 @@
-//! The phone's side of sync: enroll with a one-time code, then send the closed outings'
-//! and sessions' summaries in gzip'd JSON batches until nothing is pending. Every request
-//! is safe to repeat: the server keeps the highest revision of each summary, so a lost
-//! answer only means the same batch is sent again and acknowledged as ignored.
+//! The phone's sync client: HTTP and gzip'd JSON to the sync endpoint, nothing else.
+//! What to send and what to do with the answers is the application layer's
+//! (`app::sync`). Every request is safe to repeat: the server keeps the highest revision
+//! of each summary, so a lost answer only means the same batch is sent again and
+//! acknowledged as ignored.
 
 use std::io::Write;
 use std::time::Duration;
 
-use chrono::Utc;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::store::{Endpoint, Store, StoreError, SyncStatus};
 use crate::wire::{API_PREFIX, Batch, BatchResponse, EnrollRequest, EnrollResponse, ErrorBody};
 
 /// Summaries per request.
@@ -18,15 +17,15 @@ pub const BATCH: usize = 200;
 /// Tries per request when the network or the server fails.
 const TRIES: u32 = 4;
 
-/// Why a sync did not finish, in words a worker can act on.
-#[derive(Debug, thiserror::Error)]
+/// Why a request to the sync endpoint failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SyncError {
-    /// No `lanterna sync enroll` yet.
-    #[error("this device is not enrolled: run `lanterna sync enroll URL CODE` with a code from the coordinator")]
-    NotEnrolled,
     /// A URL that cannot be a sync endpoint.
-    #[error("{0}")]
-    BadUrl(String),
+    #[error("'{url}' is not an http(s) URL of a sync server")]
+    BadUrl {
+        /// What was given.
+        url: String,
+    },
     /// No answer (offline, server down, timeout).
     #[error("the server at {url} did not answer ({why}); the summaries stay pending and are sent next time")]
     Unreachable {
@@ -46,28 +45,19 @@ pub enum SyncError {
         /// The server's words.
         message: String,
     },
-    /// The local store.
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    /// A success status with a body this app does not understand.
+    #[error("the server answered in a way this app does not understand: {why}")]
+    BadAnswer {
+        /// What did not parse.
+        why: String,
+    },
 }
 
 impl SyncError {
-    fn retryable(&self) -> bool {
+    /// Whether trying again later may work (network, overload, server errors).
+    pub fn retryable(&self) -> bool {
         matches!(self, SyncError::Unreachable { .. })
             || matches!(self, SyncError::Refused { status, .. } if *status >= 500 || *status == 429)
-    }
-}
-
-/// Something that can lend the store for a moment (the app keeps it behind a lock that
-/// must not be held across the network).
-pub trait StoreAccess {
-    /// Runs `f` on the store; `None` when it is locked away.
-    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R>;
-}
-
-impl StoreAccess for std::sync::Mutex<Store> {
-    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
-        Some(f(&mut self.lock().unwrap_or_else(|e| e.into_inner())))
     }
 }
 
@@ -82,16 +72,17 @@ impl Client {
     /// A client for `url` (`http://` or `https://`, no path beyond the server's root).
     pub fn new(url: &str) -> Result<Client, SyncError> {
         let base = url.trim().trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&base).map_err(|e| SyncError::BadUrl(format!("'{url}' is not a URL: {e}")))?;
+        let bad = || SyncError::BadUrl { url: url.to_owned() };
+        let parsed = reqwest::Url::parse(&base).map_err(|_| bad())?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(SyncError::BadUrl(format!("'{url}' is not an http(s) URL")));
+            return Err(bad());
         }
         let http = reqwest::Client::builder()
             .tcp_nodelay(true)
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| SyncError::BadUrl(e.to_string()))?;
+            .map_err(|e| SyncError::Unreachable { url: base.clone(), why: e.to_string() })?;
         Ok(Client { http, base })
     }
 
@@ -103,10 +94,7 @@ impl Client {
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| self.unreachable(e))?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| SyncError::Refused {
-                status: status.as_u16(),
-                message: format!("an answer this app does not understand: {e}"),
-            });
+            return serde_json::from_slice(&bytes).map_err(|e| SyncError::BadAnswer { why: e.to_string() });
         }
         if status == reqwest::StatusCode::UNAUTHORIZED {
             return Err(SyncError::Revoked);
@@ -170,109 +158,4 @@ pub fn gzip_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut enc = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
     enc.write_all(&json).expect("writing to memory");
     enc.finish().expect("writing to memory")
-}
-
-/// Enrolls this device and keeps the token in the encrypted store.
-pub async fn enroll(store: &impl StoreAccess, url: &str, code: &str) -> Result<(), SyncError> {
-    let client = Client::new(url)?;
-    let answer = client.enroll(code).await?;
-    let endpoint = Endpoint { url: url.trim().trim_end_matches('/').to_owned(), token: answer.token };
-    store.with_store(|s| s.set_sync_endpoint(&endpoint)).ok_or(SyncError::NotEnrolled)??;
-    Ok(())
-}
-
-/// What a sync did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    /// Summaries the server stored.
-    pub stored: usize,
-    /// Summaries it already had.
-    pub ignored: usize,
-}
-
-/// Sends everything pending; `progress(sent, total)` after each batch. The result is
-/// kept as the sync status (last success, or the error in words).
-pub async fn sync_all(
-    store: &impl StoreAccess,
-    mut progress: impl FnMut(usize, usize),
-) -> Result<SyncReport, SyncError> {
-    let result = sync_inner(store, &mut progress).await;
-    let now = Utc::now();
-    let _ = store.with_store(|s| {
-        let mut status = s.sync_status().unwrap_or_default();
-        status.last_attempt = Some(now);
-        match &result {
-            Ok(_) => {
-                status.last_success = Some(now);
-                status.last_error = None;
-            }
-            Err(e) => status.last_error = Some(e.to_string()),
-        }
-        s.set_sync_status(&status)
-    });
-    result
-}
-
-async fn sync_inner(
-    store: &impl StoreAccess,
-    progress: &mut impl FnMut(usize, usize),
-) -> Result<SyncReport, SyncError> {
-    let endpoint =
-        store.with_store(|s| s.sync_endpoint()).ok_or(SyncError::NotEnrolled)??.ok_or(SyncError::NotEnrolled)?;
-    let client = Client::new(&endpoint.url)?;
-    let total = store.with_store(|s| s.pending_count()).ok_or(SyncError::NotEnrolled)?? as usize;
-    let mut report = SyncReport::default();
-    let mut sent = 0;
-    let mut rounds = 0;
-    loop {
-        rounds += 1;
-        if rounds > total / BATCH + 3 {
-            return Err(SyncError::Refused {
-                status: 200,
-                message: "summaries stay pending after the server acknowledged them".into(),
-            });
-        }
-        let summaries = store.with_store(|s| s.pending_summaries(BATCH)).ok_or(SyncError::NotEnrolled)??;
-        if summaries.is_empty() {
-            break;
-        }
-        let batch = Batch { summaries };
-        let answer = client.send_retrying(&endpoint.token, &batch).await?;
-        for a in &answer.acks {
-            match a.status {
-                crate::wire::AckStatus::Stored => report.stored += 1,
-                crate::wire::AckStatus::Ignored => report.ignored += 1,
-            }
-        }
-        let acked = answer.acks.len();
-        store.with_store(|s| s.mark_synced(&answer.acks)).ok_or(SyncError::NotEnrolled)??;
-        sent += acked;
-        progress(sent, total.max(sent));
-        if acked < batch.summaries.len() {
-            return Err(SyncError::Refused {
-                status: 200,
-                message: format!(
-                    "{} of {} summaries were not acknowledged",
-                    batch.summaries.len() - acked,
-                    batch.summaries.len()
-                ),
-            });
-        }
-    }
-    Ok(report)
-}
-
-/// The last sync in words, for status lines.
-pub fn describe(status: &SyncStatus, pending: u64) -> String {
-    let when =
-        |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string();
-    let mut s = match status.last_success {
-        Some(t) => format!("last sync {}", when(t)),
-        None => "never synced".to_owned(),
-    };
-    s.push_str(&format!(", {pending} pending"));
-    if let Some(e) = &status.last_error {
-        s.push_str(&format!("; last error: {e}"));
-    }
-    s
 }

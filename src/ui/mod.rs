@@ -16,133 +16,28 @@ pub mod liveview;
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 mod native;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dioxus::prelude::*;
 use uuid::Uuid;
 
 pub use self::i18n::T;
+pub use crate::app::Vault;
+use crate::app::{Area, Done, Lanterna, messages};
 use crate::domain::Lang;
 use crate::domain::settings::{Settings, Theme};
-use crate::store::{self, Store, StoreError};
 
 /// The style sheet: phone first (360×740), targets of at least 48 px, dark by default.
 const CSS: &str = include_str!("style.css");
 
-/// What the app shares across windows and connections: the database and its lock.
-pub struct Shared {
-    db_path: PathBuf,
-    store: Mutex<Option<Store>>,
-    failures: Mutex<Failures>,
-}
-
-#[derive(Default)]
-struct Failures {
-    count: u32,
-    until: Option<Instant>,
-}
-
-/// Why unlocking failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UnlockError {
-    /// Not at least 6 digits.
-    TooShort,
-    /// The PIN does not open the database.
-    Wrong,
-    /// Too many wrong PINs: wait this many seconds.
-    Wait(u64),
-    /// Anything else (unreadable file, ...), in plain words.
-    Other(String),
-}
-
-/// A PIN is at least 6 digits and nothing else.
-pub fn valid_pin(pin: &str) -> bool {
-    pin.len() >= 6 && pin.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Wrong PINs in a row before each further attempt waits, doubling up to 5 minutes.
-const FREE_ATTEMPTS: u32 = 3;
-
-impl Shared {
-    /// The app state for a database file (which may not exist yet).
-    pub fn new(db_path: PathBuf) -> Arc<Shared> {
-        Arc::new(Shared { db_path, store: Mutex::new(None), failures: Mutex::new(Failures::default()) })
-    }
-
-    /// The database file.
-    pub fn db_path(&self) -> &Path {
-        &self.db_path
-    }
-
-    /// Whether the database exists (else the lock screen asks for a new PIN).
-    pub fn exists(&self) -> bool {
-        self.db_path.exists()
-    }
-
-    fn store(&self) -> MutexGuard<'_, Option<Store>> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Whether the store is open.
-    pub fn is_unlocked(&self) -> bool {
-        self.store().is_some()
-    }
-
-    /// Opens (or, the first time, creates) the database with the PIN. The SQLCipher key is
-    /// derived from the PIN with Argon2id (m = 64 MiB, t = 3, p = 1: about half a second on
-    /// a mid-range phone, see `store::key`). Wrong PINs change nothing; after three in a row,
-    /// each attempt waits 1, 2, 4 ... seconds (at most five minutes).
-    pub fn unlock(&self, pin: &str) -> Result<(), UnlockError> {
-        if !valid_pin(pin) {
-            return Err(UnlockError::TooShort);
-        }
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(until) = failures.until {
-            let now = Instant::now();
-            if until > now {
-                return Err(UnlockError::Wait((until - now).as_secs() + 1));
-            }
-        }
-        let opened =
-            if self.exists() { Store::open_existing(&self.db_path, pin) } else { Store::open(&self.db_path, pin) };
-        match opened {
-            Ok(store) => {
-                *failures = Failures::default();
-                *self.store() = Some(store);
-                Ok(())
-            }
-            Err(StoreError::WrongKey { .. }) => {
-                failures.count += 1;
-                if failures.count >= FREE_ATTEMPTS {
-                    let wait = 1u64 << (failures.count - FREE_ATTEMPTS).min(9);
-                    failures.until = Some(Instant::now() + Duration::from_secs(wait.min(300)));
-                }
-                Err(UnlockError::Wrong)
-            }
-            Err(e) => Err(UnlockError::Other(e.to_string())),
-        }
-    }
-
-    /// Closes the store: the key leaves memory with it.
-    pub fn lock(&self) {
-        *self.store() = None;
-    }
-
-    /// Runs `f` on the open store; `None` when locked.
-    pub fn with<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
-        self.store().as_mut().map(f)
-    }
-}
-
 /// Opens the app in a native window (`desktop`) or as the phone app (`mobile`); returns
 /// when it is closed. Without either feature, does nothing.
-pub fn launch_native(shared: Arc<Shared>) {
+pub fn launch_native(vault: Arc<Vault>) {
     #[cfg(any(feature = "desktop", feature = "mobile"))]
-    native::launch(shared);
+    native::launch(vault);
     #[cfg(not(any(feature = "desktop", feature = "mobile")))]
-    let _ = shared;
+    let _ = vault;
 }
 
 /// The screens.
@@ -167,22 +62,43 @@ pub enum Screen {
 /// How long a short message stays.
 const TOAST_FOR: Duration = Duration::from_millis(2500);
 
+/// One revision counter per area of the records: a write bumps the areas it changed,
+/// and a view that read an area renders again.
+#[derive(Clone, Copy)]
+pub struct Revisions([Signal<u64>; Area::ALL.len()]);
+
+impl Revisions {
+    fn new() -> Revisions {
+        Revisions(Area::ALL.map(|_| Signal::new(0)))
+    }
+
+    /// Subscribes the current view to `area`.
+    fn track(&self, area: Area) {
+        let _ = self.0[area as usize]();
+    }
+
+    /// Marks `area` changed.
+    fn bump(&mut self, area: Area) {
+        *self.0[area as usize].write() += 1;
+    }
+}
+
 /// The view state every screen shares.
 #[derive(Clone, Copy)]
 pub struct Ui {
     /// Current screen.
     pub screen: Signal<Screen>,
-    /// Bumped after every write, so views read the store again.
-    pub rev: Signal<u64>,
+    /// Per-area revisions, bumped by the writes that change them.
+    pub revs: Revisions,
     /// The unit's settings (language, theme, kit...).
     pub settings: Signal<Settings>,
     /// A short message at the bottom ("Registrato ...").
     pub toast: Signal<Option<String>>,
-    /// An error in plain words.
+    /// An error in plain words, in the interface language.
     pub error: Signal<Option<String>>,
     /// Last touch, for the idle lock.
     pub touched: Signal<Instant>,
-    shared: Signal<Arc<Shared>>,
+    vault: Signal<Arc<Vault>>,
 }
 
 impl Ui {
@@ -196,32 +112,41 @@ impl Ui {
         t.get(self.lang())
     }
 
-    /// Reads from the store (and re-renders after the next write). Locked: `None`.
-    pub fn read<R>(&self, f: impl FnOnce(&Store) -> store::Result<R>) -> Option<R> {
-        let _ = (self.rev)();
-        let shared = self.shared.peek().clone();
-        match shared.with(|s| f(s)) {
+    /// An error of the application layer in the interface language.
+    pub fn words(&self, e: &crate::app::Error) -> String {
+        messages::message(e, self.lang())
+    }
+
+    /// Loads from the open database and renders again when one of `areas` changes.
+    /// Locked, or failed: `None`.
+    pub fn read<R>(&self, areas: &[Area], f: impl FnOnce(&Lanterna) -> crate::app::Result<R>) -> Option<R> {
+        areas.iter().for_each(|a| self.revs.track(*a));
+        let vault = self.vault.peek().clone();
+        match vault.with(|app| f(app)) {
             Some(Ok(r)) => Some(r),
             Some(Err(e)) => {
-                tracing_error(&e);
+                // A read never writes the signals it renders from: logged, the view shows
+                // what it has.
+                eprintln!("lanterna: {e}");
                 None
             }
             None => None,
         }
     }
 
-    /// Writes to the store: durable when this returns `Some`. Errors are shown; locked
-    /// stores send the view to the lock screen.
-    pub fn write<R>(&mut self, f: impl FnOnce(&mut Store) -> store::Result<R>) -> Option<R> {
-        let shared = self.shared.peek().clone();
-        match shared.with(f) {
-            Some(Ok(r)) => {
-                *self.rev.write() += 1;
+    /// Runs a use case that writes: durable when this returns `Some`, and the areas it
+    /// changed render again. Errors are shown in the interface language; a locked
+    /// database sends the view to the lock screen.
+    pub fn write<R>(&mut self, f: impl FnOnce(&mut Lanterna) -> crate::app::Result<Done<R>>) -> Option<R> {
+        let vault = self.vault.peek().clone();
+        match vault.with(f) {
+            Some(Ok(done)) => {
+                done.changed.areas().for_each(|a| self.revs.bump(a));
                 self.error.set(None);
-                Some(r)
+                Some(done.value)
             }
             Some(Err(e)) => {
-                self.error.set(Some(e.to_string()));
+                self.error.set(Some(self.words(&e)));
                 None
             }
             None => {
@@ -245,14 +170,19 @@ impl Ui {
         });
     }
 
-    /// The shared state.
-    pub fn shared(&self) -> Arc<Shared> {
-        self.shared.peek().clone()
+    /// The database and its lock.
+    pub fn vault(&self) -> Arc<Vault> {
+        self.vault.peek().clone()
+    }
+
+    /// Marks areas changed by something outside a `write` (a sync run in the background).
+    pub fn changed(&mut self, areas: &[Area]) {
+        areas.iter().for_each(|a| self.revs.bump(*a));
     }
 
     /// Locks now; `hide` shows the neutral screen instead of the PIN.
     pub fn lock(&mut self, hide: bool) {
-        self.shared.peek().lock();
+        self.vault.peek().lock();
         self.toast.set(None);
         self.error.set(None);
         self.screen.set(if hide { Screen::Hidden } else { Screen::Lock });
@@ -260,10 +190,10 @@ impl Ui {
 
     /// After unlocking: load settings, go home (or to the open outing).
     pub fn unlocked(&mut self) {
-        if let Some(s) = self.read(|s| s.settings()) {
+        if let Some(s) = self.read(&[], |app| app.settings()) {
             self.settings.set(s);
         }
-        let open = self.read(|s| s.open_outings()).unwrap_or_default();
+        let open = self.read(&[], |app| app.open_outings()).unwrap_or_default();
         self.touched.set(Instant::now());
         self.screen.set(match open.first() {
             Some(o) => Screen::Outing(o.id),
@@ -272,23 +202,19 @@ impl Ui {
     }
 }
 
-fn tracing_error(e: &StoreError) {
-    eprintln!("lanterna: {e}");
-}
-
-/// The root component. The shared state comes from the root context (`Arc<Shared>`).
+/// The root component. The database and its lock come from the root context (`Arc<Vault>`).
 #[component]
 pub fn App() -> Element {
-    let shared: Arc<Shared> = use_context();
-    let unlocked = shared.is_unlocked();
+    let vault: Arc<Vault> = use_context();
+    let unlocked = vault.is_unlocked();
     let mut ui = use_context_provider(|| Ui {
         screen: Signal::new(Screen::Lock),
-        rev: Signal::new(0),
+        revs: Revisions::new(),
         settings: Signal::new(Settings::default()),
         toast: Signal::new(None),
         error: Signal::new(None),
         touched: Signal::new(Instant::now()),
-        shared: Signal::new(shared.clone()),
+        vault: Signal::new(vault.clone()),
     });
     // A new window or connection while the store is open (liveview reloads) resumes it.
     use_hook(move || {

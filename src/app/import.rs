@@ -1,0 +1,73 @@
+//! Imports as a use case: a CSV file of historical contacts or an indoor log, read and
+//! checked whole first (line and column on the first error, before any database is
+//! opened), then stored in one transaction or not at all; the same file is never
+//! imported twice.
+
+use std::path::{Path, PathBuf};
+
+use super::{Area, Done, Error, Lanterna, Result};
+use crate::import::{ParsedFile, ParsedIndoorLog, is_indoor_log, parse_contacts, parse_indoor};
+use crate::store::{ImportOutcome, IndoorImportOutcome};
+
+/// What an import added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    /// Street and labour contacts.
+    Contacts(ImportOutcome),
+    /// An indoor log: ads, calls and messages, meetings, massage centres.
+    Indoor(IndoorImportOutcome),
+}
+
+/// A file read and checked, ready to import.
+#[derive(Debug, Clone)]
+pub struct ImportFile {
+    file: PathBuf,
+    content: Content,
+}
+
+#[derive(Debug, Clone)]
+enum Content {
+    Contacts(ParsedFile),
+    Indoor(ParsedIndoorLog),
+}
+
+impl ImportFile {
+    /// Reads and checks the file at `file` (its kind told by its header).
+    pub fn read(file: &Path) -> Result<ImportFile> {
+        let bytes = std::fs::read(file).map_err(|source| Error::Read { file: file.to_owned(), source })?;
+        ImportFile::parse(file, &bytes)
+    }
+
+    /// Checks a file's content; `file` names it in errors.
+    pub fn parse(file: &Path, bytes: &[u8]) -> Result<ImportFile> {
+        let bad = |error| Error::Import { file: file.to_owned(), error };
+        let content = if is_indoor_log(bytes) {
+            Content::Indoor(parse_indoor(bytes).map_err(bad)?)
+        } else {
+            Content::Contacts(parse_contacts(bytes).map_err(bad)?)
+        };
+        Ok(ImportFile { file: file.to_owned(), content })
+    }
+
+    /// The file it was read from.
+    pub fn path(&self) -> &Path {
+        &self.file
+    }
+}
+
+impl Lanterna {
+    /// Stores a checked file, all or nothing.
+    pub fn import(&mut self, f: &ImportFile) -> Result<Done<Imported>> {
+        let refused = |error| Error::ImportRefused { file: f.file.clone(), error };
+        Ok(match &f.content {
+            Content::Indoor(p) => {
+                let outcome = self.store.import_indoor(&p.records, &p.sha256).map_err(refused)?;
+                Done::new(Imported::Indoor(outcome), &[Area::Indoor, Area::Sync])
+            }
+            Content::Contacts(p) => {
+                let outcome = self.store.import_records(&p.records, &p.sha256).map_err(refused)?;
+                Done::new(Imported::Contacts(outcome), &[Area::Outings, Area::Sync])
+            }
+        })
+    }
+}

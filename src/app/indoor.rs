@@ -1,0 +1,121 @@
+//! Indoor work as use cases: sessions (start, close, reopen), ads with their numbers kept
+//! only as keyed hashes, call and message attempts, persons met, massage-centre visits,
+//! undo, and the screens' loads.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Area, Done, Lanterna, Result};
+use crate::domain::indoor::{Ad, AdData, Attempt, IndoorSession, NumberHistory};
+use crate::domain::{Channel, Comune, ContactData, Gender, Nationality, Outcome, Province};
+use crate::store::{IndoorOverview, NewIndoorSession, SessionCounts};
+
+/// What an indoor session's screen shows, in one load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndoorView {
+    /// The session.
+    pub session: IndoorSession,
+    /// Its funnel: ads, calls and messages, contacts, persons met.
+    pub counts: SessionCounts,
+    /// Its ads, newest first.
+    pub ads: Vec<Ad>,
+    /// For ads whose number was seen elsewhere: where and when.
+    pub shared: HashMap<i64, NumberHistory>,
+}
+
+const INDOOR: &[Area] = &[Area::Indoor];
+
+impl Lanterna {
+    /// Every indoor session with its funnel, newest first.
+    pub fn list_indoor_sessions(&self) -> Result<Vec<IndoorOverview>> {
+        Ok(self.store.list_indoor_sessions()?)
+    }
+
+    /// Starts an indoor session.
+    pub fn start_indoor_session(&mut self, new: &NewIndoorSession) -> Result<Done<IndoorSession>> {
+        Ok(Done::new(self.store.start_indoor_session(new)?, INDOOR))
+    }
+
+    /// The session screen, in one load.
+    pub fn indoor_view(&self, id: Uuid) -> Result<IndoorView> {
+        Ok(IndoorView {
+            session: self.store.indoor_session(id)?,
+            counts: self.store.session_counts(id)?,
+            ads: self.store.ads(id)?,
+            shared: self.store.shared_numbers(id)?,
+        })
+    }
+
+    /// Closes a session: its summary becomes pending for sync.
+    pub fn close_indoor_session(&mut self, id: Uuid, ended_at: DateTime<Utc>) -> Result<Done<()>> {
+        self.store.close_indoor_session(id, ended_at)?;
+        Ok(Done::new((), &[Area::Indoor, Area::Sync]))
+    }
+
+    /// Reopens a closed session to correct it.
+    pub fn reopen_indoor_session(&mut self, id: Uuid) -> Result<Done<()>> {
+        self.store.reopen_indoor_session(id)?;
+        Ok(Done::new((), &[Area::Indoor, Area::Sync]))
+    }
+
+    /// Where a typed number was seen before (other ads, earlier sessions), without
+    /// keeping it.
+    pub fn number_history(&self, session: Uuid, typed: &str) -> Result<NumberHistory> {
+        Ok(self.store.number_history(session, typed)?)
+    }
+
+    /// Records an ad; its number, if given, is kept only as a keyed hash.
+    pub fn add_ad(&mut self, session: Uuid, data: &AdData, number: Option<&str>) -> Result<Done<(Ad, NumberHistory)>> {
+        Ok(Done::new(self.store.add_ad(session, data, number)?, INDOOR))
+    }
+
+    /// One ad.
+    pub fn ad(&self, id: i64) -> Result<Ad> {
+        Ok(self.store.ad(id)?)
+    }
+
+    /// Records a call or message to an ad's number and how it went.
+    pub fn record_attempt(&mut self, ad: i64, channel: Channel, outcome: Outcome) -> Result<Done<Attempt>> {
+        Ok(Done::new(self.store.record_attempt(ad, channel, outcome)?, INDOOR))
+    }
+
+    /// Records a person met through an ad (or without one): returns the meeting's id.
+    pub fn record_meeting(
+        &mut self,
+        session: Uuid,
+        ad: Option<i64>,
+        province: Province,
+        data: &ContactData,
+    ) -> Result<Done<i64>> {
+        Ok(Done::new(self.store.record_meeting(session, ad, province, data)?, INDOOR))
+    }
+
+    /// A meeting's details.
+    pub fn meeting(&self, id: i64) -> Result<ContactData> {
+        Ok(self.store.meeting(id)?)
+    }
+
+    /// Changes a meeting's details.
+    pub fn update_meeting(&mut self, id: i64, data: &ContactData) -> Result<Done<()>> {
+        self.store.update_meeting(id, data)?;
+        Ok(Done::new((), INDOOR))
+    }
+
+    /// Records the persons contacted in a massage centre: `(gender, nationality, how many)`.
+    pub fn record_massage_visit(
+        &mut self,
+        session: Uuid,
+        province: Province,
+        comune: Option<Comune>,
+        persons: &[(Gender, Nationality, u32)],
+    ) -> Result<Done<u64>> {
+        Ok(Done::new(self.store.record_massage_visit(session, province, comune, persons)?, INDOOR))
+    }
+
+    /// Takes back the last thing recorded in an open session; says what it was.
+    pub fn undo_last_indoor(&mut self, session: Uuid) -> Result<Done<Option<&'static str>>> {
+        Ok(Done::new(self.store.undo_last_indoor(session)?, INDOOR))
+    }
+}

@@ -1,0 +1,245 @@
+//! The translation table of errors: every error a use case can fail with, in the
+//! worker's language (Italian first, English). Screens show these, never `Display`
+//! (which is the English wording for logs and the command line). Values such as a
+//! comune's name or a number of seconds are filled in; no English sentence is left on an
+//! Italian screen.
+
+use super::{Error, UnlockError};
+use crate::domain::rules::{
+    DECLARED_AGE, IDLE_LOCK_MINUTES, MASSAGE_VISIT_PERSONS, PEOPLE_PER_TAP, PIN_MIN_DIGITS, SITE_NAME_MAX, TEAM_SIZE,
+    Violation,
+};
+use crate::domain::{DomainError, Lang};
+use crate::store::StoreError;
+use crate::sync::SyncError;
+
+fn pick(lang: Lang, it: String, en: String) -> String {
+    match lang {
+        Lang::It => it,
+        Lang::En => en,
+    }
+}
+
+macro_rules! say {
+    ($lang:expr, $it:literal, $en:literal $(, $arg:ident = $val:expr)* $(,)?) => {
+        pick($lang, format!($it $(, $arg = $val)*), format!($en $(, $arg = $val)*))
+    };
+}
+
+/// An error in the worker's language.
+pub fn message(e: &Error, lang: Lang) -> String {
+    match e {
+        Error::Locked => {
+            say!(lang, "L'app è bloccata: sbloccala con il PIN", "The app is locked: unlock it with the PIN")
+        }
+        Error::Unlock(u) => unlock(u, lang),
+        Error::Domain(d) => domain(d, lang),
+        Error::Store(s) => store(s, lang),
+        Error::Import { file, error } => say!(
+            lang,
+            "{file}: file non valido, nulla è stato importato ({why})",
+            "{file}: {why}",
+            file = file.display(),
+            why = error
+        ),
+        Error::ImportRefused { file, error } => {
+            say!(lang, "{file}: {why}", "{file}: {why}", file = file.display(), why = store(error, lang))
+        }
+        Error::Read { file, .. } => {
+            say!(lang, "Impossibile leggere {file}", "Cannot read {file}", file = file.display())
+        }
+        Error::NotEnrolled => say!(
+            lang,
+            "Dispositivo non collegato: inserisci l'indirizzo e il codice del coordinamento",
+            "Device not enrolled: enter the coordinators' address and code"
+        ),
+        Error::Sync(s) => sync(s, lang),
+        Error::Unacknowledged { missing, sent } => say!(
+            lang,
+            "Il server non ha confermato {missing} riepiloghi su {sent}: restano in attesa",
+            "The server did not acknowledge {missing} of {sent} summaries: they stay pending",
+            missing = missing,
+            sent = sent
+        ),
+        Error::StuckPending => say!(
+            lang,
+            "Alcuni riepiloghi restano in attesa anche se il server li ha confermati",
+            "Some summaries stay pending although the server acknowledged them"
+        ),
+        Error::NoCsv { report } => say!(
+            lang,
+            "{report} si stampa come testo o JSON, non CSV",
+            "{report} is printed as text or JSON, not CSV",
+            report = report
+        ),
+    }
+}
+
+fn unlock(e: &UnlockError, lang: Lang) -> String {
+    match e {
+        UnlockError::TooShort => say!(
+            lang,
+            "Il PIN deve avere almeno {n} cifre, solo numeri",
+            "The PIN must have at least {n} digits, numbers only",
+            n = PIN_MIN_DIGITS
+        ),
+        UnlockError::Mismatch => say!(lang, "I due PIN non coincidono", "The two PINs differ"),
+        UnlockError::Wrong => say!(lang, "PIN errato", "Wrong PIN"),
+        UnlockError::Wait(s) => say!(
+            lang,
+            "Troppi tentativi: riprova tra {s} secondi",
+            "Too many attempts: try again in {s} seconds",
+            s = s
+        ),
+    }
+}
+
+/// A field rule's violation in the worker's language.
+pub fn violation(v: &Violation, lang: Lang) -> String {
+    let (lo, hi) = (TEAM_SIZE.start(), TEAM_SIZE.end());
+    match v {
+        Violation::TeamSize => {
+            say!(lang, "La squadra va da {lo} a {hi} operatori", "A team has {lo} to {hi} workers", lo = lo, hi = hi)
+        }
+        Violation::PeoplePerTap(n) => say!(
+            lang,
+            "Non si possono registrare {n} persone insieme (da {lo} a {hi})",
+            "Cannot record {n} people at once ({lo} to {hi})",
+            n = n,
+            lo = PEOPLE_PER_TAP.start(),
+            hi = PEOPLE_PER_TAP.end()
+        ),
+        Violation::MassageVisit(n) => say!(
+            lang,
+            "Una visita conta da {lo} a {hi} persone, non {n}",
+            "A visit counts {lo} to {hi} persons, not {n}",
+            n = n,
+            lo = MASSAGE_VISIT_PERSONS.start(),
+            hi = MASSAGE_VISIT_PERSONS.end()
+        ),
+        Violation::DeclaredAge(a) => say!(
+            lang,
+            "Età dichiarata {a}: deve essere tra {lo} e {hi}",
+            "Declared age {a}: it must be between {lo} and {hi}",
+            a = a,
+            lo = DECLARED_AGE.start(),
+            hi = DECLARED_AGE.end()
+        ),
+        Violation::ComuneNotInProvince { comune, province } => say!(
+            lang,
+            "{comune} non è in provincia di {province}",
+            "{comune} is not in the province of {province}",
+            comune = comune,
+            province = province
+        ),
+        Violation::Site => say!(
+            lang,
+            "Scegli un sito dall'elenco (al massimo {n} caratteri)",
+            "Pick a site from the list (at most {n} characters)",
+            n = SITE_NAME_MAX
+        ),
+        Violation::Sites => say!(
+            lang,
+            "Serve almeno un sito di annunci, ciascuno di al massimo {n} caratteri",
+            "Give at least one ad site, each up to {n} characters",
+            n = SITE_NAME_MAX
+        ),
+        Violation::IdleLock => say!(
+            lang,
+            "Il blocco automatico va da {lo} a {hi} minuti",
+            "The idle lock must be between {lo} and {hi} minutes",
+            lo = IDLE_LOCK_MINUTES.start(),
+            hi = IDLE_LOCK_MINUTES.end()
+        ),
+        Violation::IndoorIsNotAnOuting => say!(
+            lang,
+            "Il lavoro indoor si registra nelle sessioni indoor, non nelle uscite",
+            "Indoor work is recorded in indoor sessions, not outings"
+        ),
+    }
+}
+
+fn domain(e: &DomainError, lang: Lang) -> String {
+    match e {
+        DomainError::Rule(v) => violation(v, lang),
+        DomainError::Unknown { what, value, .. } => {
+            say!(
+                lang,
+                "Valore sconosciuto per {what}: «{value}»",
+                "Unknown {what}: '{value}'",
+                what = what,
+                value = value
+            )
+        }
+        DomainError::Invalid { what, .. } => {
+            say!(lang, "Valore non valido: {what}", "Invalid value: {what}", what = what)
+        }
+    }
+}
+
+fn store(e: &StoreError, lang: Lang) -> String {
+    match e {
+        StoreError::WrongKey { .. } => say!(lang, "PIN errato", "Wrong PIN"),
+        StoreError::NotLanterna { path, .. } => say!(
+            lang,
+            "{path} non è un archivio Lanterna (nulla è stato cambiato)",
+            "{path} is not a Lanterna database (nothing was changed)",
+            path = path.display()
+        ),
+        StoreError::TooNew { path, .. } => say!(
+            lang,
+            "{path} è stato scritto da una versione più recente: aggiorna l'app",
+            "{path} was written by a newer version: update the app",
+            path = path.display()
+        ),
+        StoreError::Missing { path } => {
+            say!(lang, "Nessun archivio Lanterna in {path}", "No Lanterna database at {path}", path = path.display())
+        }
+        StoreError::Io { path, .. } => say!(
+            lang,
+            "Il sistema non permette di leggere o scrivere {path}",
+            "The system refused to read or write {path}",
+            path = path.display()
+        ),
+        StoreError::NotFound { what, id } => {
+            say!(lang, "Nessun record ({what}) con id {id}", "No {what} with id {id}", what = what, id = id)
+        }
+        StoreError::Conflict(m) => say!(lang, "Operazione non possibile: {m}", "Not possible: {m}", m = m),
+        StoreError::Domain(d) => domain(d, lang),
+        StoreError::Sqlite(_) => {
+            say!(lang, "Errore dell'archivio: nulla è stato registrato", "Database error: nothing was recorded")
+        }
+    }
+}
+
+fn sync(e: &SyncError, lang: Lang) -> String {
+    match e {
+        SyncError::BadUrl { url } => say!(
+            lang,
+            "«{url}» non è l'indirizzo http(s) di un server",
+            "'{url}' is not the http(s) address of a server",
+            url = url
+        ),
+        SyncError::Unreachable { .. } => say!(
+            lang,
+            "Server non raggiungibile: i riepiloghi restano in attesa e partono appena possibile",
+            "Server unreachable: the summaries wait and go as soon as possible"
+        ),
+        SyncError::Revoked => say!(
+            lang,
+            "Il server non accetta più questo dispositivo: chiedi un nuovo codice",
+            "The server no longer accepts this device: ask for a new code"
+        ),
+        SyncError::Refused { status, .. } => say!(
+            lang,
+            "Il server ha rifiutato l'invio (codice {status})",
+            "The server refused the upload (status {status})",
+            status = status
+        ),
+        SyncError::BadAnswer { .. } => say!(
+            lang,
+            "Il server ha risposto in un modo che l'app non capisce: i riepiloghi restano in attesa",
+            "The server answered in a way this app does not understand: the summaries stay pending"
+        ),
+    }
+}

@@ -1,0 +1,130 @@
+//! Reports as a use case: any table for a period, a province and an activity, built from
+//! the store's tallies by `domain::tables` and rendered by `report`, as the command line
+//! prints it and the server's tests compare it.
+
+use chrono::NaiveDate;
+
+use super::{Error, Lanterna, Result};
+use crate::domain::tables::ReportScope;
+use crate::domain::{Activity, Lang, Period, Province, Tally};
+use crate::report::{Format, Rendered, Table};
+use crate::store::TallyParts;
+
+/// Which report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    /// One of the printed tables.
+    Table(Table),
+    /// The indoor figures beyond the printed tables: messages by channel, ads reached,
+    /// numbers in several ads, numbers seen again within 14 days.
+    IndoorStats,
+}
+
+/// What a report covers and how it is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportRequest {
+    /// Which report.
+    pub kind: ReportKind,
+    /// First day [default: the first recorded day of the activity].
+    pub from: Option<NaiveDate>,
+    /// Last day, included [default: the last recorded day].
+    pub to: Option<NaiveDate>,
+    /// Only this province (the JSON is then that province's table alone).
+    pub province: Option<Province>,
+    /// Only this activity (services and items reports).
+    pub activity: Option<Activity>,
+    /// Text, CSV or JSON.
+    pub format: Format,
+    /// Language of labels.
+    pub lang: Lang,
+}
+
+impl ReportRequest {
+    /// A report of `kind` over everything recorded, as JSON in Italian.
+    pub fn json(kind: ReportKind) -> ReportRequest {
+        ReportRequest {
+            kind,
+            from: None,
+            to: None,
+            province: None,
+            activity: None,
+            format: Format::Json,
+            lang: Lang::It,
+        }
+    }
+}
+
+impl Lanterna {
+    /// The first and last recorded day of `activity` (of anything, with `None`).
+    fn recorded_range(&self, activity: Option<Activity>) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        Ok(match activity {
+            Some(Activity::Indoor) => self.store.indoor_date_range()?,
+            Some(a) => self.store.date_range(Some(a))?,
+            None => {
+                let (a, b) = (self.store.date_range(None)?, self.store.indoor_date_range()?);
+                a.into_iter().chain(b).reduce(|x, y| (x.0.min(y.0), x.1.max(y.1)))
+            }
+        })
+    }
+
+    /// The period a request covers: its dates, else the recorded range, else today.
+    fn period_of(&self, req: &ReportRequest, activity: Option<Activity>) -> Result<Period> {
+        let range = self.recorded_range(activity)?;
+        let today = chrono::Local::now().date_naive();
+        let from = req.from.or(range.map(|r| r.0)).unwrap_or(today);
+        let to = match req.to {
+            Some(to) => to,
+            None => range.map(|r| r.1).unwrap_or(today).max(from),
+        };
+        Ok(Period::new(from, to)?)
+    }
+
+    /// The tally a table is built from, over `period`.
+    fn tally_for(&self, table: Table, activity: Option<Activity>, period: Period) -> Result<Tally> {
+        let parts = match table {
+            Table::Street | Table::Labour => Some(TallyParts::CONTACTS),
+            Table::Services => Some(TallyParts { contacts: false, services: true, items: false }),
+            Table::Items => Some(TallyParts { contacts: false, services: false, items: true }),
+            Table::Indoor | Table::Massage => None,
+        };
+        let mut tally = match parts {
+            Some(parts) => self.store.tally(period, parts)?,
+            None => Tally::new(),
+        };
+        if activity.is_none_or(|a| a == Activity::Indoor) {
+            tally.merge(&self.store.indoor_tally(period)?);
+        }
+        Ok(tally)
+    }
+
+    /// Builds a table's report for a request (not yet rendered).
+    pub fn build_report(&self, table: Table, req: &ReportRequest) -> Result<Rendered> {
+        let activity = table.activity().or(req.activity);
+        let period = self.period_of(req, activity)?;
+        let tally = self.tally_for(table, activity, period)?;
+        let scope = ReportScope { period, province: req.province, activity: req.activity, lang: req.lang };
+        Ok(Rendered::build(table, &tally, &scope))
+    }
+
+    /// Builds and renders a report.
+    pub fn report(&self, req: &ReportRequest) -> Result<String> {
+        let table = match req.kind {
+            ReportKind::Table(table) => table,
+            ReportKind::IndoorStats => return self.indoor_stats_report(req),
+        };
+        let rendered = self.build_report(table, req)?;
+        Ok(rendered.render(req.format, req.province.is_some(), req.lang))
+    }
+
+    fn indoor_stats_report(&self, req: &ReportRequest) -> Result<String> {
+        if req.format == Format::Csv {
+            return Err(Error::NoCsv { report: "indoor-stats" });
+        }
+        let stats = self.store.indoor_stats(self.period_of(req, Some(Activity::Indoor))?)?;
+        Ok(if req.format == Format::Json {
+            format!("{}\n", serde_json::to_string_pretty(&stats).expect("stats serialise"))
+        } else {
+            crate::report::indoor_stats_text(&stats, req.lang)
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! Sync as a use case: enroll with the coordinator's one-time code, then send the closed
+//! outings' and sessions' summaries in batches until nothing is pending, keeping the
+//! status (last success, the last error in the unit's language) in the store. The HTTP
+//! itself is `crate::sync`'s; the store is lent for a moment at a time, never across
+//! the network.
+
+use chrono::Utc;
+
+use super::{Area, Done, Error, Lanterna, Result, Vault, messages};
+use crate::store::{Endpoint, SyncStatus};
+use crate::sync::Client;
+use crate::wire::{Ack, AckStatus, Batch, Summary};
+
+pub use crate::sync::BATCH;
+
+/// Something that can lend the open database for a moment (the app keeps it behind a
+/// lock that must not be held across the network).
+pub trait Access {
+    /// Runs `f` on the open database; `None` when it is locked away.
+    fn with_app<R>(&self, f: impl FnOnce(&mut Lanterna) -> R) -> Option<R>;
+}
+
+impl Access for std::sync::Mutex<Lanterna> {
+    fn with_app<R>(&self, f: impl FnOnce(&mut Lanterna) -> R) -> Option<R> {
+        Some(f(&mut self.lock().unwrap_or_else(|e| e.into_inner())))
+    }
+}
+
+impl Access for Vault {
+    fn with_app<R>(&self, f: impl FnOnce(&mut Lanterna) -> R) -> Option<R> {
+        self.with(f)
+    }
+}
+
+fn lent<R>(app: &impl Access, f: impl FnOnce(&mut Lanterna) -> Result<R>) -> Result<R> {
+    app.with_app(f).ok_or(Error::Locked)?
+}
+
+/// What the sync screen shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncView {
+    /// The server this device is enrolled with.
+    pub endpoint: Option<String>,
+    /// Last attempt, success and error.
+    pub status: SyncStatus,
+    /// Summaries waiting to be sent.
+    pub pending: u64,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Summaries the server stored.
+    pub stored: usize,
+    /// Summaries it already had.
+    pub ignored: usize,
+}
+
+impl Lanterna {
+    /// The sync endpoint, if enrolled.
+    pub fn sync_endpoint(&self) -> Result<Option<Endpoint>> {
+        Ok(self.store.sync_endpoint()?)
+    }
+
+    /// Keeps the endpoint and this device's token.
+    pub fn set_sync_endpoint(&mut self, endpoint: &Endpoint) -> Result<Done<()>> {
+        self.store.set_sync_endpoint(endpoint)?;
+        Ok(Done::new((), &[Area::Sync]))
+    }
+
+    /// The last sync's status.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        Ok(self.store.sync_status()?)
+    }
+
+    /// Summaries waiting to be sent.
+    pub fn pending_count(&self) -> Result<u64> {
+        Ok(self.store.pending_count()?)
+    }
+
+    /// Up to `limit` summaries to send: what changed since the server last acknowledged it.
+    pub fn pending_summaries(&self, limit: usize) -> Result<Vec<Summary>> {
+        Ok(self.store.pending_summaries(limit)?)
+    }
+
+    /// Records the server's acknowledgements.
+    pub fn mark_synced(&mut self, acks: &[Ack]) -> Result<Done<()>> {
+        self.store.mark_synced(acks)?;
+        Ok(Done::new((), &[Area::Sync]))
+    }
+
+    /// Whether there is an endpoint and something to send.
+    pub fn sync_due(&self) -> Result<bool> {
+        Ok(self.store.sync_endpoint()?.is_some() && self.store.pending_count()? > 0)
+    }
+
+    /// Everything the sync screen shows, in one load.
+    pub fn sync_view(&self) -> Result<SyncView> {
+        Ok(SyncView {
+            endpoint: self.store.sync_endpoint()?.map(|e| e.url),
+            status: self.store.sync_status()?,
+            pending: self.store.pending_count()?,
+        })
+    }
+
+    /// Keeps the outcome of a sync attempt: the error, if any, in the unit's language.
+    fn record_sync_outcome(&mut self, error: Option<&Error>) -> Result<Done<()>> {
+        let now = Utc::now();
+        let mut status = self.store.sync_status().unwrap_or_default();
+        status.last_attempt = Some(now);
+        match error {
+            None => {
+                status.last_success = Some(now);
+                status.last_error = None;
+            }
+            Some(e) => status.last_error = Some(messages::message(e, self.store.settings()?.lang)),
+        }
+        self.store.set_sync_status(&status)?;
+        Ok(Done::new((), &[Area::Sync]))
+    }
+}
+
+/// Enrolls this device and keeps the token in the encrypted store.
+pub async fn enroll(app: &impl Access, url: &str, code: &str) -> Result<()> {
+    let client = Client::new(url)?;
+    let answer = client.enroll(code).await?;
+    let endpoint = Endpoint { url: url.trim().trim_end_matches('/').to_owned(), token: answer.token };
+    lent(app, |a| a.set_sync_endpoint(&endpoint))?;
+    Ok(())
+}
+
+/// Sends everything pending; `progress(sent, total)` after each batch. The outcome is
+/// kept as the sync status (last success, or the error in the unit's language).
+pub async fn sync_all(app: &impl Access, mut progress: impl FnMut(usize, usize)) -> Result<SyncReport> {
+    let result = send_pending(app, &mut progress).await;
+    // A locked store cannot keep the outcome; the caller still gets it.
+    let _ = app.with_app(|a| a.record_sync_outcome(result.as_ref().err()));
+    result
+}
+
+async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)) -> Result<SyncReport> {
+    let endpoint = lent(app, |a| a.sync_endpoint())?.ok_or(Error::NotEnrolled)?;
+    let client = Client::new(&endpoint.url)?;
+    let total = lent(app, |a| a.pending_count())? as usize;
+    let mut report = SyncReport::default();
+    let mut sent = 0;
+    for _ in 0..total / BATCH + 3 {
+        let summaries = lent(app, |a| a.pending_summaries(BATCH))?;
+        if summaries.is_empty() {
+            return Ok(report);
+        }
+        let batch = Batch { summaries };
+        let answer = client.send_retrying(&endpoint.token, &batch).await?;
+        for a in &answer.acks {
+            match a.status {
+                AckStatus::Stored => report.stored += 1,
+                AckStatus::Ignored => report.ignored += 1,
+            }
+        }
+        let acked = answer.acks.len();
+        lent(app, |a| a.mark_synced(&answer.acks))?;
+        sent += acked;
+        progress(sent, total.max(sent));
+        if acked < batch.summaries.len() {
+            return Err(Error::Unacknowledged { missing: batch.summaries.len() - acked, sent: batch.summaries.len() });
+        }
+    }
+    Err(Error::StuckPending)
+}
+
+/// The last sync in words, for status lines.
+pub fn describe(status: &SyncStatus, pending: u64) -> String {
+    let when =
+        |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string();
+    let mut s = match status.last_success {
+        Some(t) => format!("last sync {}", when(t)),
+        None => "never synced".to_owned(),
+    };
+    s.push_str(&format!(", {pending} pending"));
+    if let Some(e) = &status.last_error {
+        s.push_str(&format!("; last error: {e}"));
+    }
+    s
+}

@@ -1,0 +1,3 @@
+//! The app crate's integration tests, one binary: each module is one concern.
+
+mod layers;
