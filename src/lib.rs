@@ -3,6 +3,8 @@
 //! `domain` is pure and always compiled; everything that touches the disk, the network
 //! or a screen sits behind the `app` feature.
 
+#![warn(missing_docs)]
+
 #[cfg(feature = "app")]
 pub mod app;
 #[cfg(feature = "app")]

@@ -81,6 +81,9 @@ pub enum Error {
     /// Summaries stay pending after the server acknowledged them.
     #[error("summaries stay pending after the server acknowledged them")]
     StuckPending,
+    /// A declared age that is not a number.
+    #[error("invalid age: {0}")]
+    BadAge(String),
     /// A report that has no such format.
     #[error("{report} is printed as text or JSON, not CSV")]
     NoCsv {

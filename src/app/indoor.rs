@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Area, Done, Lanterna, Result};
-use crate::domain::indoor::{Ad, AdData, Attempt, IndoorSession, NumberHistory};
+use super::{Area, Done, Error, Lanterna, Result};
+use crate::domain::indoor::{Ad, AdData, Attempt, IndoorSession, NumberHistory, normalize_phone};
 use crate::domain::{Channel, Comune, ContactData, Gender, Nationality, Outcome, Province};
 use crate::store::{IndoorOverview, NewIndoorSession, SessionCounts};
 
@@ -26,6 +26,39 @@ pub struct IndoorView {
 }
 
 const INDOOR: &[Area] = &[Area::Indoor];
+
+/// An ad as the form holds it: what was typed, checked by [`Lanterna::save_ad`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdForm {
+    /// The site, from the unit's list.
+    pub site: String,
+    /// The province of the ads being mapped.
+    pub province: Province,
+    /// The comune, when the ad says it.
+    pub comune: Option<Comune>,
+    /// Declared nationality (or "non dichiarata").
+    pub nationality: Nationality,
+    /// Declared gender.
+    pub gender: Gender,
+    /// Declared age as typed (empty: not declared).
+    pub declared_age: String,
+    /// Whether the ad advertises risky services.
+    pub risky: bool,
+    /// The number as typed (empty: none); never stored in clear.
+    pub number: String,
+}
+
+/// A saved ad, what its number's hash already knew, and the number to dial for the ad
+/// being worked on (kept in memory by the screen only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedAd {
+    /// The ad.
+    pub ad: Ad,
+    /// Other ads and earlier sessions with the same number.
+    pub history: NumberHistory,
+    /// The number in E.164 form, for the call and WhatsApp links.
+    pub dial: Option<String>,
+}
 
 impl Lanterna {
     /// Every indoor session with its funnel, newest first.
@@ -69,6 +102,45 @@ impl Lanterna {
     /// Records an ad; its number, if given, is kept only as a keyed hash.
     pub fn add_ad(&mut self, session: Uuid, data: &AdData, number: Option<&str>) -> Result<Done<(Ad, NumberHistory)>> {
         Ok(Done::new(self.store.add_ad(session, data, number)?, INDOOR))
+    }
+
+    /// Checks and records an ad from the form.
+    pub fn save_ad(&mut self, session: Uuid, form: &AdForm) -> Result<Done<SavedAd>> {
+        let declared_age = match form.declared_age.trim() {
+            "" => None,
+            a => Some(a.parse::<u8>().map_err(|_| Error::BadAge(a.to_owned()))?),
+        };
+        let data = AdData {
+            site: form.site.clone(),
+            province: form.province,
+            comune: form.comune,
+            nationality: form.nationality,
+            gender: form.gender,
+            declared_age,
+            risky: form.risky,
+        };
+        let typed = Some(form.number.trim()).filter(|t| !t.is_empty());
+        let (ad, history) = self.store.add_ad(session, &data, typed)?;
+        let dial = typed.and_then(|t| normalize_phone(t).ok());
+        Ok(Done::new(SavedAd { ad, history, dial }, INDOOR))
+    }
+
+    /// What the hash already knows of a number being typed: `None` until it is a number.
+    pub fn number_seen(&self, session: Uuid, typed: &str) -> Result<Option<NumberHistory>> {
+        if normalize_phone(typed).is_err() {
+            return Ok(None);
+        }
+        Ok(Some(self.store.number_history(session, typed)?))
+    }
+
+    /// A person met through an ad, recorded as the ad declared them, with the unit's
+    /// default kit; returns the meeting's id and its details.
+    pub fn meet_from_ad(&mut self, session: Uuid, ad_id: i64) -> Result<Done<(i64, ContactData)>> {
+        let ad = self.store.ad(ad_id)?;
+        let mut data = ContactData::new(ad.data.gender, ad.data.nationality);
+        data.items = self.settings.kit.0.clone();
+        let id = self.store.record_meeting(session, Some(ad_id), ad.data.province, &data)?;
+        Ok(Done::new((id, data), INDOOR))
     }
 
     /// One ad.

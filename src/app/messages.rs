@@ -66,6 +66,7 @@ pub fn message(e: &Error, lang: Lang) -> String {
             "Alcuni riepiloghi restano in attesa anche se il server li ha confermati",
             "Some summaries stay pending although the server acknowledged them"
         ),
+        Error::BadAge(a) => say!(lang, "Età non valida: {a}", "Invalid age: {a}", a = a),
         Error::NoCsv { report } => say!(
             lang,
             "{report} si stampa come testo o JSON, non CSV",
@@ -241,5 +242,65 @@ fn sync(e: &SyncError, lang: Lang) -> String {
             "Il server ha risposto in un modo che l'app non capisce: i riepiloghi restano in attesa",
             "The server answered in a way this app does not understand: the summaries stay pending"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::domain::Province;
+
+    /// One error of every kind a screen can show.
+    fn samples() -> Vec<Error> {
+        let file = PathBuf::from("x.csv");
+        let bs = Province::parse("BS").expect("a province");
+        vec![
+            Error::Locked,
+            UnlockError::TooShort.into(),
+            UnlockError::Mismatch.into(),
+            UnlockError::Wrong.into(),
+            UnlockError::Wait(4).into(),
+            DomainError::from(Violation::TeamSize).into(),
+            DomainError::from(Violation::PeoplePerTap(600)).into(),
+            DomainError::from(Violation::MassageVisit(0)).into(),
+            DomainError::from(Violation::DeclaredAge(12)).into(),
+            DomainError::from(Violation::ComuneNotInProvince { comune: "Lodi".into(), province: bs }).into(),
+            DomainError::from(Violation::Site).into(),
+            DomainError::from(Violation::Sites).into(),
+            DomainError::from(Violation::IdleLock).into(),
+            DomainError::from(Violation::IndoorIsNotAnOuting).into(),
+            StoreError::WrongKey { path: file.clone() }.into(),
+            StoreError::Missing { path: file.clone() }.into(),
+            StoreError::NotFound { what: "outing", id: "1".into() }.into(),
+            Error::Read { file: file.clone(), source: std::io::Error::other("gone") },
+            Error::NotEnrolled,
+            SyncError::BadUrl { url: "ftp://x".into() }.into(),
+            SyncError::Unreachable { url: "https://x".into(), why: "timeout".into() }.into(),
+            SyncError::Revoked.into(),
+            SyncError::Refused { status: 409, message: "conflict".into() }.into(),
+            SyncError::BadAnswer { why: "eof".into() }.into(),
+            Error::Unacknowledged { missing: 2, sent: 200 },
+            Error::StuckPending,
+            Error::BadAge("venti".into()),
+            Error::NoCsv { report: "indoor-stats" },
+        ]
+    }
+
+    #[test]
+    fn every_error_is_said_in_both_languages() {
+        for e in samples() {
+            let (it, en) = (message(&e, Lang::It), message(&e, Lang::En));
+            assert!(!it.is_empty() && !en.is_empty(), "{e:?}");
+            assert_ne!(it, en, "{e:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn numbers_come_from_the_rules() {
+        let it = message(&DomainError::from(Violation::PeoplePerTap(600)).into(), Lang::It);
+        assert_eq!(it, "Non si possono registrare 600 persone insieme (da 1 a 500)");
+        assert_eq!(message(&UnlockError::Wait(4).into(), Lang::It), "Troppi tentativi: riprova tra 4 secondi");
     }
 }

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 pub use self::error::{Error, UnlockError};
 pub use self::import::{ImportFile, Imported};
-pub use self::indoor::IndoorView;
+pub use self::indoor::{AdForm, IndoorView, SavedAd};
 pub use self::outings::{HomeView, OutingView, SummaryView};
 pub use self::reports::{ReportKind, ReportRequest};
 pub use self::sync::SyncView;
@@ -102,22 +102,28 @@ impl<T> Done<T> {
 #[derive(Debug)]
 pub struct Lanterna {
     store: Store,
+    /// The settings, read once at open and kept current by `save_settings`.
+    settings: Settings,
 }
 
 impl Lanterna {
     /// Opens the database at `path` with `secret`, creating it when there is no file.
     pub fn open(path: &Path, secret: &str) -> Result<Lanterna> {
-        Ok(Lanterna { store: Store::open(path, secret)? })
+        Lanterna::over(Store::open(path, secret)?)
     }
 
     /// Opens an existing database; a missing file is an error that says where.
     pub fn open_existing(path: &Path, secret: &str) -> Result<Lanterna> {
-        Ok(Lanterna { store: Store::open_existing(path, secret)? })
+        Lanterna::over(Store::open_existing(path, secret)?)
     }
 
     /// A fresh database in memory (tests and benchmarks).
     pub fn open_in_memory() -> Result<Lanterna> {
-        Ok(Lanterna { store: Store::open_in_memory()? })
+        Lanterna::over(Store::open_in_memory()?)
+    }
+
+    fn over(store: Store) -> Result<Lanterna> {
+        Ok(Lanterna { settings: store.settings()?, store })
     }
 
     /// The database file, `None` in memory.
@@ -132,12 +138,13 @@ impl Lanterna {
 
     /// The unit's settings (defaults where never set).
     pub fn settings(&self) -> Result<Settings> {
-        Ok(self.store.settings()?)
+        Ok(self.settings.clone())
     }
 
     /// Saves the settings after checking their rules.
     pub fn save_settings(&mut self, settings: &Settings) -> Result<Done<()>> {
         self.store.save_settings(settings)?;
+        self.settings = settings.clone();
         Ok(Done::new((), &[Area::Settings]))
     }
 

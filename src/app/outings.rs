@@ -9,7 +9,7 @@ use super::{Area, Done, Error, Lanterna, Result};
 use crate::domain::Lang;
 use crate::domain::tables::Mft;
 use crate::domain::tables::ReportScope;
-use crate::domain::{Contact, ContactData, Nationality, Outing, Period, Place, Stop, Tally};
+use crate::domain::{Contact, ContactData, Gender, Nationality, Outing, Period, Place, Stop, Tally};
 use crate::report::{Rendered, Table};
 use crate::store::{NewOuting, OutingOverview, StoreError};
 
@@ -144,6 +144,14 @@ impl Lanterna {
     /// Records `n` persons at a stop, each with the same details (the tally's "+N").
     pub fn record_contacts(&mut self, stop: i64, data: &ContactData, n: u32) -> Result<Done<Vec<Contact>>> {
         Ok(Done::new(self.store.record_contacts(stop, data, n)?, &[Area::Outings]))
+    }
+
+    /// The tally's two taps: `n` persons of a gender and nationality at a stop, each
+    /// with the unit's default kit.
+    pub fn tally(&mut self, stop: i64, gender: Gender, nationality: Nationality, n: u32) -> Result<Done<Vec<Contact>>> {
+        let mut data = ContactData::new(gender, nationality);
+        data.items = self.settings.kit.0.clone();
+        self.record_contacts(stop, &data, n)
     }
 
     /// Takes back the last person recorded on an outing.
