@@ -78,6 +78,8 @@ strings! {
     NothingToUndo => "Niente da annullare", "Nothing to undo";
     Details => "Dettagli", "Details";
     Total => "Totale", "Total";
+    DayOutings => "USCITE DIURNE", "DAY OUTINGS";
+    NightOutings => "USCITE NOTTURNE", "NIGHT OUTINGS";
     EndOuting => "Termina uscita", "End outing";
     Summary => "Riepilogo dell'uscita", "Outing summary";
     ConfirmEnd => "Conferma e chiudi", "Confirm and close";
