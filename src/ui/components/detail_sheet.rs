@@ -68,7 +68,7 @@ fn PersonChips(
     let (d1, d2, d3) = (data.clone(), data.clone(), data.clone());
     rsx! {
         fieldset { legend { {T::AgeBand.get(lang)} }
-            ChipGroup { pressed: index_of(&AgeBand::ALL, data.age_band),
+            ChipGroup { pressed: index_of(AgeBand::ALL, data.age_band),
                 on_change: move |p: Vec<usize>| on_change.call(ContactData { age_band: p.first().map(|&i| AgeBand::ALL[i]), ..d1.clone() }),
                 for (i, a) in AgeBand::ALL.iter().copied().enumerate() {
                     Chip { key: "{a.code()}", index: i, extra: if a == AgeBand::Minor { "minor" } else { "" }, "data-age": a.code(),
@@ -85,7 +85,7 @@ fn PersonChips(
             }
         }
         fieldset { legend { {T::Protection.get(lang)} }
-            ChipGroup { pressed: index_of(&Protection::ALL, Some(data.protection)), required: true,
+            ChipGroup { pressed: index_of(Protection::ALL, Some(data.protection)), required: true,
                 on_change: move |p: Vec<usize>| {
                     if let Some(&i) = p.first() {
                         on_change.call(ContactData { protection: Protection::ALL[i], ..d3.clone() });
