@@ -4,9 +4,9 @@
 
 use dioxus::prelude::*;
 
-use super::{Chip, ChipGroup, GenderPicker, NationalityPicker, Stepper};
+use super::{Chip, ChipGroup, GenderPicker, ItemsField, NationalityPicker};
 use crate::domain::rules::ITEM_QUANTITY_MAX;
-use crate::domain::{AgeBand, ContactData, ItemKey, ItemKind, Lang, Language, Protection, ServiceKind, ServiceSet};
+use crate::domain::{AgeBand, ContactData, Lang, Protection, ServiceKind, ServiceSet};
 use crate::ui::T;
 
 /// Nationalities offered while typing in the sheet.
@@ -44,7 +44,8 @@ pub fn DetailSheet(
                     on_pick: move |n| data.write().nationality = n }
             }
             PersonChips { data: d.clone(), lang, on_change }
-            ItemsField { data: d.clone(), lang, on_change }
+            ItemsField { items: d.items.clone(), max: ITEM_QUANTITY_MAX, legend: T::Items.get(lang), data: "data-item",
+                language_id: "leaflet-language", buttons: true, lang, on_change: move |items| data.write().items = items }
             ServicesField { data: d, lang, on_change }
             div { class: "actions",
                 button { id: "close-details", class: "ghost", onclick: move |_| on_close.call(()), {T::Close.get(lang)} }
@@ -93,65 +94,6 @@ fn PersonChips(
                 },
                 for (i, p) in Protection::ALL.iter().copied().enumerate() {
                     Chip { key: "{p.code()}", index: i, "data-protection": p.code(), {p.label(lang)} }
-                }
-            }
-        }
-    }
-}
-
-/// Items handed out, one stepper each, and the language of the leaflets.
-#[component]
-fn ItemsField(
-    /// The person being edited.
-    data: ContactData,
-    /// Language of the labels.
-    lang: Lang,
-    /// Called with the person after a change.
-    on_change: EventHandler<ContactData>,
-) -> Element {
-    let leaflets = data
-        .items
-        .iter()
-        .find(|(k, _)| k.kind == ItemKind::Leaflets)
-        .and_then(|(k, _)| k.language)
-        .unwrap_or(Language::Undetermined);
-    let d = data.clone();
-    rsx! {
-        fieldset { legend { {T::Items.get(lang)} }
-            for kind in ItemKind::ALL.iter().copied() {
-                {
-                    let key = if kind == ItemKind::Leaflets { ItemKey::leaflets(leaflets) } else { ItemKey::plain(kind) };
-                    let d = data.clone();
-                    rsx! {
-                        Stepper { key: "{kind.code()}", label: kind.label(lang), value: data.items.get(key),
-                            range: 0..=ITEM_QUANTITY_MAX, buttons: true, data: ("data-item", kind.code().to_owned()),
-                            on_change: move |q| {
-                                let mut d = d.clone();
-                                d.items.set(key, q);
-                                on_change.call(d);
-                            },
-                        }
-                    }
-                }
-            }
-            label { class: "inline",
-                {T::LeafletLanguage.get(lang)}
-                select { id: "leaflet-language",
-                    onchange: move |e| {
-                        let Ok(l) = Language::parse(&e.value()) else { return };
-                        let mut d = d.clone();
-                        let old = d.items.iter().find(|(k, _)| k.kind == ItemKind::Leaflets);
-                        if let Some((k, q)) = old {
-                            d.items.set(k, 0);
-                            d.items.set(ItemKey::leaflets(l), q);
-                        } else {
-                            d.items.set(ItemKey::leaflets(l), 0);
-                        }
-                        on_change.call(d);
-                    },
-                    for l in Language::ALL.iter().copied() {
-                        option { value: l.code(), selected: l == leaflets, {l.label(lang)} }
-                    }
                 }
             }
         }

@@ -148,6 +148,12 @@ pub fn IndoorScreen(id: Uuid) -> Element {
         Some(None) => ui.say(ui.t(T::NothingToUndo)),
         None => {}
     };
+    let mut save_meeting = move |(mid, d): (i64, ContactData)| {
+        if ui.write(|s| s.update_meeting(mid, &d)).is_some() {
+            ui.say(ui.t(T::Saved));
+            meeting.set(None);
+        }
+    };
     let current_ad = current().and_then(|c| ads.iter().find(|a| a.id == c).cloned());
 
     rsx! {
@@ -162,15 +168,8 @@ pub fn IndoorScreen(id: Uuid) -> Element {
                         on_channel: move |c| channel.set(c), on_attempt: attempt, on_met: met }
                 }
                 if let Some((mid, initial)) = meeting() {
-                    DetailSheet { key: "{mid}", initial, identity: true, lang,
-                        on_save: move |d: ContactData| {
-                            if ui.write(|s| s.update_meeting(mid, &d)).is_some() {
-                                ui.say(ui.t(T::Saved));
-                                meeting.set(None);
-                            }
-                        },
-                        on_close: move |_| meeting.set(None),
-                    }
+                    DetailSheet { key: "{mid}", initial, identity: true, lang, on_close: move |_| meeting.set(None),
+                        on_save: move |d: ContactData| save_meeting((mid, d)) }
                 }
                 MassageVisit { lang, on_add: massage }
             }

@@ -111,6 +111,12 @@ pub fn OutingScreen(id: Uuid) -> Element {
             record(n);
         }
     };
+    let mut save_details = move |(cid, d): (i64, ContactData)| {
+        if ui.write(|s| s.update_contact(cid, &d)).is_some() {
+            ui.say(ui.t(T::Saved));
+            sheet.set(None);
+        }
+    };
     let undo = move |_| match ui.write(|s| s.undo_last_contact(id)) {
         Some(Some(c)) => {
             ui.say(format!("{}: {} · {}", ui.t(T::Undone), c.data.gender.code(), c.data.nationality.label(lang)));
@@ -157,15 +163,8 @@ pub fn OutingScreen(id: Uuid) -> Element {
                     on_gender: move |g| gender.set(Some(g)), on_count: move |n| count.set(n), on_tap: tap }
             }
             if let (Some(cid), Some(initial)) = (sheet(), data.contact.clone()) {
-                DetailSheet { key: "{cid}", initial, identity: false, lang,
-                    on_save: move |d: ContactData| {
-                        if ui.write(|s| s.update_contact(cid, &d)).is_some() {
-                            ui.say(ui.t(T::Saved));
-                            sheet.set(None);
-                        }
-                    },
-                    on_close: move |_| sheet.set(None),
-                }
+                DetailSheet { key: "{cid}", initial, identity: false, lang, on_close: move |_| sheet.set(None),
+                    on_save: move |d: ContactData| save_details((cid, d)) }
             }
         }
         BottomBar {

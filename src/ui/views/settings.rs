@@ -4,8 +4,8 @@ use dioxus::prelude::*;
 
 use crate::domain::rules::{IDLE_LOCK_MINUTES, KIT_QUANTITY_MAX};
 use crate::domain::settings::Theme;
-use crate::domain::{ItemKey, ItemKind, Kit, Lang, Language, ShiftBoundary, parse_time};
-use crate::ui::components::{BottomBar, Stepper};
+use crate::domain::{Kit, Lang, ShiftBoundary, parse_time};
+use crate::ui::components::{BottomBar, ItemsField, Stepper};
 use crate::ui::views::sync::SyncPanel;
 use crate::ui::{Screen, T, Ui, valid_pin};
 
@@ -62,7 +62,8 @@ pub fn SettingsScreen() -> Element {
                 input { id: "unit-name", r#type: "text", value: "{d.unit_name}", maxlength: "80",
                     oninput: move |e| draft.write().unit_name = e.value() }
             }
-            KitField { kit: d.kit.clone(), lang, on_change: move |k| draft.write().kit = k }
+            ItemsField { items: d.kit.0.clone(), max: KIT_QUANTITY_MAX, legend: ui.t(T::DefaultKit), data: "data-kit",
+                language_id: "kit-language", lang, on_change: move |items| draft.write().kit = Kit(items) }
             label { {ui.t(T::Sites)}
                 input { id: "sites", r#type: "text", value: "{d.sites.join(\", \")}",
                     oninput: move |e| draft.write().sites = e.value().split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect() }
@@ -99,55 +100,6 @@ pub fn SettingsScreen() -> Element {
         BottomBar {
             button { id: "settings-back", class: "ghost", onclick: move |_| ui.screen.set(Screen::Home), {ui.t(T::Back)} }
             button { id: "save-settings", class: "primary", onclick: save, {ui.t(T::Save)} }
-        }
-    }
-}
-
-/// The default kit: how many of each item, and the leaflets' language.
-#[component]
-fn KitField(
-    /// The kit.
-    kit: Kit,
-    /// Language of the labels.
-    lang: Lang,
-    /// Called with the kit after a change.
-    on_change: EventHandler<Kit>,
-) -> Element {
-    let kit_language = kit.0.iter().find_map(|(k, _)| k.language).unwrap_or(Language::Undetermined);
-    let k = kit.clone();
-    rsx! {
-        fieldset { legend { {T::DefaultKit.get(lang)} }
-            for kind in ItemKind::ALL.iter().copied() {
-                {
-                    let key = if kind == ItemKind::Leaflets { ItemKey::leaflets(kit_language) } else { ItemKey::plain(kind) };
-                    let k = kit.clone();
-                    rsx! {
-                        Stepper { key: "{kind.code()}", class: "inline", label: kind.label(lang), range: 0..=KIT_QUANTITY_MAX,
-                            value: kit.0.get(key), data: ("data-kit", kind.code().to_owned()),
-                            on_change: move |q| {
-                                let mut k = k.clone();
-                                k.0.set(key, q);
-                                on_change.call(k);
-                            },
-                        }
-                    }
-                }
-            }
-            label { class: "inline", {T::LeafletLanguage.get(lang)}
-                select { id: "kit-language",
-                    onchange: move |e| {
-                        let Ok(l) = Language::parse(&e.value()) else { return };
-                        let mut k = k.clone();
-                        let q = k.0.get(ItemKey::leaflets(kit_language));
-                        k.0.set(ItemKey::leaflets(kit_language), 0);
-                        k.0.set(ItemKey::leaflets(l), q);
-                        on_change.call(k);
-                    },
-                    for l in Language::ALL.iter().copied() {
-                        option { value: l.code(), selected: l == kit_language, {l.label(lang)} }
-                    }
-                }
-            }
         }
     }
 }
