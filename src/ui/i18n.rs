@@ -7,7 +7,7 @@ macro_rules! strings {
     ($( $key:ident => $it:literal, $en:literal; )+) => {
         /// A string of the interface.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum T { $( $key, )+ }
+        pub enum T { $( #[doc = concat!("«", $it, "» / «", $en, "»")] $key, )+ }
 
         impl T {
             /// Every string, for the completeness test.

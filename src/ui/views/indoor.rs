@@ -61,7 +61,10 @@ fn load(s: &Store, id: Uuid, number: &str) -> store::Result<IndoorData> {
 
 /// The indoor session screen.
 #[component]
-pub fn IndoorScreen(id: Uuid) -> Element {
+pub fn IndoorScreen(
+    /// The session.
+    id: Uuid,
+) -> Element {
     let mut ui: Ui = use_context();
     let lang = ui.lang();
     let first_site = ui.settings.peek().sites.first().cloned().unwrap_or_default();

@@ -64,7 +64,10 @@ fn load(s: &Store, id: Uuid, sheet: Option<i64>) -> store::Result<OutingData> {
 
 /// The outing screen.
 #[component]
-pub fn OutingScreen(id: Uuid) -> Element {
+pub fn OutingScreen(
+    /// The outing recorded.
+    id: Uuid,
+) -> Element {
     let mut ui: Ui = use_context();
     let mut picking = use_signal(|| false);
     let mut gender = use_signal(|| None::<Gender>);

@@ -66,7 +66,10 @@ fn outing_grids(rendered: &Rendered, lang: Lang) -> Vec<Grid> {
 
 /// The summary screen.
 #[component]
-pub fn SummaryScreen(id: Uuid) -> Element {
+pub fn SummaryScreen(
+    /// The outing summed up.
+    id: Uuid,
+) -> Element {
     let mut ui: Ui = use_context();
     let lang = ui.lang();
     let Some((outing, tally)) = ui.read(|s| Ok((s.outing(id)?, s.outing_tally(id)?))) else {
