@@ -70,7 +70,7 @@ pub fn SummaryScreen(
     /// The outing summed up.
     id: Uuid,
 ) -> Element {
-    let mut ui: Ui = use_context();
+    let mut ui = use_context::<Ui>();
     let lang = ui.lang();
     let Some((outing, tally)) = ui.read(|s| Ok((s.outing(id)?, s.outing_tally(id)?))) else {
         return rsx! {};
