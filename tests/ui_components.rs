@@ -6,13 +6,14 @@
 mod minidom;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dioxus::prelude::VirtualDom;
+use dioxus::prelude::*;
 use lanterna::domain::tables::Mft;
-use lanterna::domain::{AgeBand, Gender, ItemKey, ItemKind, ServiceKind};
+use lanterna::domain::{AgeBand, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind};
 use lanterna::store::Store;
+use lanterna::ui::components::{Chip, ChipGroup, NationalityPicker, Stepper};
 use lanterna::ui::{App, Shared};
 use minidom::Screen;
 use uuid::Uuid;
@@ -380,4 +381,127 @@ async fn an_idle_app_locks_itself() {
     // Then left alone: locked within the minute (and the check's few seconds).
     assert!(s.until(40, |d| d.exists("#pin")).await, "{}", s.html());
     assert!(p.shared.with(|_| ()).is_none(), "locking closes the store");
+}
+
+#[tokio::test]
+async fn the_summary_shows_the_outings_report_table_then_closes_it() {
+    let mut p = Phone::new();
+    p.create();
+    let id = p.night_outing_in_brescia();
+    p.tap("F", "RO");
+    p.tap("F", "RO");
+    p.tap("M", "NG");
+    p.screen.click("#end-outing");
+    let s = &mut p.screen;
+    assert!(s.dom.exists("table.summary-table"), "{}", s.html());
+    // Zero cells are blank: a row reads its label, then its counts.
+    let row = |code: &str| s.dom.text(&format!("table.summary-table tr[data-code={code}]"));
+    assert_eq!((row("RO"), row("NG")), ("Romania2".to_owned(), "Nigeria1".to_owned()), "{}", s.html());
+    assert_eq!(s.dom.text("table.summary-table tfoot"), "Totale000120", "totals show their zeros");
+    s.click("#confirm-end");
+    assert!(s.dom.exists(".outing-row[data-status=closed]"), "{}", s.html());
+    let outing = p.shared.with(|st| st.outing(id)).unwrap().unwrap();
+    assert_eq!(outing.status, lanterna::domain::OutingStatus::Closed);
+}
+
+/// What a component under test reported through its handler.
+type Log<T> = Arc<Mutex<Vec<T>>>;
+
+/// A component alone in a VirtualDom, its handler's calls logged.
+fn alone<T: 'static>(root: fn() -> Element) -> (Screen, Log<T>) {
+    let log: Log<T> = Arc::new(Mutex::new(Vec::new()));
+    let vdom = VirtualDom::new(root).with_root_context(log.clone());
+    (Screen::new(vdom), log)
+}
+
+#[allow(non_snake_case)]
+fn StepperAlone() -> Element {
+    let log: Log<u32> = use_context();
+    let mut value = use_signal(|| 5u32);
+    rsx! {
+        Stepper { id: "n", label: "n", range: 1..=10, value: value(), buttons: true,
+            on_change: move |v| {
+                log.lock().unwrap().push(v);
+                value.set(v);
+            },
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_stepper_keeps_to_its_range() {
+    let (mut s, log) = alone::<u32>(StepperAlone);
+    assert_eq!(s.dom.attr_of("#n", "min").as_deref(), Some("1"));
+    assert_eq!(s.dom.attr_of("#n", "max").as_deref(), Some("10"));
+    s.input("#n", "100");
+    assert_eq!(s.dom.attr_of("#n", "value").as_deref(), Some("10"), "clamped to the top");
+    assert!(s.dom.attr_of("button.plus", "disabled").is_some(), "+ stops at the top");
+    s.click("button.plus");
+    s.input("#n", "0");
+    assert_eq!(s.dom.attr_of("#n", "value").as_deref(), Some("1"), "clamped to the bottom");
+    s.input("#n", "many");
+    s.click("button.minus");
+    assert_eq!(s.dom.attr_of("#n", "value").as_deref(), Some("1"), "− stops at the bottom");
+    s.click("button.plus");
+    s.click("button.plus");
+    assert_eq!(s.dom.attr_of("#n", "value").as_deref(), Some("3"));
+    assert_eq!(*log.lock().unwrap(), [10, 10, 1, 1, 1, 2, 3], "every change is within the range");
+}
+
+#[allow(non_snake_case)]
+fn PickerAlone() -> Element {
+    let log: Log<Nationality> = use_context();
+    rsx! {
+        NationalityPicker { id: "x", limit: 6, lang: Lang::En, on_pick: move |n| log.lock().unwrap().push(n) }
+    }
+}
+
+#[tokio::test]
+async fn the_nationality_picker_finds_by_part_of_the_name() {
+    let (mut s, log) = alone::<Nationality>(PickerAlone);
+    assert!(!s.dom.exists("button.x-option"), "nothing offered before typing");
+    s.input("#x-search", "nig");
+    assert!(s.dom.text("button.x-option[data-code=NG]").contains("Nigeria"), "{}", s.html());
+    assert!(s.dom.has_class("button.x-option[data-code=NG]", "nat-option"));
+    s.click("button.x-option[data-code=NG]");
+    assert_eq!(log.lock().unwrap().iter().map(|n| n.code()).collect::<Vec<_>>(), ["NG"]);
+    assert_eq!(s.dom.attr_of("#x-search", "value").as_deref(), Some(""), "the search starts afresh");
+    assert!(!s.dom.exists("button.x-option"));
+}
+
+#[allow(non_snake_case)]
+fn ChipsAlone() -> Element {
+    let log: Log<Vec<usize>> = use_context();
+    let mut single = use_signal(Vec::<usize>::new);
+    let mut several = use_signal(Vec::<usize>::new);
+    rsx! {
+        ChipGroup { pressed: single(), class: "one",
+            on_change: move |p: Vec<usize>| {
+                log.lock().unwrap().push(p.clone());
+                single.set(p);
+            },
+            Chip { index: 0, "data-i": "0", "a" }
+            Chip { index: 1, "data-i": "1", "b" }
+        }
+        ChipGroup { pressed: several(), multiple: true, class: "many",
+            on_change: move |p: Vec<usize>| several.set(p),
+            Chip { index: 0, "data-i": "0", "a" }
+            Chip { index: 1, "data-i": "1", "b" }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_chip_group_presses_one_or_several() {
+    let (mut s, log) = alone::<Vec<usize>>(ChipsAlone);
+    s.click(".one button[data-i=0]");
+    s.click(".one button[data-i=1]");
+    assert!(s.dom.has_class(".one button[data-i=1]", "on") && !s.dom.has_class(".one button[data-i=0]", "on"));
+    assert_eq!(s.dom.attr_of(".one button[data-i=1]", "aria-pressed").as_deref(), Some("true"));
+    s.click(".one button[data-i=1]");
+    assert!(!s.dom.has_class(".one button[data-i=1]", "on"), "a second tap releases it");
+    assert_eq!(*log.lock().unwrap(), [vec![0], vec![1], vec![]]);
+    s.click(".many button[data-i=0]");
+    s.click(".many button[data-i=1]");
+    assert!(s.dom.has_class(".many button[data-i=0]", "on") && s.dom.has_class(".many button[data-i=1]", "on"));
 }

@@ -7,7 +7,7 @@ macro_rules! strings {
     ($( $key:ident => $it:literal, $en:literal; )+) => {
         /// A string of the interface.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum T { $( $key, )+ }
+        pub enum T { $( #[doc = concat!("«", $it, "» / «", $en, "»")] $key, )+ }
 
         impl T {
             /// Every string, for the completeness test.
@@ -78,6 +78,8 @@ strings! {
     NothingToUndo => "Niente da annullare", "Nothing to undo";
     Details => "Dettagli", "Details";
     Total => "Totale", "Total";
+    DayOutings => "USCITE DIURNE", "DAY OUTINGS";
+    NightOutings => "USCITE NOTTURNE", "NIGHT OUTINGS";
     EndOuting => "Termina uscita", "End outing";
     Summary => "Riepilogo dell'uscita", "Outing summary";
     ConfirmEnd => "Conferma e chiudi", "Confirm and close";

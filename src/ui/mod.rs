@@ -2,14 +2,10 @@
 //! a desktop window, phones). Every store write happens in the event handler, inside its
 //! own transaction, before the view shows it as done.
 
-mod home;
+pub mod components;
 pub mod i18n;
-mod indoor;
-mod lock;
-mod outing;
-mod settings;
-mod summary;
 mod sync;
+mod views;
 
 #[cfg(feature = "liveview")]
 pub mod liveview;
@@ -264,13 +260,13 @@ pub fn App() -> Element {
             }
             main { class: "screen",
                 match screen {
-                    Screen::Lock => rsx! { lock::LockScreen {} },
-                    Screen::Hidden => rsx! { lock::HiddenScreen {} },
-                    Screen::Home => rsx! { home::HomeScreen {} },
-                    Screen::Outing(id) => rsx! { outing::OutingScreen { id } },
-                    Screen::Summary(id) => rsx! { summary::SummaryScreen { id } },
-                    Screen::Indoor(id) => rsx! { indoor::IndoorScreen { id } },
-                    Screen::Settings => rsx! { settings::SettingsScreen {} },
+                    Screen::Lock => rsx! { views::lock::LockScreen {} },
+                    Screen::Hidden => rsx! { views::lock::HiddenScreen {} },
+                    Screen::Home => rsx! { views::home::HomeScreen {} },
+                    Screen::Outing(id) => rsx! { views::outing::OutingScreen { id } },
+                    Screen::Summary(id) => rsx! { views::summary::SummaryScreen { id } },
+                    Screen::Indoor(id) => rsx! { views::indoor::IndoorScreen { id } },
+                    Screen::Settings => rsx! { views::settings::SettingsScreen {} },
                 }
             }
             if let Some(text) = (ui.toast)() {

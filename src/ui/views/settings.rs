@@ -2,9 +2,12 @@
 
 use dioxus::prelude::*;
 
-use super::{Screen, T, Ui, valid_pin};
+use crate::domain::rules::{IDLE_LOCK_MINUTES, KIT_QUANTITY_MAX};
 use crate::domain::settings::Theme;
-use crate::domain::{ItemKey, ItemKind, Lang, Language, ShiftBoundary, parse_time};
+use crate::domain::{Kit, Lang, ShiftBoundary, parse_time};
+use crate::ui::components::{BottomBar, ItemsField, Stepper};
+use crate::ui::views::sync::SyncPanel;
+use crate::ui::{Screen, T, Ui, valid_pin};
 
 /// The settings screen.
 #[component]
@@ -17,7 +20,6 @@ pub fn SettingsScreen() -> Element {
     let mut new_pin2 = use_signal(String::new);
     let lang = ui.lang();
     let d = draft();
-    let kit_language = d.kit.0.iter().find_map(|(k, _)| k.language).unwrap_or(Language::Undetermined);
 
     let save = move |_| {
         let mut s = draft.peek().clone();
@@ -60,33 +62,8 @@ pub fn SettingsScreen() -> Element {
                 input { id: "unit-name", r#type: "text", value: "{d.unit_name}", maxlength: "80",
                     oninput: move |e| draft.write().unit_name = e.value() }
             }
-            fieldset { legend { {ui.t(T::DefaultKit)} }
-                for kind in ItemKind::ALL.iter().copied() {
-                    {
-                        let key = if kind == ItemKind::Leaflets { ItemKey::leaflets(kit_language) } else { ItemKey::plain(kind) };
-                        rsx! {
-                            label { key: "{kind.code()}", class: "inline", {kind.label(lang)}
-                                input { r#type: "number", min: "0", max: "99", "data-kit": kind.code(), value: "{d.kit.0.get(key)}",
-                                    oninput: move |e| { let q = e.value().trim().parse().unwrap_or(0u32).min(99); draft.write().kit.0.set(key, q); } }
-                            }
-                        }
-                    }
-                }
-                label { class: "inline", {ui.t(T::LeafletLanguage)}
-                    select { id: "kit-language",
-                        onchange: move |e| {
-                            let Ok(l) = Language::parse(&e.value()) else { return };
-                            let mut w = draft.write();
-                            let q = w.kit.0.get(ItemKey::leaflets(kit_language));
-                            w.kit.0.set(ItemKey::leaflets(kit_language), 0);
-                            w.kit.0.set(ItemKey::leaflets(l), q);
-                        },
-                        for l in Language::ALL.iter().copied() {
-                            option { value: l.code(), selected: l == kit_language, {l.label(lang)} }
-                        }
-                    }
-                }
-            }
+            ItemsField { items: d.kit.0.clone(), max: KIT_QUANTITY_MAX, legend: ui.t(T::DefaultKit), data: "data-kit",
+                language_id: "kit-language", lang, on_change: move |items| draft.write().kit = Kit(items) }
             label { {ui.t(T::Sites)}
                 input { id: "sites", r#type: "text", value: "{d.sites.join(\", \")}",
                     oninput: move |e| draft.write().sites = e.value().split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect() }
@@ -97,10 +74,8 @@ pub fn SettingsScreen() -> Element {
             label { class: "inline", {ui.t(T::NightStarts)}
                 input { id: "night-starts", r#type: "time", value: "{night}", oninput: move |e| night.set(e.value()) }
             }
-            label { class: "inline", {ui.t(T::IdleLock)}
-                input { id: "idle-minutes", r#type: "number", min: "1", max: "120", value: "{d.idle_lock_minutes}",
-                    oninput: move |e| draft.write().idle_lock_minutes = e.value().trim().parse().unwrap_or(5u32).clamp(1, 120) }
-            }
+            Stepper { id: "idle-minutes", class: "inline", label: ui.t(T::IdleLock), range: IDLE_LOCK_MINUTES,
+                value: d.idle_lock_minutes, on_change: move |m| draft.write().idle_lock_minutes = m }
             label { class: "inline", {ui.t(T::Language)}
                 select { id: "language", onchange: move |e| draft.write().lang = if e.value() == "en" { Lang::En } else { Lang::It },
                     option { value: "it", selected: d.lang == Lang::It, "Italiano" }
@@ -113,7 +88,7 @@ pub fn SettingsScreen() -> Element {
                     option { value: "light", selected: d.theme == Theme::Light, {ui.t(T::Light)} }
                 }
             }
-            super::sync::SyncPanel { full: true }
+            SyncPanel { full: true }
             fieldset { legend { {ui.t(T::ChangePin)} }
                 input { id: "new-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
                     placeholder: ui.t(T::NewPin), value: "{new_pin}", oninput: move |e| new_pin.set(e.value()) }
@@ -122,7 +97,7 @@ pub fn SettingsScreen() -> Element {
                 button { id: "change-pin", onclick: change_pin, {ui.t(T::ChangePin)} }
             }
         }
-        nav { class: "bottom",
+        BottomBar {
             button { id: "settings-back", class: "ghost", onclick: move |_| ui.screen.set(Screen::Home), {ui.t(T::Back)} }
             button { id: "save-settings", class: "primary", onclick: save, {ui.t(T::Save)} }
         }

@@ -2,7 +2,7 @@
 
 use dioxus::prelude::*;
 
-use super::{Screen, T, Ui, UnlockError, valid_pin};
+use crate::ui::{Screen, T, Ui, UnlockError, valid_pin};
 
 /// PIN entry; the first time, choose and repeat it.
 #[component]

@@ -1,0 +1,169 @@
+//! The optional detail sheet of one person: age band, first contact, protection, items
+//! (pre-filled with the kit) and services; with `identity`, gender and nationality too
+//! (a person met after an indoor contact, as then known).
+
+use dioxus::prelude::*;
+
+use super::{Chip, ChipGroup, GenderPicker, ItemsField, NationalityPicker};
+use crate::domain::rules::ITEM_QUANTITY_MAX;
+use crate::domain::{AgeBand, ContactData, Lang, Protection, ServiceKind, ServiceSet};
+use crate::ui::T;
+
+/// Nationalities offered while typing in the sheet.
+const MATCHES: usize = 6;
+
+/// Index of the pressed chip of a single choice.
+fn index_of<V: PartialEq>(all: &[V], v: Option<V>) -> Vec<usize> {
+    v.and_then(|v| all.iter().position(|x| *x == v)).into_iter().collect()
+}
+
+/// The sheet; `on_save` receives the person as edited, `on_close` leaves it unsaved.
+#[component]
+pub fn DetailSheet(
+    /// The person as recorded.
+    initial: ContactData,
+    /// Also edit gender and nationality.
+    identity: bool,
+    /// Language of the sheet.
+    lang: Lang,
+    /// Called with the edited person on "save".
+    on_save: EventHandler<ContactData>,
+    /// Called on "close".
+    on_close: EventHandler<()>,
+) -> Element {
+    let mut data = use_signal(move || initial);
+    let d = data();
+    let on_change = move |d: ContactData| data.set(d);
+    rsx! {
+        div { id: "detail-sheet", class: "sheet detail", role: "dialog",
+            h3 { "{T::Contact.get(lang)}: {d.gender.code()} · {d.nationality.label(lang)}" }
+            if identity {
+                GenderPicker { id: "detail-g", value: Some(d.gender), lang,
+                    on_change: move |g| data.write().gender = g }
+                NationalityPicker { id: "detail-nat", limit: MATCHES, lang,
+                    on_pick: move |n| data.write().nationality = n }
+            }
+            PersonChips { data: d.clone(), lang, on_change }
+            ItemsField { items: d.items.clone(), max: ITEM_QUANTITY_MAX, legend: T::Items.get(lang), data: "data-item",
+                language_id: "leaflet-language", buttons: true, lang, on_change: move |items| data.write().items = items }
+            ServicesField { data: d, lang, on_change }
+            div { class: "actions",
+                button { id: "close-details", class: "ghost", onclick: move |_| on_close.call(()), {T::Close.get(lang)} }
+                button { id: "save-details", class: "primary", onclick: move |_| on_save.call(data()), {T::Save.get(lang)} }
+            }
+        }
+    }
+}
+
+/// Age band, first contact, protection.
+#[component]
+fn PersonChips(
+    /// The person being edited.
+    data: ContactData,
+    /// Language of the labels.
+    lang: Lang,
+    /// Called with the person after a tap.
+    on_change: EventHandler<ContactData>,
+) -> Element {
+    let firsts = [(true, T::FirstContact), (false, T::Known)];
+    let (d1, d2, d3) = (data.clone(), data.clone(), data.clone());
+    rsx! {
+        fieldset { legend { {T::AgeBand.get(lang)} }
+            ChipGroup { pressed: index_of(AgeBand::ALL, data.age_band),
+                on_change: move |p: Vec<usize>| on_change.call(ContactData { age_band: p.first().map(|&i| AgeBand::ALL[i]), ..d1.clone() }),
+                for (i, a) in AgeBand::ALL.iter().copied().enumerate() {
+                    Chip { key: "{a.code()}", index: i, extra: if a == AgeBand::Minor { "minor" } else { "" }, "data-age": a.code(),
+                        {a.label(lang)} }
+                }
+            }
+        }
+        fieldset { legend { {T::Contact.get(lang)} }
+            ChipGroup { pressed: index_of(&[true, false], data.first_contact),
+                on_change: move |p: Vec<usize>| on_change.call(ContactData { first_contact: p.first().map(|&i| i == 0), ..d2.clone() }),
+                for (i, (v, t)) in firsts.into_iter().enumerate() {
+                    Chip { key: "{i}", index: i, "data-first": if v { "yes" } else { "no" }, {t.get(lang)} }
+                }
+            }
+        }
+        fieldset { legend { {T::Protection.get(lang)} }
+            ChipGroup { pressed: index_of(Protection::ALL, Some(data.protection)), required: true,
+                on_change: move |p: Vec<usize>| {
+                    if let Some(&i) = p.first() {
+                        on_change.call(ContactData { protection: Protection::ALL[i], ..d3.clone() });
+                    }
+                },
+                for (i, p) in Protection::ALL.iter().copied().enumerate() {
+                    Chip { key: "{p.code()}", index: i, "data-protection": p.code(), {p.label(lang)} }
+                }
+            }
+        }
+    }
+}
+
+/// The services of a kind chosen in a set, as chip indices.
+fn set_indices(set: ServiceSet) -> Vec<usize> {
+    ServiceKind::ALL.iter().enumerate().filter(|(_, k)| set.contains(**k)).map(|(i, _)| i).collect()
+}
+
+/// A set with exactly the services at `pressed`.
+fn set_of(mut set: ServiceSet, pressed: &[usize]) -> ServiceSet {
+    for (i, k) in ServiceKind::ALL.iter().copied().enumerate() {
+        if set.contains(k) != pressed.contains(&i) {
+            set.toggle(k);
+        }
+    }
+    set
+}
+
+/// Information, listening, and the referrals and accompaniments by kind.
+#[component]
+fn ServicesField(
+    /// The person being edited.
+    data: ContactData,
+    /// Language of the labels.
+    lang: Lang,
+    /// Called with the person after a tap.
+    on_change: EventHandler<ContactData>,
+) -> Element {
+    let s = data.services;
+    let talks: Vec<usize> =
+        [s.information, s.listening].iter().enumerate().filter(|(_, on)| **on).map(|(i, _)| i).collect();
+    let d = data.clone();
+    rsx! {
+        fieldset { legend { {T::Services.get(lang)} }
+            ChipGroup { pressed: talks, multiple: true,
+                on_change: move |p: Vec<usize>| {
+                    let mut d = d.clone();
+                    d.services.information = p.contains(&0);
+                    d.services.listening = p.contains(&1);
+                    on_change.call(d);
+                },
+                Chip { index: 0, "data-service": "information", {T::Information.get(lang)} }
+                Chip { index: 1, "data-service": "listening", {T::Listening.get(lang)} }
+            }
+            for (what, t) in [("referral", T::Referral), ("accompaniment", T::Accompaniment)] {
+                {
+                    let referral = what == "referral";
+                    let set = if referral { s.referrals } else { s.accompaniments };
+                    let d = data.clone();
+                    rsx! {
+                        div { key: "{what}", class: "service-line",
+                            span { class: "label", {t.get(lang)} }
+                            ChipGroup { pressed: set_indices(set), multiple: true,
+                                on_change: move |p: Vec<usize>| {
+                                    let mut d = d.clone();
+                                    let set = if referral { &mut d.services.referrals } else { &mut d.services.accompaniments };
+                                    *set = set_of(*set, &p);
+                                    on_change.call(d);
+                                },
+                                for (i, k) in ServiceKind::ALL.iter().copied().enumerate() {
+                                    Chip { key: "{k.code()}", index: i, "data-group": what, "data-kind": k.code(), {k.label(lang)} }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Route-agnostic pieces of the screens: they take props and report through
+//! `EventHandler`s; none of them knows the store, the screen it is on or `Ui`.
+
+mod bottom_bar;
+mod chip_group;
+mod comune_picker;
+mod detail_sheet;
+mod gender_picker;
+mod items_field;
+mod nationality_picker;
+mod report_table;
+mod stepper;
+
+pub use bottom_bar::BottomBar;
+pub use chip_group::{Chip, ChipGroup};
+pub use comune_picker::ComunePicker;
+pub use detail_sheet::DetailSheet;
+pub use gender_picker::GenderPicker;
+pub use items_field::ItemsField;
+pub use nationality_picker::{NationalityButton, NationalityPicker};
+pub use report_table::ReportTable;
+pub use stepper::Stepper;

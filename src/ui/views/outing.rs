@@ -1,0 +1,339 @@
+//! The outing: the current stop, the tally (gender then nationality: two taps a person),
+//! +N, undo, the optional detail sheet and the running totals.
+
+use std::time::{Duration, Instant};
+
+use dioxus::prelude::*;
+use uuid::Uuid;
+
+use crate::domain::rules::PEOPLE_PER_TAP;
+use crate::domain::tables::Mft;
+use crate::domain::{Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Place, Shift, Stop};
+use crate::store::{self, Store};
+use crate::ui::components::{
+    BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, Stepper,
+};
+use crate::ui::{Screen, T, Ui};
+
+/// Buttons for the unit's most frequent nationalities.
+const FREQUENT: usize = 8;
+/// Shown until the unit has its own history.
+const STARTER: [&str; FREQUENT] = ["RO", "NG", "AL", "BR", "BG", "MA", "CN", "PE"];
+/// The groups and "non rilevata", always one tap away.
+const GROUPS: [&str; 6] = ["XE", "XS", "XO", "XA", "XX", "ZZ"];
+/// A press this long on a nationality asks how many people.
+const LONG_PRESS: Duration = Duration::from_millis(550);
+/// Nationalities offered while typing on the tally.
+const MATCHES: usize = 8;
+/// Recent places offered for a new stop.
+const RECENT: usize = 5;
+/// Comuni offered while typing.
+const COMUNI: usize = 8;
+
+/// What the outing screen shows, read in one go.
+struct OutingData {
+    outing: Outing,
+    stops: Vec<Stop>,
+    totals: Mft,
+    frequent: Vec<Nationality>,
+    recent: Vec<(Place, Option<String>)>,
+    /// The person whose detail sheet is open.
+    contact: Option<ContactData>,
+}
+
+/// The screen's one read: the outing, its stops and totals, the tally's buttons, the
+/// recent places and the person whose details are open.
+fn load(s: &Store, id: Uuid, sheet: Option<i64>) -> store::Result<OutingData> {
+    let mut frequent = s.frequent_nationalities(FREQUENT)?;
+    frequent.retain(|n| !GROUPS.contains(&n.code()));
+    for code in STARTER {
+        let n = Nationality::parse(code).expect("starter codes are valid");
+        if frequent.len() < FREQUENT && !frequent.contains(&n) {
+            frequent.push(n);
+        }
+    }
+    Ok(OutingData {
+        outing: s.outing(id)?,
+        stops: s.stops(id)?,
+        totals: s.outing_totals(id)?,
+        frequent,
+        recent: s.recent_places(RECENT)?,
+        contact: sheet.map(|c| s.contact(c)).transpose()?.map(|c| c.data),
+    })
+}
+
+/// The outing screen.
+#[component]
+pub fn OutingScreen(
+    /// The outing recorded.
+    id: Uuid,
+) -> Element {
+    let mut ui: Ui = use_context();
+    let mut picking = use_signal(|| false);
+    let mut gender = use_signal(|| None::<Gender>);
+    let mut count = use_signal(|| *PEOPLE_PER_TAP.start());
+    let mut last = use_signal(|| None::<i64>);
+    let mut sheet = use_signal(|| None::<i64>);
+    let mut asking = use_signal(|| false);
+    let mut recorded = use_signal(|| 0u64);
+    let lang = ui.lang();
+    let Some(data) = ui.read(|s| load(s, id, sheet())) else {
+        return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
+    };
+    let current = data.stops.last().cloned();
+    let closed = data.outing.status == OutingStatus::Closed;
+    let stop_id = current.as_ref().map(|s| s.id);
+
+    let mut record = move |nat: Nationality| {
+        let Some(stop) = stop_id else {
+            ui.say(ui.t(T::PickStopFirst));
+            return;
+        };
+        let Some(g) = *gender.peek() else {
+            ui.say(ui.t(T::PickGenderFirst));
+            return;
+        };
+        let n = (*count.peek()).clamp(*PEOPLE_PER_TAP.start(), *PEOPLE_PER_TAP.end());
+        let mut data = ContactData::new(g, nat);
+        data.items = ui.settings.peek().kit.0.clone();
+        if let Some(done) = ui.write(|s| s.record_contacts(stop, &data, n)) {
+            last.set(done.last().map(|c| c.id));
+            let times = if n > 1 { format!(" ×{n}") } else { String::new() };
+            ui.say(format!("{}: {} · {}{times}", ui.t(T::Recorded), g.code(), nat.label(lang)));
+            gender.set(None);
+            count.set(*PEOPLE_PER_TAP.start());
+            asking.set(false);
+            *recorded.write() += 1;
+        }
+    };
+    let tap = move |(n, long): (Nationality, bool)| {
+        if long && !asking() {
+            asking.set(true);
+            ui.say(ui.t(T::HowMany));
+        } else {
+            record(n);
+        }
+    };
+    let mut save_details = move |(cid, d): (i64, ContactData)| {
+        if ui.write(|s| s.update_contact(cid, &d)).is_some() {
+            ui.say(ui.t(T::Saved));
+            sheet.set(None);
+        }
+    };
+    let undo = move |_| match ui.write(|s| s.undo_last_contact(id)) {
+        Some(Some(c)) => {
+            ui.say(format!("{}: {} · {}", ui.t(T::Undone), c.data.gender.code(), c.data.nationality.label(lang)));
+            if last() == Some(c.id) {
+                last.set(None);
+            }
+            if sheet() == Some(c.id) {
+                sheet.set(None);
+            }
+        }
+        Some(None) => ui.say(ui.t(T::NothingToUndo)),
+        None => {}
+    };
+
+    rsx! {
+        section { class: "outing", "data-outing": "{id}",
+            OutingHead { outing: data.outing.clone(), totals: data.totals, lang }
+            div { class: "stop-line",
+                match &current {
+                    Some(s) => rsx! {
+                        span { id: "current-stop", class: "stop-name", "{place_name(&s.place)}" }
+                        if let Some(l) = &s.label { span { class: "muted", " · {l}" } }
+                    },
+                    None => rsx! { span { class: "muted", {ui.t(T::PickStopFirst)} } },
+                }
+                if !closed {
+                    button { id: "change-stop", class: "small", onclick: move |_| picking.set(true),
+                        {ui.t(if current.is_some() { T::ChangeStop } else { T::NewStop })}
+                    }
+                }
+            }
+            if !closed && (picking() || current.is_none()) {
+                StopPicker { recent: data.recent.clone(), lang,
+                    on_message: move |t: T| ui.say(ui.t(t)),
+                    on_add: move |(place, label): (Place, Option<String>)| {
+                        let label = label.filter(|l| !l.trim().is_empty());
+                        if ui.write(|s| s.add_stop(id, place, label.as_deref().map(str::trim))).is_some() {
+                            picking.set(false);
+                        }
+                    },
+                }
+            } else if !closed {
+                TallyPanel { key: "{recorded}", frequent: data.frequent.clone(), gender: gender(), count: count(), asking: asking(), lang,
+                    on_gender: move |g| gender.set(Some(g)), on_count: move |n| count.set(n), on_tap: tap }
+            }
+            if let (Some(cid), Some(initial)) = (sheet(), data.contact.clone()) {
+                DetailSheet { key: "{cid}", initial, identity: false, lang, on_close: move |_| sheet.set(None),
+                    on_save: move |d: ContactData| save_details((cid, d)) }
+            }
+        }
+        BottomBar {
+            if !closed {
+                button { id: "undo", class: "ghost", onclick: undo, {ui.t(T::Undo)} }
+                button { id: "details", class: "ghost", disabled: last().is_none(), onclick: move |_| sheet.set(last()),
+                    {ui.t(T::Details)}
+                }
+            }
+            button { id: "end-outing", class: "primary", onclick: move |_| ui.screen.set(Screen::Summary(id)),
+                {ui.t(T::EndOuting)}
+            }
+        }
+    }
+}
+
+/// "Brescia (BS)", or the province alone.
+pub fn place_name(place: &Place) -> String {
+    match place.comune {
+        Some(c) => format!("{} ({})", c.name(), place.province.code()),
+        None => format!("{} ({})", place.province.name(), place.province.code()),
+    }
+}
+
+/// Shift, date and activity; the running totals by gender.
+#[component]
+fn OutingHead(
+    /// The outing.
+    outing: Outing,
+    /// Its persons so far.
+    totals: Mft,
+    /// Language of the labels.
+    lang: Lang,
+) -> Element {
+    rsx! {
+        div { class: "outing-head",
+            span { class: "badge", {T::get(if outing.shift == Shift::Day { T::Day } else { T::Night }, lang)} }
+            span { {outing.date.format("%d/%m/%Y").to_string()} }
+            span { class: "badge", {outing.activity.label(lang)} }
+        }
+        div { id: "totals", class: "totals", "data-total": "{totals.total()}", "aria-live": "polite",
+            span { class: "total", "{T::Total.get(lang)} " strong { id: "total", "{totals.total()}" } }
+            span { "M " strong { id: "total-M", "{totals.m}" } }
+            span { "F " strong { id: "total-F", "{totals.f}" } }
+            span { "T " strong { id: "total-T", "{totals.t}" } }
+        }
+    }
+}
+
+/// The tally: gender, then a nationality (frequent ones, the groups, or by search); a long
+/// press on a nationality asks how many first.
+#[component]
+fn TallyPanel(
+    /// The unit's most frequent nationalities.
+    frequent: Vec<Nationality>,
+    /// The gender chosen for the next person.
+    gender: Option<Gender>,
+    /// How many persons the next tap records.
+    count: u32,
+    /// A long press asked how many.
+    asking: bool,
+    /// Language of the labels.
+    lang: Lang,
+    /// Called with the gender tapped.
+    on_gender: EventHandler<Gender>,
+    /// Called with the new "+N".
+    on_count: EventHandler<u32>,
+    /// Called with the nationality tapped and whether the press was long.
+    on_tap: EventHandler<(Nationality, bool)>,
+) -> Element {
+    let mut pressed = use_signal(|| None::<Instant>);
+    let groups: Vec<Nationality> = GROUPS.iter().map(|c| Nationality::parse(c).expect("group codes")).collect();
+    let on_press = move |_| pressed.set(Some(Instant::now()));
+    let on_pick = move |n: Nationality| {
+        let long = pressed.take().is_some_and(|t| t.elapsed() >= LONG_PRESS);
+        on_tap.call((n, long));
+    };
+    rsx! {
+        div { class: "tally",
+            GenderPicker { id: "g", value: gender, lang, full: true, on_change: on_gender }
+            div { class: "nats",
+                for n in frequent {
+                    NationalityButton { key: "{n.code()}", nationality: n, class: "nat", lang, on_press, on_pick }
+                }
+            }
+            div { class: "nats groups",
+                for n in groups {
+                    NationalityButton { key: "{n.code()}", nationality: n, class: "nat group", lang, on_press, on_pick }
+                }
+            }
+            NationalityPicker { id: "nat", limit: MATCHES, lang, matches_class: "found", on_press, on_pick,
+                Stepper { id: "count-n", class: if asking { "count asking" } else { "count" }, plus: true,
+                    label: T::HowMany.get(lang), range: PEOPLE_PER_TAP, value: count, on_change: on_count }
+            }
+        }
+    }
+}
+
+/// Choosing the stop: recent places first, a search by comune name, or "qui".
+#[component]
+fn StopPicker(
+    /// Recent places and their labels.
+    recent: Vec<(Place, Option<String>)>,
+    /// Language of the labels.
+    lang: Lang,
+    /// Called with the place and label chosen.
+    on_add: EventHandler<(Place, Option<String>)>,
+    /// Called with what to tell the worker (the position could not be found).
+    on_message: EventHandler<T>,
+) -> Element {
+    let mut label = use_signal(String::new);
+    let mut chosen = use_signal(|| None::<Comune>);
+    let here = move |_| {
+        spawn(async move {
+            match locate_once().await {
+                Some((lat, lon)) => match crate::locate::comune_at(lat, lon) {
+                    Some(c) => chosen.set(Some(c)),
+                    None => on_message.call(T::HereOutside),
+                },
+                None => on_message.call(T::HereFailed),
+            }
+        });
+    };
+    rsx! {
+        div { id: "stop-picker", class: "sheet stop-picker",
+            if !recent.is_empty() {
+                h3 { {T::RecentStops.get(lang)} }
+                div { class: "recent",
+                    for (i, (place, l)) in recent.into_iter().enumerate() {
+                        button { key: "{i}", class: "recent-stop",
+                            onclick: { let l = l.clone(); move |_| on_add.call((place, l.clone())) },
+                            "{place_name(&place)}"
+                            if let Some(l) = &l { span { class: "muted", " · {l}" } }
+                        }
+                    }
+                }
+            }
+            ComunePicker { id: "comune-search", value: chosen(), limit: COMUNI, placeholder: T::SearchComune.get(lang),
+                on_pick: move |c| chosen.set(c),
+                button { id: "here", class: "small", onclick: here, {T::Here.get(lang)} }
+            }
+            input { id: "stop-label", r#type: "text", placeholder: T::StopLabel.get(lang), autocomplete: "off",
+                value: "{label}", oninput: move |e| label.set(e.value()) }
+            button { id: "add-stop", class: "primary", disabled: chosen().is_none(),
+                onclick: move |_| {
+                    if let Some(c) = chosen() {
+                        on_add.call((Place::comune(c), Some(label())));
+                    }
+                },
+                {T::AddStop.get(lang)}
+            }
+            p { class: "credit muted", {T::DataCredit.get(lang)} }
+        }
+    }
+}
+
+/// The position, asked once from the platform; `None` when it gives none. The caller turns
+/// it into a comune and drops it: coordinates are never stored.
+async fn locate_once() -> Option<(f64, f64)> {
+    let js = r#"
+        return await new Promise((resolve) => {
+            if (!navigator.geolocation) { resolve(null); return; }
+            navigator.geolocation.getCurrentPosition(
+                (p) => resolve([p.coords.latitude, p.coords.longitude]),
+                () => resolve(null),
+                { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
+        });"#;
+    document::eval(js).join::<Option<(f64, f64)>>().await.ok().flatten()
+}
