@@ -23,6 +23,8 @@ pub struct IndoorView {
     pub ads: Vec<Ad>,
     /// For ads whose number was seen elsewhere: where and when.
     pub shared: HashMap<i64, NumberHistory>,
+    /// What the hash already knows of the number being typed (`None` until it is one).
+    pub history: Option<NumberHistory>,
 }
 
 const INDOOR: &[Area] = &[Area::Indoor];
@@ -71,9 +73,10 @@ impl Lanterna {
         Ok(Done::new(self.store.start_indoor_session(new)?, INDOOR))
     }
 
-    /// The session screen, in one load.
-    pub fn indoor_view(&self, id: Uuid) -> Result<IndoorView> {
+    /// The session screen, in one load; `typing` is the number being typed in the ad form.
+    pub fn indoor_view(&self, id: Uuid, typing: &str) -> Result<IndoorView> {
         Ok(IndoorView {
+            history: self.number_seen(id, typing)?,
             session: self.store.indoor_session(id)?,
             counts: self.store.session_counts(id)?,
             ads: self.store.ads(id)?,

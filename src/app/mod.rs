@@ -28,6 +28,7 @@ pub use self::reports::{ReportKind, ReportRequest};
 pub use self::sync::SyncView;
 pub use self::vault::Vault;
 use crate::domain::settings::Settings;
+use crate::domain::{ShiftBoundary, parse_time};
 use crate::store::Store;
 pub use crate::store::{
     Endpoint, ImportOutcome, IndoorImportOutcome, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview,
@@ -148,10 +149,20 @@ impl Lanterna {
         Ok(Done::new((), &[Area::Settings]))
     }
 
-    /// Changes the PIN or key: the database is re-encrypted under the new one.
-    pub fn change_pin(&mut self, new_pin: &str) -> Result<Done<()>> {
+    /// Saves the settings form: the day and night start times as typed (`HH:MM`).
+    pub fn save_settings_form(&mut self, mut settings: Settings, day: &str, night: &str) -> Result<Done<Settings>> {
+        settings.shift_boundary = ShiftBoundary::new(parse_time(day)?, parse_time(night)?)?;
+        self.save_settings(&settings)?;
+        Ok(Done::new(settings, &[Area::Settings]))
+    }
+
+    /// Changes the PIN, typed twice: the database is re-encrypted under the new one.
+    pub fn change_pin(&mut self, new_pin: &str, again: &str) -> Result<Done<()>> {
         if !crate::domain::rules::valid_pin(new_pin) {
             return Err(UnlockError::TooShort.into());
+        }
+        if new_pin != again {
+            return Err(UnlockError::Mismatch.into());
         }
         self.store.rekey(new_pin)?;
         Ok(Done::new((), &[]))

@@ -11,7 +11,7 @@ use crate::domain::tables::Mft;
 use crate::domain::tables::ReportScope;
 use crate::domain::{Contact, ContactData, Gender, Nationality, Outing, Period, Place, Stop, Tally};
 use crate::report::{Rendered, Table};
-use crate::store::{NewOuting, OutingOverview, StoreError};
+use crate::store::{IndoorOverview, NewOuting, OutingOverview, StoreError};
 
 /// How many nationalities the tally shows as big buttons.
 pub const FREQUENT_NATIONALITIES: usize = 8;
@@ -27,6 +27,8 @@ pub const RECENT_PLACES: usize = 5;
 pub struct HomeView {
     /// Every outing with its totals, newest first.
     pub outings: Vec<OutingOverview>,
+    /// Every indoor session with its funnel, newest first.
+    pub sessions: Vec<IndoorOverview>,
 }
 
 /// What the outing screen shows, in one load.
@@ -44,6 +46,8 @@ pub struct OutingView {
     pub groups: Vec<Nationality>,
     /// Recent stops, to pick one again.
     pub recent_places: Vec<(Place, Option<String>)>,
+    /// The details of the person whose sheet is open.
+    pub contact: Option<ContactData>,
 }
 
 /// What the end-of-outing screen shows.
@@ -67,7 +71,7 @@ impl Lanterna {
 
     /// The home screen, in one load.
     pub fn home_view(&self) -> Result<HomeView> {
-        Ok(HomeView { outings: self.store.list_outings()? })
+        Ok(HomeView { outings: self.store.list_outings()?, sessions: self.store.list_indoor_sessions()? })
     }
 
     /// The open outings (the app resumes the first after unlocking).
@@ -110,8 +114,8 @@ impl Lanterna {
         }
     }
 
-    /// The outing screen, in one load.
-    pub fn outing_view(&self, id: Uuid) -> Result<OutingView> {
+    /// The outing screen, in one load; `sheet` is the contact whose details are open.
+    pub fn outing_view(&self, id: Uuid, sheet: Option<i64>) -> Result<OutingView> {
         Ok(OutingView {
             outing: self.store.outing(id)?,
             stops: self.store.stops(id)?,
@@ -119,6 +123,7 @@ impl Lanterna {
             frequent: self.tally_nationalities()?,
             groups: nationalities(&GROUPS),
             recent_places: self.store.recent_places(RECENT_PLACES)?,
+            contact: sheet.map(|c| self.store.contact(c)).transpose()?.map(|c| c.data),
         })
     }
 

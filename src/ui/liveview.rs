@@ -14,7 +14,7 @@ use axum::routing::get;
 use dioxus::prelude::VirtualDom;
 use dioxus_liveview::LiveViewPool;
 
-use super::{App, Shared};
+use super::{App, Vault};
 
 /// The page that hosts the app: a phone viewport and the liveview glue.
 fn shell() -> String {
@@ -50,19 +50,19 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// The router: `/` the page, `/ws` the app.
-pub fn router(shared: Arc<Shared>) -> Router {
+pub fn router(vault: Arc<Vault>) -> Router {
     let pool = Arc::new(LiveViewPool::new());
     Router::new().route("/", get(|| async { Html(shell()) })).route(
         "/ws",
         get(move |headers: HeaderMap, ws: WebSocketUpgrade| {
             let pool = pool.clone();
-            let shared = shared.clone();
+            let vault = vault.clone();
             async move {
                 if !same_origin(&headers) {
                     return (StatusCode::FORBIDDEN, "lanterna: websocket from another origin refused").into_response();
                 }
                 ws.on_upgrade(move |socket| async move {
-                    let make = move || VirtualDom::new(App).with_root_context(shared);
+                    let make = move || VirtualDom::new(App).with_root_context(vault);
                     let _ = pool.launch_virtualdom(dioxus_liveview::axum_socket(socket), make).await;
                 })
                 .into_response()
@@ -73,8 +73,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
 
 /// Serves the app on 127.0.0.1:`port` until the process ends. Port 0 picks a free one.
 /// `ready` receives the address once listening.
-pub async fn serve(shared: Arc<Shared>, port: u16, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+pub async fn serve(vault: Arc<Vault>, port: u16, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(shared)).await
+    axum::serve(listener, router(vault)).await
 }

@@ -3,21 +3,21 @@
 
 use std::sync::Arc;
 
-use super::{App, Shared};
+use super::{App, Vault};
 
 /// Opens the window; returns when it is closed.
 #[cfg(feature = "desktop")]
-pub fn launch(shared: Arc<Shared>) {
+pub fn launch(vault: Arc<Vault>) {
     use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
     let window = WindowBuilder::new().with_title("Lanterna").with_inner_size(LogicalSize::new(400.0, 800.0));
     dioxus::LaunchBuilder::desktop()
         .with_cfg(Config::new().with_window(window).with_menu(None))
-        .with_context(shared)
+        .with_context(vault)
         .launch(App);
 }
 
 /// Starts the phone app.
 #[cfg(all(feature = "mobile", not(feature = "desktop")))]
-pub fn launch(shared: Arc<Shared>) {
-    dioxus::LaunchBuilder::new().with_context(shared).launch(App);
+pub fn launch(vault: Arc<Vault>) {
+    dioxus::LaunchBuilder::new().with_context(vault).launch(App);
 }

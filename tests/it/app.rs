@@ -53,7 +53,7 @@ fn the_tally_hands_out_the_kit_and_says_what_changed() {
     assert_eq!(done.value.len(), 3);
     let kit = app.settings().expect("settings").kit.0;
     assert!(done.value.iter().all(|c| c.data.items == kit), "each person gets the default kit");
-    assert_eq!(app.outing_view(outing.value.id).expect("the view").totals.f, 3);
+    assert_eq!(app.outing_view(outing.value.id, None).expect("the view").totals.f, 3);
     let closed = app.close_outing(outing.value.id, Utc::now()).expect("closed");
     assert!(closed.changed.contains(Area::Sync), "a closed outing is pending for sync");
     assert!(matches!(app.tally(stop.value.id, Gender::F, nat("RO"), 1), Err(Error::Store(_))));
@@ -82,7 +82,7 @@ fn the_ad_form_is_checked_before_anything_is_stored() {
     form.declared_age = "12".into();
     let e = app.save_ad(session, &form).expect_err("too young to be declared");
     assert_eq!(messages::message(&e, Lang::It), "Età dichiarata 12: deve essere tra 14 e 99");
-    assert_eq!(app.indoor_view(session).expect("the view").counts.ads, 0, "nothing was stored");
+    assert_eq!(app.indoor_view(session, "").expect("the view").counts.ads, 0, "nothing was stored");
     form.declared_age = " 24 ".into();
     let saved = app.save_ad(session, &form).expect("saved").value;
     assert_eq!(saved.dial.as_deref(), Some("+393331234567"));

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::rules::TEAM_SIZE;
 use crate::domain::{Activity, Lang, Language, OutingStatus, Province, Shift};
-use crate::store::{IndoorOverview, NewIndoorSession, NewOuting, OutingOverview};
+use crate::app::{Area, HomeView, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview};
 use crate::ui::components::{BottomBar, Chip, ChipGroup, Stepper};
 use crate::ui::views::sync::SyncPanel;
 use crate::ui::{Screen, T, Ui};
@@ -20,7 +20,8 @@ const LISTED: usize = 50;
 pub fn HomeScreen() -> Element {
     let mut ui: Ui = use_context();
     let mut activity = use_signal(|| Activity::Street);
-    let (mut outings, sessions) = ui.read(|s| Ok((s.list_outings()?, s.list_indoor_sessions()?))).unwrap_or_default();
+    let HomeView { mut outings, sessions } =
+        ui.read(&[Area::Outings, Area::Indoor], |app| app.home_view()).unwrap_or_default();
     outings.retain(|o| o.outing.activity == activity());
     let open = outings.iter().find(|o| o.outing.status == OutingStatus::Open).map(|o| o.outing.id);
     let suggested = ui.settings.read().shift_boundary.classify(Utc::now()).1;
@@ -35,7 +36,7 @@ pub fn HomeScreen() -> Element {
             team_size: None,
             mediator: false,
         };
-        if let Some(o) = ui.write(|s| s.start_outing(&new)) {
+        if let Some(o) = ui.write(|app| app.start_outing(&new)) {
             ui.screen.set(Screen::Outing(o.id));
         }
     };
@@ -44,7 +45,7 @@ pub fn HomeScreen() -> Element {
             ui.error.set(Some(ui.t(T::PickProvince).into()));
             return;
         };
-        if let Some(s) = ui.write(|st| st.start_indoor_session(&new)) {
+        if let Some(s) = ui.write(|app| app.start_indoor_session(&new)) {
             ui.screen.set(Screen::Indoor(s.id));
         }
     };
@@ -82,7 +83,7 @@ pub fn HomeScreen() -> Element {
             OutingList { outings, lang, hidden: indoor,
                 on_open: move |id| ui.screen.set(Screen::Outing(id)),
                 on_reopen: move |id| {
-                    if ui.write(|s| s.reopen_outing(id)).is_some() {
+                    if ui.write(|app| app.reopen_outing(id)).is_some() {
                         ui.screen.set(Screen::Outing(id));
                     }
                 },

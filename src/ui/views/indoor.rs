@@ -9,10 +9,10 @@ use chrono::Utc;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
-use crate::domain::indoor::{Ad, AdData, IndoorSession, NumberHistory, normalize_phone};
+use crate::domain::indoor::{Ad, IndoorSession, NumberHistory};
 use crate::domain::rules::{DECLARED_AGE, MASSAGE_VISIT_PERSONS};
 use crate::domain::{Channel, Comune, ContactData, Gender, Lang, Nationality, Outcome, OutingStatus, Province};
-use crate::store::{self, SessionCounts, Store};
+use crate::app::{self, Area, SessionCounts};
 use crate::ui::components::{
     BottomBar, Chip, ChipGroup, ComunePicker, DetailSheet, GenderPicker, NationalityPicker, Stepper,
 };
@@ -35,28 +35,6 @@ struct Draft {
     /// The typed number: in memory only, until the ad is saved as its hash.
     number: String,
     comune: Option<Comune>,
-}
-
-/// What the session screen shows, read in one go.
-struct IndoorData {
-    session: IndoorSession,
-    counts: SessionCounts,
-    ads: Vec<Ad>,
-    shared: HashMap<i64, NumberHistory>,
-    /// What the hash already knows of the number being typed.
-    history: Option<NumberHistory>,
-}
-
-/// The screen's one read.
-fn load(s: &Store, id: Uuid, number: &str) -> store::Result<IndoorData> {
-    let history = if normalize_phone(number).is_ok() { Some(s.number_history(id, number)?) } else { None };
-    Ok(IndoorData {
-        session: s.indoor_session(id)?,
-        counts: s.session_counts(id)?,
-        ads: s.ads(id)?,
-        shared: s.shared_numbers(id)?,
-        history,
-    })
 }
 
 /// The indoor session screen.
@@ -83,7 +61,7 @@ pub fn IndoorScreen(
     let mut channel = use_signal(|| Channel::Call);
     // The person just met, while their details are open.
     let mut meeting = use_signal(|| None::<(i64, ContactData)>);
-    let Some(data) = ui.read(|s| load(s, id, &draft.read().number)) else {
+    let Some(data) = ui.read(&[Area::Indoor], |app| app.indoor_view(id, &draft.read().number)) else {
         return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
     };
     let province = data.session.province;
@@ -92,57 +70,44 @@ pub fn IndoorScreen(
 
     let save_ad = move |_| {
         let d = draft.peek().clone();
-        let declared_age = match d.age.trim() {
-            "" => None,
-            a => match a.parse::<u8>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    ui.error.set(Some(format!("{}: {a}", ui.t(T::BadAge))));
-                    return;
-                }
-            },
-        };
-        let ad = AdData {
+        let form = app::AdForm {
             site: d.site,
             province,
             comune: d.comune,
             nationality: d.nat,
             gender: d.gender,
-            declared_age,
+            declared_age: d.age,
             risky: d.risky,
+            number: d.number,
         };
-        let typed = d.number.trim().to_owned();
-        let typed = (!typed.is_empty()).then_some(typed);
-        if let Some((saved, _)) = ui.write(|s| s.add_ad(id, &ad, typed.as_deref())) {
-            current.set(Some(saved.id));
-            calling.set(typed.as_deref().and_then(|t| normalize_phone(t).ok()));
+        if let Some(saved) = ui.write(|app| app.save_ad(id, &form)) {
+            current.set(Some(saved.ad.id));
+            calling.set(saved.dial);
             channel.set(Channel::Call);
             let mut w = draft.write();
             (w.age, w.risky, w.number) = (String::new(), false, String::new());
-            ui.say(format!("{}: {} · {}", ui.t(T::AdSaved), ad.gender.code(), ad.nationality.label(lang)));
+            ui.say(format!("{}: {} · {}", ui.t(T::AdSaved), form.gender.code(), form.nationality.label(lang)));
         }
     };
     let attempt = move |outcome: Outcome| {
         let Some(ad) = *current.peek() else { return };
         let ch = *channel.peek();
-        if ui.write(|s| s.record_attempt(ad, ch, outcome)).is_some() {
+        if ui.write(|app| app.record_attempt(ad, ch, outcome)).is_some() {
             ui.say(format!("{}: {}", ch.label(lang), outcome.label(lang)));
         }
     };
     let met = move |ad: Ad| {
-        let mut person = ContactData::new(ad.data.gender, ad.data.nationality);
-        person.items = ui.settings.peek().kit.0.clone();
-        if let Some(m) = ui.write(|s| s.record_meeting(id, Some(ad.id), ad.data.province, &person)) {
+        if let Some(m) = ui.write(|app| app.meet_from_ad(id, ad.id)) {
             ui.say(ui.t(T::MeetingSaved));
-            meeting.set(Some((m, person)));
+            meeting.set(Some(m));
         }
     };
     let massage = move |(g, n, k): (Gender, Nationality, u32)| {
-        if let Some(k) = ui.write(|s| s.record_massage_visit(id, province, None, &[(g, n, k)])) {
+        if let Some(k) = ui.write(|app| app.record_massage_visit(id, province, None, &[(g, n, k)])) {
             ui.say(format!("{}: {k}", ui.t(T::MassageCentre)));
         }
     };
-    let undo = move |_| match ui.write(|s| s.undo_last_indoor(id)) {
+    let undo = move |_| match ui.write(|app| app.undo_last_indoor(id)) {
         Some(Some(_)) => {
             current.set(None);
             calling.set(None);
@@ -152,7 +117,7 @@ pub fn IndoorScreen(
         None => {}
     };
     let mut save_meeting = move |(mid, d): (i64, ContactData)| {
-        if ui.write(|s| s.update_meeting(mid, &d)).is_some() {
+        if ui.write(|app| app.update_meeting(mid, &d)).is_some() {
             ui.say(ui.t(T::Saved));
             meeting.set(None);
         }
@@ -187,11 +152,11 @@ pub fn IndoorScreen(
         BottomBar {
             button { id: "indoor-undo", class: "ghost", disabled: closed, onclick: undo, {ui.t(T::Undo)} }
             if closed {
-                button { id: "reopen-session", onclick: move |_| { let _ = ui.write(|s| s.reopen_indoor_session(id)); }, {ui.t(T::Reopen)} }
+                button { id: "reopen-session", onclick: move |_| { let _ = ui.write(|app| app.reopen_indoor_session(id)); }, {ui.t(T::Reopen)} }
             } else {
                 button { id: "end-session", class: "primary",
                     onclick: move |_| {
-                        if ui.write(|s| s.close_indoor_session(id, Utc::now())).is_some() {
+                        if ui.write(|app| app.close_indoor_session(id, Utc::now())).is_some() {
                             ui.screen.set(Screen::Home);
                         }
                     },

@@ -2,13 +2,15 @@
 
 use dioxus::prelude::*;
 
-use crate::ui::{Screen, T, Ui, UnlockError, valid_pin};
+use crate::app::UnlockError;
+use crate::domain::rules::valid_pin;
+use crate::ui::{Screen, T, Ui};
 
 /// PIN entry; the first time, choose and repeat it.
 #[component]
 pub fn LockScreen() -> Element {
     let mut ui: Ui = use_context();
-    let first = !ui.shared().exists();
+    let first = !ui.vault().exists();
     let mut pin = use_signal(String::new);
     let mut pin2 = use_signal(String::new);
     let mut message = use_signal(|| None::<String>);
@@ -16,16 +18,17 @@ pub fn LockScreen() -> Element {
     let mut submit = move || {
         let p = pin.peek().clone();
         if first {
-            if !valid_pin(&p) {
-                message.set(Some(ui.t(T::PinTooShort).into()));
-                return;
-            }
-            if *pin2.peek() != p {
-                message.set(Some(ui.t(T::PinMismatch).into()));
+            let refused = if !valid_pin(&p) {
+                Some(UnlockError::TooShort)
+            } else {
+                (*pin2.peek() != p).then_some(UnlockError::Mismatch)
+            };
+            if let Some(e) = refused {
+                message.set(Some(ui.words(&e.into())));
                 return;
             }
         }
-        match ui.shared().unlock(&p) {
+        match ui.vault().unlock(&p) {
             Ok(()) => {
                 pin.set(String::new());
                 pin2.set(String::new());
@@ -34,12 +37,7 @@ pub fn LockScreen() -> Element {
             }
             Err(e) => {
                 pin.set(String::new());
-                message.set(Some(match e {
-                    UnlockError::TooShort => ui.t(T::PinTooShort).into(),
-                    UnlockError::Wrong => ui.t(T::PinWrong).into(),
-                    UnlockError::Wait(s) => format!("{} {s} {}", ui.t(T::PinWait), ui.t(T::Seconds)),
-                    UnlockError::Other(why) => format!("{}: {why}", ui.t(T::Error)),
-                }));
+                message.set(Some(ui.words(&e)));
             }
         }
     };

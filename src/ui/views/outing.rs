@@ -8,59 +8,19 @@ use uuid::Uuid;
 
 use crate::domain::rules::PEOPLE_PER_TAP;
 use crate::domain::tables::Mft;
-use crate::domain::{Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Place, Shift, Stop};
-use crate::store::{self, Store};
+use crate::domain::{Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Place, Shift};
+use crate::app::Area;
 use crate::ui::components::{
     BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, Stepper,
 };
 use crate::ui::{Screen, T, Ui};
 
-/// Buttons for the unit's most frequent nationalities.
-const FREQUENT: usize = 8;
-/// Shown until the unit has its own history.
-const STARTER: [&str; FREQUENT] = ["RO", "NG", "AL", "BR", "BG", "MA", "CN", "PE"];
-/// The groups and "non rilevata", always one tap away.
-const GROUPS: [&str; 6] = ["XE", "XS", "XO", "XA", "XX", "ZZ"];
 /// A press this long on a nationality asks how many people.
 const LONG_PRESS: Duration = Duration::from_millis(550);
 /// Nationalities offered while typing on the tally.
 const MATCHES: usize = 8;
-/// Recent places offered for a new stop.
-const RECENT: usize = 5;
 /// Comuni offered while typing.
 const COMUNI: usize = 8;
-
-/// What the outing screen shows, read in one go.
-struct OutingData {
-    outing: Outing,
-    stops: Vec<Stop>,
-    totals: Mft,
-    frequent: Vec<Nationality>,
-    recent: Vec<(Place, Option<String>)>,
-    /// The person whose detail sheet is open.
-    contact: Option<ContactData>,
-}
-
-/// The screen's one read: the outing, its stops and totals, the tally's buttons, the
-/// recent places and the person whose details are open.
-fn load(s: &Store, id: Uuid, sheet: Option<i64>) -> store::Result<OutingData> {
-    let mut frequent = s.frequent_nationalities(FREQUENT)?;
-    frequent.retain(|n| !GROUPS.contains(&n.code()));
-    for code in STARTER {
-        let n = Nationality::parse(code).expect("starter codes are valid");
-        if frequent.len() < FREQUENT && !frequent.contains(&n) {
-            frequent.push(n);
-        }
-    }
-    Ok(OutingData {
-        outing: s.outing(id)?,
-        stops: s.stops(id)?,
-        totals: s.outing_totals(id)?,
-        frequent,
-        recent: s.recent_places(RECENT)?,
-        contact: sheet.map(|c| s.contact(c)).transpose()?.map(|c| c.data),
-    })
-}
 
 /// The outing screen.
 #[component]
@@ -77,7 +37,7 @@ pub fn OutingScreen(
     let mut asking = use_signal(|| false);
     let mut recorded = use_signal(|| 0u64);
     let lang = ui.lang();
-    let Some(data) = ui.read(|s| load(s, id, sheet())) else {
+    let Some(data) = ui.read(&[Area::Outings], |app| app.outing_view(id, sheet())) else {
         return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
     };
     let current = data.stops.last().cloned();
@@ -94,9 +54,7 @@ pub fn OutingScreen(
             return;
         };
         let n = (*count.peek()).clamp(*PEOPLE_PER_TAP.start(), *PEOPLE_PER_TAP.end());
-        let mut data = ContactData::new(g, nat);
-        data.items = ui.settings.peek().kit.0.clone();
-        if let Some(done) = ui.write(|s| s.record_contacts(stop, &data, n)) {
+        if let Some(done) = ui.write(|app| app.tally(stop, g, nat, n)) {
             last.set(done.last().map(|c| c.id));
             let times = if n > 1 { format!(" ×{n}") } else { String::new() };
             ui.say(format!("{}: {} · {}{times}", ui.t(T::Recorded), g.code(), nat.label(lang)));
@@ -115,12 +73,12 @@ pub fn OutingScreen(
         }
     };
     let mut save_details = move |(cid, d): (i64, ContactData)| {
-        if ui.write(|s| s.update_contact(cid, &d)).is_some() {
+        if ui.write(|app| app.update_contact(cid, &d)).is_some() {
             ui.say(ui.t(T::Saved));
             sheet.set(None);
         }
     };
-    let undo = move |_| match ui.write(|s| s.undo_last_contact(id)) {
+    let undo = move |_| match ui.write(|app| app.undo_last_contact(id)) {
         Some(Some(c)) => {
             ui.say(format!("{}: {} · {}", ui.t(T::Undone), c.data.gender.code(), c.data.nationality.label(lang)));
             if last() == Some(c.id) {
@@ -152,17 +110,17 @@ pub fn OutingScreen(
                 }
             }
             if !closed && (picking() || current.is_none()) {
-                StopPicker { recent: data.recent.clone(), lang,
+                StopPicker { recent: data.recent_places.clone(), lang,
                     on_message: move |t: T| ui.say(ui.t(t)),
                     on_add: move |(place, label): (Place, Option<String>)| {
                         let label = label.filter(|l| !l.trim().is_empty());
-                        if ui.write(|s| s.add_stop(id, place, label.as_deref().map(str::trim))).is_some() {
+                        if ui.write(|app| app.add_stop(id, place, label.as_deref())).is_some() {
                             picking.set(false);
                         }
                     },
                 }
             } else if !closed {
-                TallyPanel { key: "{recorded}", frequent: data.frequent.clone(), gender: gender(), count: count(), asking: asking(), lang,
+                TallyPanel { key: "{recorded}", frequent: data.frequent.clone(), groups: data.groups.clone(), gender: gender(), count: count(), asking: asking(), lang,
                     on_gender: move |g| gender.set(Some(g)), on_count: move |n| count.set(n), on_tap: tap }
             }
             if let (Some(cid), Some(initial)) = (sheet(), data.contact.clone()) {
@@ -223,6 +181,8 @@ fn OutingHead(
 fn TallyPanel(
     /// The unit's most frequent nationalities.
     frequent: Vec<Nationality>,
+    /// The groups and "non rilevata", always one tap away.
+    groups: Vec<Nationality>,
     /// The gender chosen for the next person.
     gender: Option<Gender>,
     /// How many persons the next tap records.
@@ -239,7 +199,6 @@ fn TallyPanel(
     on_tap: EventHandler<(Nationality, bool)>,
 ) -> Element {
     let mut pressed = use_signal(|| None::<Instant>);
-    let groups: Vec<Nationality> = GROUPS.iter().map(|c| Nationality::parse(c).expect("group codes")).collect();
     let on_press = move |_| pressed.set(Some(Instant::now()));
     let on_pick = move |n: Nationality| {
         let long = pressed.take().is_some_and(|t| t.elapsed() >= LONG_PRESS);

@@ -4,10 +4,10 @@ use dioxus::prelude::*;
 
 use crate::domain::rules::{IDLE_LOCK_MINUTES, KIT_QUANTITY_MAX};
 use crate::domain::settings::Theme;
-use crate::domain::{Kit, Lang, ShiftBoundary, parse_time};
+use crate::domain::{Kit, Lang};
 use crate::ui::components::{BottomBar, ItemsField, Stepper};
 use crate::ui::views::sync::SyncPanel;
-use crate::ui::{Screen, T, Ui, valid_pin};
+use crate::ui::{Screen, T, Ui};
 
 /// The settings screen.
 #[component]
@@ -22,33 +22,17 @@ pub fn SettingsScreen() -> Element {
     let d = draft();
 
     let save = move |_| {
-        let mut s = draft.peek().clone();
-        let boundary =
-            parse_time(&day.peek()).and_then(|a| parse_time(&night.peek()).and_then(|b| ShiftBoundary::new(a, b)));
-        match boundary {
-            Ok(b) => s.shift_boundary = b,
-            Err(e) => {
-                ui.error.set(Some(e.to_string()));
-                return;
-            }
-        }
-        if ui.write(|st| st.save_settings(&s)).is_some() {
+        let s = draft.peek().clone();
+        let (d, n) = (day.peek().clone(), night.peek().clone());
+        if let Some(s) = ui.write(|app| app.save_settings_form(s, &d, &n)) {
             ui.settings.set(s);
             ui.say(ui.t(T::Saved));
             ui.screen.set(Screen::Home);
         }
     };
     let change_pin = move |_| {
-        let pin = new_pin.peek().clone();
-        if !valid_pin(&pin) {
-            ui.error.set(Some(ui.t(T::PinTooShort).into()));
-            return;
-        }
-        if *new_pin2.peek() != pin {
-            ui.error.set(Some(ui.t(T::PinMismatch).into()));
-            return;
-        }
-        if ui.write(|st| st.rekey(&pin)).is_some() {
+        let (pin, again) = (new_pin.peek().clone(), new_pin2.peek().clone());
+        if ui.write(|app| app.change_pin(&pin, &again)).is_some() {
             new_pin.set(String::new());
             new_pin2.set(String::new());
             ui.say(ui.t(T::PinChanged));

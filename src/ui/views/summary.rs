@@ -4,9 +4,10 @@ use chrono::Utc;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
-use crate::domain::tables::{Mft, ReportScope};
-use crate::domain::{Activity, Lang, OutingStatus, Period};
-use crate::report::{Grid, Rendered, Table};
+use crate::app::{Area, SummaryView};
+use crate::domain::tables::Mft;
+use crate::domain::{Lang, OutingStatus};
+use crate::report::{Grid, Rendered};
 use crate::ui::components::{BottomBar, ReportTable};
 use crate::ui::{Screen, T, Ui};
 
@@ -72,16 +73,13 @@ pub fn SummaryScreen(
 ) -> Element {
     let mut ui = use_context::<Ui>();
     let lang = ui.lang();
-    let Some((outing, tally)) = ui.read(|s| Ok((s.outing(id)?, s.outing_tally(id)?))) else {
+    let Some(SummaryView { outing, report }) = ui.read(&[Area::Outings], |app| app.summary_view(id, lang)) else {
         return rsx! {};
     };
-    let period = Period::new(outing.date, outing.date).expect("one day is a period");
-    let scope = ReportScope { period, province: None, activity: Some(outing.activity), lang };
-    let table = if outing.activity == Activity::Street { Table::Street } else { Table::Labour };
-    let grids = outing_grids(&Rendered::build(table, &tally, &scope), lang);
+    let grids = outing_grids(&report, lang);
     let closed = outing.status == OutingStatus::Closed;
     let confirm = move |_| {
-        if ui.write(|s| s.close_outing(id, Utc::now())).is_some() {
+        if ui.write(|app| app.close_outing(id, Utc::now())).is_some() {
             ui.toast.set(None);
             ui.screen.set(Screen::Home);
         }

@@ -3,8 +3,9 @@
 
 use dioxus::prelude::*;
 
-use crate::sync::enroll;
-use crate::ui::sync::{sync_now, words};
+use crate::app::sync::{SyncView, enroll};
+use crate::app::Area;
+use crate::ui::sync::sync_now;
 use crate::ui::{T, Ui};
 
 /// Status line and "sync now" (home), or the full panel with enrollment (settings).
@@ -17,8 +18,7 @@ pub fn SyncPanel(
     let mut url = use_signal(String::new);
     let mut code = use_signal(String::new);
     let mut busy = use_signal(|| false);
-    let (endpoint, status, pending) =
-        ui.read(|s| Ok((s.sync_endpoint()?, s.sync_status()?, s.pending_count()?))).unwrap_or_default();
+    let SyncView { endpoint, status, pending } = ui.read(&[Area::Sync], |app| app.sync_view()).unwrap_or_default();
     let when = |t: chrono::DateTime<chrono::Utc>| {
         t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string()
     };
@@ -31,26 +31,26 @@ pub fn SyncPanel(
             return;
         }
         busy.set(true);
-        let shared = ui.shared();
+        let vault = ui.vault();
         spawn(async move {
-            sync_now(ui, shared).await;
+            sync_now(ui, vault).await;
             busy.set(false);
         });
     };
     let do_enroll = move |_| {
         let (u, c) = (url.peek().trim().to_owned(), code.peek().trim().to_owned());
-        let shared = ui.shared();
+        let vault = ui.vault();
         busy.set(true);
         spawn(async move {
-            match enroll(shared.as_ref(), &u, &c).await {
+            match enroll(vault.as_ref(), &u, &c).await {
                 Ok(()) => {
                     code.set(String::new());
                     ui.say(ui.t(T::Enrolled));
                 }
-                Err(e) => ui.error.set(Some(words(&ui, &e))),
+                Err(e) => ui.error.set(Some(ui.words(&e))),
             }
             busy.set(false);
-            *ui.rev.write() += 1;
+            ui.changed(&[Area::Sync]);
         });
     };
     rsx! {
