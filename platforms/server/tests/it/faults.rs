@@ -3,14 +3,12 @@
 //! stale); and the server process killed with SIGKILL in the middle of a sync and
 //! restarted. At the end the server's tables equal the phones' exactly.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Phone, TestServer, assert_same_tables, fill};
+use crate::common::{self, Phone, TestServer, assert_same_tables, fill};
 use lanterna::sync::{enroll, sync_all};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
