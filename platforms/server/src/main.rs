@@ -17,7 +17,8 @@ use lanterna_server::secret;
 use lanterna_server::store::{self, Backend};
 use uuid::Uuid;
 
-#[derive(Debug, Parser)]
+// Not `Debug`: `--db` may carry a password.
+#[derive(Parser)]
 #[command(name = "lanterna-server", version, about = "Lanterna sync endpoint")]
 struct Cli {
     /// Settings file (TOML); also LANTERNA_SERVER_CONFIG
