@@ -105,16 +105,16 @@ pub fn redact_url(url: &str) -> Cow<'_, str> {
             rest = &after[at..];
         }
     }
-    let mut first = true;
-    for part in rest.split('&') {
-        if !std::mem::take(&mut first) {
-            out.push('&');
-        }
-        match part.find("password=") {
-            Some(i) if i == 0 || part[..i].ends_with(['?', ';', ' ']) => out.extend([&part[..i + 9], HIDDEN]),
-            _ => out.push_str(part),
-        }
-    }
+    let params: Vec<Cow<'_, str>> = rest
+        .split('&')
+        .map(|part| match part.find("password=") {
+            Some(i) if i == 0 || part[..i].ends_with(['?', ';', ' ']) => {
+                Cow::Owned(format!("{}{HIDDEN}", &part[..i + "password=".len()]))
+            }
+            _ => Cow::Borrowed(part),
+        })
+        .collect();
+    out.push_str(&params.join("&"));
     if out == url { Cow::Borrowed(url) } else { Cow::Owned(out) }
 }
 
