@@ -70,12 +70,12 @@ async fn serve(backend: Arc<dyn Backend>) -> String {
         rate_per_minute: 60_000_000,
         ..Config::default()
     };
+    let listener = lanterna_server::http::bind(&config.listen).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Served until the bench ends: Ctrl-C still stops the bench itself.
     let state = AppState::new(backend, config);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(lanterna_server::http::serve(state, move |a| {
-        let _ = tx.send(a);
-    }));
-    format!("http://{}", rx.await.unwrap())
+    tokio::spawn(lanterna_server::http::serve_with_shutdown(state, listener, std::future::pending()));
+    format!("http://{addr}")
 }
 
 fn token(backend: &dyn Backend, unit: Uuid) -> String {

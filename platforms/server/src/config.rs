@@ -1,14 +1,17 @@
 //! Settings: defaults, then a TOML file (`--config FILE` or `LANTERNA_SERVER_CONFIG`), then
-//! `LANTERNA_SERVER_*` variables, then command-line flags.
+//! `LANTERNA_SERVER_*` variables, then command-line flags. Printed with `{:?}`, the
+//! settings hide the password a store URL may carry.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use lanterna::wire::Limits;
 use serde::{Deserialize, Serialize};
 
-/// Every setting of the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Every setting of the server. Its `Debug` hides the store URL's password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address to listen on.
@@ -49,6 +52,70 @@ impl Default for Config {
             k: 3,
         }
     }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Destructured so that a new field cannot be forgotten here.
+        let Config {
+            listen,
+            db,
+            max_body_bytes,
+            max_json_bytes,
+            max_summaries_per_batch,
+            max_cells_per_summary,
+            max_count_per_cell,
+            rate_per_minute,
+            rate_burst,
+            k,
+        } = self;
+        f.debug_struct("Config")
+            .field("listen", listen)
+            .field("db", &redact_url(db))
+            .field("max_body_bytes", max_body_bytes)
+            .field("max_json_bytes", max_json_bytes)
+            .field("max_summaries_per_batch", max_summaries_per_batch)
+            .field("max_cells_per_summary", max_cells_per_summary)
+            .field("max_count_per_cell", max_count_per_cell)
+            .field("rate_per_minute", rate_per_minute)
+            .field("rate_burst", rate_burst)
+            .field("k", k)
+            .finish()
+    }
+}
+
+/// A URL with its password replaced by `***`: the one in `scheme://user:PASSWORD@host`
+/// and any `password=` parameter (`postgres://host/db?password=...`).
+pub fn redact_url(url: &str) -> Cow<'_, str> {
+    const HIDDEN: &str = "***";
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    if let Some(i) = rest.find("://") {
+        let (scheme, after) = rest.split_at(i + 3);
+        out.push_str(scheme);
+        rest = after;
+        // The last `@` before the query ends the user part, even when the password holds
+        // an unescaped `/` or `@`.
+        let query = after.find(['?', '#']).unwrap_or(after.len());
+        if let Some(at) = after[..query].rfind('@') {
+            match after[..at].split_once(':') {
+                Some((user, _password)) => out.extend([user, ":", HIDDEN]),
+                None => out.push_str(&after[..at]),
+            }
+            rest = &after[at..];
+        }
+    }
+    let params: Vec<Cow<'_, str>> = rest
+        .split('&')
+        .map(|part| match part.find("password=") {
+            Some(i) if i == 0 || part[..i].ends_with(['?', ';', ' ']) => {
+                Cow::Owned(format!("{}{HIDDEN}", &part[..i + "password=".len()]))
+            }
+            _ => Cow::Borrowed(part),
+        })
+        .collect();
+    out.push_str(&params.join("&"));
+    if out == url { Cow::Borrowed(url) } else { Cow::Owned(out) }
 }
 
 impl Config {
@@ -104,5 +171,41 @@ impl Config {
             comuni_per_summary: Limits::default().comuni_per_summary,
             count_per_cell: self.max_count_per_cell,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_password() {
+        let urls = [
+            (
+                "postgres://lanterna:s3cr%2Ft@db.example.org:5432/lanterna",
+                "postgres://lanterna:***@db.example.org:5432/lanterna",
+            ),
+            ("postgresql://u:pa/ss@wd@host/db?sslmode=require", "postgresql://u:***@host/db?sslmode=require"),
+            (
+                "postgres://u@host/db?sslmode=require&password=s3cr%2Ft",
+                "postgres://u@host/db?sslmode=require&password=***",
+            ),
+            ("postgres://host/db?password=s3cr%2Ft&user=u", "postgres://host/db?password=***&user=u"),
+        ];
+        for (url, shown) in urls {
+            assert_eq!(redact_url(url), shown);
+            let c = Config { db: url.into(), ..Config::default() };
+            let debug = format!("{c:?}");
+            let pretty = format!("{c:#?}");
+            for text in [&debug, &pretty] {
+                assert!(!text.contains("s3cr") && !text.contains("pa/ss"), "{text}");
+                assert!(text.contains(shown), "{text}");
+            }
+        }
+        // Nothing to hide: shown as it is, with every other field.
+        let c = Config::default();
+        assert_eq!(redact_url(&c.db), "sqlite://lanterna-server.db");
+        let debug = format!("{c:?}");
+        assert!(debug.contains("sqlite://lanterna-server.db") && debug.contains("rate_burst: 60"), "{debug}");
     }
 }

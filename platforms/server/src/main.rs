@@ -17,7 +17,8 @@ use lanterna_server::secret;
 use lanterna_server::store::{self, Backend};
 use uuid::Uuid;
 
-#[derive(Debug, Parser)]
+// Not `Debug`: `--db` may carry a password.
+#[derive(Parser)]
 #[command(name = "lanterna-server", version, about = "Lanterna sync endpoint")]
 struct Cli {
     /// Settings file (TOML); also LANTERNA_SERVER_CONFIG
@@ -168,9 +169,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 config.listen = l;
             }
             let backend: Arc<dyn Backend> = Arc::from(open()?);
-            let state = AppState::new(backend, config);
+            let state = AppState::new(backend.clone(), config);
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(serve(state, |addr| println!("lanterna-server: listening on http://{addr}")))?;
+            let served = runtime.block_on(serve(state, |addr| println!("lanterna-server: listening on http://{addr}")));
+            // Every request has had its answer. Ending the runtime drops what its tasks
+            // still held; then the last handle on the store goes and the store closes.
+            drop(runtime);
+            drop(backend);
+            served?;
+            eprintln!("lanterna-server: stopped");
         }
         Command::Unit { command: UnitCommand::Add { name } } => {
             if name.trim().is_empty() || name.len() > 100 {

@@ -1,9 +1,7 @@
 //! Bad requests: each rejected with the right status and a JSON error saying what was
 //! wrong, and nothing stored.
 
-mod common;
-
-use common::{Phone, TestServer, fill};
+use crate::common::{Phone, TestServer, fill};
 use lanterna::wire::{Batch, ErrorBody};
 use reqwest::StatusCode;
 use serde_json::json;

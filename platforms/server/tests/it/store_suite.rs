@@ -1,8 +1,7 @@
 //! The same store suite against every backend: SQLite always, PostgreSQL when Debian's
 //! server is installed (the test command installs it and requires it).
 
-mod common;
-
+use crate::common;
 use chrono::{Duration, NaiveDate, Utc};
 use lanterna::domain::{Activity, Gender, Measure, Nationality, Province, Shift};
 use lanterna::wire::{AckStatus, Cell, Summary};

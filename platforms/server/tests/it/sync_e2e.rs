@@ -2,9 +2,7 @@
 //! and the server's tables equal the phone's for the same period; edits after a sync,
 //! deletions and re-sends keep them equal.
 
-mod common;
-
-use common::{Phone, TestServer, assert_same_tables, fill};
+use crate::common::{self, Phone, TestServer, assert_same_tables, fill};
 use lanterna::sync::{SyncError, enroll, sync_all};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,14 +2,10 @@
 //! coordinator's code, see the pending count, "sync now", and the server holds the phone's
 //! tables; a wrong code is said in plain words.
 
-mod common;
-#[path = "../../../tests/common/minidom.rs"]
-mod minidom;
-
-use common::{TestServer, fill};
+use crate::common::{self, TestServer, fill};
+use crate::minidom::Screen;
 use dioxus::prelude::VirtualDom;
 use lanterna::ui::{App, Shared};
-use minidom::Screen;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enroll_and_sync_from_the_app() {

@@ -42,16 +42,11 @@ impl TestServer {
 
     pub async fn start_with(backend: Arc<dyn Backend>, dir: tempfile::TempDir, config: Config) -> TestServer {
         let unit = backend.add_unit(&format!("unit-{}", Uuid::new_v4().simple())).unwrap().id;
+        let listener = lanterna_server::http::bind(&config.listen).await.unwrap();
+        let addr = listener.local_addr().unwrap();
         let state = AppState::new(backend.clone(), config);
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        tokio::spawn(async move {
-            lanterna_server::http::serve(state, move |a| {
-                let _ = tx.send(a);
-            })
-            .await
-            .unwrap();
-        });
-        let addr = rx.await.unwrap();
+        // Served until the test's runtime ends: no signal handler in the test process.
+        tokio::spawn(lanterna_server::http::serve_with_shutdown(state, listener, std::future::pending()));
         TestServer { addr, backend, unit, _dir: dir }
     }
 

@@ -1,0 +1,87 @@
+//! Who is asking: the bearer token of a device or a coordinator, as handler arguments.
+//! A token is looked up by its SHA-256 hash (the clear value is never stored), then its
+//! rate is checked; an unknown token is 401, a token over its rate 429.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+
+use super::{AppState, blocking};
+use crate::error::ServerError;
+use crate::secret;
+use crate::store::{Backend, Device, Result as StoreResult};
+
+/// An enrolled device, not revoked, within its rate: the device a request comes from.
+#[derive(Debug, Clone)]
+pub struct DeviceAuth(pub Device);
+
+/// A coordinator within their rate. A coordinator reads every unit's summaries and the
+/// tables across units.
+#[derive(Debug, Clone)]
+pub struct CoordinatorAuth {
+    _checked: (),
+}
+
+/// The hash of the request's `Authorization: Bearer <token>`.
+fn bearer(headers: &HeaderMap) -> Result<String, ServerError> {
+    let unauthorized = |m: &str| ServerError::Unauthorized(m.to_owned());
+    let v = headers.get(header::AUTHORIZATION).ok_or_else(|| unauthorized("missing Authorization: Bearer <token>"))?;
+    let v = v.to_str().map_err(|_| unauthorized("the Authorization header is not text"))?;
+    let token =
+        v.strip_prefix("Bearer ").ok_or_else(|| unauthorized("the Authorization header must be Bearer <token>"))?;
+    Ok(secret::hash(token.trim()))
+}
+
+/// The token's holder as `lookup` finds it in the store (401 with `unknown` when not
+/// found), then the token's rate (429 with `too_fast` when over it).
+async fn authenticate<T: Send + 'static>(
+    parts: &Parts,
+    state: &AppState,
+    lookup: fn(&dyn Backend, &str) -> StoreResult<Option<T>>,
+    unknown: &str,
+    too_fast: &str,
+) -> Result<T, ServerError> {
+    let hash = bearer(&parts.headers)?;
+    let (backend, h) = (state.backend.clone(), hash.clone());
+    let holder = blocking(move || lookup(backend.as_ref(), &h))
+        .await?
+        .ok_or_else(|| ServerError::Unauthorized(unknown.to_owned()))?;
+    if !state.allow(&hash) {
+        return Err(ServerError::TooManyRequests(too_fast.to_owned()));
+    }
+    Ok(holder)
+}
+
+impl FromRequestParts<Arc<AppState>> for DeviceAuth {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let device = authenticate(
+            parts,
+            state,
+            |b, hash| b.device_by_token(hash),
+            "unknown or revoked token",
+            "too many requests from this device: slow down",
+        )
+        .await?;
+        Ok(DeviceAuth(device))
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for CoordinatorAuth {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        authenticate(
+            parts,
+            state,
+            |b, hash| Ok(b.is_coordinator(hash)?.then_some(())),
+            "this token is not a coordinator's",
+            "too many requests: slow down",
+        )
+        .await?;
+        Ok(CoordinatorAuth { _checked: () })
+    }
+}

@@ -1,0 +1,238 @@
+//! The HTTP API, version 1. Every rejection is a 4xx with `{"error": "..."}` saying what
+//! was wrong; nothing of a rejected request is stored. Logs carry method, path, status
+//! and time: no addresses, no payloads. Who is asking comes from the [`DeviceAuth`] and
+//! [`CoordinatorAuth`] arguments, the body from [`WireJson`]; every failure is a
+//! [`ServerError`].
+
+mod auth;
+mod body;
+mod serve;
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{Duration, NaiveDate, Utc};
+use lanterna::domain::{Activity, Lang, Province, parse_date};
+use lanterna::report::Format;
+use lanterna::wire::{Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use self::auth::{CoordinatorAuth, DeviceAuth};
+pub use self::body::WireJson;
+pub use self::serve::{bind, serve, serve_with_shutdown, shutdown_signal};
+use crate::config::Config;
+use crate::error::ServerError;
+use crate::report::{self, Kind};
+use crate::secret;
+
+/// What every handler shares.
+pub struct AppState {
+    /// The store.
+    pub backend: Arc<dyn crate::store::Backend>,
+    /// The settings.
+    pub config: Config,
+    limiter: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl AppState {
+    /// State over a store.
+    pub fn new(backend: Arc<dyn crate::store::Backend>, config: Config) -> Arc<AppState> {
+        Arc::new(AppState { backend, config, limiter: Mutex::new(HashMap::new()) })
+    }
+
+    /// Token bucket per token: `rate_burst` requests at once, refilled at
+    /// `rate_per_minute`.
+    fn allow(&self, key: &str) -> bool {
+        let now = Instant::now();
+        let burst = f64::from(self.config.rate_burst);
+        let per_sec = f64::from(self.config.rate_per_minute) / 60.0;
+        let mut m = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        let (tokens, last) = m.entry(key.to_owned()).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * per_sec).min(burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+type ApiResult<T> = Result<T, ServerError>;
+
+/// Runs store work off the async threads.
+async fn blocking<T, E>(f: impl FnOnce() -> Result<T, E> + Send + 'static) -> ApiResult<T>
+where
+    T: Send + 'static,
+    E: Into<ServerError> + Send + 'static,
+{
+    blocking_or("the request failed inside the server", f).await
+}
+
+/// Runs blocking work off the async threads; `public` is what the client reads if the
+/// work panics.
+async fn blocking_or<T, E>(public: &'static str, f: impl FnOnce() -> Result<T, E> + Send + 'static) -> ApiResult<T>
+where
+    T: Send + 'static,
+    E: Into<ServerError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| ServerError::internal(public, e))?.map_err(Into::into)
+}
+
+/// The router of API version 1.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/api/v1/enroll", post(enroll))
+        .route("/api/v1/summaries", post(upload).get(list))
+        .route("/api/v1/reports/{kind}", get(report_table))
+        .fallback(|| async { ServerError::NotFound("no such endpoint (the API is under /api/v1)".into()) })
+        .layer(middleware::from_fn(log))
+        .with_state(state)
+}
+
+/// One line per request: method, path, status, time. No address, no query, no body.
+async fn log(req: Request, next: Next) -> Response {
+    let (method, path, t) = (req.method().clone(), req.uri().path().to_owned(), Instant::now());
+    let resp = next.run(req).await;
+    eprintln!("{method} {path} {} {}ms", resp.status().as_u16(), t.elapsed().as_millis());
+    resp
+}
+
+async fn enroll(State(state): State<Arc<AppState>>, WireJson(req): WireJson<EnrollRequest>) -> ApiResult<Response> {
+    if !secret::is_code(&req.code) {
+        return Err(ServerError::Unprocessable(format!("an enrollment code looks like {CODE_PATTERN}")));
+    }
+    let token = secret::token();
+    let (b, code_hash, token_hash) = (state.backend.clone(), secret::hash(&req.code), secret::hash(&token));
+    let device = blocking(move || b.redeem(&code_hash, &token_hash, Utc::now()))
+        .await?
+        .ok_or_else(|| ServerError::Forbidden("unknown, used or expired enrollment code".into()))?;
+    Ok((StatusCode::CREATED, axum::Json(EnrollResponse { token, device: device.id })).into_response())
+}
+
+async fn upload(
+    State(state): State<Arc<AppState>>,
+    DeviceAuth(device): DeviceAuth,
+    WireJson(batch): WireJson<Batch>,
+) -> ApiResult<axum::Json<BatchResponse>> {
+    let limits = state.config.limits();
+    if batch.summaries.len() > limits.summaries_per_batch {
+        return Err(ServerError::PayloadTooLarge(format!(
+            "{} summaries in one request, more than {}",
+            batch.summaries.len(),
+            limits.summaries_per_batch
+        )));
+    }
+    let tomorrow = Utc::now().date_naive() + Duration::days(1);
+    for s in &batch.summaries {
+        s.validate(&limits).map_err(|m| ServerError::Unprocessable(m.to_string()))?;
+        if s.date > tomorrow {
+            return Err(ServerError::Unprocessable(format!("summary {}: date {} is in the future", s.id, s.date)));
+        }
+    }
+    let b = state.backend.clone();
+    let unit = device.unit;
+    let summaries = batch.summaries;
+    let (statuses, summaries) =
+        blocking(move || b.store(unit, &summaries, Utc::now()).map(|st| (st, summaries))).await?;
+    let acks =
+        summaries.iter().zip(statuses).map(|(s, status)| Ack { id: s.id, revision: s.revision, status }).collect();
+    Ok(axum::Json(BatchResponse { acks }))
+}
+
+/// The query of the read API, checked field by field.
+struct ReadQuery {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    unit: Option<Uuid>,
+    province: Option<Province>,
+    activity: Option<Activity>,
+    lang: Lang,
+    k: Option<u64>,
+}
+
+/// One query parameter, parsed when present; a 400 naming it when it does not parse.
+fn param<T, E: Display>(
+    q: &HashMap<String, String>,
+    k: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> ApiResult<Option<T>> {
+    q.get(k).map(|v| parse(v).map_err(|e| ServerError::BadRequest(format!("query parameter {k}: {e}")))).transpose()
+}
+
+fn read_query(q: &HashMap<String, String>) -> ApiResult<ReadQuery> {
+    for k in q.keys() {
+        if !["from", "to", "unit", "province", "activity", "lang", "k"].contains(&k.as_str()) {
+            return Err(ServerError::BadRequest(format!(
+                "query parameter {k}: unknown (from, to, unit, province, activity, lang, k)"
+            )));
+        }
+    }
+    Ok(ReadQuery {
+        from: param(q, "from", parse_date)?,
+        to: param(q, "to", parse_date)?,
+        unit: param(q, "unit", Uuid::parse_str)?,
+        province: param(q, "province", Province::parse)?,
+        activity: param(q, "activity", Activity::parse)?,
+        lang: param(q, "lang", Lang::parse)?.unwrap_or_default(),
+        k: param(q, "k", str::parse::<u64>)?,
+    })
+}
+
+#[derive(Serialize)]
+struct Listing {
+    summaries: Vec<crate::store::Stored>,
+}
+
+async fn list(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+    _: CoordinatorAuth,
+) -> ApiResult<axum::Json<Listing>> {
+    let q = read_query(&q)?;
+    let b = state.backend.clone();
+    let from = q.from.unwrap_or(NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"));
+    let to = q.to.unwrap_or(NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
+    let summaries = blocking(move || b.summaries(q.unit, from, to)).await?;
+    Ok(axum::Json(Listing { summaries }))
+}
+
+async fn report_table(
+    State(state): State<Arc<AppState>>,
+    Path(kind): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    _: CoordinatorAuth,
+) -> ApiResult<Response> {
+    let kind = Kind::parse(&kind).ok_or_else(|| {
+        ServerError::NotFound(format!("no report '{kind}' (street, labour, indoor, massage, services, items)"))
+    })?;
+    let rq = read_query(&q)?;
+    let query = report::Query {
+        kind,
+        from: rq.from,
+        to: rq.to,
+        province: rq.province,
+        unit: rq.unit,
+        activity: rq.activity,
+        lang: rq.lang,
+        k: rq.k.unwrap_or(state.config.k),
+    };
+    let b = state.backend.clone();
+    let text =
+        blocking_or("the report failed inside the server", move || report::render(b.as_ref(), &query, Format::Json))
+            .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+/// Enrollment codes live a day.
+pub const CODE_LIFETIME_HOURS: i64 = 24;

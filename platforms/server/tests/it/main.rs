@@ -1,0 +1,13 @@
+//! The server's integration tests, one binary: the store suite on every backend, bad
+//! input, phone-to-server sync end to end, the app's own sync screens, faults between
+//! phone and server, and shutdown.
+
+mod app_sync;
+mod bad_input;
+mod common;
+mod faults;
+#[path = "../../../../tests/common/minidom.rs"]
+mod minidom;
+mod shutdown;
+mod store_suite;
+mod sync_e2e;
