@@ -127,6 +127,11 @@ impl Lanterna {
         })
     }
 
+    /// An outing's stops, in order.
+    pub fn stops(&self, outing: Uuid) -> Result<Vec<Stop>> {
+        Ok(self.store.stops(outing)?)
+    }
+
     /// The big nationality buttons: the unit's most frequent countries, filled up with
     /// the usual ones until the unit has its own history.
     pub fn tally_nationalities(&self) -> Result<Vec<Nationality>> {

@@ -5,13 +5,13 @@
 use crate::common::{self, TestServer, fill};
 use crate::minidom::Screen;
 use dioxus::prelude::VirtualDom;
-use lanterna::ui::{App, Shared};
+use lanterna::ui::{App, Vault};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enroll_and_sync_from_the_app() {
     let server = TestServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let shared = Shared::new(dir.path().join("phone.db"));
+    let shared = Vault::new(dir.path().join("phone.db"));
     let mut s = Screen::new(VirtualDom::new(App).with_root_context(shared.clone()));
     s.input("#pin", common::KEY);
     s.input("#pin2", common::KEY);
@@ -50,7 +50,7 @@ async fn enroll_and_sync_from_the_app() {
         .unwrap();
     shared
         .with(|st| {
-            st.set_sync_endpoint(&lanterna::store::Endpoint { url: "http://127.0.0.1:9".into(), token: "0".repeat(64) })
+            st.set_sync_endpoint(&lanterna::app::Endpoint { url: "http://127.0.0.1:9".into(), token: "0".repeat(64) })
         })
         .unwrap()
         .unwrap();

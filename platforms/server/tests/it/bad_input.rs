@@ -201,8 +201,8 @@ async fn coordinators_read_summaries_and_suppressed_tables() {
     let server = TestServer::start().await;
     let phone = Phone::new();
     phone.with(|s| fill(s, 8, 5));
-    lanterna::sync::enroll(&phone.store, &server.url(), &server.code(server.unit)).await.unwrap();
-    lanterna::sync::sync_all(&phone.store, |_, _| {}).await.unwrap();
+    lanterna::app::sync::enroll(&phone.store, &server.url(), &server.code(server.unit)).await.unwrap();
+    lanterna::app::sync::sync_all(&phone.store, |_, _| {}).await.unwrap();
     let coord = lanterna_server::secret::token();
     server.backend.add_coordinator("Coordinamento", &lanterna_server::secret::hash(&coord)).unwrap();
     let device = server.token(server.unit).await;
@@ -232,7 +232,7 @@ async fn coordinators_read_summaries_and_suppressed_tables() {
     )
     .await;
     let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(theirs, phone.report(lanterna::cli::ReportKind::Street));
+    assert_eq!(theirs, phone.report(lanterna::report::Table::Street));
 
     // Bad queries say which parameter.
     for (q, says) in [("from=2024-13-01", "from"), ("province=XY", "province"), ("k=many", "k"), ("name=x", "name")] {

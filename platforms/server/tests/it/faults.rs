@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{self, Phone, TestServer, assert_same_tables, fill};
-use lanterna::sync::{enroll, sync_all};
+use lanterna::app::sync::{BATCH, enroll, sync_all};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -160,7 +160,7 @@ async fn dropped_duplicated_and_reordered_requests_count_once() {
                     s.close_outing(*id, chrono::Utc::now()).unwrap();
                 }
                 if round == 3 {
-                    s.delete_outing(ids[1]).unwrap();
+                    s.delete(ids[1]).unwrap();
                 }
             });
             sync_until_done(p).await;
@@ -228,7 +228,7 @@ async fn the_server_killed_in_the_middle_of_a_sync_loses_and_doubles_nothing() {
     };
     enroll(&phone.store, &format!("http://127.0.0.1:{port}"), &code).await.unwrap();
     let total = phone.with(|s| s.pending_count()).unwrap();
-    assert!(total > 2 * lanterna::sync::BATCH as u64, "several batches");
+    assert!(total > 2 * BATCH as u64, "several batches");
 
     // Sync, and kill the server with SIGKILL as soon as a batch is acknowledged: the next
     // batch is on its way or being written. The phone sends one batch at a time, so when

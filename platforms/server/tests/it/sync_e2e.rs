@@ -3,7 +3,8 @@
 //! deletions and re-sends keep them equal.
 
 use crate::common::{self, Phone, TestServer, assert_same_tables, fill};
-use lanterna::sync::{SyncError, enroll, sync_all};
+use lanterna::app::Error;
+use lanterna::app::sync::{enroll, sync_all};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_syncs_and_the_server_prints_the_same_tables() {
@@ -13,7 +14,7 @@ async fn a_phone_syncs_and_the_server_prints_the_same_tables() {
 
     // Not enrolled: a clear error, nothing sent.
     let e = sync_all(&phone.store, |_, _| {}).await.unwrap_err();
-    assert!(matches!(e, SyncError::NotEnrolled), "{e}");
+    assert!(matches!(e, Error::NotEnrolled), "{e}");
     // A wrong code is refused.
     let e = enroll(&phone.store, &server.url(), "AAAA-BBBB-CCCC-DDDD").await.unwrap_err();
     assert!(e.to_string().contains("enrollment code"), "{e}");
@@ -53,18 +54,19 @@ async fn a_phone_syncs_and_the_server_prints_the_same_tables() {
     assert_same_tables(&server, &phone, Some(server.unit));
 
     // A deleted outing is sent as a tombstone; the server drops it.
-    phone.with(|s| s.delete_outing(outings[1])).unwrap();
+    phone.with(|s| s.delete(outings[1])).unwrap();
     sync_all(&phone.store, |_, _| {}).await.unwrap();
     assert_eq!(server.stored(), 12);
     assert_same_tables(&server, &phone, Some(server.unit));
 
     // Re-sending everything is harmless: acknowledged as ignored, tables unchanged.
-    let all = phone.with(|s| {
-        s.connection()
-            .execute_batch("UPDATE outings SET synced_revision = 0; UPDATE indoor_sessions SET synced_revision = 0;")
-            .unwrap();
-        s.pending_count().unwrap()
-    });
+    // Behind the app's back: a second connection forgets what the server acknowledged.
+    lanterna::store::Store::open_existing(&phone.db_path(), common::KEY)
+        .unwrap()
+        .connection()
+        .execute_batch("UPDATE outings SET synced_revision = 0; UPDATE indoor_sessions SET synced_revision = 0;")
+        .unwrap();
+    let all = phone.with(|s| s.pending_count().unwrap());
     assert_eq!(all, 12);
     let r = sync_all(&phone.store, |_, _| {}).await.unwrap();
     assert_eq!((r.stored, r.ignored), (0, 12));
@@ -88,7 +90,7 @@ async fn two_units_add_up_and_small_cells_are_hidden_across_units() {
     // Across units: the grand totals are the two phones' sums.
     let kind = lanterna_server::report::Kind::Street;
     let all = server.report(kind, None);
-    let (ra, rb) = (a.report(lanterna::cli::ReportKind::Street), b.report(lanterna::cli::ReportKind::Street));
+    let (ra, rb) = (a.report(lanterna::report::Table::Street), b.report(lanterna::report::Table::Street));
     assert_eq!(
         all["synthesis"]["grand_total"].as_u64().unwrap(),
         ra["synthesis"]["grand_total"].as_u64().unwrap() + rb["synthesis"]["grand_total"].as_u64().unwrap()

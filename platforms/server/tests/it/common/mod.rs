@@ -9,13 +9,13 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, TimeZone, Utc};
-use lanterna::cli::{FormatArg, ReportArgs, ReportKind};
+use lanterna::app::{Lanterna, NewIndoorSession, NewOuting, ReportKind, ReportRequest};
 use lanterna::domain::indoor::AdData;
 use lanterna::domain::{
     Activity, Channel, Comune, ContactData, Gender, ItemKey, ItemKind, Lang, Nationality, Outcome, Place, Province,
     ServiceKind, Shift,
 };
-use lanterna::store::{NewIndoorSession, NewOuting, Store};
+use lanterna::report::Table;
 use lanterna_server::config::Config;
 use lanterna_server::http::AppState;
 use lanterna_server::store::{Backend, Sqlite};
@@ -99,35 +99,32 @@ pub fn TO() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap()
 }
 
-/// A phone: an encrypted store in a temp dir.
+/// A phone: an encrypted database in a temp dir, through the application layer.
 pub struct Phone {
-    pub store: Mutex<Store>,
+    pub store: Mutex<Lanterna>,
     _dir: tempfile::TempDir,
 }
 
 impl Phone {
     pub fn new() -> Phone {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("phone.db"), KEY).unwrap();
+        let store = Lanterna::open(&dir.path().join("phone.db"), KEY).unwrap();
         Phone { store: Mutex::new(store), _dir: dir }
     }
 
-    pub fn with<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+    /// The phone's database file.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("phone.db")
+    }
+
+    pub fn with<R>(&self, f: impl FnOnce(&mut Lanterna) -> R) -> R {
         f(&mut self.store.lock().unwrap())
     }
 
     /// The phone's own report, as `lanterna report KIND --format json` prints it.
-    pub fn report(&self, kind: ReportKind) -> Value {
-        let args = ReportArgs {
-            kind,
-            from: Some(FROM()),
-            to: Some(TO()),
-            province: None,
-            activity: None,
-            format: FormatArg::Json,
-            lang: Lang::It,
-        };
-        serde_json::from_str(&self.with(|s| lanterna::cli::report(s, &args)).unwrap()).unwrap()
+    pub fn report(&self, kind: Table) -> Value {
+        let req = ReportRequest { from: Some(FROM()), to: Some(TO()), ..ReportRequest::json(ReportKind::Table(kind)) };
+        serde_json::from_str(&self.with(|s| s.report(&req)).unwrap()).unwrap()
     }
 }
 
@@ -138,7 +135,7 @@ fn nat(c: &str) -> Nationality {
 /// `n` closed outings and one closed indoor session, varied by `seed`: street at night
 /// with a stop across the border (Brescia, then Milano), labour by day, details on
 /// some people. Returns the outing ids.
-pub fn fill(store: &mut Store, n: usize, seed: u64) -> Vec<Uuid> {
+pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
     let bs = Province::parse("BS").unwrap();
     let mi = Province::parse("MI").unwrap();
     let nats = ["RO", "NG", "AL", "BR", "ZZ", "XE", "CN", "MA"];
@@ -155,11 +152,13 @@ pub fn fill(store: &mut Store, n: usize, seed: u64) -> Vec<Uuid> {
                 team_size: Some(2),
                 mediator: false,
             })
-            .unwrap();
+            .unwrap()
+            .value;
         let s1 = store
             .add_stop(o.id, Place { province: bs, comune: Some(Comune::parse("017029").unwrap()) }, Some("Via X"))
-            .unwrap();
-        let s2 = store.add_stop(o.id, Place::province(mi), None).unwrap();
+            .unwrap()
+            .value;
+        let s2 = store.add_stop(o.id, Place::province(mi), None).unwrap().value;
         for j in 0..(3 + k % 5) {
             let g = [Gender::F, Gender::M, Gender::T][(j + k) % 3];
             let mut d = ContactData::new(g, nat(nats[(j * 3 + k) % nats.len()]));
@@ -182,7 +181,8 @@ pub fn fill(store: &mut Store, n: usize, seed: u64) -> Vec<Uuid> {
             operators: 2,
             mediator_language: None,
         })
-        .unwrap();
+        .unwrap()
+        .value;
     for j in 0..(4 + seed as usize % 3) {
         let ad = AdData {
             site: "moscarossa".into(),
@@ -193,7 +193,7 @@ pub fn fill(store: &mut Store, n: usize, seed: u64) -> Vec<Uuid> {
             declared_age: None,
             risky: j % 2 == 0,
         };
-        let (a, _) = store.add_ad(s.id, &ad, Some(&format!("+39 333 000 {:04}", j % 3))).unwrap();
+        let (a, _) = store.add_ad(s.id, &ad, Some(&format!("+39 333 000 {:04}", j % 3))).unwrap().value;
         store
             .record_attempt(a.id, Channel::Call, if j % 2 == 0 { Outcome::Reached } else { Outcome::NoAnswer })
             .unwrap();
@@ -208,13 +208,13 @@ pub fn fill(store: &mut Store, n: usize, seed: u64) -> Vec<Uuid> {
 }
 
 /// Every report kind of both sides.
-pub const KINDS: [(ReportKind, lanterna_server::report::Kind); 6] = [
-    (ReportKind::Street, lanterna_server::report::Kind::Street),
-    (ReportKind::Labour, lanterna_server::report::Kind::Labour),
-    (ReportKind::Indoor, lanterna_server::report::Kind::Indoor),
-    (ReportKind::Massage, lanterna_server::report::Kind::Massage),
-    (ReportKind::Services, lanterna_server::report::Kind::Services),
-    (ReportKind::Items, lanterna_server::report::Kind::Items),
+pub const KINDS: [(Table, lanterna_server::report::Kind); 6] = [
+    (Table::Street, lanterna_server::report::Kind::Street),
+    (Table::Labour, lanterna_server::report::Kind::Labour),
+    (Table::Indoor, lanterna_server::report::Kind::Indoor),
+    (Table::Massage, lanterna_server::report::Kind::Massage),
+    (Table::Services, lanterna_server::report::Kind::Services),
+    (Table::Items, lanterna_server::report::Kind::Items),
 ];
 
 /// The server's tables equal the phone's for every kind.
