@@ -422,3 +422,96 @@ fn push_csv(out: &mut String, fields: &[String]) {
     out.push_str(&quoted.join(","));
     out.push('\n');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table of two counts and a row total per row, with its total row and a "di cui" note.
+    fn grid(rows: &[[u64; 2]], of_which: u64) -> Grid {
+        let mut g = Grid::new("T".into(), Some("BS"), Some(String::new()));
+        g.header("X", ["a", "b", "tot"], ["a", "b", "tot"].map(String::from).to_vec());
+        let cells = |[a, b]: [u64; 2], role, total_role, at: &str| {
+            vec![
+                Cell::new(a, role, format!("{at}/a")),
+                Cell::new(b, role, format!("{at}/b")),
+                Cell::new(a + b, total_role, format!("{at}/tot")),
+            ]
+        };
+        for (i, r) in rows.iter().enumerate() {
+            g.row(RowKind::Body, format!("/rows/{i}"), &i.to_string(), "r", cells(*r, Role::Count, Role::RowTotal, ""));
+        }
+        let sum = rows.iter().fold([0, 0], |s, r| [s[0] + r[0], s[1] + r[1]]);
+        g.total("TOT", cells(sum, Role::Total, Role::Total, "/total"));
+        g.note("di cui", [("minori".to_owned(), Cell::new(of_which, Role::OfWhich, "/minors"))]);
+        g
+    }
+
+    /// True when some hidden body cell can be worked out from a visible total and the
+    /// visible cells beside it.
+    fn gives_one_back(g: &Grid) -> bool {
+        let columns = (0..g.columns().len()).any(|c| {
+            g.rows().iter().filter(|r| r.cells()[c].is_hidden()).count() == 1 && !g.totals()[0].cells()[c].is_hidden()
+        });
+        let rows = g.rows().iter().any(|r| {
+            let (counts, total) = r.cells().split_at(2);
+            counts.iter().filter(|c| c.is_hidden()).count() == 1 && !total[0].is_hidden()
+        });
+        columns || rows
+    }
+
+    #[test]
+    fn cells_of_one_and_two_are_hidden_and_no_total_gives_one_back() {
+        for code in 0..4u64.pow(4) {
+            let v: Vec<u64> = (0..4).map(|i| (code / 4u64.pow(i)) % 4).collect();
+            let rows = [[v[0], v[1]], [v[2], v[3]]];
+            let mut g = grid(&rows, 1);
+            g.suppress(3);
+            for (r, row) in rows.iter().enumerate() {
+                for (c, &n) in row.iter().enumerate() {
+                    let cell = &g.rows()[r].cells()[c];
+                    assert!(!cell.is_hidden() || n > 0, "zeros stay: {rows:?}");
+                    if (1..3).contains(&n) {
+                        assert!(cell.is_hidden() && cell.count().is_none(), "{rows:?}");
+                        assert_eq!(cell.text(), "<3");
+                    }
+                }
+            }
+            assert!(!gives_one_back(&g), "{rows:?}: {g:#?}");
+            assert!(g.notes()[0].items[0].1.is_hidden(), "a 'di cui' count of 1 is hidden");
+        }
+    }
+
+    #[test]
+    fn totals_stay_when_partners_hide_the_small_cells_and_go_when_none_is_left() {
+        let mut g = grid(&[[1, 4], [5, 6]], 7);
+        g.suppress(3);
+        let hidden: Vec<Vec<bool>> = g.rows().iter().map(|r| r.cells().iter().map(Cell::is_hidden).collect()).collect();
+        assert_eq!(hidden, [[true, true, false], [true, true, false]], "complements in its row and column");
+        assert!(g.totals()[0].cells().iter().all(|c| !c.is_hidden()), "the totals give nothing back");
+        assert_eq!(g.notes()[0].to_string(), "di cui: minori 7");
+        let mut g = grid(&[[1, 0], [0, 5]], 0);
+        g.suppress(3);
+        assert_eq!(g.rows()[0].cells()[0].text(), "<3");
+        assert_eq!(g.rows()[1].cells()[1].text(), "<3", "the row total's complement");
+        assert_eq!(g.rows()[1].cells()[0].text(), "", "zeros print blank in the body");
+        assert!(g.totals()[0].cells().iter().all(Cell::is_hidden), "no partner: the totals are withheld");
+        assert_eq!(g.notes()[0].to_string(), "di cui: minori 0", "zero is no small count");
+    }
+
+    #[test]
+    fn hidden_cells_are_written_into_the_json_at_their_place() {
+        let mut g = grid(&[[1, 0], [0, 5]], 2);
+        g.suppress(3);
+        let mut v = serde_json::json!({
+            "rows": [{"a": 1, "b": 0, "tot": 1}, {"a": 0, "b": 5, "tot": 5}],
+            "total": {"a": 1, "b": 5, "tot": 6},
+            "minors": 2
+        });
+        g.hide_in_json(&mut v);
+        assert_eq!(v["rows"][0], serde_json::json!({"a": "<3", "b": 0, "tot": "<3"}));
+        assert_eq!(v["rows"][1], serde_json::json!({"a": 0, "b": "<3", "tot": "<3"}));
+        assert_eq!(v["total"], serde_json::json!({"a": "<3", "b": "<3", "tot": "<3"}));
+        assert_eq!(v["minors"], "<3");
+    }
+}

@@ -348,25 +348,101 @@ mod tests {
         assert!(csv.contains("BS,,TOTALE,0,0,1,0,2,0"), "{csv}");
     }
 
+    /// A Brescia street table of day contacts: (nationality, gender, how many).
+    fn day_contacts(cells: &[(&str, Gender, usize)], minors: usize) -> Rendered {
+        let mut recs = Vec::new();
+        for &(nat, g, n) in cells {
+            for _ in 0..n {
+                recs.push(ContactRecord {
+                    activity: Activity::Street,
+                    date: parse_date("2023-03-01").unwrap(),
+                    shift: Shift::Day,
+                    place: Place::province(Province::parse("BS").unwrap()),
+                    data: ContactData::new(g, Nationality::parse(nat).unwrap()),
+                });
+            }
+        }
+        recs.iter_mut().take(minors).for_each(|r| r.data.age_band = Some(crate::domain::AgeBand::Minor));
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        Rendered::Street(street_report(&Tally::of_records(&recs), &scope))
+    }
+
+    fn suppressed_json(r: &Rendered) -> serde_json::Value {
+        serde_json::from_str(&r.render_suppressed(Format::Json, true, Lang::It, Some(3))).unwrap()
+    }
+
+    fn row<'a>(v: &'a serde_json::Value, nat: &str) -> &'a serde_json::Value {
+        v["rows"].as_array().unwrap().iter().find(|r| r["nationality"] == nat).unwrap()
+    }
+
     #[test]
     fn small_cells_are_hidden_and_totals_withheld_only_when_they_would_tell() {
-        use serde_json::json;
-        let row = |n: &str, f: u64, t: u64| json!({"nationality": n, "label": n, "day": {"M": 0, "F": f, "T": t}});
         // Partners exist: the small cell and its complements go, the totals stay.
-        let mut v = json!({"rows": [row("RO", 1, 4), row("NG", 5, 6)], "total": {"day": {"M": 0, "F": 6, "T": 10}}, "grand_total": 16});
-        suppress_json(&mut v, 3);
-        assert_eq!(v["rows"][0]["day"]["F"], "<3");
-        assert_eq!(v["rows"][0]["day"]["T"], "<3", "row complement");
-        assert_eq!(v["rows"][1]["day"]["F"], "<3", "column complement");
+        let v = suppressed_json(&day_contacts(
+            &[("RO", Gender::F, 1), ("RO", Gender::T, 4), ("NG", Gender::F, 5), ("NG", Gender::T, 6)],
+            0,
+        ));
+        assert_eq!(row(&v, "RO")["day"]["F"], "<3");
+        assert_eq!(row(&v, "RO")["day"]["T"], "<3", "row complement");
+        assert_eq!(row(&v, "NG")["day"]["F"], "<3", "column complement");
         assert_eq!(v["total"]["day"]["F"], 6);
         assert_eq!(v["grand_total"], 16);
         // No partner in its column: the totals would tell, so they are withheld.
-        let mut v = json!({"rows": [row("RO", 1, 0), row("NG", 0, 5)], "total": {"day": {"M": 0, "F": 1, "T": 5}}, "grand_total": 6});
-        suppress_json(&mut v, 3);
-        assert_eq!(v["rows"][0]["day"]["F"], "<3");
+        let v = suppressed_json(&day_contacts(&[("RO", Gender::F, 1), ("NG", Gender::T, 5)], 0));
+        assert_eq!(row(&v, "RO")["day"]["F"], "<3");
         assert_eq!(v["total"]["day"]["F"], "<3");
         assert_eq!(v["grand_total"], "<3");
-        assert_eq!(v["rows"][1]["day"]["T"], 5, "large cells stay");
+        assert_eq!(v["shift_totals"]["day"], "<3");
+        assert_eq!(row(&v, "NG")["day"]["T"], 5, "large cells stay");
+    }
+
+    #[test]
+    fn one_units_cells_of_one_and_two_give_nothing_back_in_any_format() {
+        let r = day_contacts(&[("RO", Gender::F, 1), ("BR", Gender::T, 2)], 1);
+        let v = suppressed_json(&r);
+        assert_eq!(row(&v, "RO")["day"]["F"], "<3");
+        assert_eq!(row(&v, "BR")["day"]["T"], "<3");
+        for total in [&v["total"]["day"]["F"], &v["total"]["day"]["T"], &v["shift_totals"]["day"], &v["grand_total"]] {
+            assert_eq!(total, "<3", "no total gives a hidden cell back");
+        }
+        assert_eq!(v["of_which"]["minors"], "<3", "a small 'di cui' count is hidden");
+        assert_eq!(v["of_which"]["first_contacts"], 0);
+        // Text and CSV show the same suppressed grid.
+        let text = r.render_suppressed(Format::Text, true, Lang::It, Some(3));
+        let romania = text.lines().find(|l| l.starts_with("Romania")).unwrap();
+        assert_eq!(romania.split_whitespace().collect::<Vec<_>>(), ["Romania", "<3"]);
+        assert!(text.contains("di cui: minori <3 · primi contatti 0"), "{text}");
+        assert!(text.contains("totale generale <3"), "{text}");
+        let csv = r.render_suppressed(Format::Csv, true, Lang::It, Some(3));
+        assert!(csv.contains("BS,RO,Romania,0,<3,0,0,0,0"), "{csv}");
+        assert!(csv.contains("BS,,TOTALE,<3,<3,<3,<3,<3,<3"), "{csv}");
+        // The grids say the same, with each cell's role.
+        let g = &r.grids(true, Lang::It, Some(3))[0];
+        assert_eq!(g.title(), "CONTATTI IN STRADA — Provincia di Brescia (BS) — dal 01/01/2023 al 31/12/2023");
+        assert_eq!(g.groups()[0], Group { label: "USCITE DIURNE".into(), span: 3 });
+        assert_eq!(g.columns()[1], Column { head: "F".into(), key: "day_F".into() });
+        let ro = g.rows().iter().find(|r| r.code() == "RO").unwrap();
+        assert_eq!((ro.kind(), ro.cells()[1].role(), ro.cells()[1].count()), (RowKind::Body, Role::Count, None));
+        assert_eq!(g.totals()[0].cells()[0].role(), Role::Total);
+        assert_eq!(g.notes()[1].items[0].1.role(), Role::OfWhich);
+    }
+
+    #[test]
+    fn unsuppressed_grids_are_the_tables() {
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        let g = grids(Table::Street, &Tally::new(), &scope);
+        assert!(g.is_empty() || g.last().unwrap().province().is_none(), "the synthesis closes the list");
+        let g = &sample().grids(true, Lang::En, None)[0];
+        assert_eq!(g.province(), Some("BS"));
+        let ro = g.rows().iter().find(|r| r.code() == "RO").unwrap();
+        assert_eq!(ro.label(), "Romania");
+        assert_eq!(ro.cells()[4].count(), Some(1));
+        assert_eq!(ro.cells()[0].text(), "", "zero is blank in the body");
+        assert_eq!(g.totals()[0].cells()[0].text(), "0");
     }
 
     #[test]
