@@ -304,6 +304,13 @@ impl Grid {
         self.rows.push(Row { code: code.to_owned(), label: label.to_owned(), kind, cells, at });
     }
 
+    /// Adds the body rows (code, label, cells), the i-th at "/rows/i" in the table's JSON.
+    pub(crate) fn body<'a>(&mut self, rows: impl IntoIterator<Item = (&'a str, &'a str, Vec<Cell>)>) {
+        for (i, (code, label, cells)) in rows.into_iter().enumerate() {
+            self.row(RowKind::Body, format!("/rows/{i}"), code, label, cells);
+        }
+    }
+
     /// Adds a total row; its cells' keys are pointers within the table ("/total/day/M").
     pub(crate) fn total(&mut self, label: &str, cells: Vec<Cell>) {
         self.totals.push(Row {

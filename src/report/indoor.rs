@@ -2,8 +2,8 @@
 //! province, then the synthesis), the massage-centre tables, and the indoor figures beyond
 //! the printed tables as text.
 
-use super::grid::{Cell, Grid, Role, RowKind};
-use super::{mft, mft_keys, period, province_title, tr};
+use super::grid::{Cell, Grid, Role};
+use super::{mft, mft_keys, period, province_grid, synthesis_grid, tr};
 use crate::domain::indoor::{Funnel, IndoorReport, IndoorStats, IndoorTable, MassageTable};
 use crate::domain::{Channel, Lang};
 
@@ -31,62 +31,41 @@ const MFT4: [&str; 12] = ["M", "F", "T", "M", "F", "T", "M", "F", "T", "M", "F",
 
 /// A province's indoor table; `at` is its place in the JSON.
 pub(super) fn table(t: &IndoorTable, lang: Lang, at: Option<String>) -> Grid {
-    let code = t.province.code();
-    let mut g = Grid::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "SFRUTTAMENTO SESSUALE INDOOR", "INDOOR SEXUAL EXPLOITATION"),
-            province_title(lang, &t.province_name, code),
-            period(lang, t.from, t.to)
-        ),
-        Some(code),
-        at,
-    );
+    let title = tr(lang, "SFRUTTAMENTO SESSUALE INDOOR", "INDOOR SEXUAL EXPLOITATION");
+    let mut g = province_grid(lang, title, t.province, &t.province_name, (t.from, t.to), at);
     g.group(funnel_groups(lang));
     g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), MFT4, funnel_keys());
-    for (i, r) in t.rows.iter().enumerate() {
+    g.body(t.rows.iter().map(|r| {
         let cells = funnel_cells(&r.counts, Role::Count, "");
-        g.row(RowKind::Body, format!("/rows/{i}"), r.nationality.code(), &r.label, cells);
-    }
+        (r.nationality.code(), r.label.as_str(), cells)
+    }));
     g.total(tr(lang, "TOTALE", "TOTAL"), funnel_cells(&t.total, Role::Total, "/total"));
     g
 }
 
 /// The indoor synthesis: provinces as rows.
 pub(super) fn synthesis(r: &IndoorReport, lang: Lang) -> Grid {
-    let mut g = Grid::new(
-        format!("{} — {}", tr(lang, "INDOOR: SINTESI PER PROVINCIA", "INDOOR: SYNTHESIS"), period(lang, r.from, r.to)),
-        None,
-        Some("/synthesis".into()),
-    );
+    let title = tr(lang, "INDOOR: SINTESI PER PROVINCIA", "INDOOR: SYNTHESIS");
+    let mut g = synthesis_grid(lang, title, (r.from, r.to));
     g.group(funnel_groups(lang));
     g.header(tr(lang, "PROVINCIA", "PROVINCE"), MFT4, funnel_keys());
-    for (i, row) in r.synthesis.rows.iter().enumerate() {
+    g.body(r.synthesis.rows.iter().map(|row| {
         let cells = funnel_cells(&row.counts, Role::Count, "");
-        g.row(RowKind::Body, format!("/rows/{i}"), row.province.code(), &row.province_name, cells);
-    }
+        (row.province.code(), row.province_name.as_str(), cells)
+    }));
     g.total(tr(lang, "TOTALE", "TOTAL"), funnel_cells(&r.synthesis.total, Role::Total, "/total"));
     g
 }
 
 /// A province's massage-centre table; `at` is its place in the JSON.
 pub(super) fn massage(t: &MassageTable, lang: Lang, at: Option<String>) -> Grid {
-    let code = t.province.code();
-    let mut g = Grid::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "CENTRI MASSAGGI: PERSONE CONTATTATE", "MASSAGE CENTRES: PERSONS CONTACTED"),
-            province_title(lang, &t.province_name, code),
-            period(lang, t.from, t.to)
-        ),
-        Some(code),
-        at,
-    );
+    let title = tr(lang, "CENTRI MASSAGGI: PERSONE CONTATTATE", "MASSAGE CENTRES: PERSONS CONTACTED");
+    let mut g = province_grid(lang, title, t.province, &t.province_name, (t.from, t.to), at);
     g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("persons"));
-    for (i, r) in t.rows.iter().enumerate() {
+    g.body(t.rows.iter().map(|r| {
         let cells = mft(&r.persons, Role::Count, "/persons");
-        g.row(RowKind::Body, format!("/rows/{i}"), r.nationality.code(), &r.label, cells);
-    }
+        (r.nationality.code(), r.label.as_str(), cells)
+    }));
     g.total(tr(lang, "TOTALE", "TOTAL"), mft(&t.total, Role::Total, "/total"));
     g
 }

@@ -28,9 +28,7 @@ pub(super) fn table(t: &ItemsTable, lang: Lang, at: Option<String>) -> Grid {
     );
     let head = [tr(lang, "DIURNE", "DAY"), tr(lang, "NOTTURNE", "NIGHT"), tr(lang, "TOTALE", "TOTAL")];
     g.header(tr(lang, "MATERIALE", "ITEM"), head, ["day", "night", "total"].map(String::from).to_vec());
-    for (i, r) in t.rows.iter().enumerate() {
-        g.row(RowKind::Body, format!("/rows/{i}"), r.item.code(), &r.label, cells(r.day, r.night, r.total));
-    }
+    g.body(t.rows.iter().map(|r| (r.item.code(), r.label.as_str(), cells(r.day, r.night, r.total))));
     for (i, r) in t.leaflets.iter().enumerate() {
         g.row(
             RowKind::OfWhich,

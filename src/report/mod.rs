@@ -21,7 +21,7 @@ use crate::domain::tables::{
     Mft, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
     street_report,
 };
-use crate::domain::{Activity, Gender, Lang, Tally};
+use crate::domain::{Activity, Gender, Lang, Province, Tally};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
 
@@ -275,6 +275,22 @@ fn period(lang: Lang, from: chrono::NaiveDate, to: chrono::NaiveDate) -> String 
 fn province_title(lang: Lang, name: &str, code: &str) -> String {
     format!("{} {name} ({code})", tr(lang, "Provincia di", "Province of"))
 }
+
+/// An empty province's table titled "TITLE — Provincia di Name (XX) — dal … al …"; `at` is
+/// its place in the JSON.
+fn province_grid(lang: Lang, title: &str, province: Province, name: &str, dates: Dates, at: Option<String>) -> Grid {
+    let code = province.code();
+    let title = format!("{title} — {} — {}", province_title(lang, name, code), period(lang, dates.0, dates.1));
+    Grid::new(title, Some(code), at)
+}
+
+/// An empty synthesis titled "TITLE — dal … al …", the JSON's `synthesis`.
+fn synthesis_grid(lang: Lang, title: &str, dates: Dates) -> Grid {
+    Grid::new(format!("{title} — {}", period(lang, dates.0, dates.1)), None, Some("/synthesis".into()))
+}
+
+/// A table's first and last day.
+type Dates = (chrono::NaiveDate, chrono::NaiveDate);
 
 /// M, F and T cells of `m`; `at` is its JSON pointer within the row or table ("/day").
 fn mft(m: &Mft, role: Role, at: &str) -> Vec<Cell> {

@@ -1,8 +1,8 @@
 //! The referrals, accompaniments and listening tables as grids: one per province, then the
 //! synthesis by province.
 
-use super::grid::{Cell, Grid, Role, RowKind};
-use super::{mft, mft_keys, period, province_title, tr};
+use super::grid::{Cell, Grid, Role};
+use super::{mft, mft_keys, province_grid, synthesis_grid, tr};
 use crate::domain::tables::{ServiceCounts, ServicesReport, ServicesTable};
 use crate::domain::{Activity, Lang, ServiceKind};
 
@@ -59,42 +59,30 @@ fn activity_note(lang: Lang, a: Option<Activity>) -> String {
 
 /// A province's services table; `at` is its place in the JSON.
 pub(super) fn table(t: &ServicesTable, lang: Lang, at: Option<String>) -> Grid {
-    let code = t.province.code();
-    let mut g = Grid::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "INVII, ACCOMPAGNAMENTI E COLLOQUI DI ASCOLTO", "REFERRALS, ACCOMPANIMENTS AND LISTENING TALKS"),
-            province_title(lang, &t.province_name, code),
-            period(lang, t.from, t.to)
-        ),
-        Some(code),
-        at,
-    );
+    let title =
+        tr(lang, "INVII, ACCOMPAGNAMENTI E COLLOQUI DI ASCOLTO", "REFERRALS, ACCOMPANIMENTS AND LISTENING TALKS");
+    let mut g = province_grid(lang, title, t.province, &t.province_name, (t.from, t.to), at);
     columns(&mut g, lang, tr(lang, "NAZIONALITÀ", "NATIONALITY"));
-    for (i, r) in t.rows.iter().enumerate() {
-        g.row(RowKind::Body, format!("/rows/{i}"), r.nationality.code(), &r.label, cells(&r.counts, Role::Count, ""));
-    }
+    g.body(t.rows.iter().map(|r| (r.nationality.code(), r.label.as_str(), cells(&r.counts, Role::Count, ""))));
     g.total(tr(lang, "TOTALE", "TOTAL"), cells(&t.total, Role::Total, "/total"));
     g
 }
 
 /// The services synthesis: provinces as rows.
 pub(super) fn synthesis(r: &ServicesReport, lang: Lang) -> Grid {
-    let mut g = Grid::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "INVII E ACCOMPAGNAMENTI: SINTESI PER PROVINCIA", "REFERRALS AND ACCOMPANIMENTS: SYNTHESIS"),
-            activity_note(lang, r.activity),
-            period(lang, r.from, r.to)
-        ),
-        None,
-        Some("/synthesis".into()),
+    let title = format!(
+        "{} — {}",
+        tr(lang, "INVII E ACCOMPAGNAMENTI: SINTESI PER PROVINCIA", "REFERRALS AND ACCOMPANIMENTS: SYNTHESIS"),
+        activity_note(lang, r.activity)
     );
+    let mut g = synthesis_grid(lang, &title, (r.from, r.to));
     columns(&mut g, lang, tr(lang, "PROVINCIA", "PROVINCE"));
-    for (i, row) in r.synthesis.rows.iter().enumerate() {
-        let c = cells(&row.counts, Role::Count, "");
-        g.row(RowKind::Body, format!("/rows/{i}"), row.province.code(), &row.province_name, c);
-    }
+    g.body(
+        r.synthesis
+            .rows
+            .iter()
+            .map(|row| (row.province.code(), row.province_name.as_str(), cells(&row.counts, Role::Count, ""))),
+    );
     g.total(tr(lang, "TOTALE", "TOTAL"), cells(&r.synthesis.total, Role::Total, "/total"));
     g
 }

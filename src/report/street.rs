@@ -1,24 +1,15 @@
 //! The street contacts tables as grids: one per province (day and night outings × M/F/T),
 //! then the synthesis by province.
 
-use super::grid::{Cell, Grid, Role, RowKind};
-use super::{mft, mft_keys, of_which_note, period, province_title, tr};
+use super::grid::{Cell, Grid, Role};
+use super::{mft, mft_keys, of_which_note, province_grid, synthesis_grid, tr};
 use crate::domain::Lang;
 use crate::domain::tables::{StreetReport, StreetTable};
 
 /// A province's street table; `at` is its place in the JSON.
 pub(super) fn table(t: &StreetTable, lang: Lang, at: Option<String>) -> Grid {
-    let code = t.province.code();
-    let mut g = Grid::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "CONTATTI IN STRADA", "STREET CONTACTS"),
-            province_title(lang, &t.province_name, code),
-            period(lang, t.from, t.to)
-        ),
-        Some(code),
-        at,
-    );
+    let title = tr(lang, "CONTATTI IN STRADA", "STREET CONTACTS");
+    let mut g = province_grid(lang, title, t.province, &t.province_name, (t.from, t.to), at);
     g.group([
         (tr(lang, "USCITE DIURNE", "DAY OUTINGS").into(), 3),
         (tr(lang, "USCITE NOTTURNE", "NIGHT OUTINGS").into(), 3),
@@ -28,10 +19,10 @@ pub(super) fn table(t: &StreetTable, lang: Lang, at: Option<String>) -> Grid {
         ["M", "F", "T", "M", "F", "T"],
         [mft_keys("day"), mft_keys("night")].concat(),
     );
-    for (i, r) in t.rows.iter().enumerate() {
-        let cells = [mft(&r.day, Role::Count, "/day"), mft(&r.night, Role::Count, "/night")].concat();
-        g.row(RowKind::Body, format!("/rows/{i}"), r.nationality.code(), &r.label, cells);
-    }
+    g.body(t.rows.iter().map(|r| {
+        let cells = [mft(&r.day, Role::Count, "/day"), mft(&r.night, Role::Count, "/night")];
+        (r.nationality.code(), r.label.as_str(), cells.concat())
+    }));
     let total = [mft(&t.total.day, Role::Total, "/total/day"), mft(&t.total.night, Role::Total, "/total/night")];
     g.total(tr(lang, "TOTALE", "TOTAL"), total.concat());
     let shifts = [
@@ -49,25 +40,18 @@ pub(super) fn table(t: &StreetTable, lang: Lang, at: Option<String>) -> Grid {
 
 /// The street synthesis: provinces as rows.
 pub(super) fn synthesis(r: &StreetReport, lang: Lang) -> Grid {
-    let mut g = Grid::new(
-        format!(
-            "{} — {}",
-            tr(lang, "CONTATTI IN STRADA: SINTESI PER PROVINCIA", "STREET CONTACTS: SYNTHESIS"),
-            period(lang, r.from, r.to)
-        ),
-        None,
-        Some("/synthesis".into()),
-    );
+    let title = tr(lang, "CONTATTI IN STRADA: SINTESI PER PROVINCIA", "STREET CONTACTS: SYNTHESIS");
+    let mut g = synthesis_grid(lang, title, (r.from, r.to));
     let head = [tr(lang, "DIURNE", "DAY"), tr(lang, "NOTTURNE", "NIGHT"), tr(lang, "TOTALE", "TOTAL")];
     g.header(tr(lang, "PROVINCIA", "PROVINCE"), head, ["day", "night", "total"].map(String::from).to_vec());
-    for (i, row) in r.synthesis.rows.iter().enumerate() {
+    g.body(r.synthesis.rows.iter().map(|row| {
         let cells = vec![
             Cell::new(row.day, Role::Count, "/day"),
             Cell::new(row.night, Role::Count, "/night"),
             Cell::new(row.total, Role::RowTotal, "/total"),
         ];
-        g.row(RowKind::Body, format!("/rows/{i}"), row.province.code(), &row.province_name, cells);
-    }
+        (row.province.code(), row.province_name.as_str(), cells)
+    }));
     let t = &r.synthesis;
     let total = vec![
         Cell::new(t.total.day, Role::Total, "/total/day"),
