@@ -11,10 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::tables::{Mft, Report, ReportScope};
 use super::{
     Activity, Bucket, CellKey, Channel, Comune, ContactData, DomainError, Gender, IndoorKind, Language, Measure,
-    Nationality, Outcome, OutingStatus, Province, Shift, Tally, UnknownWording,
+    Nationality, Outcome, OutingStatus, Province, Shift, Tally,
 };
 
 /// The ad sites a new unit starts with (the unit can edit the list).
@@ -326,224 +325,15 @@ pub struct IndoorStats {
 
 // ---------------------------------------------------------------- report tables
 
-/// The funnel counts of one row or total.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Funnel {
-    /// ANNUNCI MAPPATI.
-    pub ads: Mft,
-    /// CHIAMATE TOTALI.
-    pub calls: Mft,
-    /// CONTATTI SVOLTI: calls and messages that reached someone.
-    pub contacts: Mft,
-    /// PERSONE INCONTRATE.
-    pub met: Mft,
-}
-
-impl Funnel {
-    fn add(&mut self, c: &CellKey, n: u64) -> bool {
-        let col = match c.measure {
-            Measure::Ads => &mut self.ads,
-            Measure::Calls => &mut self.calls,
-            Measure::Reached => &mut self.contacts,
-            Measure::Meetings => &mut self.met,
-            _ => return false,
-        };
-        col.add(c.gender, n);
-        true
-    }
-
-    fn plus(self, o: Funnel) -> Funnel {
-        Funnel {
-            ads: self.ads.plus(o.ads),
-            calls: self.calls.plus(o.calls),
-            contacts: self.contacts.plus(o.contacts),
-            met: self.met.plus(o.met),
-        }
-    }
-}
-
-/// One nationality of an indoor table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndoorRow {
-    /// Nationality code.
-    pub nationality: Nationality,
-    /// Its name ("Non dichiarata (n. d.)" for ZZ).
-    pub label: String,
-    /// The four column groups.
-    #[serde(flatten)]
-    pub counts: Funnel,
-}
-
-/// The indoor table of one province, as the programmes print it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndoorTable {
-    /// Province sigla.
-    pub province: Province,
-    /// Province name.
-    pub province_name: String,
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// Nationalities in report order.
-    pub rows: Vec<IndoorRow>,
-    /// Column totals.
-    pub total: Funnel,
-}
-
-/// One province of the indoor synthesis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndoorSynthesisRow {
-    /// Province sigla.
-    pub province: Province,
-    /// Province name.
-    pub province_name: String,
-    /// Its totals.
-    #[serde(flatten)]
-    pub counts: Funnel,
-}
-
-/// Provinces as rows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndoorSynthesis {
-    /// One row per province.
-    pub rows: Vec<IndoorSynthesisRow>,
-    /// Column totals.
-    pub total: Funnel,
-}
-
-/// Indoor tables per province and their synthesis.
-pub type IndoorReport = Report<IndoorTable, IndoorSynthesis>;
-
-/// A nationality, its label and its value.
-type LabelledRow<V> = (Nationality, String, V);
-
-/// The indoor cells of each province in scope, folded by `take` into one value per
-/// nationality (report order) with its label as indoor tables word it.
-fn indoor_rows<V: Default + Copy>(
-    tally: &Tally,
-    scope: &ReportScope,
-    take: impl Fn(&mut V, &CellKey, u64) -> bool,
-) -> Vec<(Province, Vec<LabelledRow<V>>)> {
-    scope
-        .by_province(tally, Some(Activity::Indoor))
-        .into_iter()
-        .map(|(province, cells)| {
-            let mut rows: BTreeMap<Nationality, V> = BTreeMap::new();
-            for (_, c, n) in cells {
-                let mut v = rows.get(&c.nationality).copied().unwrap_or_default();
-                if take(&mut v, &c, n) {
-                    rows.insert(c.nationality, v);
-                }
-            }
-            let rows = rows
-                .into_iter()
-                .map(|(nat, v)| (nat, nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(), v))
-                .collect();
-            (province, rows)
-        })
-        .collect()
-}
-
-/// Builds the indoor tables: ads, calls, contacts and persons met by nationality.
-pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
-    let mut tables = Vec::new();
-    for (province, rows) in indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n)) {
-        tables.push(IndoorTable {
-            province,
-            province_name: province.name().to_owned(),
-            from: scope.period.from,
-            to: scope.period.to,
-            total: rows.iter().fold(Funnel::default(), |a, r| a.plus(r.2)),
-            rows: rows
-                .into_iter()
-                .map(|(nationality, label, counts)| IndoorRow { nationality, label, counts })
-                .collect(),
-        });
-    }
-    let rows: Vec<_> = tables
-        .iter()
-        .map(|t| IndoorSynthesisRow { province: t.province, province_name: t.province_name.clone(), counts: t.total })
-        .collect();
-    let total = rows.iter().fold(Funnel::default(), |a, r| a.plus(r.counts));
-    IndoorReport { from: scope.period.from, to: scope.period.to, tables, synthesis: IndoorSynthesis { rows, total } }
-}
-
-/// One nationality of a massage-centre table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MassageRow {
-    /// Nationality code.
-    pub nationality: Nationality,
-    /// Its name.
-    pub label: String,
-    /// Persons contacted.
-    pub persons: Mft,
-}
-
-/// Persons contacted in massage centres in one province.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MassageTable {
-    /// Province sigla.
-    pub province: Province,
-    /// Province name.
-    pub province_name: String,
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// Nationalities in report order.
-    pub rows: Vec<MassageRow>,
-    /// Column totals.
-    pub total: Mft,
-}
-
-/// Massage centres: one table per province and the provinces' totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MassageReport {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// One table per province.
-    pub tables: Vec<MassageTable>,
-    /// All provinces.
-    pub total: Mft,
-}
-
-/// Builds the massage-centre tables.
-pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
-    let mut tables = Vec::new();
-    let take = |m: &mut Mft, c: &CellKey, n| {
-        let keep = c.measure == Measure::MassageContacts;
-        if keep {
-            m.add(c.gender, n);
-        }
-        keep
-    };
-    for (province, rows) in indoor_rows(tally, scope, take) {
-        if rows.is_empty() && scope.province.is_none() {
-            continue;
-        }
-        tables.push(MassageTable {
-            province,
-            province_name: province.name().to_owned(),
-            from: scope.period.from,
-            to: scope.period.to,
-            total: rows.iter().fold(Mft::default(), |a, r| a.plus(r.2)),
-            rows: rows
-                .into_iter()
-                .map(|(nationality, label, persons)| MassageRow { nationality, label, persons })
-                .collect(),
-        });
-    }
-    let total = tables.iter().fold(Mft::default(), |a, t| a.plus(t.total));
-    MassageReport { from: scope.period.from, to: scope.period.to, tables, total }
-}
+pub use super::tables::indoor::{
+    Funnel, IndoorReport, IndoorRow, IndoorSynthesis, IndoorSynthesisRow, IndoorTable, MassageReport, MassageRow,
+    MassageTable, indoor_report, massage_report,
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Period, parse_date};
+    use crate::domain::parse_date;
 
     #[test]
     fn numbers_become_e164_or_say_what_is_wrong() {
@@ -561,49 +351,6 @@ mod tests {
             let e = normalize_phone(bad).unwrap_err().to_string();
             assert!(e.starts_with("invalid phone number"), "{bad}: {e}");
         }
-    }
-
-    #[test]
-    fn the_funnel_counts_ads_calls_contacts_and_meetings() {
-        let bs = Province::parse("BS").unwrap();
-        let br = Nationality::parse("BR").unwrap();
-        let zz = Nationality::parse("ZZ").unwrap();
-        let mut t = Tally::new();
-        let ad = AdData {
-            site: "moscarossa".into(),
-            province: bs,
-            comune: None,
-            nationality: br,
-            gender: Gender::T,
-            declared_age: Some(25),
-            risky: true,
-        };
-        t.add_ad(&ad);
-        t.add_ad(&AdData { nationality: zz, gender: Gender::F, risky: false, ..ad.clone() });
-        t.add_attempt(bs, Gender::T, br, Channel::Call, Outcome::NoAnswer);
-        t.add_attempt(bs, Gender::T, br, Channel::Call, Outcome::Reached);
-        t.add_attempt(bs, Gender::T, br, Channel::Whatsapp, Outcome::Reached);
-        t.add_attempt(bs, Gender::T, br, Channel::Call, Outcome::Controller);
-        t.add_meeting(bs, &ContactData::new(Gender::T, br));
-        t.add_indoor(bs, Gender::F, zz, Measure::MassageContacts);
-        let scope = ReportScope::period(
-            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
-        );
-        let r = indoor_report(&t, &scope);
-        let row = &r.tables[0].rows[0];
-        assert_eq!(row.nationality, br);
-        assert_eq!((row.counts.ads.t, row.counts.calls.t, row.counts.contacts.t, row.counts.met.t), (1, 3, 2, 1));
-        assert_eq!(r.tables[0].rows[1].label, "Non dichiarata (n. d.)");
-        assert_eq!(r.tables[0].rows.len(), 2, "massage contacts are not a row of the indoor table");
-        assert_eq!(r.synthesis.total.ads.total(), 2);
-        let json = serde_json::to_value(row).unwrap();
-        assert_eq!(json["ads"]["T"], 1);
-        assert_eq!(json["contacts"]["T"], 2);
-        assert_eq!(json["met"]["T"], 1);
-        let m = massage_report(&t, &scope);
-        assert_eq!(m.total.f, 1);
-        assert_eq!(t.sum(Measure::Messages, |_, _| true), 1);
-        assert_eq!(t.sum(Measure::RiskyAds, |_, _| true), 1);
     }
 
     #[test]

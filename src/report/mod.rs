@@ -1,21 +1,29 @@
 //! Renderers of the report tables: text laid out like the printed tables, CSV for
 //! spreadsheets and JSON for programs. Pure functions over the domain's tables, so the
 //! sync server renders exactly what the app renders.
+//!
+//! Every table becomes a typed [`Grid`] (one module per family builds them); small-cell
+//! suppression runs once over the grids, and text, CSV and JSON are all rendered from the
+//! same suppressed grids. The app's report table component reads the grids too
+//! ([`Rendered::grids`], [`grids`]).
 
 mod grid;
+mod indoor;
+mod items;
+mod labour;
+mod services;
+mod street;
 
 use serde::Serialize;
 
-use crate::domain::indoor::{
-    Funnel, IndoorReport, IndoorTable, MassageReport, MassageTable, indoor_report, massage_report,
-};
+use crate::domain::tables::{IndoorReport, ItemsReport, LabourReport, MassageReport, ServicesReport, StreetReport};
 use crate::domain::tables::{
-    ItemsReport, ItemsTable, LabourReport, LabourTable, Mft, ReportScope, ServiceCounts, ServicesReport, ServicesTable,
-    StreetReport, StreetTable, items_report, labour_report, services_report, street_report,
+    Mft, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
+    street_report,
 };
-use crate::domain::{Activity, Gender, Lang, ServiceKind, Tally};
-use grid::{Cell, Grid as G};
-pub use grid::{Grid, Note};
+use crate::domain::{Activity, Gender, Lang, Province, Tally};
+pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
+pub use indoor::indoor_stats_text;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,82 +65,6 @@ pub enum Rendered {
     Indoor(IndoorReport),
     /// Massage centres: persons contacted.
     Massage(MassageReport),
-}
-
-/// Fields of a table row that name it rather than count.
-const ROW_NAMES: [&str; 6] = ["nationality", "label", "province", "province_name", "item", "language"];
-
-/// Hides small counts in every table of a report's JSON (any object's `rows` or
-/// `leaflets` array): each row's numeric fields, nested ones included, are a row of the
-/// matrix; hidden ones become the string "<k". Totals stay, unless a hidden cell had no
-/// partner in its column: then the table's totals (`total`, `grand_total`, `shift_totals`)
-/// are withheld as "<k" too.
-pub fn suppress_json(v: &mut serde_json::Value, k: u64) {
-    use serde_json::Value;
-    fn leaves<'a>(v: &'a mut Value, out: &mut Vec<&'a mut Value>) {
-        match v {
-            Value::Number(_) => out.push(v),
-            Value::Object(m) => {
-                m.iter_mut().filter(|(k, _)| !ROW_NAMES.contains(&k.as_str())).for_each(|(_, x)| leaves(x, out))
-            }
-            _ => {}
-        }
-    }
-    match v {
-        Value::Object(m) => {
-            let mut exposed = false;
-            for (key, x) in m.iter_mut() {
-                if (key == "rows" || key == "leaflets")
-                    && let Value::Array(rows) = x
-                {
-                    let mut cells: Vec<Vec<&mut Value>> = rows
-                        .iter_mut()
-                        .map(|r| {
-                            let mut out = Vec::new();
-                            leaves(r, &mut out);
-                            out
-                        })
-                        .collect();
-                    let m: Vec<Vec<u64>> =
-                        cells.iter().map(|r| r.iter().map(|c| c.as_u64().unwrap_or(0)).collect()).collect();
-                    let hide = crate::domain::suppress::suppress(&m, k);
-                    exposed |= crate::domain::suppress::exposes_a_total(&hide);
-                    for (row, h) in cells.iter_mut().zip(hide) {
-                        for (c, h) in row.iter_mut().zip(h) {
-                            if h {
-                                **c = Value::String(format!("<{k}"));
-                            }
-                        }
-                    }
-                } else {
-                    suppress_json(x, k);
-                }
-            }
-            // "Di cui" counts stand on their own: hidden when small.
-            if let Some(o) = m.get_mut("of_which") {
-                let mut out = Vec::new();
-                leaves(o, &mut out);
-                for c in out {
-                    if c.as_u64().is_some_and(|n| n > 0 && n < k) {
-                        *c = Value::String(format!("<{k}"));
-                    }
-                }
-            }
-            if exposed {
-                for key in ["total", "grand_total", "shift_totals"] {
-                    if let Some(t) = m.get_mut(key) {
-                        let mut out = Vec::new();
-                        leaves(t, &mut out);
-                        for c in out {
-                            *c = Value::String(format!("<{k}"));
-                        }
-                    }
-                }
-            }
-        }
-        Value::Array(xs) => xs.iter_mut().for_each(|x| suppress_json(x, k)),
-        _ => {}
-    }
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -205,6 +137,13 @@ fn json<T: Serialize>(value: &T) -> String {
     s
 }
 
+/// The grids of `table` over a tally, nothing hidden, labels in the scope's language: the
+/// province's table alone when the scope names a province, otherwise every province's table
+/// and the synthesis. What the app's report table component shows.
+pub fn grids(table: Table, tally: &Tally, scope: &ReportScope) -> Vec<Grid> {
+    Rendered::build(table, tally, scope).grids(scope.province.is_some(), scope.lang, None)
+}
+
 impl Rendered {
     /// Renders in `format`; `single` when the report was asked for one province.
     pub fn render(&self, format: Format, single: bool, lang: Lang) -> String {
@@ -212,113 +151,111 @@ impl Rendered {
     }
 
     /// Renders with small cells hidden (`k`: threshold) when the table is published
-    /// across units: cells of 1..k-1 and their complements read "<k".
+    /// across units: cells of 1..k-1 and their complements read "<k" (see
+    /// [`Grid::suppress`]). Text, CSV and JSON show the same suppressed grids.
     pub fn render_suppressed(&self, format: Format, single: bool, lang: Lang, k: Option<u64>) -> String {
-        let grids = |single| {
-            let mut g = self.grids(single, lang);
-            if let Some(k) = k {
-                g.iter_mut().for_each(|g| g.suppress(k));
-            }
-            g
-        };
+        let grids = self.grids(single, lang, k);
         match format {
             Format::Json => match k {
-                None => self.json(single),
-                Some(k) => {
-                    let mut v: serde_json::Value = serde_json::from_str(&self.json(single)).expect("our own JSON");
-                    suppress_json(&mut v, k);
+                None => json(&JsonView(self, single)),
+                Some(_) => {
+                    let mut v = serde_json::to_value(JsonView(self, single)).expect("report tables serialise");
+                    grids.iter().for_each(|g| g.hide_in_json(&mut v));
                     json(&v)
                 }
             },
-            Format::Text => grids(single).iter().map(|g| g.to_text()).collect::<Vec<_>>().join("\n"),
-            Format::Csv => Grid::to_csv(&grids(true)),
+            Format::Text => grids.iter().map(Grid::to_text).collect::<Vec<_>>().join("\n"),
+            Format::Csv => {
+                // One row per province's row: syntheses and all-province totals are left out.
+                let tables: Vec<Grid> = grids.into_iter().filter(|g| g.province().is_some()).collect();
+                Grid::to_csv(&tables)
+            }
         }
     }
 
-    fn json(&self, single: bool) -> String {
-        match (self, single) {
-            (Rendered::Street(r), true) => json(&r.tables[0]),
-            (Rendered::Street(r), false) => json(r),
-            (Rendered::Labour(r), true) => json(&r.tables[0]),
-            (Rendered::Labour(r), false) => json(r),
-            (Rendered::Services(r), true) => json(&r.tables[0]),
-            (Rendered::Services(r), false) => json(r),
-            (Rendered::Items(r), true) => json(&r.tables[0]),
-            (Rendered::Items(r), false) => json(r),
-            (Rendered::Indoor(r), true) => json(&r.tables[0]),
-            (Rendered::Indoor(r), false) => json(r),
-            (Rendered::Massage(r), true) => r.tables.first().map_or_else(|| json(r), json),
-            (Rendered::Massage(r), false) => json(r),
-        }
-    }
-
-    /// The tables as grids: one per province, then (unless `single`) the synthesis.
-    fn grids(&self, single: bool, lang: Lang) -> Vec<G> {
-        let mut out: Vec<G> = Vec::new();
-        match self {
+    /// The tables as grids, labels in `lang`: one per province, then (unless `single`) the
+    /// synthesis (items: all provinces together); with `k`, small cells are hidden for
+    /// publication across units ([`Grid::suppress`]).
+    pub fn grids(&self, single: bool, lang: Lang, k: Option<u64>) -> Vec<Grid> {
+        let mut out = match self {
             Rendered::Street(r) => {
-                out.extend(r.tables.iter().map(|t| street_grid(t, lang)));
-                if !single {
-                    out.push(street_synthesis_grid(r, lang));
-                }
+                per_province(&r.tables, single, || street::synthesis(r, lang), |t, at| street::table(t, lang, at))
             }
             Rendered::Labour(r) => {
-                out.extend(r.tables.iter().map(|t| labour_grid(t, lang)));
-                if !single {
-                    out.push(labour_synthesis_grid(r, lang));
-                }
+                per_province(&r.tables, single, || labour::synthesis(r, lang), |t, at| labour::table(t, lang, at))
             }
             Rendered::Services(r) => {
-                out.extend(r.tables.iter().map(|t| services_grid(t, lang)));
-                if !single {
-                    out.push(services_synthesis_grid(r, lang));
-                }
+                per_province(&r.tables, single, || services::synthesis(r, lang), |t, at| services::table(t, lang, at))
             }
-            Rendered::Items(r) => {
-                out.extend(r.tables.iter().map(|t| items_grid(t, lang)));
-                if !single {
-                    out.push(items_grid(&r.total, lang));
-                }
-            }
+            Rendered::Items(r) => per_province(
+                &r.tables,
+                single,
+                || items::table(&r.total, lang, Some("/total".into())),
+                |t, at| items::table(t, lang, at),
+            ),
             Rendered::Indoor(r) => {
-                out.extend(r.tables.iter().map(|t| indoor_grid(t, lang)));
-                if !single {
-                    out.push(indoor_synthesis_grid(r, lang));
-                }
+                per_province(&r.tables, single, || indoor::synthesis(r, lang), |t, at| indoor::table(t, lang, at))
             }
-            Rendered::Massage(r) => out.extend(r.tables.iter().map(|t| massage_grid(t, lang))),
+            Rendered::Massage(r) => {
+                r.tables.iter().enumerate().map(|(i, t)| indoor::massage(t, lang, table_at(single, i))).collect()
+            }
+        };
+        if let Some(k) = k {
+            out.iter_mut().for_each(|g| g.suppress(k));
         }
         out
     }
 }
 
-/// The indoor figures beyond the printed tables, as text.
-pub fn indoor_stats_text(s: &crate::domain::indoor::IndoorStats, lang: Lang) -> String {
-    let mut out =
-        format!("{} — {}\n\n", tr(lang, "INDOOR: ALTRI DATI", "INDOOR: FURTHER FIGURES"), period(lang, s.from, s.to));
-    let mut line = |label: &str, value: String| out.push_str(&format!("{label:<52}{value:>10}\n"));
-    line(tr(lang, "Annunci mappati", "Ads mapped"), s.ads.to_string());
-    line(tr(lang, "Chiamate", "Calls"), s.calls.to_string());
-    for (channel, n) in &s.messages_by_channel {
-        let label = crate::domain::Channel::parse(channel).map_or(channel.as_str(), |c| c.label(lang));
-        line(&format!("{} {label}", tr(lang, "Messaggi:", "Messages:")), n.to_string());
+/// What the JSON shows: one province's table when `single` (the first), else the report.
+struct JsonView<'a>(&'a Rendered, bool);
+
+impl Serialize for JsonView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        fn table_or<T: Serialize, R: Serialize, S: serde::Serializer>(
+            tables: &[T],
+            report: &R,
+            single: bool,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match tables.first() {
+                Some(t) if single => t.serialize(s),
+                _ => report.serialize(s),
+            }
+        }
+        let single = self.1;
+        match self.0 {
+            Rendered::Street(r) => table_or(&r.tables, r, single, s),
+            Rendered::Labour(r) => table_or(&r.tables, r, single, s),
+            Rendered::Services(r) => table_or(&r.tables, r, single, s),
+            Rendered::Items(r) => table_or(&r.tables, r, single, s),
+            Rendered::Indoor(r) => table_or(&r.tables, r, single, s),
+            Rendered::Massage(r) => table_or(&r.tables, r, single, s),
+        }
     }
-    line(tr(lang, "Annunci con almeno un contatto", "Ads reached at least once"), s.ads_reached.to_string());
-    line(
-        tr(lang, "Quota di annunci raggiunti", "Share of ads reached"),
-        format!("{:.1}%", 100.0 * s.share_of_ads_reached),
-    );
-    line(tr(lang, "Numeri distinti", "Distinct numbers"), s.numbers.to_string());
-    line(tr(lang, "Numeri in più annunci", "Numbers in several ads"), s.numbers_in_several_ads.to_string());
-    line(
-        tr(lang, "Numeri in 3 o più annunci (probabili centralinisti)", "Numbers in 3+ ads (likely controllers)"),
-        s.likely_controllers.to_string(),
-    );
-    line(
-        tr(lang, "Numeri rivisti entro 14 giorni", "Numbers seen again within 14 days"),
-        s.numbers_seen_again_within_14_days.to_string(),
-    );
+}
+
+/// One grid per province's table, then the synthesis unless `single`.
+fn per_province<T>(
+    tables: &[T],
+    single: bool,
+    synthesis: impl FnOnce() -> Grid,
+    table: impl Fn(&T, Option<String>) -> Grid,
+) -> Vec<Grid> {
+    let mut out: Vec<Grid> = tables.iter().enumerate().map(|(i, t)| table(t, table_at(single, i))).collect();
+    if !single {
+        out.push(synthesis());
+    }
     out
+}
+
+/// Where a province's table sits in the JSON: the first is the whole JSON when `single`.
+fn table_at(single: bool, i: usize) -> Option<String> {
+    match (single, i) {
+        (false, i) => Some(format!("/tables/{i}")),
+        (true, 0) => Some(String::new()),
+        (true, _) => None,
+    }
 }
 
 fn tr(lang: Lang, it: &'static str, en: &'static str) -> &'static str {
@@ -339,312 +276,47 @@ fn province_title(lang: Lang, name: &str, code: &str) -> String {
     format!("{} {name} ({code})", tr(lang, "Provincia di", "Province of"))
 }
 
-fn mft_cells(m: &Mft) -> Vec<Cell> {
-    Gender::ALL.iter().map(|&g| Cell::Count(m.get(g))).collect()
+/// An empty province's table titled "TITLE — Provincia di Name (XX) — dal … al …"; `at` is
+/// its place in the JSON.
+fn province_grid(lang: Lang, title: &str, province: Province, name: &str, dates: Dates, at: Option<String>) -> Grid {
+    let code = province.code();
+    let title = format!("{title} — {} — {}", province_title(lang, name, code), period(lang, dates.0, dates.1));
+    Grid::new(title, Some(code), at)
+}
+
+/// An empty synthesis titled "TITLE — dal … al …", the JSON's `synthesis`.
+fn synthesis_grid(lang: Lang, title: &str, dates: Dates) -> Grid {
+    Grid::new(format!("{title} — {}", period(lang, dates.0, dates.1)), None, Some("/synthesis".into()))
+}
+
+/// A table's first and last day.
+type Dates = (chrono::NaiveDate, chrono::NaiveDate);
+
+/// M, F and T cells of `m`; `at` is its JSON pointer within the row or table ("/day").
+fn mft(m: &Mft, role: Role, at: &str) -> Vec<Cell> {
+    Gender::ALL.iter().map(|&g| Cell::new(m.get(g), role, format!("{at}/{}", g.code()))).collect()
 }
 
 fn mft_keys(prefix: &str) -> Vec<String> {
     Gender::ALL.iter().map(|g| format!("{prefix}_{}", g.code())).collect()
 }
 
-fn of_which_note(g: &mut G, lang: Lang, o: &crate::domain::tables::OfWhich) {
+/// The "di cui" line of a contacts table.
+fn of_which_note(g: &mut Grid, lang: Lang, o: &OfWhich) {
     let items = [
-        (tr(lang, "minori", "minors"), o.minors),
-        (tr(lang, "primi contatti", "first contacts"), o.first_contacts),
-        (tr(lang, "già conosciuti", "already known"), o.known_contacts),
+        (tr(lang, "minori", "minors"), o.minors, "minors"),
+        (tr(lang, "primi contatti", "first contacts"), o.first_contacts, "first_contacts"),
+        (tr(lang, "già conosciuti", "already known"), o.known_contacts, "known_contacts"),
         (
             tr(lang, "richiedenti o titolari di protezione internazionale", "asylum seekers or protection holders"),
             o.protection,
+            "protection",
         ),
     ];
-    g.note(tr(lang, "di cui", "of which"), false, items.map(|(l, n)| (l.to_owned(), n)));
-}
-
-fn street_grid(t: &StreetTable, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "CONTATTI IN STRADA", "STREET CONTACTS"),
-            province_title(lang, &t.province_name, t.province.code()),
-            period(lang, t.from, t.to)
-        ),
-        t.province.code(),
+    g.note(
+        tr(lang, "di cui", "of which"),
+        items.map(|(l, n, key)| (l.to_owned(), Cell::new(n, Role::OfWhich, format!("/of_which/{key}")))),
     );
-    g.groups = vec![
-        (tr(lang, "USCITE DIURNE", "DAY OUTINGS").into(), 3),
-        (tr(lang, "USCITE NOTTURNE", "NIGHT OUTINGS").into(), 3),
-    ];
-    g.header(
-        tr(lang, "NAZIONALITÀ", "NATIONALITY"),
-        ["M", "F", "T", "M", "F", "T"],
-        [mft_keys("day"), mft_keys("night")].concat(),
-    );
-    for r in &t.rows {
-        g.row(r.nationality.code(), &r.label, [mft_cells(&r.day), mft_cells(&r.night)].concat());
-    }
-    g.total(tr(lang, "TOTALE", "TOTAL"), [mft_cells(&t.total.day), mft_cells(&t.total.night)].concat());
-    let shifts = [
-        (tr(lang, "diurne", "day"), t.shift_totals.day),
-        (tr(lang, "notturne", "night"), t.shift_totals.night),
-        (tr(lang, "totale generale", "grand total"), t.grand_total),
-    ];
-    g.note(tr(lang, "Totale per turno", "Total per shift"), true, shifts.map(|(l, n)| (l.to_owned(), n)));
-    of_which_note(&mut g, lang, &t.of_which);
-    g
-}
-
-fn street_synthesis_grid(r: &StreetReport, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {}",
-            tr(lang, "CONTATTI IN STRADA: SINTESI PER PROVINCIA", "STREET CONTACTS: SYNTHESIS"),
-            period(lang, r.from, r.to)
-        ),
-        "",
-    );
-    let head = [tr(lang, "DIURNE", "DAY"), tr(lang, "NOTTURNE", "NIGHT"), tr(lang, "TOTALE", "TOTAL")];
-    g.header(tr(lang, "PROVINCIA", "PROVINCE"), head, ["day", "night", "total"].map(String::from).to_vec());
-    for row in &r.synthesis.rows {
-        g.row(
-            row.province.code(),
-            &row.province_name,
-            vec![Cell::Count(row.day), Cell::Count(row.night), Cell::Count(row.total)],
-        );
-    }
-    let t = &r.synthesis;
-    g.total(
-        tr(lang, "TOTALE", "TOTAL"),
-        vec![Cell::Count(t.total.day), Cell::Count(t.total.night), Cell::Count(t.grand_total)],
-    );
-    of_which_note(&mut g, lang, &t.of_which);
-    g
-}
-
-/// The four column groups of the indoor table.
-fn funnel_groups(lang: Lang) -> Vec<(String, usize)> {
-    vec![
-        (tr(lang, "ANNUNCI MAPPATI", "ADS MAPPED").into(), 3),
-        (tr(lang, "CHIAMATE TOTALI", "CALLS").into(), 3),
-        (tr(lang, "CONTATTI SVOLTI", "CONTACTS MADE").into(), 3),
-        (tr(lang, "PERSONE INCONTRATE", "PERSONS MET").into(), 3),
-    ]
-}
-
-fn funnel_cells(f: &Funnel) -> Vec<Cell> {
-    [mft_cells(&f.ads), mft_cells(&f.calls), mft_cells(&f.contacts), mft_cells(&f.met)].concat()
-}
-
-fn funnel_keys() -> Vec<String> {
-    [mft_keys("ads"), mft_keys("calls"), mft_keys("contacts"), mft_keys("met")].concat()
-}
-
-const MFT4: [&str; 12] = ["M", "F", "T", "M", "F", "T", "M", "F", "T", "M", "F", "T"];
-
-fn indoor_grid(t: &IndoorTable, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "SFRUTTAMENTO SESSUALE INDOOR", "INDOOR SEXUAL EXPLOITATION"),
-            province_title(lang, &t.province_name, t.province.code()),
-            period(lang, t.from, t.to)
-        ),
-        t.province.code(),
-    );
-    g.groups = funnel_groups(lang);
-    g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), MFT4, funnel_keys());
-    for r in &t.rows {
-        g.row(r.nationality.code(), &r.label, funnel_cells(&r.counts));
-    }
-    g.total(tr(lang, "TOTALE", "TOTAL"), funnel_cells(&t.total));
-    g
-}
-
-fn indoor_synthesis_grid(r: &IndoorReport, lang: Lang) -> G {
-    let mut g = G::new(
-        format!("{} — {}", tr(lang, "INDOOR: SINTESI PER PROVINCIA", "INDOOR: SYNTHESIS"), period(lang, r.from, r.to)),
-        "",
-    );
-    g.groups = funnel_groups(lang);
-    g.header(tr(lang, "PROVINCIA", "PROVINCE"), MFT4, funnel_keys());
-    for row in &r.synthesis.rows {
-        g.row(row.province.code(), &row.province_name, funnel_cells(&row.counts));
-    }
-    g.total(tr(lang, "TOTALE", "TOTAL"), funnel_cells(&r.synthesis.total));
-    g
-}
-
-fn massage_grid(t: &MassageTable, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "CENTRI MASSAGGI: PERSONE CONTATTATE", "MASSAGE CENTRES: PERSONS CONTACTED"),
-            province_title(lang, &t.province_name, t.province.code()),
-            period(lang, t.from, t.to)
-        ),
-        t.province.code(),
-    );
-    g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("persons"));
-    for r in &t.rows {
-        g.row(r.nationality.code(), &r.label, mft_cells(&r.persons));
-    }
-    g.total(tr(lang, "TOTALE", "TOTAL"), mft_cells(&t.total));
-    g
-}
-
-fn labour_grid(t: &LabourTable, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "CONTATTI SFRUTTAMENTO LAVORATIVO E ACCATTONAGGIO", "LABOUR EXPLOITATION AND BEGGING CONTACTS"),
-            province_title(lang, &t.province_name, t.province.code()),
-            period(lang, t.from, t.to)
-        ),
-        t.province.code(),
-    );
-    g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("contacts"));
-    for r in &t.rows {
-        g.row(r.nationality.code(), &r.label, mft_cells(&r.contacts));
-    }
-    g.total(tr(lang, "TOTALE", "TOTAL"), mft_cells(&t.total.contacts));
-    g.note(tr(lang, "Totale generale", "Grand total"), true, [(String::new(), t.grand_total)]);
-    of_which_note(&mut g, lang, &t.of_which);
-    g
-}
-
-fn labour_synthesis_grid(r: &LabourReport, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {}",
-            tr(lang, "SFRUTTAMENTO LAVORATIVO: SINTESI PER PROVINCIA", "LABOUR OUTREACH: SYNTHESIS"),
-            period(lang, r.from, r.to)
-        ),
-        "",
-    );
-    g.header(
-        tr(lang, "PROVINCIA", "PROVINCE"),
-        ["M", "F", "T", tr(lang, "TOTALE", "TOTAL")],
-        [mft_keys("contacts"), vec!["total".into()]].concat(),
-    );
-    for row in &r.synthesis.rows {
-        g.row(
-            row.province.code(),
-            &row.province_name,
-            [mft_cells(&row.contacts), vec![Cell::Count(row.total)]].concat(),
-        );
-    }
-    let t = &r.synthesis;
-    g.total(tr(lang, "TOTALE", "TOTAL"), [mft_cells(&t.total.contacts), vec![Cell::Count(t.grand_total)]].concat());
-    of_which_note(&mut g, lang, &t.of_which);
-    g
-}
-
-fn services_columns(g: &mut G, lang: Lang, first: &'static str) {
-    let mut groups = vec![(String::new(), 1)];
-    let mut heads: Vec<&str> = vec![tr(lang, "PERSONE", "PERSONS")];
-    let mut keys: Vec<String> = vec!["persons".into()];
-    for (what, it, en) in [("referral", "INVIO", "REFERRAL"), ("accompaniment", "ACCOMP.", "ACCOMP.")] {
-        for s in ServiceKind::ALL {
-            groups.push((format!("{} {}", tr(lang, it, en), service_short(*s, lang)), 3));
-            heads.extend(["M", "F", "T"]);
-            keys.extend(mft_keys(&format!("{what}_{}", s.code())));
-        }
-    }
-    groups.push((tr(lang, "ASCOLTO", "LISTENING").into(), 3));
-    heads.extend(["M", "F", "T"]);
-    keys.extend(mft_keys("listening"));
-    groups.push((tr(lang, "INFORMAZIONI", "INFORMATION").into(), 3));
-    heads.extend(["M", "F", "T"]);
-    keys.extend(mft_keys("information"));
-    g.groups = groups;
-    g.header(first, heads, keys);
-}
-
-fn service_short(s: ServiceKind, lang: Lang) -> &'static str {
-    match s {
-        ServiceKind::Legal => tr(lang, "LEGALE", "LEGAL"),
-        ServiceKind::Health => tr(lang, "SANITARIO", "HEALTH"),
-        ServiceKind::Work => tr(lang, "LAVORO", "WORK"),
-        ServiceKind::Other => tr(lang, "ALTRO", "OTHER"),
-    }
-}
-
-fn service_cells(c: &ServiceCounts) -> Vec<Cell> {
-    let mut v = vec![Cell::Count(c.persons)];
-    for map in [&c.referrals, &c.accompaniments] {
-        for s in ServiceKind::ALL {
-            v.extend(mft_cells(&map.get(s).copied().unwrap_or_default()));
-        }
-    }
-    v.extend(mft_cells(&c.listening));
-    v.extend(mft_cells(&c.information));
-    v
-}
-
-fn activity_note(lang: Lang, a: Option<crate::domain::Activity>) -> String {
-    match a {
-        Some(a) => a.label(lang).to_owned(),
-        None => tr(lang, "tutte le attività", "all activities").to_owned(),
-    }
-}
-
-fn services_grid(t: &ServicesTable, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "INVII, ACCOMPAGNAMENTI E COLLOQUI DI ASCOLTO", "REFERRALS, ACCOMPANIMENTS AND LISTENING TALKS"),
-            province_title(lang, &t.province_name, t.province.code()),
-            period(lang, t.from, t.to)
-        ),
-        t.province.code(),
-    );
-    services_columns(&mut g, lang, tr(lang, "NAZIONALITÀ", "NATIONALITY"));
-    for r in &t.rows {
-        g.row(r.nationality.code(), &r.label, service_cells(&r.counts));
-    }
-    g.total(tr(lang, "TOTALE", "TOTAL"), service_cells(&t.total));
-    g
-}
-
-fn services_synthesis_grid(r: &ServicesReport, lang: Lang) -> G {
-    let mut g = G::new(
-        format!(
-            "{} — {} — {}",
-            tr(lang, "INVII E ACCOMPAGNAMENTI: SINTESI PER PROVINCIA", "REFERRALS AND ACCOMPANIMENTS: SYNTHESIS"),
-            activity_note(lang, r.activity),
-            period(lang, r.from, r.to)
-        ),
-        "",
-    );
-    services_columns(&mut g, lang, tr(lang, "PROVINCIA", "PROVINCE"));
-    for row in &r.synthesis.rows {
-        g.row(row.province.code(), &row.province_name, service_cells(&row.counts));
-    }
-    g.total(tr(lang, "TOTALE", "TOTAL"), service_cells(&r.synthesis.total));
-    g
-}
-
-fn items_grid(t: &ItemsTable, lang: Lang) -> G {
-    let place = match (&t.province, &t.province_name) {
-        (Some(p), Some(name)) => province_title(lang, name, p.code()),
-        _ => tr(lang, "Tutte le province", "All provinces").to_owned(),
-    };
-    let mut g = G::new(
-        format!("{} — {place} — {}", tr(lang, "MATERIALE DISTRIBUITO", "ITEMS HANDED OUT"), period(lang, t.from, t.to)),
-        t.province.map_or("", |p| p.code()),
-    );
-    let head = [tr(lang, "DIURNE", "DAY"), tr(lang, "NOTTURNE", "NIGHT"), tr(lang, "TOTALE", "TOTAL")];
-    g.header(tr(lang, "MATERIALE", "ITEM"), head, ["day", "night", "total"].map(String::from).to_vec());
-    for r in &t.rows {
-        g.row(r.item.code(), &r.label, vec![Cell::Count(r.day), Cell::Count(r.night), Cell::Count(r.total)]);
-    }
-    for r in &t.leaflets {
-        g.row(
-            &format!("leaflets.{}", r.language.code()),
-            &format!("  {} {}", tr(lang, "di cui in", "of which in"), r.label),
-            vec![Cell::Count(r.day), Cell::Count(r.night), Cell::Count(r.total)],
-        );
-    }
-    g
 }
 
 #[cfg(test)]
@@ -692,25 +364,101 @@ mod tests {
         assert!(csv.contains("BS,,TOTALE,0,0,1,0,2,0"), "{csv}");
     }
 
+    /// A Brescia street table of day contacts: (nationality, gender, how many).
+    fn day_contacts(cells: &[(&str, Gender, usize)], minors: usize) -> Rendered {
+        let mut recs = Vec::new();
+        for &(nat, g, n) in cells {
+            for _ in 0..n {
+                recs.push(ContactRecord {
+                    activity: Activity::Street,
+                    date: parse_date("2023-03-01").unwrap(),
+                    shift: Shift::Day,
+                    place: Place::province(Province::parse("BS").unwrap()),
+                    data: ContactData::new(g, Nationality::parse(nat).unwrap()),
+                });
+            }
+        }
+        recs.iter_mut().take(minors).for_each(|r| r.data.age_band = Some(crate::domain::AgeBand::Minor));
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        Rendered::Street(street_report(&Tally::of_records(&recs), &scope))
+    }
+
+    fn suppressed_json(r: &Rendered) -> serde_json::Value {
+        serde_json::from_str(&r.render_suppressed(Format::Json, true, Lang::It, Some(3))).unwrap()
+    }
+
+    fn row<'a>(v: &'a serde_json::Value, nat: &str) -> &'a serde_json::Value {
+        v["rows"].as_array().unwrap().iter().find(|r| r["nationality"] == nat).unwrap()
+    }
+
     #[test]
     fn small_cells_are_hidden_and_totals_withheld_only_when_they_would_tell() {
-        use serde_json::json;
-        let row = |n: &str, f: u64, t: u64| json!({"nationality": n, "label": n, "day": {"M": 0, "F": f, "T": t}});
         // Partners exist: the small cell and its complements go, the totals stay.
-        let mut v = json!({"rows": [row("RO", 1, 4), row("NG", 5, 6)], "total": {"day": {"M": 0, "F": 6, "T": 10}}, "grand_total": 16});
-        suppress_json(&mut v, 3);
-        assert_eq!(v["rows"][0]["day"]["F"], "<3");
-        assert_eq!(v["rows"][0]["day"]["T"], "<3", "row complement");
-        assert_eq!(v["rows"][1]["day"]["F"], "<3", "column complement");
+        let v = suppressed_json(&day_contacts(
+            &[("RO", Gender::F, 1), ("RO", Gender::T, 4), ("NG", Gender::F, 5), ("NG", Gender::T, 6)],
+            0,
+        ));
+        assert_eq!(row(&v, "RO")["day"]["F"], "<3");
+        assert_eq!(row(&v, "RO")["day"]["T"], "<3", "row complement");
+        assert_eq!(row(&v, "NG")["day"]["F"], "<3", "column complement");
         assert_eq!(v["total"]["day"]["F"], 6);
         assert_eq!(v["grand_total"], 16);
         // No partner in its column: the totals would tell, so they are withheld.
-        let mut v = json!({"rows": [row("RO", 1, 0), row("NG", 0, 5)], "total": {"day": {"M": 0, "F": 1, "T": 5}}, "grand_total": 6});
-        suppress_json(&mut v, 3);
-        assert_eq!(v["rows"][0]["day"]["F"], "<3");
+        let v = suppressed_json(&day_contacts(&[("RO", Gender::F, 1), ("NG", Gender::T, 5)], 0));
+        assert_eq!(row(&v, "RO")["day"]["F"], "<3");
         assert_eq!(v["total"]["day"]["F"], "<3");
         assert_eq!(v["grand_total"], "<3");
-        assert_eq!(v["rows"][1]["day"]["T"], 5, "large cells stay");
+        assert_eq!(v["shift_totals"]["day"], "<3");
+        assert_eq!(row(&v, "NG")["day"]["T"], 5, "large cells stay");
+    }
+
+    #[test]
+    fn one_units_cells_of_one_and_two_give_nothing_back_in_any_format() {
+        let r = day_contacts(&[("RO", Gender::F, 1), ("BR", Gender::T, 2)], 1);
+        let v = suppressed_json(&r);
+        assert_eq!(row(&v, "RO")["day"]["F"], "<3");
+        assert_eq!(row(&v, "BR")["day"]["T"], "<3");
+        for total in [&v["total"]["day"]["F"], &v["total"]["day"]["T"], &v["shift_totals"]["day"], &v["grand_total"]] {
+            assert_eq!(total, "<3", "no total gives a hidden cell back");
+        }
+        assert_eq!(v["of_which"]["minors"], "<3", "a small 'di cui' count is hidden");
+        assert_eq!(v["of_which"]["first_contacts"], 0);
+        // Text and CSV show the same suppressed grid.
+        let text = r.render_suppressed(Format::Text, true, Lang::It, Some(3));
+        let romania = text.lines().find(|l| l.starts_with("Romania")).unwrap();
+        assert_eq!(romania.split_whitespace().collect::<Vec<_>>(), ["Romania", "<3"]);
+        assert!(text.contains("di cui: minori <3 · primi contatti 0"), "{text}");
+        assert!(text.contains("totale generale <3"), "{text}");
+        let csv = r.render_suppressed(Format::Csv, true, Lang::It, Some(3));
+        assert!(csv.contains("BS,RO,Romania,0,<3,0,0,0,0"), "{csv}");
+        assert!(csv.contains("BS,,TOTALE,<3,<3,<3,<3,<3,<3"), "{csv}");
+        // The grids say the same, with each cell's role.
+        let g = &r.grids(true, Lang::It, Some(3))[0];
+        assert_eq!(g.title(), "CONTATTI IN STRADA — Provincia di Brescia (BS) — dal 01/01/2023 al 31/12/2023");
+        assert_eq!(g.groups()[0], Group { label: "USCITE DIURNE".into(), span: 3 });
+        assert_eq!(g.columns()[1], Column { head: "F".into(), key: "day_F".into() });
+        let ro = g.rows().iter().find(|r| r.code() == "RO").unwrap();
+        assert_eq!((ro.kind(), ro.cells()[1].role(), ro.cells()[1].count()), (RowKind::Body, Role::Count, None));
+        assert_eq!(g.totals()[0].cells()[0].role(), Role::Total);
+        assert_eq!(g.notes()[1].items[0].1.role(), Role::OfWhich);
+    }
+
+    #[test]
+    fn unsuppressed_grids_are_the_tables() {
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        let g = grids(Table::Street, &Tally::new(), &scope);
+        assert!(g.is_empty() || g.last().unwrap().province().is_none(), "the synthesis closes the list");
+        let g = &sample().grids(true, Lang::En, None)[0];
+        assert_eq!(g.province(), Some("BS"));
+        let ro = g.rows().iter().find(|r| r.code() == "RO").unwrap();
+        assert_eq!(ro.label(), "Romania");
+        assert_eq!(ro.cells()[4].count(), Some(1));
+        assert_eq!(ro.cells()[0].text(), "", "zero is blank in the body");
+        assert_eq!(g.totals()[0].cells()[0].text(), "0");
     }
 
     #[test]

@@ -1,0 +1,123 @@
+//! Labour exploitation and begging outreach: contacts by nationality and gender per province, and the synthesis.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{Mft, OfWhich, Report, ReportScope};
+use crate::domain::{Activity, Measure, Nationality, Province, Tally};
+
+/// One nationality of a labour outreach table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabourRow {
+    /// Nationality code.
+    pub nationality: Nationality,
+    /// Its name.
+    pub label: String,
+    /// Contacts.
+    pub contacts: Mft,
+}
+
+/// Column totals of a labour table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabourTotal {
+    /// Contacts.
+    pub contacts: Mft,
+}
+
+/// Labour exploitation / begging outreach contacts of one province.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabourTable {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Nationalities in report order.
+    pub rows: Vec<LabourRow>,
+    /// Column totals.
+    pub total: LabourTotal,
+    /// All contacts.
+    pub grand_total: u64,
+    /// Minors, first contacts, known, protection.
+    pub of_which: OfWhich,
+}
+
+/// One province of the labour synthesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabourSynthesisRow {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// Contacts by gender.
+    pub contacts: Mft,
+    /// All contacts.
+    pub total: u64,
+}
+
+/// Provinces as rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabourSynthesis {
+    /// One row per province.
+    pub rows: Vec<LabourSynthesisRow>,
+    /// Column totals.
+    pub total: LabourTotal,
+    /// All contacts.
+    pub grand_total: u64,
+    /// Minors, first contacts, known, protection.
+    pub of_which: OfWhich,
+}
+
+/// Labour tables per province and their synthesis.
+pub type LabourReport = Report<LabourTable, LabourSynthesis>;
+
+/// Builds the labour outreach tables.
+pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
+    let mut tables = Vec::new();
+    for (province, cells) in scope.by_province(tally, Some(Activity::Labour)) {
+        let mut rows: BTreeMap<Nationality, Mft> = BTreeMap::new();
+        let mut of_which = OfWhich::default();
+        for (_, c, n) in cells {
+            if c.measure == Measure::Contacts {
+                rows.entry(c.nationality).or_default().add(c.gender, n);
+            }
+            of_which.add(c.measure, n);
+        }
+        let total = LabourTotal { contacts: rows.values().fold(Mft::default(), |a, m| a.plus(*m)) };
+        tables.push(LabourTable {
+            province,
+            province_name: province.name().to_owned(),
+            from: scope.period.from,
+            to: scope.period.to,
+            rows: rows
+                .into_iter()
+                .map(|(nat, contacts)| LabourRow { nationality: nat, label: scope.label(nat), contacts })
+                .collect(),
+            grand_total: total.contacts.total(),
+            total,
+            of_which,
+        });
+    }
+    let rows: Vec<_> = tables
+        .iter()
+        .map(|t| LabourSynthesisRow {
+            province: t.province,
+            province_name: t.province_name.clone(),
+            contacts: t.total.contacts,
+            total: t.grand_total,
+        })
+        .collect();
+    let total = LabourTotal { contacts: rows.iter().fold(Mft::default(), |a, r| a.plus(r.contacts)) };
+    let synthesis = LabourSynthesis {
+        grand_total: total.contacts.total(),
+        total,
+        of_which: tables.iter().fold(OfWhich::default(), |a, t| a.plus(t.of_which)),
+        rows,
+    };
+    LabourReport { from: scope.period.from, to: scope.period.to, tables, synthesis }
+}

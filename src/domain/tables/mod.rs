@@ -1,0 +1,274 @@
+//! The report tables the programmes print, built from a [`Tally`] by pure functions, one
+//! module per family: street contacts (day/night × M/F/T), labour outreach contacts,
+//! referrals and accompaniments, items handed out, indoor and massage centres; one table per
+//! province plus a synthesis. This module holds what they share.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::nationality::UnknownWording;
+use super::tally::{Bucket, CellKey, Measure, Tally};
+use super::{Activity, Gender, Lang, Nationality, Period, Province, Shift};
+
+pub mod indoor;
+pub mod items;
+pub mod labour;
+pub mod services;
+pub mod street;
+
+pub use indoor::{
+    Funnel, IndoorReport, IndoorRow, IndoorSynthesis, IndoorSynthesisRow, IndoorTable, MassageReport, MassageRow,
+    MassageTable, indoor_report, massage_report,
+};
+pub use items::{ItemRow, ItemsReport, ItemsTable, LeafletRow, items_report};
+pub use labour::{
+    LabourReport, LabourRow, LabourSynthesis, LabourSynthesisRow, LabourTable, LabourTotal, labour_report,
+};
+pub use services::{
+    ServiceCounts, ServicesReport, ServicesRow, ServicesSynthesis, ServicesSynthesisRow, ServicesTable, services_report,
+};
+pub use street::{StreetReport, StreetRow, StreetSynthesis, StreetSynthesisRow, StreetTable, street_report};
+
+/// Counts by gender, serialised as `{"M": .., "F": .., "T": ..}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mft {
+    /// Men.
+    #[serde(rename = "M")]
+    pub m: u64,
+    /// Women.
+    #[serde(rename = "F")]
+    pub f: u64,
+    /// Trans people.
+    #[serde(rename = "T")]
+    pub t: u64,
+}
+
+impl Mft {
+    /// Adds `n` to `gender`'s column.
+    pub fn add(&mut self, gender: Gender, n: u64) {
+        match gender {
+            Gender::M => self.m += n,
+            Gender::F => self.f += n,
+            Gender::T => self.t += n,
+        }
+    }
+
+    /// The count of `gender`.
+    pub fn get(&self, gender: Gender) -> u64 {
+        match gender {
+            Gender::M => self.m,
+            Gender::F => self.f,
+            Gender::T => self.t,
+        }
+    }
+
+    /// M + F + T.
+    pub fn total(&self) -> u64 {
+        self.m + self.f + self.t
+    }
+
+    /// Column-wise sum.
+    pub fn plus(self, other: Mft) -> Mft {
+        Mft { m: self.m + other.m, f: self.f + other.f, t: self.t + other.t }
+    }
+}
+
+/// A value for each shift.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByShift<T> {
+    /// Day outings.
+    pub day: T,
+    /// Night outings.
+    pub night: T,
+}
+
+impl<T> ByShift<T> {
+    /// The value of `shift`.
+    pub fn get_mut(&mut self, shift: Shift) -> &mut T {
+        match shift {
+            Shift::Day => &mut self.day,
+            Shift::Night => &mut self.night,
+        }
+    }
+}
+
+/// The "di cui" counts every contacts table states besides its cells.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfWhich {
+    /// Contacts with minors.
+    pub minors: u64,
+    /// First contacts.
+    pub first_contacts: u64,
+    /// Contacts with people already known.
+    pub known_contacts: u64,
+    /// Asylum seekers or holders of international protection.
+    pub protection: u64,
+}
+
+impl OfWhich {
+    fn add(&mut self, measure: Measure, n: u64) {
+        match measure {
+            Measure::Minors => self.minors += n,
+            Measure::FirstContacts => self.first_contacts += n,
+            Measure::KnownContacts => self.known_contacts += n,
+            Measure::Protection => self.protection += n,
+            _ => {}
+        }
+    }
+
+    fn plus(self, o: OfWhich) -> OfWhich {
+        OfWhich {
+            minors: self.minors + o.minors,
+            first_contacts: self.first_contacts + o.first_contacts,
+            known_contacts: self.known_contacts + o.known_contacts,
+            protection: self.protection + o.protection,
+        }
+    }
+}
+
+/// What a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportScope {
+    /// The dates (the tally must already be limited to them).
+    pub period: Period,
+    /// Only this province, when given.
+    pub province: Option<Province>,
+    /// Only this activity (services and items reports), when given.
+    pub activity: Option<Activity>,
+    /// The language of labels.
+    pub lang: Lang,
+}
+
+impl ReportScope {
+    /// All provinces and activities of a period, Italian labels.
+    pub fn period(period: Period) -> Self {
+        ReportScope { period, province: None, activity: None, lang: Lang::It }
+    }
+
+    fn keeps(&self, b: &Bucket) -> bool {
+        self.province.is_none_or(|p| p == b.province) && self.activity.is_none_or(|a| a == b.activity)
+    }
+
+    /// Cells grouped by province, restricted to the scope and to `activity` when given.
+    pub(crate) fn by_province(
+        &self,
+        tally: &Tally,
+        activity: Option<Activity>,
+    ) -> BTreeMap<Province, Vec<(Bucket, CellKey, u64)>> {
+        let mut out: BTreeMap<Province, Vec<_>> = BTreeMap::new();
+        if let Some(p) = self.province {
+            out.insert(p, Vec::new());
+        }
+        for (b, c, n) in tally.iter() {
+            if self.keeps(&b) && activity.is_none_or(|a| a == b.activity) {
+                out.entry(b.province).or_default().push((b, c, n));
+            }
+        }
+        out
+    }
+
+    fn label(&self, n: Nationality) -> String {
+        n.label_as(self.lang, UnknownWording::NotRecorded).to_owned()
+    }
+}
+
+/// A report: one table per province and their synthesis over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report<T, S> {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// One table per province.
+    pub tables: Vec<T>,
+    /// Provinces as rows.
+    pub synthesis: S,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ServiceKind;
+    use crate::domain::{ContactData, ContactRecord, Place, ServiceSet, Services, parse_date};
+
+    fn rec(activity: Activity, shift: Shift, prov: &str, g: Gender, nat: &str) -> ContactRecord {
+        ContactRecord {
+            activity,
+            date: parse_date("2023-05-01").unwrap(),
+            shift,
+            place: Place::province(Province::parse(prov).unwrap()),
+            data: ContactData::new(g, Nationality::parse(nat).unwrap()),
+        }
+    }
+
+    fn scope() -> ReportScope {
+        ReportScope::period(Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap())
+    }
+
+    #[test]
+    fn street_tables_split_provinces_shifts_and_genders() {
+        let mut records = vec![
+            rec(Activity::Street, Shift::Night, "BS", Gender::F, "RO"),
+            rec(Activity::Street, Shift::Night, "BS", Gender::F, "RO"),
+            rec(Activity::Street, Shift::Day, "BS", Gender::T, "BR"),
+            rec(Activity::Street, Shift::Night, "MI", Gender::F, "NG"),
+            rec(Activity::Labour, Shift::Day, "MI", Gender::M, "PK"),
+            rec(Activity::Street, Shift::Night, "BS", Gender::F, "ZZ"),
+        ];
+        records[0].data.age_band = Some(crate::domain::AgeBand::Minor);
+        let r = street_report(&Tally::of_records(&records), &scope());
+        assert_eq!(r.tables.len(), 2);
+        let bs = &r.tables[0];
+        assert_eq!(bs.province.code(), "BS");
+        let codes: Vec<_> = bs.rows.iter().map(|r| r.nationality.code()).collect();
+        assert_eq!(codes, ["BR", "RO", "ZZ"]);
+        assert_eq!(bs.rows[1].night.f, 2);
+        assert_eq!(bs.rows[2].label, "Non rilevato");
+        assert_eq!(bs.total.day.t, 1);
+        assert_eq!(bs.shift_totals, ByShift { day: 1, night: 3 });
+        assert_eq!(bs.grand_total, 4);
+        assert_eq!(bs.of_which.minors, 1);
+        assert_eq!(r.synthesis.grand_total, 5);
+        assert_eq!(r.synthesis.rows[1].night, 1);
+
+        let only_mi = ReportScope { province: Some(Province::parse("MI").unwrap()), ..scope() };
+        let l = labour_report(&Tally::of_records(&records), &only_mi);
+        assert_eq!(l.tables.len(), 1);
+        assert_eq!(l.tables[0].total.contacts.m, 1);
+        assert_eq!(l.synthesis.grand_total, 1);
+    }
+
+    #[test]
+    fn a_requested_province_without_contacts_is_an_empty_table() {
+        let only_to = ReportScope { province: Some(Province::parse("TO").unwrap()), ..scope() };
+        let r = street_report(&Tally::new(), &only_to);
+        assert_eq!(r.tables.len(), 1);
+        assert_eq!(r.tables[0].grand_total, 0);
+        assert!(r.tables[0].rows.is_empty());
+    }
+
+    #[test]
+    fn services_count_persons_once_and_each_service() {
+        let mut a = rec(Activity::Street, Shift::Night, "BS", Gender::F, "NG");
+        a.data.services = Services {
+            information: true,
+            listening: true,
+            referrals: ServiceSet::parse_list("health;legal").unwrap(),
+            accompaniments: ServiceSet::parse_list("health").unwrap(),
+        };
+        let b = rec(Activity::Labour, Shift::Day, "BS", Gender::M, "NG");
+        let r = services_report(&Tally::of_records(&[a, b]), &scope());
+        let row = &r.tables[0].rows[0];
+        assert_eq!(row.counts.persons, 1);
+        assert_eq!(row.counts.referrals[&ServiceKind::Health].f, 1);
+        assert_eq!(row.counts.referrals[&ServiceKind::Legal].f, 1);
+        assert_eq!(row.counts.accompaniments[&ServiceKind::Health].f, 1);
+        assert_eq!(row.counts.listening.f, 1);
+        assert_eq!(r.tables[0].rows.len(), 1, "a person given nothing is not a row");
+        let json = serde_json::to_value(row).unwrap();
+        assert_eq!(json["referrals"]["health"]["F"], 1);
+        assert_eq!(json["persons"], 1);
+    }
+}

@@ -1,0 +1,130 @@
+//! Street contacts: one table per province (nationality × day/night × M/F/T) and the synthesis.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{ByShift, Mft, OfWhich, Report, ReportScope};
+use crate::domain::{Activity, Measure, Nationality, Province, Tally};
+
+/// One nationality of a street table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreetRow {
+    /// Nationality code.
+    pub nationality: Nationality,
+    /// Its name.
+    pub label: String,
+    /// Contacts on day outings.
+    pub day: Mft,
+    /// Contacts on night outings.
+    pub night: Mft,
+}
+
+/// Street (outdoor) contacts of one province.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreetTable {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Nationalities in report order.
+    pub rows: Vec<StreetRow>,
+    /// Column totals.
+    pub total: ByShift<Mft>,
+    /// Contacts per shift.
+    pub shift_totals: ByShift<u64>,
+    /// All contacts.
+    pub grand_total: u64,
+    /// Minors, first contacts, known, protection.
+    pub of_which: OfWhich,
+}
+
+/// One province of the street synthesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreetSynthesisRow {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// Contacts on day outings.
+    pub day: u64,
+    /// Contacts on night outings.
+    pub night: u64,
+    /// Both.
+    pub total: u64,
+}
+
+/// Provinces as rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreetSynthesis {
+    /// One row per province.
+    pub rows: Vec<StreetSynthesisRow>,
+    /// Day, night and all contacts.
+    pub total: ByShift<u64>,
+    /// All contacts.
+    pub grand_total: u64,
+    /// Minors, first contacts, known, protection.
+    pub of_which: OfWhich,
+}
+
+/// Street tables per province and their synthesis.
+pub type StreetReport = Report<StreetTable, StreetSynthesis>;
+
+/// Builds the street tables.
+pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
+    let mut tables = Vec::new();
+    for (province, cells) in scope.by_province(tally, Some(Activity::Street)) {
+        let mut rows: BTreeMap<Nationality, ByShift<Mft>> = BTreeMap::new();
+        let mut of_which = OfWhich::default();
+        for (b, c, n) in cells {
+            if c.measure == Measure::Contacts {
+                rows.entry(c.nationality).or_default().get_mut(b.shift).add(c.gender, n);
+            }
+            of_which.add(c.measure, n);
+        }
+        let mut total = ByShift::<Mft>::default();
+        let rows: Vec<StreetRow> = rows
+            .into_iter()
+            .map(|(nat, v)| {
+                total.day = total.day.plus(v.day);
+                total.night = total.night.plus(v.night);
+                StreetRow { nationality: nat, label: scope.label(nat), day: v.day, night: v.night }
+            })
+            .collect();
+        let shift_totals = ByShift { day: total.day.total(), night: total.night.total() };
+        tables.push(StreetTable {
+            province,
+            province_name: province.name().to_owned(),
+            from: scope.period.from,
+            to: scope.period.to,
+            rows,
+            total,
+            shift_totals,
+            grand_total: shift_totals.day + shift_totals.night,
+            of_which,
+        });
+    }
+    let rows: Vec<_> = tables
+        .iter()
+        .map(|t| StreetSynthesisRow {
+            province: t.province,
+            province_name: t.province_name.clone(),
+            day: t.shift_totals.day,
+            night: t.shift_totals.night,
+            total: t.grand_total,
+        })
+        .collect();
+    let total = ByShift { day: rows.iter().map(|r| r.day).sum(), night: rows.iter().map(|r| r.night).sum() };
+    let synthesis = StreetSynthesis {
+        grand_total: total.day + total.night,
+        total,
+        of_which: tables.iter().fold(OfWhich::default(), |a, t| a.plus(t.of_which)),
+        rows,
+    };
+    StreetReport { from: scope.period.from, to: scope.period.to, tables, synthesis }
+}
