@@ -27,16 +27,16 @@ fn start_app(cli: &Cli) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     }
-    let shared = lanterna::ui::Shared::new(path.clone());
+    let vault = lanterna::ui::Vault::new(path.clone());
     if cfg!(any(feature = "desktop", feature = "mobile")) {
         println!("Lanterna: database {}", path.display());
-        lanterna::ui::launch_native(shared);
+        lanterna::ui::launch_native(vault);
         return Ok(());
     }
     #[cfg(feature = "liveview")]
     {
         let runtime = tokio::runtime::Runtime::new()?;
-        runtime.block_on(lanterna::ui::liveview::serve(shared, cli.port, |addr| {
+        runtime.block_on(lanterna::ui::liveview::serve(vault, cli.port, |addr| {
             println!("Lanterna: open http://{addr}/ (database {})", path.display());
         }))?;
     }

@@ -14,7 +14,7 @@ use lanterna::domain::tables::Mft;
 use lanterna::domain::{AgeBand, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind};
 use lanterna::store::Store;
 use lanterna::ui::components::{Chip, ChipGroup, NationalityPicker, Stepper};
-use lanterna::ui::{App, Shared};
+use lanterna::ui::{App, Vault};
 use minidom::Screen;
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ const PIN: &str = "246813";
 
 struct Phone {
     screen: Screen,
-    shared: Arc<Shared>,
+    shared: Arc<Vault>,
     db: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -32,7 +32,7 @@ impl Phone {
     fn new() -> Phone {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("lanterna.db");
-        let shared = Shared::new(db.clone());
+        let shared = Vault::new(db.clone());
         let vdom = VirtualDom::new(App).with_root_context(shared.clone());
         Phone { screen: Screen::new(vdom), shared, db, _dir: dir }
     }
@@ -397,7 +397,7 @@ async fn the_summary_shows_the_outings_report_table_then_closes_it() {
     // Zero cells are blank: a row reads its label, then its counts.
     let row = |code: &str| s.dom.text(&format!("table.summary-table tr[data-code={code}]"));
     assert_eq!((row("RO"), row("NG")), ("Romania2".to_owned(), "Nigeria1".to_owned()), "{}", s.html());
-    assert_eq!(s.dom.text("table.summary-table tfoot"), "Totale000120", "totals show their zeros");
+    assert_eq!(s.dom.text("table.summary-table tfoot"), "TOTALE000120", "totals show their zeros");
     s.click("#confirm-end");
     assert!(s.dom.exists(".outing-row[data-status=closed]"), "{}", s.html());
     let outing = p.shared.with(|st| st.outing(id)).unwrap().unwrap();

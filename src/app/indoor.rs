@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Area, Done, Error, Lanterna, Result};
 use crate::domain::indoor::{Ad, AdData, Attempt, IndoorSession, NumberHistory, normalize_phone};
-use crate::domain::{Channel, Comune, ContactData, Gender, Nationality, Outcome, Province};
+use crate::domain::{Channel, Comune, ContactData, Gender, Nationality, Outcome, Province, Tally};
 use crate::store::{IndoorOverview, NewIndoorSession, SessionCounts};
 
 /// What an indoor session's screen shows, in one load.
@@ -82,6 +82,21 @@ impl Lanterna {
             ads: self.store.ads(id)?,
             shared: self.store.shared_numbers(id)?,
         })
+    }
+
+    /// One session.
+    pub fn indoor_session(&self, id: Uuid) -> Result<IndoorSession> {
+        Ok(self.store.indoor_session(id)?)
+    }
+
+    /// A session's funnel so far.
+    pub fn session_counts(&self, id: Uuid) -> Result<SessionCounts> {
+        Ok(self.store.session_counts(id)?)
+    }
+
+    /// A session's tally (ads, calls, contacts, meetings, massage centres).
+    pub fn session_tally(&self, id: Uuid) -> Result<Tally> {
+        Ok(self.store.session_tally(id)?)
     }
 
     /// Closes a session: its summary becomes pending for sync.

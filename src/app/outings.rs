@@ -127,6 +127,16 @@ impl Lanterna {
         })
     }
 
+    /// An outing's persons so far, by gender.
+    pub fn outing_totals(&self, outing: Uuid) -> Result<Mft> {
+        Ok(self.store.outing_totals(outing)?)
+    }
+
+    /// Every contact of an outing, in the order recorded.
+    pub fn contacts_of_outing(&self, outing: Uuid) -> Result<Vec<Contact>> {
+        Ok(self.store.contacts_of_outing(outing)?)
+    }
+
     /// An outing's stops, in order.
     pub fn stops(&self, outing: Uuid) -> Result<Vec<Stop>> {
         Ok(self.store.stops(outing)?)

@@ -50,7 +50,7 @@ macro_rules! code_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
+            $( $(#[$vmeta])* #[doc = $en] $variant, )+
         }
 
         impl $name {
