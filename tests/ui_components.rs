@@ -505,3 +505,74 @@ async fn a_chip_group_presses_one_or_several() {
     s.click(".many button[data-i=1]");
     assert!(s.dom.has_class(".many button[data-i=0]", "on") && s.dom.has_class(".many button[data-i=1]", "on"));
 }
+
+/// Every failed action says why in the interface language, with the words of the app's
+/// error table: nothing English on an Italian screen, nothing Italian on an English one.
+#[tokio::test]
+async fn every_failed_action_is_said_in_the_interface_language() {
+    use lanterna::app::messages::message;
+    use lanterna::app::{Error, UnlockError};
+    use lanterna::domain::rules::Violation;
+    use lanterna::domain::{DomainError, parse_time};
+    use lanterna::ui::T;
+
+    for lang in [Lang::It, Lang::En] {
+        let other = if lang == Lang::It { Lang::En } else { Lang::It };
+        let mut p = Phone::new();
+        p.create();
+        let s = &mut p.screen;
+        if lang == Lang::En {
+            s.click("#open-settings");
+            s.change("#language", "en");
+            s.click("#save-settings");
+        }
+        let mut said: Vec<(&str, String, Error)> = Vec::new();
+
+        // Settings: a start time that is no time, no ad site, PINs that differ or are short.
+        s.click("#open-settings");
+        s.input("#night-starts", "25:00");
+        s.click("#save-settings");
+        said.push(("bad time", s.dom.text("#error"), parse_time("25:00").expect_err("not a time").into()));
+        s.input("#night-starts", "22:00");
+        s.input("#sites", " , ");
+        s.click("#save-settings");
+        said.push(("no site", s.dom.text("#error"), DomainError::from(Violation::Sites).into()));
+        s.input("#new-pin", "13572468");
+        s.input("#new-pin2", "13572469");
+        s.click("#change-pin");
+        said.push(("PINs differ", s.dom.text("#error"), UnlockError::Mismatch.into()));
+        s.input("#new-pin", "1357");
+        s.input("#new-pin2", "1357");
+        s.click("#change-pin");
+        said.push(("short PIN", s.dom.text("#error"), UnlockError::TooShort.into()));
+        // Sync: an address that is no server's.
+        s.input("#sync-url", "ftp://example.org");
+        s.input("#sync-code", "AAAA-BBBB-CCCC-DDDD");
+        s.click("#sync-enroll");
+        assert!(s.until(10, |d| d.exists("#error") && d.text("#error") != said[3].1).await, "{}", s.html());
+        let bad_url = lanterna::sync::SyncError::BadUrl { url: "ftp://example.org".into() };
+        said.push(("bad address", s.dom.text("#error"), bad_url.into()));
+        s.click("#settings-back");
+
+        // Indoor: no province, then an age that is a word.
+        s.click("button[data-activity=indoor]");
+        s.click("#start-indoor");
+        assert_eq!(s.dom.text("#error"), T::PickProvince.get(lang), "no province");
+        s.change("#indoor-province", "BS");
+        s.click("#start-indoor");
+        s.input("#ad-age", "venti");
+        s.submit("#ad-form");
+        said.push(("age as a word", s.dom.text("#error"), Error::BadAge("venti".into())));
+
+        // The lock screen: a wrong PIN.
+        s.click("#lock");
+        s.input("#pin", "99999999");
+        s.submit("#lock-form");
+        said.push(("wrong PIN", s.dom.text("#lock-message"), UnlockError::Wrong.into()));
+
+        for (what, shown, error) in &said {
+            assert_eq!(shown, &message(error, lang), "{lang:?}, {what}");
+            assert_ne!(shown, &message(error, other), "{lang:?}, {what}: not translated");
+        }
+    }
+}

@@ -5,9 +5,9 @@ use chrono::Utc;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
+use crate::app::{Area, HomeView, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview};
 use crate::domain::rules::TEAM_SIZE;
 use crate::domain::{Activity, Lang, Language, OutingStatus, Province, Shift};
-use crate::app::{Area, HomeView, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview};
 use crate::ui::components::{BottomBar, Chip, ChipGroup, Stepper};
 use crate::ui::views::sync::SyncPanel;
 use crate::ui::{Screen, T, Ui};

@@ -9,10 +9,10 @@ use chrono::Utc;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
+use crate::app::{self, Area, SessionCounts};
 use crate::domain::indoor::{Ad, IndoorSession, NumberHistory};
 use crate::domain::rules::{DECLARED_AGE, MASSAGE_VISIT_PERSONS};
 use crate::domain::{Channel, Comune, ContactData, Gender, Lang, Nationality, Outcome, OutingStatus, Province};
-use crate::app::{self, Area, SessionCounts};
 use crate::ui::components::{
     BottomBar, Chip, ChipGroup, ComunePicker, DetailSheet, GenderPicker, NationalityPicker, Stepper,
 };

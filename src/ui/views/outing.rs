@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use dioxus::prelude::*;
 use uuid::Uuid;
 
+use crate::app::Area;
 use crate::domain::rules::PEOPLE_PER_TAP;
 use crate::domain::tables::Mft;
 use crate::domain::{Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Place, Shift};
-use crate::app::Area;
 use crate::ui::components::{
     BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, Stepper,
 };

@@ -3,8 +3,8 @@
 
 use dioxus::prelude::*;
 
-use crate::app::sync::{SyncView, enroll};
 use crate::app::Area;
+use crate::app::sync::{SyncView, enroll};
 use crate::ui::sync::sync_now;
 use crate::ui::{T, Ui};
 
