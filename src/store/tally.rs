@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::outings::item_key;
+use super::records::item_at;
 use super::{Result, Store};
 use crate::domain::tables::Mft;
 use crate::domain::{
@@ -118,7 +118,7 @@ impl Store {
             let mut rows = st.query(params![period.from, period.to])?;
             while let Some(r) = rows.next()? {
                 let at = cell(r)?;
-                let key = item_key(&r.get::<_, String>(5)?, &r.get::<_, String>(6)?)?;
+                let key = item_at(r, 5)?;
                 let n: i64 = r.get(7)?;
                 for m in Measure::of_item(key) {
                     add(&mut tally, at, m, n);
@@ -212,11 +212,10 @@ impl Store {
             "SELECT c.gender, count(*) FROM stops s JOIN contacts c ON c.stop_id = s.id
              WHERE s.outing_id = ?1 GROUP BY c.gender",
         )?;
-        let mut rows = st.query([outing_id.to_string()])?;
         let mut out = Mft::default();
-        while let Some(r) = rows.next()? {
-            let n = r.get::<_, i64>(1)? as u64;
-            out.add(Gender::parse(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?, n);
+        for row in st.query_map([outing_id.to_string()], |r| Ok((r.get::<_, Gender>(0)?, r.get::<_, i64>(1)?)))? {
+            let (gender, n) = row?;
+            out.add(gender, n as u64);
         }
         Ok(out)
     }
@@ -226,12 +225,7 @@ impl Store {
         let mut st = self.conn.prepare_cached(
             "SELECT nationality FROM contacts GROUP BY nationality ORDER BY count(*) DESC, nationality LIMIT ?1",
         )?;
-        let rows = st.query_map([limit as i64], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for code in rows {
-            out.push(Nationality::parse(&code?)?);
-        }
-        Ok(out)
+        Ok(st.query_map([limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Number of contacts stored (all periods).
