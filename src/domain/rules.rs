@@ -25,6 +25,9 @@ pub const KIT_QUANTITY_MAX: u32 = 99;
 pub const IDLE_LOCK_MINUTES: RangeInclusive<u32> = 1..=120;
 /// The idle lock's default.
 pub const IDLE_LOCK_DEFAULT_MINUTES: u32 = 5;
+/// The years a recorded or imported date may fall in (a typo such as 0223 or 2302 is
+/// refused, not stored).
+pub const DATE_YEARS: RangeInclusive<i32> = 1990..=2200;
 /// The longest ad site name.
 pub const SITE_NAME_MAX: usize = 60;
 /// The fewest digits of a PIN.

@@ -8,7 +8,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::lifecycle::{ensure_open, touch};
-use super::records::{CONTACT_COLUMNS, Person, item_at, register_import, row_to_contact, time_at, uuid_at};
+use super::records::{
+    CONTACT_COLUMNS, Person, all_rows, by_id, item_at, register_import, row_to_contact, time_at, uuid_at,
+};
 use super::{Entity, Record, Result, Store, StoreError};
 use crate::domain::rules;
 use crate::domain::tables::Mft;
@@ -131,19 +133,15 @@ impl Store {
 
     /// One outing.
     pub fn outing(&self, id: Uuid) -> Result<Outing> {
-        self.conn
-            .prepare_cached(&format!("SELECT {OUTING_COLUMNS} FROM outings WHERE id = ?1"))?
-            .query_row([id.to_string()], row_to_outing)
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(Entity::Outing, id))
+        let sql = format!("SELECT {OUTING_COLUMNS} FROM outings WHERE id = ?1");
+        by_id(&self.conn, &sql, id.to_string(), Entity::Outing, row_to_outing)
     }
 
     /// Outings still open, newest first.
     pub fn open_outings(&self) -> Result<Vec<Outing>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {OUTING_COLUMNS} FROM outings WHERE status = 'open' ORDER BY started_at DESC, date DESC"
-        ))?;
-        Ok(st.query_map([], row_to_outing)?.collect::<rusqlite::Result<_>>()?)
+        let sql =
+            format!("SELECT {OUTING_COLUMNS} FROM outings WHERE status = 'open' ORDER BY started_at DESC, date DESC");
+        all_rows(&self.conn, &sql, [], row_to_outing)
     }
 
     /// Ends an outing.
@@ -180,10 +178,8 @@ impl Store {
 
     /// Every outing with its totals, newest first.
     pub fn list_outings(&self) -> Result<Vec<OutingOverview>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {OUTING_COLUMNS} FROM outings ORDER BY date DESC, started_at DESC, rowid DESC"
-        ))?;
-        let outings: Vec<Outing> = st.query_map([], row_to_outing)?.collect::<rusqlite::Result<_>>()?;
+        let sql = format!("SELECT {OUTING_COLUMNS} FROM outings ORDER BY date DESC, started_at DESC, rowid DESC");
+        let outings = all_rows(&self.conn, &sql, [], row_to_outing)?;
         let mut stops: HashMap<String, (u32, Vec<Province>)> = HashMap::new();
         let mut st = self.conn.prepare_cached("SELECT outing_id, province FROM stops ORDER BY id")?;
         for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Province>(1)?)))? {
@@ -237,19 +233,15 @@ impl Store {
 
     /// The stops of an outing, in order.
     pub fn stops(&self, outing_id: Uuid) -> Result<Vec<Stop>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, outing_id, province, comune, label FROM stops WHERE outing_id = ?1 ORDER BY id",
-        )?;
-        Ok(st.query_map([outing_id.to_string()], row_to_stop)?.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT id, outing_id, province, comune, label FROM stops WHERE outing_id = ?1 ORDER BY id";
+        all_rows(&self.conn, sql, [outing_id.to_string()], row_to_stop)
     }
 
     /// Places (with their labels) of recent stops, most recent first, without repeats.
     pub fn recent_places(&self, limit: usize) -> Result<Vec<(Place, Option<String>)>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT province, comune, label FROM stops GROUP BY province, comune, label ORDER BY max(id) DESC LIMIT ?1",
-        )?;
-        let rows = st.query_map([limit as i64], |r| Ok((place_at(r, 0)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql =
+            "SELECT province, comune, label FROM stops GROUP BY province, comune, label ORDER BY max(id) DESC LIMIT ?1";
+        all_rows(&self.conn, sql, [limit as i64], |r| Ok((place_at(r, 0)?, r.get(2)?)))
     }
 
     /// Records one person met at a stop: one durable transaction.
@@ -277,15 +269,8 @@ impl Store {
 
     /// Replaces what is known of a contact (the detail sheet).
     pub fn update_contact(&mut self, id: i64, data: &ContactData) -> Result<Contact> {
-        data.validate()?;
         let tx = self.write()?;
-        let stop_id: i64 = tx
-            .query_row("SELECT stop_id FROM contacts WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(Entity::Contact, id))?;
-        let outing_id = open_outing_of_stop(&tx, stop_id)?;
-        Person::Contact.update(&tx, id, data)?;
-        touch(&tx, Record::Outing, &outing_id)?;
+        Person::Contact.correct(&tx, id, data)?;
         tx.commit()?;
         self.contact(id)
     }
@@ -313,11 +298,8 @@ impl Store {
 
     /// One contact with its items.
     pub fn contact(&self, id: i64) -> Result<Contact> {
-        let mut contact = self
-            .conn
-            .query_row(&format!("SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.id = ?1"), [id], row_to_contact)
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(Entity::Contact, id))?;
+        let sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.id = ?1");
+        let mut contact = by_id(&self.conn, &sql, id, Entity::Contact, row_to_contact)?;
         contact.data.items = Person::Contact.items_of(&self.conn, id)?;
         Ok(contact)
     }
@@ -325,10 +307,10 @@ impl Store {
     /// The contacts of an outing with their items, in the order recorded.
     pub fn contacts_of_outing(&self, outing_id: Uuid) -> Result<Vec<Contact>> {
         let oid = outing_id.to_string();
-        let mut st = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c JOIN stops s ON s.id = c.stop_id WHERE s.outing_id = ?1 ORDER BY c.id"
-        ))?;
-        let mut contacts: Vec<Contact> = st.query_map([&oid], row_to_contact)?.collect::<rusqlite::Result<_>>()?;
+        );
+        let mut contacts = all_rows(&self.conn, &sql, [&oid], row_to_contact)?;
         let index: HashMap<i64, usize> = contacts.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let mut st = self.conn.prepare_cached(
             "SELECT i.contact_id, i.kind, i.language, i.quantity FROM contact_items i

@@ -7,7 +7,8 @@ use rusqlite::types::{FromSqlError, Type};
 use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
 use uuid::Uuid;
 
-use super::{Result, StoreError};
+use super::lifecycle::{ensure_open, touch};
+use super::{Entity, Record, Result, StoreError};
 use crate::domain::{Contact, ContactData, ItemKey, Items, Services};
 
 /// A conversion error for column `i`.
@@ -24,6 +25,28 @@ pub(super) fn uuid_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Uuid> {
 pub(super) fn time_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     let Some(text) = r.get_ref(i)?.as_str_or_null()? else { return Ok(None) };
     Ok(Some(DateTime::parse_from_rfc3339(text).map_err(|e| bad_column(i, e))?.with_timezone(&Utc)))
+}
+
+/// The one row `sql` (with `id = ?1`) finds, read by `map`; [`StoreError::NotFound`] of
+/// `what` when there is none.
+pub(super) fn by_id<T, I: ToSql + std::fmt::Display>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    id: I,
+    what: Entity,
+    map: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<T> {
+    conn.prepare_cached(sql)?.query_row([&id], map).optional()?.ok_or_else(|| StoreError::not_found(what, id))
+}
+
+/// Every row `sql` finds with `params`, read by `map`.
+pub(super) fn all_rows<T, P: rusqlite::Params>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: P,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    Ok(conn.prepare_cached(sql)?.query_map(params, map)?.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A `count(*)` column.
@@ -149,8 +172,41 @@ impl Person {
         Ok(id)
     }
 
+    /// Who the person is in a lookup that fails.
+    fn entity(self) -> Entity {
+        match self {
+            Person::Contact => Entity::Contact,
+            Person::Meeting => Entity::Meeting,
+        }
+    }
+
+    /// The outing or session a person was recorded in, with the query that finds its id.
+    fn owner(self) -> (Record, &'static str) {
+        match self {
+            Person::Contact => {
+                (Record::Outing, "SELECT s.outing_id FROM contacts c JOIN stops s ON s.id = c.stop_id WHERE c.id = ?1")
+            }
+            Person::Meeting => (Record::Session, "SELECT session_id FROM indoor_meetings WHERE id = ?1"),
+        }
+    }
+
+    /// Replaces what is known of a person (details, items, services), if the outing or
+    /// session it was recorded in is open; marks that one changed.
+    pub(super) fn correct(self, tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
+        data.validate()?;
+        let (record, sql) = self.owner();
+        let owner: String = tx
+            .prepare_cached(sql)?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::not_found(self.entity(), id))?;
+        ensure_open(tx, record, &owner)?;
+        self.update(tx, id, data)?;
+        touch(tx, record, &owner)
+    }
+
     /// Rewrites a person's details and items.
-    pub(super) fn update(self, tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
+    fn update(self, tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
         tx.prepare_cached(&format!(
             "UPDATE {} SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
                     information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1",

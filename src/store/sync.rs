@@ -6,9 +6,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use super::records::uuid_at;
+use super::records::{all_rows, uuid_at};
 use super::{Record, Result, Store, StoreError};
 use crate::domain::Comune;
 use crate::wire::{Ack, Head, NoStops, Pending, Summary};
@@ -105,10 +104,7 @@ impl Store {
     /// then tombstones.
     fn pending(&self, limit: usize) -> Result<Vec<Pending>> {
         let mut out = Vec::new();
-        let ids = |sql: &str, limit: usize| -> Result<Vec<Uuid>> {
-            let mut st = self.conn.prepare_cached(sql)?;
-            Ok(st.query_map([limit as i64], |r| uuid_at(r, 0))?.collect::<rusqlite::Result<_>>()?)
-        };
+        let ids = |sql: &str, limit: usize| all_rows(&self.conn, sql, [limit as i64], |r| uuid_at(r, 0));
         for id in ids(
             "SELECT o.id FROM outings o WHERE o.status = 'closed' AND o.revision > o.synced_revision
              AND EXISTS (SELECT 1 FROM stops s WHERE s.outing_id = o.id) ORDER BY o.date, o.id LIMIT ?1",
@@ -122,11 +118,13 @@ impl Store {
              ORDER BY date, id LIMIT ?1",
             limit.saturating_sub(out.len()),
         )? {
-            let mut st = self.conn.prepare_cached(
+            let comuni: Vec<Comune> = all_rows(
+                &self.conn,
                 "SELECT comune FROM indoor_ads WHERE session_id = ?1 AND comune IS NOT NULL
                  UNION SELECT comune FROM massage_contacts WHERE session_id = ?1 AND comune IS NOT NULL",
+                [id.to_string()],
+                |r| r.get(0),
             )?;
-            let comuni: Vec<Comune> = st.query_map([id.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             out.push(Pending::Session { session: self.indoor_session(id)?, comuni, tally: self.session_tally(id)? });
         }
         let mut st = self.conn.prepare_cached(

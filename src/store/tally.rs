@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::records::item_at;
+use super::records::{all_rows, item_at};
 use super::{Result, Store};
 use crate::domain::tables::Mft;
 use crate::domain::{
@@ -222,10 +222,8 @@ impl Store {
 
     /// The unit's most frequent nationalities, most frequent first (at most `limit`).
     pub fn frequent_nationalities(&self, limit: usize) -> Result<Vec<Nationality>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT nationality FROM contacts GROUP BY nationality ORDER BY count(*) DESC, nationality LIMIT ?1",
-        )?;
-        Ok(st.query_map([limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT nationality FROM contacts GROUP BY nationality ORDER BY count(*) DESC, nationality LIMIT ?1";
+        all_rows(&self.conn, sql, [limit as i64], |r| r.get(0))
     }
 
     /// Number of contacts stored (all periods).

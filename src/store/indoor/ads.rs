@@ -13,7 +13,7 @@ use super::Who;
 use crate::domain::indoor::{Ad, AdData, Attempt, NumberHistory, normalize_phone};
 use crate::domain::{Channel, Outcome};
 use crate::store::lifecycle::{ensure_open, touch};
-use crate::store::records::uuid_at;
+use crate::store::records::{all_rows, by_id, uuid_at};
 use crate::store::{Entity, Record, Result, Store, StoreError};
 
 /// The name of the number-hashing key in `secrets`.
@@ -173,18 +173,13 @@ impl Store {
 
     /// One ad with its attempt counts.
     pub fn ad(&self, id: i64) -> Result<Ad> {
-        self.conn
-            .query_row(&format!("SELECT {AD_COLUMNS} FROM indoor_ads a WHERE a.id = ?1"), [id], row_to_ad)
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(Entity::Ad, id))
+        by_id(&self.conn, &format!("SELECT {AD_COLUMNS} FROM indoor_ads a WHERE a.id = ?1"), id, Entity::Ad, row_to_ad)
     }
 
     /// The ads of a session, newest first.
     pub fn ads(&self, session: Uuid) -> Result<Vec<Ad>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {AD_COLUMNS} FROM indoor_ads a WHERE a.session_id = ?1 ORDER BY a.id DESC"
-        ))?;
-        Ok(st.query_map([session.to_string()], row_to_ad)?.collect::<rusqlite::Result<_>>()?)
+        let sql = format!("SELECT {AD_COLUMNS} FROM indoor_ads a WHERE a.session_id = ?1 ORDER BY a.id DESC");
+        all_rows(&self.conn, &sql, [session.to_string()], row_to_ad)
     }
 
     /// How many ads of every session share each number entered in this one's ads, by ad

@@ -8,7 +8,7 @@ use super::Who;
 use crate::domain::rules;
 use crate::domain::{Comune, ContactData, Gender, Nationality, Province};
 use crate::store::lifecycle::{ensure_open, touch};
-use crate::store::records::{Person, row_to_contact};
+use crate::store::records::{Person, by_id, row_to_contact};
 use crate::store::{Entity, Record, Result, Store, StoreError};
 
 /// The columns of a meeting `m` read as a contact row (no stop: 0), so the contact reader
@@ -72,16 +72,8 @@ impl Store {
 
     /// A person met, as recorded.
     pub fn meeting(&self, id: i64) -> Result<ContactData> {
-        let mut data = self
-            .conn
-            .query_row(
-                &format!("SELECT {MEETING_AS_CONTACT} FROM indoor_meetings m WHERE m.id = ?1"),
-                [id],
-                row_to_contact,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(Entity::Meeting, id))?
-            .data;
+        let sql = format!("SELECT {MEETING_AS_CONTACT} FROM indoor_meetings m WHERE m.id = ?1");
+        let mut data = by_id(&self.conn, &sql, id, Entity::Meeting, row_to_contact)?.data;
         data.items = Person::Meeting.items_of(&self.conn, id)?;
         Ok(data)
     }
@@ -89,15 +81,8 @@ impl Store {
     /// Replaces what is known of a person met (gender and nationality as then known,
     /// details, items, services): one transaction.
     pub fn update_meeting(&mut self, id: i64, data: &ContactData) -> Result<()> {
-        data.validate()?;
         let tx = self.write()?;
-        let sid: String = tx
-            .query_row("SELECT session_id FROM indoor_meetings WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(Entity::Meeting, id))?;
-        ensure_open(&tx, Record::Session, &sid)?;
-        Person::Meeting.update(&tx, id, data)?;
-        touch(&tx, Record::Session, &sid)?;
+        Person::Meeting.correct(&tx, id, data)?;
         tx.commit()?;
         Ok(())
     }

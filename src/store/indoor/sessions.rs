@@ -12,8 +12,8 @@ use crate::domain::indoor::IndoorSession;
 use crate::domain::rules;
 use crate::domain::{Language, OutingStatus, Province};
 use crate::store::lifecycle::{ensure_open, touch};
-use crate::store::records::{count_at, time_at, uuid_at};
-use crate::store::{Entity, Record, Result, Store, StoreError};
+use crate::store::records::{all_rows, by_id, count_at, time_at, uuid_at};
+use crate::store::{Entity, Record, Result, Store};
 
 /// What starting a session needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,19 +125,15 @@ impl Store {
 
     /// One session.
     pub fn indoor_session(&self, id: Uuid) -> Result<IndoorSession> {
-        self.conn
-            .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM indoor_sessions WHERE id = ?1"))?
-            .query_row([id.to_string()], row_to_session)
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(Entity::IndoorSession, id))
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM indoor_sessions WHERE id = ?1");
+        by_id(&self.conn, &sql, id.to_string(), Entity::IndoorSession, row_to_session)
     }
 
     /// Every session with its counts, newest first.
     pub fn list_indoor_sessions(&self) -> Result<Vec<IndoorOverview>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {SESSION_COLUMNS} FROM indoor_sessions ORDER BY date DESC, started_at DESC, rowid DESC"
-        ))?;
-        let sessions: Vec<IndoorSession> = st.query_map([], row_to_session)?.collect::<rusqlite::Result<_>>()?;
+        let sql =
+            format!("SELECT {SESSION_COLUMNS} FROM indoor_sessions ORDER BY date DESC, started_at DESC, rowid DESC");
+        let sessions = all_rows(&self.conn, &sql, [], row_to_session)?;
         let mut counts: HashMap<String, SessionCounts> = HashMap::new();
         let queries = [
             "SELECT session_id, 'ads', count(*) FROM indoor_ads GROUP BY session_id",
