@@ -244,12 +244,18 @@ fn details_edited_after_the_tap_are_kept_with_their_items() {
     assert_eq!(store.contact(c.id).unwrap().data, data);
 }
 
+/// An indoor session in Brescia starting now.
+fn brescia_session(operators: u8) -> lanterna::store::NewIndoorSession {
+    let province = lanterna::domain::Province::parse("BS").unwrap();
+    lanterna::store::NewIndoorSession { started_at: Utc::now(), province, operators, mediator_language: None }
+}
+
 #[test]
 fn each_refusal_is_its_own_typed_error() {
     use lanterna::domain::indoor::IndoorRecord;
     use lanterna::domain::rules::Violation;
     use lanterna::domain::{ContactRecord, IndoorKind, Province, parse_date};
-    use lanterna::store::{Entity, NewIndoorSession, Record};
+    use lanterna::store::{Entity, Record};
 
     let mut store = Store::open_in_memory().unwrap();
     let rule = |e: StoreError| e.violation().cloned().unwrap_or_else(|| panic!("not a rule: {e}"));
@@ -258,9 +264,7 @@ fn each_refusal_is_its_own_typed_error() {
     assert_eq!(rule(store.start_outing(&new(Activity::Indoor, None)).unwrap_err()), Violation::IndoorIsNotAnOuting);
     assert_eq!(rule(store.start_outing(&new(Activity::Street, Some(0))).unwrap_err()), Violation::TeamSize);
     let bs = Province::parse("BS").unwrap();
-    let session =
-        |operators| NewIndoorSession { started_at: Utc::now(), province: bs, operators, mediator_language: None };
-    assert_eq!(rule(store.start_indoor_session(&session(51)).unwrap_err()), Violation::Operators);
+    assert_eq!(rule(store.start_indoor_session(&brescia_session(51)).unwrap_err()), Violation::Operators);
 
     let (outing, stop) = night_outing(&mut store);
     let ro = ContactData::new(Gender::F, Nationality::parse("RO").unwrap());
@@ -274,7 +278,7 @@ fn each_refusal_is_its_own_typed_error() {
     assert_eq!(err.to_string(), "this outing is closed: reopen it to correct it");
     assert!(matches!(store.add_stop(outing, Place::province(bs), None), Err(StoreError::Closed { .. })));
 
-    let s = store.start_indoor_session(&session(2)).unwrap();
+    let s = store.start_indoor_session(&brescia_session(2)).unwrap();
     let visit = [(Gender::F, Nationality::parse("CN").unwrap(), 201)];
     assert_eq!(rule(store.record_massage_visit(s.id, bs, None, &visit).unwrap_err()), Violation::MassageVisit(201));
     store.close_indoor_session(s.id, Utc::now()).unwrap();
@@ -315,21 +319,13 @@ fn each_refusal_is_its_own_typed_error() {
 #[test]
 fn outings_and_sessions_share_one_life_close_reopen_delete_and_tombstone() {
     use lanterna::domain::{OutingStatus, Province};
-    use lanterna::store::NewIndoorSession;
     use lanterna::wire::{Ack, AckStatus};
 
     let mut store = Store::open_in_memory().unwrap();
     let (outing, stop) = night_outing(&mut store);
     store.record_contact(stop, &ContactData::new(Gender::F, Nationality::parse("RO").unwrap())).unwrap();
     let bs = Province::parse("BS").unwrap();
-    let s = store
-        .start_indoor_session(&NewIndoorSession {
-            started_at: Utc::now(),
-            province: bs,
-            operators: 1,
-            mediator_language: None,
-        })
-        .unwrap();
+    let s = store.start_indoor_session(&brescia_session(1)).unwrap();
     assert_eq!(store.pending_count().unwrap(), 0, "open ones are never sent");
     assert_eq!(store.close_outing(outing, Utc::now()).unwrap().status, OutingStatus::Closed);
     store.close_indoor_session(s.id, Utc::now()).unwrap();
