@@ -17,6 +17,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 use crate::domain::indoor::IndoorRecord;
+use crate::domain::rules::{self, IMPORTED_ITEM_QUANTITY_MAX, SITE_NAME_MAX, Violation};
 use crate::domain::{
     Activity, AgeBand, Channel, Comune, ContactData, ContactRecord, DomainError, Gender, IndoorKind, ItemKey, ItemKind,
     Language, Nationality, Place, Protection, Province, ServiceSet, Shift, parse_date,
@@ -163,8 +164,8 @@ fn parse_bool(s: &str) -> Result<bool, String> {
 
 fn parse_quantity(s: &str) -> Result<u32, String> {
     match s.parse::<u32>() {
-        Ok(n) if n <= 10_000 => Ok(n),
-        Ok(n) => Err(format!("{n} is more than 10000 for one person")),
+        Ok(n) if n <= IMPORTED_ITEM_QUANTITY_MAX => Ok(n),
+        Ok(n) => Err(format!("{n} is more than {IMPORTED_ITEM_QUANTITY_MAX} for one person")),
         Err(_) => Err(format!("'{s}' is not a whole number of items")),
     }
 }
@@ -359,8 +360,8 @@ fn parse_indoor_row(
                 })
             }
             IndoorColumn::Site => {
-                if value.len() > 60 {
-                    return Err((name.to_owned(), "a site name has at most 60 characters".into()));
+                if rules::check_site(value).is_err() {
+                    return Err((name.to_owned(), format!("a site name has at most {SITE_NAME_MAX} characters")));
                 }
                 site = Some(value.to_ascii_lowercase())
             }
@@ -378,12 +379,12 @@ fn parse_indoor_row(
         channel,
     };
     r.validate().map_err(|e| {
-        let column = match &e {
-            DomainError::Invalid { what: "channel", .. } => IndoorColumn::Channel,
-            _ => IndoorColumn::Outcome,
+        let (column, default) = match &e {
+            DomainError::Invalid { what: "channel", .. } => (IndoorColumn::Channel, "channel"),
+            DomainError::Rule(Violation::Site) => (IndoorColumn::Site, "site"),
+            _ => (IndoorColumn::Outcome, "outcome"),
         };
-        let name =
-            names.get(&column).copied().unwrap_or(if column == IndoorColumn::Channel { "channel" } else { "outcome" });
+        let name = names.get(&column).copied().unwrap_or(default);
         (name.to_owned(), e.to_string())
     })?;
     Ok(r)
@@ -436,7 +437,7 @@ fn parse_row(
             Column::Shift => shift = Some(Shift::parse(&value.to_ascii_lowercase()).map_err(dom)?),
             Column::Activity => {
                 let a = Activity::parse(&value.to_ascii_lowercase()).map_err(dom)?;
-                if !Activity::OUTINGS.contains(&a) {
+                if rules::check_outing_activity(a).is_err() {
                     return Err(fail(
                         "indoor work goes in an indoor log (columns date, province, kind, gender, nationality, ...)"
                             .into(),

@@ -5,14 +5,17 @@
 //! knows it from the device's token.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::{Activity, Bucket, CellKey, Comune, Gender, Measure, Nationality, Province, Shift, Tally, indoor};
+use crate::domain::indoor::{self, IndoorSession};
+use crate::domain::{
+    Activity, Bucket, CellKey, Comune, Gender, Measure, Nationality, Outing, Place, Province, Shift, Tally,
+};
 
 /// Where version 1 of the API lives.
 pub const API_PREFIX: &str = "/api/v1";
@@ -236,6 +239,91 @@ impl Summary {
     }
 }
 
+/// What every summary says of its outing or session. A deleted one is sent as its head
+/// alone, with the revision that replaces what the server has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    /// The outing's or session's id.
+    pub id: Uuid,
+    /// The revision sent.
+    pub revision: u32,
+    /// Its activity.
+    pub activity: Activity,
+    /// Its day.
+    pub date: NaiveDate,
+    /// Its shift (indoor: day).
+    pub shift: Shift,
+    /// The province it is sent under.
+    pub province: Province,
+}
+
+/// One outing or session waiting to be sent, as the phone's store holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// A closed outing with the places of its stops, in order, and its counts.
+    Outing {
+        /// The outing (its revision is the one sent).
+        outing: Outing,
+        /// Its stops' places, first stop first.
+        stops: Vec<Place>,
+        /// Its counts.
+        tally: Tally,
+    },
+    /// A closed indoor session with the comuni of its ads and massage centres.
+    Session {
+        /// The session (its revision is the one sent).
+        session: IndoorSession,
+        /// The comuni named in it, in any order, repeats allowed.
+        comuni: Vec<Comune>,
+        /// Its counts.
+        tally: Tally,
+    },
+    /// A deleted one, by its tombstone.
+    Deleted(Head),
+}
+
+/// An outing without stops: it has no province to be sent under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("outing {0} has no stops")]
+pub struct NoStops(pub Uuid);
+
+impl Summary {
+    /// The summary of what is waiting: the pure half of sync, over data the store loaded.
+    pub fn of(pending: &Pending) -> Result<Summary, NoStops> {
+        let (head, comuni, tally): (Head, BTreeSet<Comune>, Option<&Tally>) = match pending {
+            Pending::Outing { outing: o, stops, tally } => {
+                let province = stops.first().ok_or(NoStops(o.id))?.province;
+                let head = Head {
+                    id: o.id,
+                    revision: o.revision,
+                    activity: o.activity,
+                    date: o.date,
+                    shift: o.shift,
+                    province,
+                };
+                (head, stops.iter().filter_map(|p| p.comune).collect(), Some(tally))
+            }
+            Pending::Session { session: s, comuni, tally } => {
+                let (activity, shift) = (Activity::Indoor, Shift::Day);
+                let head = Head { id: s.id, revision: s.revision, activity, date: s.date, shift, province: s.province };
+                (head, comuni.iter().copied().collect(), Some(tally))
+            }
+            Pending::Deleted(head) => (*head, BTreeSet::new(), None),
+        };
+        Ok(Summary {
+            id: head.id,
+            revision: head.revision,
+            deleted: tally.is_none(),
+            activity: head.activity,
+            date: head.date,
+            shift: head.shift,
+            province: head.province,
+            comuni: comuni.into_iter().collect(),
+            cells: tally.map(|t| Summary::cells_of(t, head.province)).unwrap_or_default(),
+        })
+    }
+}
+
 /// A closed list of codes as a JSON Schema string enum.
 fn code_schema(name: &str, codes: Vec<String>) -> Schema {
     json_schema!({ "title": name, "type": "string", "enum": codes })
@@ -269,5 +357,128 @@ impl JsonSchema for Comune {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "title": "Comune", "type": "string", "pattern": "^[0-9]{6}$" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::{OutingStatus, Place};
+
+    fn p(code: &str) -> Province {
+        Province::parse(code).unwrap()
+    }
+
+    fn c(istat: &str) -> Comune {
+        Comune::parse(istat).unwrap()
+    }
+
+    fn tally(cells: &[(&str, Measure, u64)]) -> Tally {
+        let mut t = Tally::new();
+        for &(province, measure, n) in cells {
+            let bucket = if measure.is_indoor() {
+                indoor::bucket(p(province))
+            } else {
+                Bucket { activity: Activity::Street, province: p(province), shift: Shift::Night }
+            };
+            t.add(bucket, CellKey { nationality: Nationality::UNKNOWN, gender: Gender::F, measure }, n);
+        }
+        t
+    }
+
+    fn outing(revision: u32) -> Outing {
+        Outing {
+            id: Uuid::from_u128(1),
+            unit_id: Uuid::from_u128(9),
+            activity: Activity::Street,
+            date: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+            shift: Shift::Night,
+            shift_overridden: false,
+            started_at: None,
+            ended_at: None,
+            team_size: Some(2),
+            mediator: false,
+            status: OutingStatus::Closed,
+            revision,
+        }
+    }
+
+    fn session() -> IndoorSession {
+        IndoorSession {
+            id: Uuid::from_u128(2),
+            date: NaiveDate::from_ymd_opt(2024, 3, 2).unwrap(),
+            operators: 1,
+            mediator_language: None,
+            province: p("BS"),
+            status: OutingStatus::Closed,
+            started_at: None,
+            ended_at: None,
+            revision: 4,
+        }
+    }
+
+    /// Each case: what was loaded, and the summary as the server reads it (JSON).
+    #[test]
+    fn summaries_are_built_from_loaded_records() {
+        let bs_then_mi = vec![Place::comune(c("017029")), Place::province(p("BS")), Place::comune(c("015146"))];
+        let head = Head {
+            id: Uuid::from_u128(3),
+            revision: 7,
+            activity: Activity::Labour,
+            date: NaiveDate::from_ymd_opt(2024, 1, 5).unwrap(),
+            shift: Shift::Day,
+            province: p("MI"),
+        };
+        let cases: Vec<(&str, Pending, serde_json::Value)> = vec![
+            (
+                "an outing across a border: first stop's province, other provinces per cell, comuni sorted once",
+                Pending::Outing {
+                    outing: outing(3),
+                    stops: bs_then_mi,
+                    tally: tally(&[("BS", Measure::Contacts, 2), ("MI", Measure::Contacts, 1)]),
+                },
+                serde_json::json!({
+                    "id": Uuid::from_u128(1), "revision": 3, "activity": "street", "date": "2024-03-01",
+                    "shift": "night", "province": "BS", "comuni": ["015146", "017029"],
+                    "cells": [
+                        {"nat": "ZZ", "g": "F", "m": "contacts", "n": 2},
+                        {"province": "MI", "nat": "ZZ", "g": "F", "m": "contacts", "n": 1}
+                    ]
+                }),
+            ),
+            (
+                "a session: indoor, by day, its own province, comuni deduplicated",
+                Pending::Session {
+                    session: session(),
+                    comuni: vec![c("017029"), c("017029")],
+                    tally: tally(&[("BS", Measure::Ads, 5)]),
+                },
+                serde_json::json!({
+                    "id": Uuid::from_u128(2), "revision": 4, "activity": "indoor", "date": "2024-03-02",
+                    "shift": "day", "province": "BS", "comuni": ["017029"],
+                    "cells": [{"nat": "ZZ", "g": "F", "m": "ads", "n": 5}]
+                }),
+            ),
+            (
+                "a tombstone: deleted, nothing else",
+                Pending::Deleted(head),
+                serde_json::json!({
+                    "id": Uuid::from_u128(3), "revision": 7, "deleted": true, "activity": "labour",
+                    "date": "2024-01-05", "shift": "day", "province": "MI", "comuni": [], "cells": []
+                }),
+            ),
+        ];
+        for (name, pending, want) in cases {
+            let got = serde_json::to_value(Summary::of(&pending).unwrap()).unwrap();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn an_outing_without_stops_has_no_summary() {
+        let pending = Pending::Outing { outing: outing(1), stops: Vec::new(), tally: Tally::new() };
+        assert_eq!(Summary::of(&pending), Err(NoStops(Uuid::from_u128(1))));
     }
 }

@@ -10,6 +10,7 @@ use lanterna::domain::{
 };
 use lanterna::import::parse_contacts;
 use lanterna::store::{Store, TallyParts};
+use lanterna::wire::Limits;
 use proptest::prelude::*;
 
 const NATS: &[&str] = &["RO", "NG", "BR", "AL", "CN", "PE", "IT", "XE", "XA", "ZZ"];
@@ -129,6 +130,22 @@ proptest! {
         let half = Period::new(start(), start() + Duration::days(150)).unwrap();
         let inside: Vec<_> = records.iter().filter(|r| half.contains(r.date)).cloned().collect();
         prop_assert_eq!(store.tally(half, TallyParts::ALL).unwrap(), Tally::of_records(&inside));
+    }
+
+    /// What sync sends adds up to what the phone counts: the summaries of every closed
+    /// outing, loaded by the store and built by the pure `Summary::of`, hold the tally.
+    #[test]
+    fn the_summaries_sent_hold_the_whole_tally(records in proptest::collection::vec(contact(), 1..150)) {
+        let mut store = Store::open_in_memory().unwrap();
+        store.import_records(&records, "test").unwrap();
+        let summaries = store.pending_summaries(10_000).unwrap();
+        prop_assert_eq!(summaries.len() as u64, store.pending_count().unwrap());
+        let mut sent = Tally::new();
+        for s in &summaries {
+            prop_assert!(s.validate(&Limits::default()).is_ok());
+            s.add_to(&mut sent);
+        }
+        prop_assert_eq!(sent, Tally::of_records(&records));
     }
 
     /// Importing the same rows in any order gives the same reports.

@@ -243,3 +243,125 @@ fn details_edited_after_the_tap_are_kept_with_their_items() {
     assert_eq!(back[0].data, data);
     assert_eq!(store.contact(c.id).unwrap().data, data);
 }
+
+/// An indoor session in Brescia starting now.
+fn brescia_session(operators: u8) -> lanterna::store::NewIndoorSession {
+    let province = lanterna::domain::Province::parse("BS").unwrap();
+    lanterna::store::NewIndoorSession { started_at: Utc::now(), province, operators, mediator_language: None }
+}
+
+#[test]
+fn each_refusal_is_its_own_typed_error() {
+    use lanterna::domain::indoor::IndoorRecord;
+    use lanterna::domain::rules::Violation;
+    use lanterna::domain::{ContactRecord, IndoorKind, Province, parse_date};
+    use lanterna::store::{Entity, Record};
+
+    let mut store = Store::open_in_memory().unwrap();
+    let rule = |e: StoreError| e.violation().cloned().unwrap_or_else(|| panic!("not a rule: {e}"));
+    let new =
+        |activity, team_size| NewOuting { activity, started_at: Utc::now(), shift: None, team_size, mediator: false };
+    assert_eq!(rule(store.start_outing(&new(Activity::Indoor, None)).unwrap_err()), Violation::IndoorIsNotAnOuting);
+    assert_eq!(rule(store.start_outing(&new(Activity::Street, Some(0))).unwrap_err()), Violation::TeamSize);
+    let bs = Province::parse("BS").unwrap();
+    assert_eq!(rule(store.start_indoor_session(&brescia_session(51)).unwrap_err()), Violation::Operators);
+
+    let (outing, stop) = night_outing(&mut store);
+    let ro = ContactData::new(Gender::F, Nationality::parse("RO").unwrap());
+    assert_eq!(rule(store.record_contacts(stop, &ro, 501).unwrap_err()), Violation::PeoplePerTap(501));
+    let milano = Place { province: Province::parse("MI").unwrap(), comune: Some(Comune::parse("017029").unwrap()) };
+    let err = store.add_stop(outing, milano, None).unwrap_err();
+    assert!(matches!(rule(err), Violation::ComuneNotInProvince { .. }));
+    store.close_outing(outing, Utc::now()).unwrap();
+    let err = store.record_contact(stop, &ro).unwrap_err();
+    assert!(matches!(err, StoreError::Closed { what: Record::Outing }), "{err}");
+    assert_eq!(err.to_string(), "this outing is closed: reopen it to correct it");
+    assert!(matches!(store.add_stop(outing, Place::province(bs), None), Err(StoreError::Closed { .. })));
+
+    let s = store.start_indoor_session(&brescia_session(2)).unwrap();
+    let visit = [(Gender::F, Nationality::parse("CN").unwrap(), 201)];
+    assert_eq!(rule(store.record_massage_visit(s.id, bs, None, &visit).unwrap_err()), Violation::MassageVisit(201));
+    store.close_indoor_session(s.id, Utc::now()).unwrap();
+    let err = store.record_meeting(s.id, None, bs, &ro).unwrap_err();
+    assert!(matches!(err, StoreError::Closed { what: Record::Session }), "{err}");
+    assert_eq!(err.to_string(), "this session is closed: reopen it to correct it");
+    store.reopen_indoor_session(s.id).unwrap();
+    store.record_meeting(s.id, None, bs, &ro).unwrap();
+
+    let missing = uuid::Uuid::new_v4();
+    let err = store.delete_outing(missing).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { what: Entity::Outing, .. }), "{err}");
+    let err = store.reopen_indoor_session(missing).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { what: Entity::IndoorSession, .. }), "{err}");
+    assert!(matches!(store.rekey("97531864"), Err(StoreError::NoKey)));
+
+    let date = parse_date("2023-03-01").unwrap();
+    let row =
+        ContactRecord { activity: Activity::Street, date, shift: Shift::Night, place: Place::province(bs), data: ro };
+    store.import_records(std::slice::from_ref(&row), "same-bytes").unwrap();
+    let err = store.import_records(&[row], "same-bytes").unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyImported { .. }), "{err}");
+    assert!(err.to_string().contains("already imported") && err.to_string().contains("nothing was imported again"));
+    let line = IndoorRecord {
+        date,
+        province: bs,
+        kind: IndoorKind::Ad,
+        gender: Gender::F,
+        nationality: Nationality::UNKNOWN,
+        reached: None,
+        site: None,
+        channel: None,
+    };
+    let err = store.import_indoor(&[line], "same-bytes").unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyImported { .. }), "{err}");
+}
+
+#[test]
+fn outings_and_sessions_share_one_life_close_reopen_delete_and_tombstone() {
+    use lanterna::domain::{OutingStatus, Province};
+    use lanterna::wire::{Ack, AckStatus};
+
+    let mut store = Store::open_in_memory().unwrap();
+    let (outing, stop) = night_outing(&mut store);
+    store.record_contact(stop, &ContactData::new(Gender::F, Nationality::parse("RO").unwrap())).unwrap();
+    let bs = Province::parse("BS").unwrap();
+    let s = store.start_indoor_session(&brescia_session(1)).unwrap();
+    assert_eq!(store.pending_count().unwrap(), 0, "open ones are never sent");
+    assert_eq!(store.close_outing(outing, Utc::now()).unwrap().status, OutingStatus::Closed);
+    store.close_indoor_session(s.id, Utc::now()).unwrap();
+    assert_eq!(store.indoor_session(s.id).unwrap().status, OutingStatus::Closed);
+    let sent = store.pending_summaries(10).unwrap();
+    assert_eq!(
+        sent.iter().map(|x| (x.id, x.revision, x.deleted)).collect::<Vec<_>>(),
+        [(outing, 1, false), (s.id, 1, false)]
+    );
+    let acks: Vec<Ack> =
+        sent.iter().map(|x| Ack { id: x.id, revision: x.revision, status: AckStatus::Stored }).collect();
+    store.mark_synced(&acks).unwrap();
+    assert_eq!(store.pending_count().unwrap(), 0);
+
+    // A correction after the sync: reopened, changed once, closed again: one new revision.
+    store.reopen_outing(outing).unwrap();
+    store.record_contact(stop, &ContactData::new(Gender::M, Nationality::parse("NG").unwrap())).unwrap();
+    store.close_outing(outing, Utc::now()).unwrap();
+    let again = store.pending_summaries(10).unwrap();
+    assert_eq!(again.iter().map(|x| (x.id, x.revision)).collect::<Vec<_>>(), [(outing, 2)]);
+
+    // Deleting synced ones leaves tombstones one revision above.
+    store.delete_outing(outing).unwrap();
+    store.delete_indoor_session(s.id).unwrap();
+    assert!(matches!(store.outing(outing), Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.indoor_session(s.id), Err(StoreError::NotFound { .. })));
+    let gone = store.pending_summaries(10).unwrap();
+    let mut seen: Vec<_> = gone.iter().map(|x| (x.id, x.revision, x.deleted, x.activity, x.province)).collect();
+    seen.sort_by_key(|x| x.0);
+    let mut want = vec![(outing, 3, true, Activity::Street, bs), (s.id, 2, true, Activity::Indoor, bs)];
+    want.sort_by_key(|x| x.0);
+    assert_eq!(seen, want);
+    assert!(gone.iter().all(|x| x.cells.is_empty() && x.comuni.is_empty()));
+
+    // Never synced: deleted without a trace.
+    let (fresh, _) = night_outing(&mut store);
+    store.delete_outing(fresh).unwrap();
+    assert_eq!(store.pending_count().unwrap(), 2);
+}

@@ -563,6 +563,9 @@ async fn every_failed_action_is_said_in_the_interface_language() {
         s.input("#ad-age", "venti");
         s.submit("#ad-form");
         said.push(("age as a word", s.dom.text("#error"), Error::BadAge("venti".into())));
+        s.input("#ad-age", "12");
+        s.submit("#ad-form");
+        said.push(("too young an age", s.dom.text("#error"), DomainError::from(Violation::DeclaredAge(12)).into()));
 
         // The lock screen: a wrong PIN.
         s.click("#lock");

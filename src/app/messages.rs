@@ -10,7 +10,7 @@ use crate::domain::rules::{
     Violation,
 };
 use crate::domain::{DomainError, Lang};
-use crate::store::StoreError;
+use crate::store::{Entity, Record, StoreError};
 use crate::sync::SyncError;
 
 fn pick(lang: Lang, it: String, en: String) -> String {
@@ -102,6 +102,13 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
         Violation::TeamSize => {
             say!(lang, "La squadra va da {lo} a {hi} operatori", "A team has {lo} to {hi} workers", lo = lo, hi = hi)
         }
+        Violation::Operators => say!(
+            lang,
+            "Gli operatori vanno da {lo} a {hi}",
+            "Operators must be between {lo} and {hi}",
+            lo = lo,
+            hi = hi
+        ),
         Violation::PeoplePerTap(n) => say!(
             lang,
             "Non si possono registrare {n} persone insieme (da {lo} a {hi})",
@@ -202,14 +209,54 @@ fn store(e: &StoreError, lang: Lang) -> String {
             "The system refused to read or write {path}",
             path = path.display()
         ),
-        StoreError::NotFound { what, id } => {
-            say!(lang, "Nessun record ({what}) con id {id}", "No {what} with id {id}", what = what, id = id)
-        }
-        StoreError::Conflict(m) => say!(lang, "Operazione non possibile: {m}", "Not possible: {m}", m = m),
+        StoreError::NotFound { what, id } => pick(
+            lang,
+            format!("{} non trovato (id {id}): forse è stato annullato o cancellato", entity(*what)),
+            format!("No {what} with id {id}: it may have been undone or deleted"),
+        ),
+        StoreError::Closed { what: Record::Outing } => say!(
+            lang,
+            "Questa uscita è chiusa: riaprila per correggerla",
+            "This outing is closed: reopen it to correct it"
+        ),
+        StoreError::Closed { what: Record::Session } => say!(
+            lang,
+            "Questa sessione è chiusa: riaprila per correggerla",
+            "This session is closed: reopen it to correct it"
+        ),
+        StoreError::NoKey => say!(lang, "Un archivio in memoria non ha PIN", "An in-memory database has no PIN"),
+        StoreError::NoRandomness(_) => say!(
+            lang,
+            "Il sistema non fornisce numeri casuali per la chiave: riprova",
+            "The system gave no randomness for the key: try again"
+        ),
+        StoreError::NoStops { .. } => say!(
+            lang,
+            "Un'uscita senza tappe non ha provincia: aggiungi una tappa",
+            "An outing without stops has no province: add a stop"
+        ),
+        StoreError::AlreadyImported { when } => say!(
+            lang,
+            "Questo file è già stato importato il {when}: nulla è stato importato di nuovo",
+            "This file was already imported on {when}; nothing was imported again",
+            when = when
+        ),
         StoreError::Domain(d) => domain(d, lang),
         StoreError::Sqlite(_) => {
             say!(lang, "Errore dell'archivio: nulla è stato registrato", "Database error: nothing was recorded")
         }
+    }
+}
+
+/// A kind of record, in Italian.
+fn entity(e: Entity) -> &'static str {
+    match e {
+        Entity::Outing => "Uscita",
+        Entity::Stop => "Tappa",
+        Entity::Contact => "Contatto",
+        Entity::IndoorSession => "Sessione indoor",
+        Entity::Ad => "Annuncio",
+        Entity::Meeting => "Incontro",
     }
 }
 
@@ -273,7 +320,12 @@ mod tests {
             DomainError::from(Violation::IndoorIsNotAnOuting).into(),
             StoreError::WrongKey { path: file.clone() }.into(),
             StoreError::Missing { path: file.clone() }.into(),
-            StoreError::NotFound { what: "outing", id: "1".into() }.into(),
+            StoreError::NotFound { what: Entity::Outing, id: "1".into() }.into(),
+            StoreError::Closed { what: Record::Outing }.into(),
+            StoreError::Closed { what: Record::Session }.into(),
+            StoreError::NoStops { outing: uuid::Uuid::nil() }.into(),
+            StoreError::AlreadyImported { when: "01/02/2024 10:00".into() }.into(),
+            DomainError::from(Violation::Operators).into(),
             Error::Read { file: file.clone(), source: std::io::Error::other("gone") },
             Error::NotEnrolled,
             SyncError::BadUrl { url: "ftp://x".into() }.into(),

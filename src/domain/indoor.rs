@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::rules;
 use super::{
     Activity, Bucket, CellKey, Channel, Comune, ContactData, DomainError, Gender, IndoorKind, Language, Measure,
     Nationality, Outcome, OutingStatus, Province, Shift, Tally,
@@ -123,20 +124,11 @@ pub struct AdData {
 impl AdData {
     /// Checks the rules a stored ad must keep.
     pub fn validate(&self) -> Result<(), DomainError> {
-        if let Some(c) = self.comune
-            && c.province() != self.province
-        {
-            return Err(DomainError::invalid("comune", format!("{} is not in province {}", c.name(), self.province)));
+        rules::check_comune_in(self.comune, self.province)?;
+        if let Some(age) = self.declared_age {
+            rules::check_declared_age(age)?;
         }
-        if let Some(a) = self.declared_age
-            && !(14..=99).contains(&a)
-        {
-            return Err(DomainError::invalid("declared age", format!("{a} is not between 14 and 99")));
-        }
-        if self.site.trim().is_empty() || self.site.len() > 60 {
-            return Err(DomainError::invalid("site", "pick a site from the list"));
-        }
-        Ok(())
+        Ok(rules::check_site(&self.site)?)
     }
 }
 
@@ -212,6 +204,9 @@ pub struct IndoorRecord {
 impl IndoorRecord {
     /// Checks the combination of fields.
     pub fn validate(&self) -> Result<(), DomainError> {
+        if let Some(site) = &self.site {
+            rules::check_site(site)?;
+        }
         let attempt = matches!(self.kind, IndoorKind::Call | IndoorKind::Message);
         if attempt && self.reached.is_none() {
             return Err(DomainError::invalid("outcome", "calls and messages need reached or not_reached"));
@@ -334,6 +329,7 @@ pub use super::tables::indoor::{
 mod tests {
     use super::*;
     use crate::domain::parse_date;
+    use crate::domain::rules::Violation;
 
     #[test]
     fn numbers_become_e164_or_say_what_is_wrong() {
@@ -372,5 +368,30 @@ mod tests {
         let msg = IndoorRecord { kind: IndoorKind::Message, channel: Some(Channel::Telegram), ..base };
         assert!(msg.validate().is_ok());
         assert_eq!(msg.attempt_channel(), Channel::Telegram);
+    }
+
+    #[test]
+    fn ads_keep_the_field_rules() {
+        let bs = Province::parse("BS").unwrap();
+        let ad = AdData {
+            site: "moscarossa".into(),
+            province: bs,
+            comune: Some(Comune::parse("017029").unwrap()),
+            nationality: Nationality::parse("RO").unwrap(),
+            gender: Gender::F,
+            declared_age: Some(*rules::DECLARED_AGE.start()),
+            risky: false,
+        };
+        assert_eq!(ad.validate(), Ok(()));
+        let rule = |a: AdData| match a.validate() {
+            Err(DomainError::Rule(v)) => v,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(rule(AdData { declared_age: Some(13), ..ad.clone() }), Violation::DeclaredAge(13));
+        assert_eq!(rule(AdData { site: " ".into(), ..ad.clone() }), Violation::Site);
+        let mi = Province::parse("MI").unwrap();
+        assert!(
+            matches!(rule(AdData { province: mi, ..ad }), Violation::ComuneNotInProvince { province, .. } if province == mi)
+        );
     }
 }

@@ -71,7 +71,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DomainError> {
     let t = s.trim();
     let ok_shape = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) if ok_shape && (1990..=2200).contains(&d.year()) => Ok(d),
+        Ok(d) if ok_shape && super::rules::DATE_YEARS.contains(&d.year()) => Ok(d),
         _ => Err(DomainError::invalid("date", format!("'{s}' is not a calendar date YYYY-MM-DD"))),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::ops::RangeInclusive;
 
-use super::Province;
+use super::{Activity, Comune, Province};
 
 /// Workers in a team on an outing, and operators in an indoor session.
 pub const TEAM_SIZE: RangeInclusive<u8> = 1..=50;
@@ -16,12 +16,18 @@ pub const MASSAGE_VISIT_PERSONS: RangeInclusive<u32> = 1..=200;
 pub const DECLARED_AGE: RangeInclusive<u8> = 14..=99;
 /// The most of one item handed to one person in one contact.
 pub const ITEM_QUANTITY_MAX: u32 = 999;
+/// The most of one item for one person in an imported file (old registers counted
+/// boxes handed to a whole group as one person's).
+pub const IMPORTED_ITEM_QUANTITY_MAX: u32 = 10_000;
 /// The most of one item in the default kit.
 pub const KIT_QUANTITY_MAX: u32 = 99;
 /// Minutes without a touch before the app locks itself.
 pub const IDLE_LOCK_MINUTES: RangeInclusive<u32> = 1..=120;
 /// The idle lock's default.
 pub const IDLE_LOCK_DEFAULT_MINUTES: u32 = 5;
+/// The years a recorded or imported date may fall in (a typo such as 0223 or 2302 is
+/// refused, not stored).
+pub const DATE_YEARS: RangeInclusive<i32> = 1990..=2200;
 /// The longest ad site name.
 pub const SITE_NAME_MAX: usize = 60;
 /// The fewest digits of a PIN.
@@ -51,6 +57,9 @@ pub enum Violation {
     /// A team size or operator count outside [`TEAM_SIZE`].
     #[error("team size must be between {} and {}", TEAM_SIZE.start(), TEAM_SIZE.end())]
     TeamSize,
+    /// An indoor session's operators outside [`TEAM_SIZE`].
+    #[error("operators must be between {} and {}", TEAM_SIZE.start(), TEAM_SIZE.end())]
+    Operators,
     /// A "+N" outside [`PEOPLE_PER_TAP`].
     #[error("cannot record {0} people at once ({min} to {max})", min = PEOPLE_PER_TAP.start(), max = PEOPLE_PER_TAP.end())]
     PeoplePerTap(u32),
@@ -87,6 +96,26 @@ pub fn check_team_size(n: u8) -> Result<(), Violation> {
     if TEAM_SIZE.contains(&n) { Ok(()) } else { Err(Violation::TeamSize) }
 }
 
+/// Checks the operators of an indoor session.
+pub fn check_operators(n: u8) -> Result<(), Violation> {
+    if TEAM_SIZE.contains(&n) { Ok(()) } else { Err(Violation::Operators) }
+}
+
+/// Checks that an activity is one outings are for (indoor work has sessions).
+pub fn check_outing_activity(activity: Activity) -> Result<(), Violation> {
+    if Activity::OUTINGS.contains(&activity) { Ok(()) } else { Err(Violation::IndoorIsNotAnOuting) }
+}
+
+/// Checks that a comune, when one is given, lies in `province`.
+pub fn check_comune_in(comune: Option<Comune>, province: Province) -> Result<(), Violation> {
+    match comune {
+        Some(c) if c.province() != province => {
+            Err(Violation::ComuneNotInProvince { comune: c.name().to_owned(), province })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks a "+N".
 pub fn check_people_per_tap(n: u32) -> Result<(), Violation> {
     if PEOPLE_PER_TAP.contains(&n) { Ok(()) } else { Err(Violation::PeoplePerTap(n)) }
@@ -116,6 +145,10 @@ mod tests {
         assert!(check_team_size(*TEAM_SIZE.start()).is_ok() && check_team_size(*TEAM_SIZE.end()).is_ok());
         assert_eq!(check_team_size(0), Err(Violation::TeamSize));
         assert_eq!(check_team_size(TEAM_SIZE.end() + 1), Err(Violation::TeamSize));
+        assert_eq!(check_operators(0), Err(Violation::Operators));
+        assert!(check_operators(*TEAM_SIZE.end()).is_ok());
+        assert!(check_outing_activity(Activity::Labour).is_ok());
+        assert_eq!(check_outing_activity(Activity::Indoor), Err(Violation::IndoorIsNotAnOuting));
         assert_eq!(check_people_per_tap(0), Err(Violation::PeoplePerTap(0)));
         assert!(check_people_per_tap(*PEOPLE_PER_TAP.end()).is_ok());
         assert_eq!(check_people_per_tap(501), Err(Violation::PeoplePerTap(501)));
@@ -125,6 +158,13 @@ mod tests {
         assert_eq!(check_site("  "), Err(Violation::Site));
         assert_eq!(check_site(&"x".repeat(SITE_NAME_MAX + 1)), Err(Violation::Site));
         assert!(check_site("bakecaincontri").is_ok());
+        let (bs, mi) = (Province::parse("BS").unwrap(), Province::parse("MI").unwrap());
+        let brescia = Comune::parse("017029").unwrap();
+        assert!(check_comune_in(Some(brescia), bs).is_ok() && check_comune_in(None, mi).is_ok());
+        assert_eq!(
+            check_comune_in(Some(brescia), mi),
+            Err(Violation::ComuneNotInProvince { comune: brescia.name().to_owned(), province: mi })
+        );
     }
 
     #[test]
@@ -139,5 +179,7 @@ mod tests {
     fn violations_say_their_limits() {
         assert_eq!(Violation::TeamSize.to_string(), "team size must be between 1 and 50");
         assert_eq!(Violation::PeoplePerTap(600).to_string(), "cannot record 600 people at once (1 to 500)");
+        assert_eq!(Violation::Operators.to_string(), "operators must be between 1 and 50");
+        assert_eq!(Violation::MassageVisit(0).to_string(), "a visit counts 1 to 200 persons, not 0");
     }
 }

@@ -4,9 +4,13 @@
 //! Every method that changes data is one transaction; with WAL and `synchronous=FULL`
 //! a committed transaction has been fsynced and survives a power cut.
 
+mod codes;
+mod error;
 mod indoor;
 mod key;
+mod lifecycle;
 mod outings;
+mod records;
 mod settings;
 mod sync;
 mod tally;
@@ -20,8 +24,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
-use crate::domain::DomainError;
-
+pub use error::{Entity, Record, Result, StoreError};
 pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionCounts};
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
@@ -39,69 +42,6 @@ const MIGRATIONS: &[&str] = &[
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// What can go wrong with the store, with the path where it matters.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// Wrong PIN/key, or a file that is not an encrypted database at all.
-    #[error("cannot open {path}: wrong PIN or key, or the file is not a Lanterna database (nothing was changed)")]
-    WrongKey {
-        /// The file.
-        path: PathBuf,
-    },
-    /// A readable file that is not a Lanterna database.
-    #[error("{path} is not a Lanterna database: {why} (nothing was changed)")]
-    NotLanterna {
-        /// The file.
-        path: PathBuf,
-        /// What it is instead.
-        why: String,
-    },
-    /// A database written by a newer Lanterna.
-    #[error("{path} has schema version {found}, newer than this Lanterna understands ({supported}); update the app")]
-    TooNew {
-        /// The file.
-        path: PathBuf,
-        /// Its version.
-        found: i64,
-        /// Ours.
-        supported: i64,
-    },
-    /// No database where one was expected.
-    #[error("no Lanterna database at {path}")]
-    Missing {
-        /// The path.
-        path: PathBuf,
-    },
-    /// The file system refused.
-    #[error("{path}: {source}")]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// A record that does not exist.
-    #[error("no {what} with id {id}")]
-    NotFound {
-        /// What kind of record.
-        what: &'static str,
-        /// Its id.
-        id: String,
-    },
-    /// An operation that the record's state does not allow.
-    #[error("{0}")]
-    Conflict(String),
-    /// A value that breaks a domain rule.
-    #[error(transparent)]
-    Domain(#[from] DomainError),
-    /// SQLite itself.
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-}
-
-/// Result of store operations.
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// An open Lanterna database.
 pub struct Store {
@@ -215,7 +155,7 @@ impl Store {
     /// Changes the secret: the database is re-encrypted under a key derived from
     /// `new_secret` (same salt). The old secret no longer opens it.
     pub fn rekey(&mut self, new_secret: &str) -> Result<()> {
-        let path = self.path.clone().ok_or_else(|| StoreError::Conflict("an in-memory database has no key".into()))?;
+        let path = self.path.clone().ok_or(StoreError::NoKey)?;
         let key = RawKey::derive(new_secret, read_salt(&path)?);
         self.rekey_with(&key)
     }

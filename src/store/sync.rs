@@ -3,17 +3,14 @@
 //! server acknowledged), tombstones of deleted ones, and the last result in plain words.
 //! Open outings are never sent: where a unit is right now does not leave the phone.
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use super::outings::{conv, parse_uuid};
-use super::{Result, Store, StoreError};
-use crate::domain::{Activity, Comune, Province, Shift};
-use crate::wire::{Ack, Summary};
+use super::records::{all_rows, uuid_at};
+use super::{Record, Result, Store, StoreError};
+use crate::domain::Comune;
+use crate::wire::{Ack, Head, NoStops, Pending, Summary};
 
 const URL_KEY: &str = "sync_url";
 const TOKEN_KEY: &str = "sync_token";
@@ -39,8 +36,8 @@ pub struct Endpoint {
     pub token: String,
 }
 
-/// The tables summaries come from.
-const SOURCES: [&str; 3] = ["outings", "indoor_sessions", "sync_tombstones"];
+/// The table of deleted records the server still has to hear of.
+const TOMBSTONES: &str = "sync_tombstones";
 
 impl Store {
     fn secret_text(&self, name: &str) -> Result<Option<String>> {
@@ -97,89 +94,57 @@ impl Store {
     /// Up to `limit` summaries waiting to be sent: closed outings and sessions changed
     /// since the server last acknowledged them, and tombstones.
     pub fn pending_summaries(&self, limit: usize) -> Result<Vec<Summary>> {
+        self.pending(limit)?
+            .iter()
+            .map(|p| Summary::of(p).map_err(|NoStops(outing)| StoreError::NoStops { outing }))
+            .collect()
+    }
+
+    /// Up to `limit` records waiting to be sent, loaded: outings first, then sessions,
+    /// then tombstones.
+    fn pending(&self, limit: usize) -> Result<Vec<Pending>> {
         let mut out = Vec::new();
-        let lim = limit as i64;
-        let mut st = self.conn.prepare_cached(
-            "SELECT o.id, o.revision FROM outings o WHERE o.status = 'closed' AND o.revision > o.synced_revision
+        let ids = |sql: &str, limit: usize| all_rows(&self.conn, sql, [limit as i64], |r| uuid_at(r, 0));
+        for id in ids(
+            "SELECT o.id FROM outings o WHERE o.status = 'closed' AND o.revision > o.synced_revision
              AND EXISTS (SELECT 1 FROM stops s WHERE s.outing_id = o.id) ORDER BY o.date, o.id LIMIT ?1",
-        )?;
-        let outings: Vec<(Uuid, u32)> =
-            st.query_map([lim], |r| Ok((parse_uuid(r.get(0)?)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        for (id, revision) in outings {
-            out.push(self.outing_summary(id, revision)?);
+            limit,
+        )? {
+            let stops = self.stops(id)?.into_iter().map(|s| s.place).collect();
+            out.push(Pending::Outing { outing: self.outing(id)?, stops, tally: self.outing_tally(id)? });
         }
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, revision FROM indoor_sessions WHERE status = 'closed' AND revision > synced_revision
+        for id in ids(
+            "SELECT id FROM indoor_sessions WHERE status = 'closed' AND revision > synced_revision
              ORDER BY date, id LIMIT ?1",
-        )?;
-        let sessions: Vec<(Uuid, u32)> = st
-            .query_map([limit.saturating_sub(out.len()) as i64], |r| Ok((parse_uuid(r.get(0)?)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, revision) in sessions {
-            out.push(self.session_summary(id, revision)?);
+            limit.saturating_sub(out.len()),
+        )? {
+            let comuni: Vec<Comune> = all_rows(
+                &self.conn,
+                "SELECT comune FROM indoor_ads WHERE session_id = ?1 AND comune IS NOT NULL
+                 UNION SELECT comune FROM massage_contacts WHERE session_id = ?1 AND comune IS NOT NULL",
+                [id.to_string()],
+                |r| r.get(0),
+            )?;
+            out.push(Pending::Session { session: self.indoor_session(id)?, comuni, tally: self.session_tally(id)? });
         }
         let mut st = self.conn.prepare_cached(
             "SELECT id, revision, activity, date, shift, province FROM sync_tombstones
              WHERE revision > synced_revision ORDER BY id LIMIT ?1",
         )?;
         let rows = st.query_map([limit.saturating_sub(out.len()) as i64], |r| {
-            Ok(Summary {
-                id: parse_uuid(r.get(0)?)?,
+            Ok(Pending::Deleted(Head {
+                id: uuid_at(r, 0)?,
                 revision: r.get(1)?,
-                deleted: true,
-                activity: conv(Activity::parse(&r.get::<_, String>(2)?))?,
+                activity: r.get(2)?,
                 date: r.get(3)?,
-                shift: conv(Shift::parse(&r.get::<_, String>(4)?))?,
-                province: conv(Province::parse(&r.get::<_, String>(5)?))?,
-                comuni: Vec::new(),
-                cells: Vec::new(),
-            })
+                shift: r.get(4)?,
+                province: r.get(5)?,
+            }))
         })?;
-        for s in rows {
-            out.push(s?);
+        for p in rows {
+            out.push(p?);
         }
         Ok(out)
-    }
-
-    fn outing_summary(&self, id: Uuid, revision: u32) -> Result<Summary> {
-        let outing = self.outing(id)?;
-        let stops = self.stops(id)?;
-        let province =
-            stops.first().map(|s| s.place.province).ok_or_else(|| StoreError::Conflict("no stops".into()))?;
-        let comuni: BTreeSet<Comune> = stops.iter().filter_map(|s| s.place.comune).collect();
-        Ok(Summary {
-            id,
-            revision,
-            deleted: false,
-            activity: outing.activity,
-            date: outing.date,
-            shift: outing.shift,
-            province,
-            comuni: comuni.into_iter().collect(),
-            cells: Summary::cells_of(&self.outing_tally(id)?, province),
-        })
-    }
-
-    fn session_summary(&self, id: Uuid, revision: u32) -> Result<Summary> {
-        let s = self.indoor_session(id)?;
-        let mut st = self.conn.prepare_cached(
-            "SELECT comune FROM indoor_ads WHERE session_id = ?1 AND comune IS NOT NULL
-             UNION SELECT comune FROM massage_contacts WHERE session_id = ?1 AND comune IS NOT NULL",
-        )?;
-        let comuni: BTreeSet<Comune> = st
-            .query_map([id.to_string()], |r| conv(Comune::parse(&r.get::<_, String>(0)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Summary {
-            id,
-            revision,
-            deleted: false,
-            activity: Activity::Indoor,
-            date: s.date,
-            shift: Shift::Day,
-            province: s.province,
-            comuni: comuni.into_iter().collect(),
-            cells: Summary::cells_of(&self.session_tally(id)?, s.province),
-        })
     }
 
     /// Notes what the server acknowledged (stored or ignored: either way it has that
@@ -187,7 +152,7 @@ impl Store {
     pub fn mark_synced(&mut self, acks: &[Ack]) -> Result<()> {
         let tx = self.write()?;
         for a in acks {
-            for table in SOURCES {
+            for table in Record::ALL.map(Record::table).into_iter().chain([TOMBSTONES]) {
                 tx.prepare_cached(&format!(
                     "UPDATE {table} SET synced_revision = max(synced_revision, ?2) WHERE id = ?1"
                 ))?
@@ -197,53 +162,4 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-
-    /// Deletes an outing; once synced, a tombstone revision tells the server.
-    pub fn delete_outing(&mut self, id: Uuid) -> Result<()> {
-        let outing = self.outing(id)?;
-        let province = self.stops(id)?.first().map(|s| s.place.province);
-        let synced: u32 =
-            self.conn.query_row("SELECT synced_revision FROM outings WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
-        let tx = self.write()?;
-        tx.execute("DELETE FROM outings WHERE id = ?1", [id.to_string()])?;
-        if let (true, Some(p)) = (synced > 0, province) {
-            insert_tombstone(&tx, id, outing.activity, outing.date, outing.shift, p, outing.revision + 1)?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Deletes an indoor session; once synced, a tombstone revision tells the server.
-    pub fn delete_indoor_session(&mut self, id: Uuid) -> Result<()> {
-        let s = self.indoor_session(id)?;
-        let synced: u32 = self.conn.query_row(
-            "SELECT synced_revision FROM indoor_sessions WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )?;
-        let tx = self.write()?;
-        tx.execute("DELETE FROM indoor_sessions WHERE id = ?1", [id.to_string()])?;
-        if synced > 0 {
-            insert_tombstone(&tx, id, Activity::Indoor, s.date, Shift::Day, s.province, s.revision + 1)?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-}
-
-fn insert_tombstone(
-    tx: &rusqlite::Transaction<'_>,
-    id: Uuid,
-    activity: Activity,
-    date: NaiveDate,
-    shift: Shift,
-    province: Province,
-    revision: u32,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO sync_tombstones (id, activity, date, shift, province, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision",
-        params![id.to_string(), activity.code(), date, shift.code(), province.code(), revision],
-    )?;
-    Ok(())
 }

@@ -6,12 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::outings::item_key;
+use super::records::{all_rows, item_at};
 use super::{Result, Store};
 use crate::domain::tables::Mft;
-use crate::domain::{
-    Activity, Bucket, CellKey, Gender, Measure, Nationality, Period, Province, ServiceSet, Services, Shift, Tally,
-};
+use crate::domain::{Activity, Bucket, CellKey, Gender, Measure, Nationality, Period, Province, Services, Tally};
 
 /// Which measures a tally needs: each part is one query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,11 +47,9 @@ impl Store {
     pub fn date_range(&self, activity: Option<Activity>) -> Result<Option<(NaiveDate, NaiveDate)>> {
         let row: Option<(Option<NaiveDate>, Option<NaiveDate>)> = self
             .conn
-            .query_row(
-                "SELECT min(date), max(date) FROM outings WHERE ?1 IS NULL OR activity = ?1",
-                [activity.map(|a| a.code())],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT min(date), max(date) FROM outings WHERE ?1 IS NULL OR activity = ?1", [activity], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
         Ok(match row {
             Some((Some(a), Some(b))) => Some((a, b)),
@@ -69,17 +65,13 @@ impl Store {
         let mut nats: HashMap<String, Nationality> = HashMap::new();
         let mut cell = |r: &rusqlite::Row<'_>| -> Result<(Bucket, Nationality, Gender)> {
             let text = |i: usize| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
-            let bucket = Bucket {
-                activity: Activity::parse(text(0)?)?,
-                province: Province::parse(text(1)?)?,
-                shift: Shift::parse(text(2)?)?,
-            };
+            let bucket = Bucket { activity: r.get(0)?, province: r.get(1)?, shift: r.get(2)? };
             let code = text(3)?;
             let nat = match nats.get(code) {
                 Some(n) => *n,
                 None => *nats.entry(code.to_owned()).or_insert(Nationality::parse(code)?),
             };
-            Ok((bucket, nat, Gender::parse(text(4)?)?))
+            Ok((bucket, nat, r.get(4)?))
         };
         let add = |tally: &mut Tally, (bucket, nationality, gender): (Bucket, Nationality, Gender), measure, n: i64| {
             tally.add(bucket, CellKey { nationality, gender, measure }, n as u64);
@@ -101,8 +93,8 @@ impl Store {
                 let services = Services {
                     information: r.get(5)?,
                     listening: r.get(6)?,
-                    referrals: ServiceSet::from_bits(r.get(7)?)?,
-                    accompaniments: ServiceSet::from_bits(r.get(8)?)?,
+                    referrals: r.get(7)?,
+                    accompaniments: r.get(8)?,
                 };
                 let n: i64 = r.get(9)?;
                 for m in Measure::of_services(&services) {
@@ -118,7 +110,7 @@ impl Store {
             let mut rows = st.query(params![period.from, period.to])?;
             while let Some(r) = rows.next()? {
                 let at = cell(r)?;
-                let key = item_key(&r.get::<_, String>(5)?, &r.get::<_, String>(6)?)?;
+                let key = item_at(r, 5)?;
                 let n: i64 = r.get(7)?;
                 for m in Measure::of_item(key) {
                     add(&mut tally, at, m, n);
@@ -146,11 +138,7 @@ impl Store {
             let bucket = match stop {
                 Some((id, b)) if id == stop_id => b,
                 _ => {
-                    let b = Bucket {
-                        activity: Activity::parse(text(1)?)?,
-                        province: Province::parse(text(2)?)?,
-                        shift: Shift::parse(text(3)?)?,
-                    };
+                    let b = Bucket { activity: r.get(1)?, province: r.get(2)?, shift: r.get(3)? };
                     stop = Some((stop_id, b));
                     b
                 }
@@ -166,7 +154,7 @@ impl Store {
                     n
                 }
             };
-            let gender = Gender::parse(text(5)?)?;
+            let gender: Gender = r.get(5)?;
             let first: Option<bool> = r.get(7)?;
             let row = sums.entry((bucket, nat, gender)).or_default();
             row[0] += 1;
@@ -212,26 +200,18 @@ impl Store {
             "SELECT c.gender, count(*) FROM stops s JOIN contacts c ON c.stop_id = s.id
              WHERE s.outing_id = ?1 GROUP BY c.gender",
         )?;
-        let mut rows = st.query([outing_id.to_string()])?;
         let mut out = Mft::default();
-        while let Some(r) = rows.next()? {
-            let n = r.get::<_, i64>(1)? as u64;
-            out.add(Gender::parse(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?, n);
+        for row in st.query_map([outing_id.to_string()], |r| Ok((r.get::<_, Gender>(0)?, r.get::<_, i64>(1)?)))? {
+            let (gender, n) = row?;
+            out.add(gender, n as u64);
         }
         Ok(out)
     }
 
     /// The unit's most frequent nationalities, most frequent first (at most `limit`).
     pub fn frequent_nationalities(&self, limit: usize) -> Result<Vec<Nationality>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT nationality FROM contacts GROUP BY nationality ORDER BY count(*) DESC, nationality LIMIT ?1",
-        )?;
-        let rows = st.query_map([limit as i64], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for code in rows {
-            out.push(Nationality::parse(&code?)?);
-        }
-        Ok(out)
+        let sql = "SELECT nationality FROM contacts GROUP BY nationality ORDER BY count(*) DESC, nationality LIMIT ?1";
+        all_rows(&self.conn, sql, [limit as i64], |r| r.get(0))
     }
 
     /// Number of contacts stored (all periods).

@@ -1,0 +1,181 @@
+//! The indoor counts and figures reports read: tallies grouped in SQL by province,
+//! gender and nationality, and the statistics of numbers seen across sessions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rusqlite::{params, params_from_iter};
+use uuid::Uuid;
+
+use super::meetings::MEETING_AS_CONTACT;
+use crate::domain::indoor::{CONTROLLER_ADS, IndoorStats, SEEN_AGAIN_DAYS, bucket};
+use crate::domain::{CellKey, Channel, ContactData, Gender, Measure, Nationality, Outcome, Period, Province, Tally};
+use crate::store::records::{count_at, item_at, row_to_contact};
+use crate::store::{Result, Store};
+
+/// Which indoor records a tally covers.
+enum Which {
+    /// Sessions dated within a period.
+    Period(Period),
+    /// One session.
+    Session(Uuid),
+}
+
+impl Which {
+    /// The condition on `s` (the sessions) with its parameters.
+    fn sql(&self) -> (&'static str, Vec<String>) {
+        match self {
+            Which::Period(p) => ("s.date BETWEEN ?1 AND ?2", vec![p.from.to_string(), p.to.to_string()]),
+            Which::Session(id) => ("s.id = ?1", vec![id.to_string()]),
+        }
+    }
+}
+
+/// Province, gender, nationality, extra columns and the count of a grouped query.
+type GroupedCell = (Province, Gender, Nationality, Vec<String>, u64);
+
+impl Store {
+    /// The indoor counts of sessions dated within `period` (ads, calls, messages,
+    /// contacts, meetings with what they were given, massage centres).
+    pub fn indoor_tally(&self, period: Period) -> Result<Tally> {
+        self.indoor_tally_where(&Which::Period(period))
+    }
+
+    /// The indoor counts of one session (what sync sends).
+    pub fn session_tally(&self, id: Uuid) -> Result<Tally> {
+        self.indoor_tally_where(&Which::Session(id))
+    }
+
+    fn indoor_tally_where(&self, which: &Which) -> Result<Tally> {
+        let mut t = Tally::new();
+        let cell = |nationality, gender, measure| CellKey { nationality, gender, measure };
+        for (p, g, n, extra, count) in self.grouped(which, "indoor_ads", &["CAST(x.risky AS TEXT)"])? {
+            t.add(bucket(p), cell(n, g, Measure::Ads), count);
+            if extra[0] == "1" {
+                t.add(bucket(p), cell(n, g, Measure::RiskyAds), count);
+            }
+        }
+        for (p, g, n, extra, count) in self.grouped(which, "indoor_attempts", &["x.channel", "x.outcome"])? {
+            let (ch, out) = (Channel::parse(&extra[0])?, Outcome::parse(&extra[1])?);
+            for _ in 0..count {
+                t.add_attempt(p, g, n, ch, out);
+            }
+        }
+        for (province, data) in self.meetings_in(which)? {
+            t.add_meeting(province, &data);
+        }
+        for (p, g, n, _, count) in self.grouped(which, "massage_contacts", &[])? {
+            t.add(bucket(p), cell(n, g, Measure::MassageContacts), count);
+        }
+        Ok(t)
+    }
+
+    /// Rows of an indoor `table` in sessions of `period`, counted by province, gender,
+    /// nationality and the `extra` columns (as text).
+    fn grouped(&self, which: &Which, table: &str, extra: &[&str]) -> Result<Vec<GroupedCell>> {
+        let (cond, args) = which.sql();
+        let cols: String = extra.iter().map(|c| format!(", {c}")).collect();
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT x.province, x.gender, x.nationality{cols}, count(*) FROM {table} x
+             JOIN indoor_sessions s ON s.id = x.session_id WHERE {cond}
+             GROUP BY x.province, x.gender, x.nationality{cols}"
+        ))?;
+        let k = extra.len();
+        let rows = st.query_map(params_from_iter(&args), |r| {
+            let extra: Vec<String> = (3..3 + k).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, extra, count_at(r, 3 + k)?))
+        })?;
+        let out = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(out)
+    }
+
+    /// Persons met in sessions of a period, with their items.
+    fn meetings_in(&self, which: &Which) -> Result<Vec<(Province, ContactData)>> {
+        let (cond, args) = which.sql();
+        // The columns of a contact row, so the contact reader serves meetings too.
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {MEETING_AS_CONTACT}, m.province
+             FROM indoor_meetings m JOIN indoor_sessions s ON s.id = m.session_id WHERE {cond}"
+        ))?;
+        let rows = st.query_map(params_from_iter(&args), |r| Ok((row_to_contact(r)?, r.get::<_, Province>(12)?)))?;
+        let mut out = Vec::new();
+        let mut index = HashMap::new();
+        for row in rows {
+            let (contact, province) = row?;
+            index.insert(contact.id, out.len());
+            out.push((province, contact.data));
+        }
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT i.meeting_id, i.kind, i.language, i.quantity FROM indoor_meeting_items i
+             JOIN indoor_meetings m ON m.id = i.meeting_id JOIN indoor_sessions s ON s.id = m.session_id
+             WHERE {cond}"
+        ))?;
+        let rows = st.query_map(params_from_iter(&args), |r| Ok((r.get::<_, i64>(0)?, item_at(r, 1)?, r.get(3)?)))?;
+        for row in rows {
+            let (mid, key, qty) = row?;
+            if let Some(&i) = index.get(&mid) {
+                out[i].1.items.set(key, qty);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first and last indoor session date.
+    pub fn indoor_date_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        let (a, b): (Option<NaiveDate>, Option<NaiveDate>) =
+            self.conn
+                .query_row("SELECT min(date), max(date) FROM indoor_sessions", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(a.zip(b))
+    }
+
+    /// The figures beyond the printed tables for sessions dated within `period`.
+    pub fn indoor_stats(&self, period: Period) -> Result<IndoorStats> {
+        let (from, to) = (period.from, period.to);
+        let one = |q: &str| -> Result<u64> { Ok(self.conn.query_row(q, params![from, to], |r| count_at(r, 0))?) };
+        const IN: &str = "JOIN indoor_sessions s ON s.id = x.session_id WHERE s.date BETWEEN ?1 AND ?2";
+        let ads = one(&format!("SELECT count(*) FROM indoor_ads x {IN}"))?;
+        let calls = one(&format!("SELECT count(*) FROM indoor_attempts x {IN} AND x.channel = 'call'"))?;
+        let ads_reached = one(&format!(
+            "SELECT count(*) FROM indoor_ads x {IN}
+             AND EXISTS (SELECT 1 FROM indoor_attempts t WHERE t.ad_id = x.id AND t.outcome = 'reached')"
+        ))?;
+        let mut messages_by_channel: BTreeMap<String, u64> =
+            Channel::ALL.iter().filter(|c| c.is_message()).map(|c| (c.code().to_owned(), 0)).collect();
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT x.channel, count(*) FROM indoor_attempts x {IN} AND x.channel <> 'call' GROUP BY 1"
+        ))?;
+        for row in st.query_map(params![from, to], |r| Ok((r.get::<_, String>(0)?, count_at(r, 1)?)))? {
+            let (ch, n) = row?;
+            messages_by_channel.insert(ch, n);
+        }
+        // Numbers: how many ads each has in the period, and whether it was seen in an
+        // earlier session within 14 days before a session of the period.
+        let numbers_ads = format!(
+            "SELECT count(*) FROM (SELECT x.number_hash FROM indoor_ads x {IN} AND x.number_hash IS NOT NULL
+             GROUP BY x.number_hash HAVING count(*) >= ?3)"
+        );
+        let several = |k: u32| -> Result<u64> {
+            Ok(self.conn.query_row(&numbers_ads, params![from, to, k], |r| count_at(r, 0))?)
+        };
+        let seen_again = one(&format!(
+            "SELECT count(DISTINCT x.number_hash) FROM indoor_ads x {IN} AND x.number_hash IS NOT NULL
+             AND EXISTS (SELECT 1 FROM indoor_ads e JOIN indoor_sessions es ON es.id = e.session_id
+                         WHERE e.number_hash = x.number_hash AND es.id <> s.id
+                           AND es.date < s.date AND es.date >= date(s.date, '-{} days'))",
+            SEEN_AGAIN_DAYS
+        ))?;
+        Ok(IndoorStats {
+            from,
+            to,
+            ads,
+            calls,
+            messages_by_channel,
+            ads_reached,
+            share_of_ads_reached: if ads == 0 { 0.0 } else { ads_reached as f64 / ads as f64 },
+            numbers: several(1)?,
+            numbers_in_several_ads: several(2)?,
+            likely_controllers: several(CONTROLLER_ADS)?,
+            numbers_seen_again_within_14_days: seen_again,
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! The row readers and writers street outings and indoor sessions share: ids and times,
+//! a person's details (a contact at a stop and a person met indoors have the same
+//! columns), the items handed out, and the register of imported files.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::{FromSqlError, Type};
+use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
+use uuid::Uuid;
+
+use super::lifecycle::{ensure_open, touch};
+use super::{Entity, Record, Result, StoreError};
+use crate::domain::{Contact, ContactData, ItemKey, Items, Services};
+
+/// A conversion error for column `i`.
+fn bad_column(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e))
+}
+
+/// The UUID stored as text in column `i`.
+pub(super) fn uuid_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Uuid> {
+    Uuid::parse_str(r.get_ref(i)?.as_str()?).map_err(|e| bad_column(i, e))
+}
+
+/// The RFC 3339 time stored in column `i`, `None` for NULL.
+pub(super) fn time_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let Some(text) = r.get_ref(i)?.as_str_or_null()? else { return Ok(None) };
+    Ok(Some(DateTime::parse_from_rfc3339(text).map_err(|e| bad_column(i, e))?.with_timezone(&Utc)))
+}
+
+/// The one row `sql` (with `id = ?1`) finds, read by `map`; [`StoreError::NotFound`] of
+/// `what` when there is none.
+pub(super) fn by_id<T, I: ToSql + std::fmt::Display>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    id: I,
+    what: Entity,
+    map: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<T> {
+    conn.prepare_cached(sql)?.query_row([&id], map).optional()?.ok_or_else(|| StoreError::not_found(what, id))
+}
+
+/// Every row `sql` finds with `params`, read by `map`.
+pub(super) fn all_rows<T, P: rusqlite::Params>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: P,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    Ok(conn.prepare_cached(sql)?.query_map(params, map)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A `count(*)` column.
+pub(super) fn count_at(r: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
+    Ok(r.get::<_, i64>(i)?.max(0) as u64)
+}
+
+/// An item stored as `kind` in column `i` and `language` in `i + 1` (empty when none).
+pub(super) fn item_at(r: &Row<'_>, i: usize) -> rusqlite::Result<ItemKey> {
+    let language = match r.get_ref(i + 1)?.as_str()? {
+        "" => None,
+        _ => Some(r.get(i + 1)?),
+    };
+    Ok(ItemKey { kind: r.get(i)?, language })
+}
+
+/// A person's detail columns, from `gender` to `accompaniments`, in a table that keeps
+/// people (contacts, indoor meetings).
+macro_rules! detail_columns {
+    () => {
+        "gender, nationality, age_band, first_contact, protection, information, listening, referrals, accompaniments"
+    };
+}
+
+/// The columns [`row_to_contact`] reads, on `c`.
+pub(super) const CONTACT_COLUMNS: &str = "c.id, c.stop_id, c.recorded_at, c.gender, c.nationality, c.age_band, \
+     c.first_contact, c.protection, c.information, c.listening, c.referrals, c.accompaniments";
+
+/// A contact (or an indoor meeting read as one) from [`CONTACT_COLUMNS`]; its items are
+/// read separately.
+pub(super) fn row_to_contact(r: &Row<'_>) -> rusqlite::Result<Contact> {
+    let recorded_at = time_at(r, 2)?.ok_or(rusqlite::Error::FromSqlConversionFailure(
+        2,
+        Type::Null,
+        Box::new(FromSqlError::InvalidType),
+    ))?;
+    Ok(Contact {
+        id: r.get(0)?,
+        stop_id: r.get(1)?,
+        recorded_at,
+        data: ContactData {
+            gender: r.get(3)?,
+            nationality: r.get(4)?,
+            age_band: r.get(5)?,
+            first_contact: r.get(6)?,
+            protection: r.get(7)?,
+            items: Items::default(),
+            services: Services {
+                information: r.get(8)?,
+                listening: r.get(9)?,
+                referrals: r.get(10)?,
+                accompaniments: r.get(11)?,
+            },
+        },
+    })
+}
+
+/// A person's details in the order of `detail_columns!`.
+fn details(data: &ContactData) -> [&dyn ToSql; 9] {
+    let s = &data.services;
+    [
+        &data.gender,
+        &data.nationality,
+        &data.age_band,
+        &data.first_contact,
+        &data.protection,
+        &s.information,
+        &s.listening,
+        &s.referrals,
+        &s.accompaniments,
+    ]
+}
+
+/// The two tables that keep people with their details and items.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Person {
+    /// A contact at a stop (`contacts`, items in `contact_items`).
+    Contact,
+    /// A person met indoors (`indoor_meetings`, items in `indoor_meeting_items`).
+    Meeting,
+}
+
+impl Person {
+    /// The person's table.
+    fn table(self) -> &'static str {
+        match self {
+            Person::Contact => "contacts",
+            Person::Meeting => "indoor_meetings",
+        }
+    }
+
+    /// The items table and its column naming the person.
+    fn items(self) -> (&'static str, &'static str) {
+        match self {
+            Person::Contact => ("contact_items", "contact_id"),
+            Person::Meeting => ("indoor_meeting_items", "meeting_id"),
+        }
+    }
+
+    /// The insert: the lead columns ([`Person::insert`]'s `lead`), the details, `recorded_at`.
+    fn insert_sql(self) -> &'static str {
+        match self {
+            Person::Contact => concat!(
+                "INSERT INTO contacts (stop_id, ",
+                detail_columns!(),
+                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            ),
+            Person::Meeting => concat!(
+                "INSERT INTO indoor_meetings (session_id, ad_id, province, ",
+                detail_columns!(),
+                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            ),
+        }
+    }
+
+    /// Inserts a person with its items: `lead` holds the values of the columns before the
+    /// details (a contact's stop; a meeting's session, ad and province). Returns its id.
+    pub(super) fn insert(self, tx: &Transaction<'_>, lead: &[&dyn ToSql], data: &ContactData, at: &str) -> Result<i64> {
+        let values = lead.iter().copied().chain(details(data)).chain([&at as &dyn ToSql]);
+        tx.prepare_cached(self.insert_sql())?.execute(params_from_iter(values))?;
+        let id = tx.last_insert_rowid();
+        self.insert_items(tx, id, &data.items)?;
+        Ok(id)
+    }
+
+    /// Who the person is in a lookup that fails.
+    fn entity(self) -> Entity {
+        match self {
+            Person::Contact => Entity::Contact,
+            Person::Meeting => Entity::Meeting,
+        }
+    }
+
+    /// The outing or session a person was recorded in, with the query that finds its id.
+    fn owner(self) -> (Record, &'static str) {
+        match self {
+            Person::Contact => {
+                (Record::Outing, "SELECT s.outing_id FROM contacts c JOIN stops s ON s.id = c.stop_id WHERE c.id = ?1")
+            }
+            Person::Meeting => (Record::Session, "SELECT session_id FROM indoor_meetings WHERE id = ?1"),
+        }
+    }
+
+    /// Replaces what is known of a person (details, items, services), if the outing or
+    /// session it was recorded in is open; marks that one changed.
+    pub(super) fn correct(self, tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
+        data.validate()?;
+        let (record, sql) = self.owner();
+        let owner: String = tx
+            .prepare_cached(sql)?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::not_found(self.entity(), id))?;
+        ensure_open(tx, record, &owner)?;
+        self.update(tx, id, data)?;
+        touch(tx, record, &owner)
+    }
+
+    /// Rewrites a person's details and items.
+    fn update(self, tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
+        tx.prepare_cached(&format!(
+            "UPDATE {} SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
+                    information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1",
+            self.table()
+        ))?
+        .execute(params_from_iter(std::iter::once(&id as &dyn ToSql).chain(details(data))))?;
+        let (table, owner) = self.items();
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE {owner} = ?1"))?.execute([id])?;
+        self.insert_items(tx, id, &data.items)
+    }
+
+    fn insert_items(self, tx: &Transaction<'_>, id: i64, items: &Items) -> Result<()> {
+        let mut ins = tx.prepare_cached(match self {
+            Person::Contact => {
+                "INSERT INTO contact_items (contact_id, kind, language, quantity) VALUES (?1, ?2, ?3, ?4)"
+            }
+            Person::Meeting => {
+                "INSERT INTO indoor_meeting_items (meeting_id, kind, language, quantity) VALUES (?1, ?2, ?3, ?4)"
+            }
+        })?;
+        for (key, qty) in items.iter() {
+            ins.execute(params![id, key.kind, key.language.map_or("", |l| l.code()), qty])?;
+        }
+        Ok(())
+    }
+
+    /// Reads a person's items.
+    pub(super) fn items_of(self, conn: &rusqlite::Connection, id: i64) -> Result<Items> {
+        let (table, owner) = self.items();
+        let mut st =
+            conn.prepare_cached(&format!("SELECT kind, language, quantity FROM {table} WHERE {owner} = ?1"))?;
+        let mut items = Items::default();
+        for row in st.query_map([id], |r| Ok((item_at(r, 0)?, r.get(2)?)))? {
+            let (key, qty) = row?;
+            items.set(key, qty);
+        }
+        Ok(items)
+    }
+}
+
+/// Registers an imported file by its hash, refusing one already imported; returns its id.
+pub(super) fn register_import(tx: &Transaction<'_>, sha256: &str, rows: usize) -> Result<i64> {
+    let before: Option<String> =
+        tx.query_row("SELECT imported_at FROM imports WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
+    if let Some(when) = before {
+        let when = DateTime::parse_from_rfc3339(&when)
+            .map(|t| t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string())
+            .unwrap_or(when);
+        return Err(StoreError::AlreadyImported { when });
+    }
+    tx.execute(
+        "INSERT INTO imports (sha256, rows, imported_at) VALUES (?1, ?2, ?3)",
+        params![sha256, rows as i64, Utc::now().to_rfc3339()],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
