@@ -1,4 +1,16 @@
-//! The app crate's integration tests, one binary: each module is one concern.
+//! The app crate's integration tests, one binary (SQLCipher and the app linked once):
+//! each module is one concern, sharing the test kit in `common`.
 
 mod app;
+mod cli;
+mod common;
+mod durability;
+mod e2e_browser;
+mod fixture_indoor;
+mod fixture_street;
+mod indoor_numbers;
 mod layers;
+mod properties;
+mod store;
+mod ui_components;
+mod wire_schema;

@@ -6,7 +6,7 @@ mod app_sync;
 mod bad_input;
 mod common;
 mod faults;
-#[path = "../../../../tests/common/minidom.rs"]
+#[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
 mod shutdown;
 mod store_suite;

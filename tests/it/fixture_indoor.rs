@@ -3,10 +3,8 @@
 //! and reported back: every cell and total must match. The fixture prints ads, contacts
 //! and persons met; calls are checked against what the log holds.
 
-mod common;
-
+use crate::common::{lanterna_ok, read_fixture, temp_db};
 use chrono::{Duration, NaiveDate};
-use common::{lanterna_ok, read_fixture, temp_db};
 use lanterna::domain::Nationality;
 use serde_json::Value;
 
@@ -145,7 +143,7 @@ fn a_bad_indoor_log_imports_nothing_and_says_where() {
     for (csv, expect) in cases {
         let bad = dir.path().join("bad-indoor.csv");
         std::fs::write(&bad, &csv).unwrap();
-        let out = common::lanterna(&db, &["import", bad.to_str().unwrap()]);
+        let out = crate::common::lanterna(&db, &["import", bad.to_str().unwrap()]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{csv}");
         assert!(err.contains(expect) && err.contains("nothing was imported"), "{expect}: {err}");

@@ -1,12 +1,10 @@
 //! The command line: bad input gets a clear error that says what and where, changes
 //! nothing, and exits non-zero.
 
-mod common;
-
 use std::fs;
 use std::process::Command;
 
-use common::{KEY, lanterna, lanterna_ok, temp_db};
+use crate::common::{KEY, lanterna, lanterna_ok, temp_db};
 
 const HEAD: &str = "date,shift,activity,province,gender,nationality";
 

@@ -1,21 +1,18 @@
 //! Component tests: the app's VirtualDom driven by events, its DOM read back from the
-//! mutations (tests/common/minidom.rs) and rendered with dioxus-ssr; every tap checked
+//! mutations (tests/it/common/minidom.rs) and rendered with dioxus-ssr; every tap checked
 //! against the encrypted store it must have reached before the screen says so.
-
-#[path = "common/minidom.rs"]
-mod minidom;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::minidom::Screen;
 use dioxus::prelude::*;
 use lanterna::domain::tables::Mft;
 use lanterna::domain::{AgeBand, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind};
 use lanterna::store::Store;
 use lanterna::ui::components::{Chip, ChipGroup, NationalityPicker, Stepper};
 use lanterna::ui::{App, Vault};
-use minidom::Screen;
 use uuid::Uuid;
 
 const PIN: &str = "246813";

@@ -1,10 +1,8 @@
 //! The Brescia street table of a real final report (Oct 2022 – Feb 2024), turned into
 //! one CSV row per contact, imported, and reported back: every cell and total must match.
 
-mod common;
-
+use crate::common::{lanterna_ok, read_fixture, temp_db};
 use chrono::{Duration, NaiveDate};
-use common::{lanterna_ok, read_fixture, temp_db};
 use lanterna::domain::Nationality;
 use serde_json::Value;
 

@@ -1,12 +1,10 @@
 //! Nothing acknowledged may be lost: a process recording taps is killed with SIGKILL
 //! mid-stream; every tap it acknowledged is in the database afterwards.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use common::{KEY, temp_db};
+use crate::common::{KEY, temp_db};
 use lanterna::domain::{Activity, ContactData, Gender, Nationality, Place, Province, Shift};
 use lanterna::store::{NewOuting, Store};
 
@@ -41,7 +39,7 @@ fn taps_acknowledged_before_a_kill_are_all_there() {
     let (_dir, db) = temp_db();
     drop(Store::open(&db, KEY).unwrap());
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "durability_child", "--nocapture", "--test-threads=1"])
+        .args(["--exact", "durability::durability_child", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, &db)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -5,13 +5,11 @@
 //! `tests/run.sh` installs Chromium and the npm package; without them these tests fail and
 //! say what is missing (set `LANTERNA_SKIP_BROWSER=1` to skip them on purpose).
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use common::{KEY, lanterna_ok, temp_db};
+use crate::common::{KEY, lanterna_ok, temp_db};
 use lanterna::domain::ItemKind;
 use serde_json::Value;
 

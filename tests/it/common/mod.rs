@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests: the binary with the test key, temporary
+//! databases, the fixtures, and a small DOM rebuilt from a VirtualDom's mutations.
 #![allow(dead_code)]
+
+pub mod minidom;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

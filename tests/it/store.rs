@@ -1,12 +1,10 @@
 //! The encrypted store: what it refuses, what it keeps, what it never shows.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
+use crate::common::{KEY, temp_db};
 use chrono::Utc;
-use common::{KEY, temp_db};
 use lanterna::domain::{
     Activity, Comune, ContactData, Gender, ItemKey, ItemKind, Language, Nationality, Place, Protection, ServiceKind,
     ServiceSet, Shift,

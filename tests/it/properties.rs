@@ -1,7 +1,5 @@
 //! Properties of aggregation and import that must hold for any data.
 
-mod common;
-
 use chrono::{Duration, NaiveDate};
 use lanterna::domain::tables::{ReportScope, labour_report, services_report, street_report};
 use lanterna::domain::{
