@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::sync::{describe, enroll, sync_all};
 use crate::app::{ImportFile, Imported, Lanterna, ReportRequest};
+use crate::domain::tables::Selection;
 use crate::domain::{Activity, Lang, Province, parse_date};
 use crate::report::{Format, Table};
 
@@ -155,16 +156,16 @@ pub struct ReportArgs {
     #[arg(long, value_parser = parse_date_arg)]
     pub to: Option<chrono::NaiveDate>,
     /// Only this province (sigla, e.g. BS)
-    #[arg(long, value_parser = parse_province_arg)]
+    #[arg(long)]
     pub province: Option<Province>,
     /// Only this activity (services and items reports)
-    #[arg(long, value_parser = parse_activity_arg)]
+    #[arg(long)]
     pub activity: Option<Activity>,
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
     /// Language of labels (it, en)
-    #[arg(long, value_parser = parse_lang_arg, default_value = "it")]
+    #[arg(long, default_value = "it")]
     pub lang: Lang,
 }
 
@@ -173,10 +174,7 @@ impl ReportArgs {
     pub fn request(&self) -> ReportRequest {
         ReportRequest {
             kind: self.kind.into(),
-            from: self.from,
-            to: self.to,
-            province: self.province,
-            activity: self.activity,
+            selection: Selection { from: self.from, to: self.to, province: self.province, activity: self.activity },
             format: self.format.into(),
             lang: self.lang,
         }
@@ -185,18 +183,6 @@ impl ReportArgs {
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).map_err(|e| e.to_string())
-}
-
-fn parse_province_arg(s: &str) -> Result<Province, String> {
-    Province::parse(s).map_err(|e| e.to_string())
-}
-
-fn parse_activity_arg(s: &str) -> Result<Activity, String> {
-    Activity::parse(s).map_err(|e| e.to_string())
-}
-
-fn parse_lang_arg(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).map_err(|e| e.to_string())
 }
 
 /// Where the database lives unless `--db`/`LANTERNA_DB` say otherwise.

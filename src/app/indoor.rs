@@ -50,6 +50,17 @@ pub struct AdForm {
     pub number: String,
 }
 
+/// A massage-centre visit: where, and the persons contacted there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MassageVisit {
+    /// The province of the centre.
+    pub province: Province,
+    /// Its comune, when known.
+    pub comune: Option<Comune>,
+    /// Persons contacted: `(gender, nationality, how many)`.
+    pub persons: Vec<(Gender, Nationality, u32)>,
+}
+
 /// A saved ad, what its number's hash already knew, and the number to dial for the ad
 /// being worked on (kept in memory by the screen only).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,15 +204,10 @@ impl Lanterna {
         Ok(Done::new((), INDOOR))
     }
 
-    /// Records the persons contacted in a massage centre: `(gender, nationality, how many)`.
-    pub fn record_massage_visit(
-        &mut self,
-        session: Uuid,
-        province: Province,
-        comune: Option<Comune>,
-        persons: &[(Gender, Nationality, u32)],
-    ) -> Result<Done<u64>> {
-        Ok(Done::new(self.store.record_massage_visit(session, province, comune, persons)?, INDOOR))
+    /// Records a massage-centre visit; returns how many persons it counted.
+    pub fn record_massage_visit(&mut self, session: Uuid, visit: &MassageVisit) -> Result<Done<u64>> {
+        let counted = self.store.record_massage_visit(session, visit.province, visit.comune, &visit.persons)?;
+        Ok(Done::new(counted, INDOOR))
     }
 
     /// Takes back the last thing recorded in an open session; says what it was.

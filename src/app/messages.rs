@@ -4,6 +4,8 @@
 //! comune's name or a number of seconds are filled in; no English sentence is left on an
 //! Italian screen.
 
+use std::ops::RangeInclusive;
+
 use super::{Error, UnlockError};
 use crate::domain::rules::{
     DECLARED_AGE, IDLE_LOCK_MINUTES, MASSAGE_VISIT_PERSONS, PEOPLE_PER_TAP, PIN_MIN_DIGITS, SITE_NAME_MAX, TEAM_SIZE,
@@ -95,44 +97,39 @@ fn unlock(e: &UnlockError, lang: Lang) -> String {
     }
 }
 
+/// A value outside a range of the rules: what it is (Italian, English), the range, and
+/// the value given when there is one.
+fn out_of_range<T: std::fmt::Display>(
+    lang: Lang,
+    what: (&str, &str),
+    range: &RangeInclusive<T>,
+    given: Option<&dyn std::fmt::Display>,
+) -> String {
+    let (lo, hi) = (range.start(), range.end());
+    let given = given.map(|g| g.to_string());
+    match (lang, given) {
+        (Lang::It, None) => format!("{}: da {lo} a {hi}", what.0),
+        (Lang::It, Some(g)) => format!("{}: da {lo} a {hi}, non {g}", what.0),
+        (Lang::En, None) => format!("{}: {lo} to {hi}", what.1),
+        (Lang::En, Some(g)) => format!("{}: {lo} to {hi}, not {g}", what.1),
+    }
+}
+
 /// A field rule's violation in the worker's language.
 pub fn violation(v: &Violation, lang: Lang) -> String {
-    let (lo, hi) = (TEAM_SIZE.start(), TEAM_SIZE.end());
     match v {
-        Violation::TeamSize => {
-            say!(lang, "La squadra va da {lo} a {hi} operatori", "A team has {lo} to {hi} workers", lo = lo, hi = hi)
+        Violation::TeamSize => out_of_range(lang, ("Operatori in squadra", "Workers in a team"), &TEAM_SIZE, None),
+        Violation::Operators => out_of_range(lang, ("Operatori della sessione", "Operators"), &TEAM_SIZE, None),
+        Violation::PeoplePerTap(n) => {
+            out_of_range(lang, ("Persone registrate insieme", "People recorded at once"), &PEOPLE_PER_TAP, Some(n))
         }
-        Violation::Operators => say!(
-            lang,
-            "Gli operatori vanno da {lo} a {hi}",
-            "Operators must be between {lo} and {hi}",
-            lo = lo,
-            hi = hi
-        ),
-        Violation::PeoplePerTap(n) => say!(
-            lang,
-            "Non si possono registrare {n} persone insieme (da {lo} a {hi})",
-            "Cannot record {n} people at once ({lo} to {hi})",
-            n = n,
-            lo = PEOPLE_PER_TAP.start(),
-            hi = PEOPLE_PER_TAP.end()
-        ),
-        Violation::MassageVisit(n) => say!(
-            lang,
-            "Una visita conta da {lo} a {hi} persone, non {n}",
-            "A visit counts {lo} to {hi} persons, not {n}",
-            n = n,
-            lo = MASSAGE_VISIT_PERSONS.start(),
-            hi = MASSAGE_VISIT_PERSONS.end()
-        ),
-        Violation::DeclaredAge(a) => say!(
-            lang,
-            "Età dichiarata {a}: deve essere tra {lo} e {hi}",
-            "Declared age {a}: it must be between {lo} and {hi}",
-            a = a,
-            lo = DECLARED_AGE.start(),
-            hi = DECLARED_AGE.end()
-        ),
+        Violation::MassageVisit(n) => {
+            out_of_range(lang, ("Persone in una visita", "Persons in a visit"), &MASSAGE_VISIT_PERSONS, Some(n))
+        }
+        Violation::DeclaredAge(a) => out_of_range(lang, ("Età dichiarata", "Declared age"), &DECLARED_AGE, Some(a)),
+        Violation::IdleLock => {
+            out_of_range(lang, ("Minuti di blocco automatico", "Idle lock minutes"), &IDLE_LOCK_MINUTES, None)
+        }
         Violation::ComuneNotInProvince { comune, province } => say!(
             lang,
             "{comune} non è in provincia di {province}",
@@ -151,13 +148,6 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
             "Serve almeno un sito di annunci, ciascuno di al massimo {n} caratteri",
             "Give at least one ad site, each up to {n} characters",
             n = SITE_NAME_MAX
-        ),
-        Violation::IdleLock => say!(
-            lang,
-            "Il blocco automatico va da {lo} a {hi} minuti",
-            "The idle lock must be between {lo} and {hi} minutes",
-            lo = IDLE_LOCK_MINUTES.start(),
-            hi = IDLE_LOCK_MINUTES.end()
         ),
         Violation::IndoorIsNotAnOuting => say!(
             lang,
@@ -352,7 +342,9 @@ mod tests {
     #[test]
     fn numbers_come_from_the_rules() {
         let it = message(&DomainError::from(Violation::PeoplePerTap(600)).into(), Lang::It);
-        assert_eq!(it, "Non si possono registrare 600 persone insieme (da 1 a 500)");
+        assert_eq!(it, "Persone registrate insieme: da 1 a 500, non 600");
+        let en = message(&DomainError::from(Violation::TeamSize).into(), Lang::En);
+        assert_eq!(en, "Workers in a team: 1 to 50");
         assert_eq!(message(&UnlockError::Wait(4).into(), Lang::It), "Troppi tentativi: riprova tra 4 secondi");
     }
 }

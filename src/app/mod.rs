@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 pub use self::error::{Error, UnlockError};
 pub use self::import::{ImportFile, Imported};
-pub use self::indoor::{AdForm, IndoorView, SavedAd};
+pub use self::indoor::{AdForm, IndoorView, MassageVisit, SavedAd};
 pub use self::outings::{HomeView, OutingView, SummaryView};
 pub use self::reports::{ReportKind, ReportRequest};
 pub use self::sync::SyncView;

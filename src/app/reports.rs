@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use super::{Error, Lanterna, Result};
-use crate::domain::tables::ReportScope;
-use crate::domain::{Activity, Lang, Period, Province, Tally};
+use crate::domain::tables::{ReportScope, Selection};
+use crate::domain::{Activity, Lang, Period, Tally};
 use crate::report::{Format, Rendered, Table};
 use crate::store::TallyParts;
 
@@ -25,14 +25,8 @@ pub enum ReportKind {
 pub struct ReportRequest {
     /// Which report.
     pub kind: ReportKind,
-    /// First day [default: the first recorded day of the activity].
-    pub from: Option<NaiveDate>,
-    /// Last day, included [default: the last recorded day].
-    pub to: Option<NaiveDate>,
-    /// Only this province (the JSON is then that province's table alone).
-    pub province: Option<Province>,
-    /// Only this activity (services and items reports).
-    pub activity: Option<Activity>,
+    /// Dates, province, activity (unset: what is recorded).
+    pub selection: Selection,
     /// Text, CSV or JSON.
     pub format: Format,
     /// Language of labels.
@@ -40,17 +34,9 @@ pub struct ReportRequest {
 }
 
 impl ReportRequest {
-    /// A report of `kind` over everything recorded, as JSON in Italian.
-    pub fn json(kind: ReportKind) -> ReportRequest {
-        ReportRequest {
-            kind,
-            from: None,
-            to: None,
-            province: None,
-            activity: None,
-            format: Format::Json,
-            lang: Lang::It,
-        }
+    /// A report of `kind` over `selection`, as JSON in Italian.
+    pub fn json(kind: ReportKind, selection: Selection) -> ReportRequest {
+        ReportRequest { kind, selection, format: Format::Json, lang: Lang::It }
     }
 }
 
@@ -71,8 +57,8 @@ impl Lanterna {
     fn period_of(&self, req: &ReportRequest, activity: Option<Activity>) -> Result<Period> {
         let range = self.recorded_range(activity)?;
         let today = chrono::Local::now().date_naive();
-        let from = req.from.or(range.map(|r| r.0)).unwrap_or(today);
-        let to = match req.to {
+        let from = req.selection.from.or(range.map(|r| r.0)).unwrap_or(today);
+        let to = match req.selection.to {
             Some(to) => to,
             None => range.map(|r| r.1).unwrap_or(today).max(from),
         };
@@ -99,10 +85,11 @@ impl Lanterna {
 
     /// Builds a table's report for a request (not yet rendered).
     pub fn build_report(&self, table: Table, req: &ReportRequest) -> Result<Rendered> {
-        let activity = table.activity().or(req.activity);
+        let Selection { province, activity: only, .. } = req.selection;
+        let activity = table.activity().or(only);
         let period = self.period_of(req, activity)?;
         let tally = self.tally_for(table, activity, period)?;
-        let scope = ReportScope { period, province: req.province, activity: req.activity, lang: req.lang };
+        let scope = ReportScope { period, province, activity: only, lang: req.lang };
         Ok(Rendered::build(table, &tally, &scope))
     }
 
@@ -113,7 +100,7 @@ impl Lanterna {
             ReportKind::IndoorStats => return self.indoor_stats_report(req),
         };
         let rendered = self.build_report(table, req)?;
-        Ok(rendered.render(req.format, req.province.is_some(), req.lang))
+        Ok(rendered.render(req.format, req.selection.province.is_some(), req.lang))
     }
 
     fn indoor_stats_report(&self, req: &ReportRequest) -> Result<String> {

@@ -38,6 +38,14 @@ impl Lang {
     }
 }
 
+impl FromStr for Lang {
+    type Err = DomainError;
+
+    fn from_str(s: &str) -> Result<Self, DomainError> {
+        Lang::parse(s)
+    }
+}
+
 /// Defines a closed code list: an enum with its wire code, Italian and English labels,
 /// `ALL`, `code()`, `label()`, `FromStr`, `Display` and serde as the code.
 macro_rules! code_enum {

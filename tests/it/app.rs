@@ -81,7 +81,7 @@ fn the_ad_form_is_checked_before_anything_is_stored() {
     assert_eq!(messages::message(&e, Lang::It), "Età non valida: venti");
     form.declared_age = "12".into();
     let e = app.save_ad(session, &form).expect_err("too young to be declared");
-    assert_eq!(messages::message(&e, Lang::It), "Età dichiarata 12: deve essere tra 14 e 99");
+    assert_eq!(messages::message(&e, Lang::It), "Età dichiarata: da 14 a 99, non 12");
     assert_eq!(app.indoor_view(session, "").expect("the view").counts.ads, 0, "nothing was stored");
     form.declared_age = " 24 ".into();
     let saved = app.save_ad(session, &form).expect("saved").value;

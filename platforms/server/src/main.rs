@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use chrono::{Duration, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
+use lanterna::domain::tables::Selection;
 use lanterna::domain::{Activity, Lang, Province, parse_date};
 use lanterna::report::Format;
 use lanterna_server::config::Config;
@@ -113,13 +114,13 @@ struct ReportArgs {
     #[arg(long, value_parser = date)]
     to: Option<chrono::NaiveDate>,
     /// One province (sigla)
-    #[arg(long, value_parser = province)]
+    #[arg(long)]
     province: Option<Province>,
     /// One unit (name or id); without it the tables are across units
     #[arg(long)]
     unit: Option<String>,
     /// Services and items: one activity
-    #[arg(long, value_parser = activity)]
+    #[arg(long)]
     activity: Option<Activity>,
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -128,7 +129,7 @@ struct ReportArgs {
     #[arg(long)]
     k: Option<u64>,
     /// Label language
-    #[arg(long, value_parser = lang, default_value = "it")]
+    #[arg(long, default_value = "it")]
     lang: Lang,
 }
 
@@ -137,15 +138,6 @@ fn table(s: &str) -> Result<Kind, String> {
 }
 fn date(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).map_err(|e| e.to_string())
-}
-fn province(s: &str) -> Result<Province, String> {
-    Province::parse(s).map_err(|e| e.to_string())
-}
-fn activity(s: &str) -> Result<Activity, String> {
-    Activity::parse(s).map_err(|e| e.to_string())
-}
-fn lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).map_err(|e| e.to_string())
 }
 
 fn unit_id(backend: &dyn Backend, name_or_id: &str) -> anyhow::Result<Uuid> {
@@ -225,15 +217,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(a) => {
             let b = open()?;
             let unit = a.unit.as_deref().map(|u| unit_id(b.as_ref(), u)).transpose()?;
+            let selection = Selection { from: a.from, to: a.to, province: a.province, activity: a.activity };
             let q = report::Query {
-                kind: a.kind,
-                from: a.from,
-                to: a.to,
-                province: a.province,
                 unit,
-                activity: a.activity,
                 lang: a.lang,
                 k: a.k.unwrap_or(config.k),
+                ..report::Query::new(a.kind, selection)
             };
             let format = match a.format {
                 FormatArg::Text => Format::Text,

@@ -2,8 +2,8 @@
 //! renderers as the app's `lanterna report`, so the two print the same tables.
 
 use chrono::NaiveDate;
-use lanterna::domain::tables::ReportScope;
-use lanterna::domain::{Activity, Lang, Period, Province, Tally};
+use lanterna::domain::tables::{ReportScope, Selection};
+use lanterna::domain::{Lang, Period, Tally};
 use lanterna::report::{Format, Rendered};
 use uuid::Uuid;
 
@@ -17,20 +17,21 @@ pub use lanterna::report::Table as Kind;
 pub struct Query {
     /// Which table.
     pub kind: Kind,
-    /// First day (default: the first summary's).
-    pub from: Option<NaiveDate>,
-    /// Last day (default: the last summary's).
-    pub to: Option<NaiveDate>,
-    /// One province.
-    pub province: Option<Province>,
+    /// Dates (default: the first and last summary's), province, activity.
+    pub selection: Selection,
     /// One unit; without it the tables are cross-unit and small cells are hidden.
     pub unit: Option<Uuid>,
-    /// Services and items: one activity.
-    pub activity: Option<Activity>,
     /// Label language.
     pub lang: Lang,
     /// Smallest count shown in cross-unit tables (1: nothing hidden).
     pub k: u64,
+}
+
+impl Query {
+    /// A table over `selection`, across units, in Italian, nothing hidden.
+    pub fn new(kind: Kind, selection: Selection) -> Query {
+        Query { kind, selection, unit: None, lang: Lang::It, k: 1 }
+    }
 }
 
 /// Why a report could not be built.
@@ -48,7 +49,7 @@ pub enum ReportError {
 pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
     let wide =
         (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
-    let (from, to) = (q.from.unwrap_or(wide.0), q.to.unwrap_or(wide.1));
+    let (from, to) = (q.selection.from.unwrap_or(wide.0), q.selection.to.unwrap_or(wide.1));
     if from > to {
         return Err(ReportError::Bad(format!("--from {from} is after --to {to}")));
     }
@@ -56,15 +57,15 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
     let first = stored.iter().map(|s| s.summary.date).min();
     let last = stored.iter().map(|s| s.summary.date).max();
     let today = chrono::Utc::now().date_naive();
-    let from = q.from.or(first).unwrap_or(today);
-    let to = q.to.or(last).unwrap_or(today).max(from);
+    let from = q.selection.from.or(first).unwrap_or(today);
+    let to = q.selection.to.or(last).unwrap_or(today).max(from);
     let period = Period::new(from, to).map_err(|e| ReportError::Bad(e.to_string()))?;
     let mut tally = Tally::new();
     for s in &stored {
         s.summary.add_to(&mut tally);
     }
-    let scope = ReportScope { period, province: q.province, activity: q.activity, lang: q.lang };
+    let scope = ReportScope { period, province: q.selection.province, activity: q.selection.activity, lang: q.lang };
     let rendered = Rendered::build(q.kind, &tally, &scope);
     let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
-    Ok(rendered.render_suppressed(format, q.province.is_some(), q.lang, k))
+    Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
 }

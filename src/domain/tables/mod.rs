@@ -15,6 +15,7 @@ use super::{Activity, Gender, Lang, Nationality, Period, Province, Shift};
 pub mod indoor;
 pub mod items;
 pub mod labour;
+mod selection;
 pub mod services;
 pub mod street;
 
@@ -26,6 +27,7 @@ pub use items::{ItemRow, ItemsReport, ItemsTable, LeafletRow, items_report};
 pub use labour::{
     LabourReport, LabourRow, LabourSynthesis, LabourSynthesisRow, LabourTable, LabourTotal, labour_report,
 };
+pub use selection::Selection;
 pub use services::{
     ServiceCounts, ServicesReport, ServicesRow, ServicesSynthesis, ServicesSynthesisRow, ServicesTable, services_report,
 };

@@ -103,7 +103,9 @@ pub fn IndoorScreen(
         }
     };
     let massage = move |(g, n, k): (Gender, Nationality, u32)| {
-        if let Some(k) = ui.write(|app| app.record_massage_visit(id, province, None, &[(g, n, k)])) {
+        if let Some(k) = ui.write(|app| {
+            app.record_massage_visit(id, &app::MassageVisit { province, comune: None, persons: vec![(g, n, k)] })
+        }) {
             ui.say(format!("{}: {k}", ui.t(T::MassageCentre)));
         }
     };

@@ -20,6 +20,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate, Utc};
+use lanterna::domain::tables::Selection;
 use lanterna::domain::{Activity, Lang, Province, parse_date};
 use lanterna::report::Format;
 use lanterna::wire::{Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse};
@@ -217,15 +218,12 @@ async fn report_table(
         ServerError::NotFound(format!("no report '{kind}' (street, labour, indoor, massage, services, items)"))
     })?;
     let rq = read_query(&q)?;
+    let selection = Selection { from: rq.from, to: rq.to, province: rq.province, activity: rq.activity };
     let query = report::Query {
-        kind,
-        from: rq.from,
-        to: rq.to,
-        province: rq.province,
         unit: rq.unit,
-        activity: rq.activity,
         lang: rq.lang,
         k: rq.k.unwrap_or(state.config.k),
+        ..report::Query::new(kind, selection)
     };
     let b = state.backend.clone();
     let text =

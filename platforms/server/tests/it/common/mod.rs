@@ -9,10 +9,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, TimeZone, Utc};
-use lanterna::app::{Lanterna, NewIndoorSession, NewOuting, ReportKind, ReportRequest};
+use lanterna::app::{Lanterna, MassageVisit, NewIndoorSession, NewOuting, ReportKind, ReportRequest};
 use lanterna::domain::indoor::AdData;
+use lanterna::domain::tables::Selection;
 use lanterna::domain::{
-    Activity, Channel, Comune, ContactData, Gender, ItemKey, ItemKind, Lang, Nationality, Outcome, Place, Province,
+    Activity, Channel, Comune, ContactData, Gender, ItemKey, ItemKind, Nationality, Outcome, Place, Province,
     ServiceKind, Shift,
 };
 use lanterna::report::Table;
@@ -70,16 +71,7 @@ impl TestServer {
 
     /// The server's report (JSON, one unit or all, nothing hidden).
     pub fn report(&self, kind: lanterna_server::report::Kind, unit: Option<Uuid>) -> Value {
-        let q = lanterna_server::report::Query {
-            kind,
-            from: Some(FROM()),
-            to: Some(TO()),
-            province: None,
-            unit,
-            activity: None,
-            lang: Lang::It,
-            k: 1,
-        };
+        let q = lanterna_server::report::Query { unit, ..lanterna_server::report::Query::new(kind, period()) };
         let text = lanterna_server::report::render(self.backend.as_ref(), &q, lanterna::report::Format::Json).unwrap();
         serde_json::from_str(&text).unwrap()
     }
@@ -97,6 +89,11 @@ pub fn FROM() -> chrono::NaiveDate {
 #[allow(non_snake_case)]
 pub fn TO() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap()
+}
+
+/// The period every test report covers.
+pub fn period() -> Selection {
+    Selection::dates(FROM(), TO())
 }
 
 /// A phone: an encrypted database in a temp dir, through the application layer.
@@ -123,7 +120,7 @@ impl Phone {
 
     /// The phone's own report, as `lanterna report KIND --format json` prints it.
     pub fn report(&self, kind: Table) -> Value {
-        let req = ReportRequest { from: Some(FROM()), to: Some(TO()), ..ReportRequest::json(ReportKind::Table(kind)) };
+        let req = ReportRequest::json(ReportKind::Table(kind), period());
         serde_json::from_str(&self.with(|s| s.report(&req)).unwrap()).unwrap()
     }
 }
@@ -202,7 +199,12 @@ pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
             store.record_meeting(s.id, Some(a.id), bs, &ContactData::new(ad.gender, ad.nationality)).unwrap();
         }
     }
-    store.record_massage_visit(s.id, bs, None, &[(Gender::F, nat("CN"), 2)]).unwrap();
+    store
+        .record_massage_visit(
+            s.id,
+            &MassageVisit { province: bs, comune: None, persons: vec![(Gender::F, nat("CN"), 2)] },
+        )
+        .unwrap();
     store.close_indoor_session(s.id, Utc::now()).unwrap();
     ids
 }
