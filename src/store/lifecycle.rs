@@ -4,10 +4,10 @@
 //! tables, parameterised by [`Record`].
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
-use super::records::uuid_at;
+use super::records::{all_rows, by_id, uuid_at};
 use super::{Record, Result, Store, StoreError};
 use crate::domain::{Activity, OutingStatus, Province, Shift};
 use crate::wire::Head;
@@ -41,6 +41,26 @@ impl Record {
         }
     }
 }
+
+/// A record with this life, as its rows are read and written: an [`Outing`] or an
+/// [`IndoorSession`].
+///
+/// [`Outing`]: crate::domain::Outing
+/// [`IndoorSession`]: crate::domain::indoor::IndoorSession
+pub(super) trait Lived: Sized {
+    /// Which kind it is.
+    const KIND: Record;
+    /// The columns [`Lived::from_row`] reads, in order.
+    const COLUMNS: &'static str;
+    /// One read from a row of [`Lived::COLUMNS`].
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self>;
+    /// Writes it, new or imported (`import_id`), as a record of `unit` (an outing names
+    /// its own unit).
+    fn insert(&self, tx: &Transaction<'_>, unit: Uuid, import_id: Option<i64>) -> Result<()>;
+}
+
+/// The order of lists of records: newest first.
+pub(super) const NEWEST_FIRST: &str = "ORDER BY date DESC, started_at DESC, rowid DESC";
 
 /// The open record `id`, or why it cannot take changes.
 pub(super) fn ensure_open(tx: &Transaction<'_>, what: Record, id: &str) -> Result<()> {
@@ -84,6 +104,27 @@ fn tombstone_of(conn: &rusqlite::Connection, what: Record, id: Uuid) -> Result<O
 }
 
 impl Store {
+    /// Writes a new record of this unit in one transaction; returns it.
+    pub(super) fn begin<T: Lived>(&mut self, record: T) -> Result<T> {
+        let unit = self.unit_id;
+        let tx = self.write()?;
+        record.insert(&tx, unit, None)?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    /// The record `id`.
+    pub(super) fn lived<T: Lived>(&self, id: Uuid) -> Result<T> {
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", T::COLUMNS, T::KIND.table());
+        by_id(&self.conn, &sql, id.to_string(), T::KIND.into(), T::from_row)
+    }
+
+    /// The records `tail` (a `WHERE` and an `ORDER BY`) selects.
+    pub(super) fn lived_rows<T: Lived>(&self, tail: &str) -> Result<Vec<T>> {
+        let sql = format!("SELECT {} FROM {} {tail}", T::COLUMNS, T::KIND.table());
+        all_rows(&self.conn, &sql, [], T::from_row)
+    }
+
     /// Closes (with its end time) or reopens a record.
     pub(super) fn set_status(
         &mut self,

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::lifecycle::{ensure_open, touch};
+use super::lifecycle::{Lived, NEWEST_FIRST, ensure_open, touch};
 use super::records::{
     CONTACT_COLUMNS, Person, all_rows, by_id, item_at, register_import, row_to_contact, time_at, uuid_at,
 };
@@ -58,24 +58,52 @@ pub struct ImportOutcome {
     pub contacts: usize,
 }
 
-const OUTING_COLUMNS: &str = "id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, team_size, \
-                              mediator, status, revision";
+impl Lived for Outing {
+    const KIND: Record = Record::Outing;
+    const COLUMNS: &'static str = "id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, \
+                                   team_size, mediator, status, revision";
 
-fn row_to_outing(r: &Row<'_>) -> rusqlite::Result<Outing> {
-    Ok(Outing {
-        id: uuid_at(r, 0)?,
-        unit_id: uuid_at(r, 1)?,
-        activity: r.get(2)?,
-        date: r.get(3)?,
-        shift: r.get(4)?,
-        shift_overridden: r.get(5)?,
-        started_at: time_at(r, 6)?,
-        ended_at: time_at(r, 7)?,
-        team_size: r.get(8)?,
-        mediator: r.get(9)?,
-        status: r.get(10)?,
-        revision: r.get(11)?,
-    })
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Outing> {
+        Ok(Outing {
+            id: uuid_at(r, 0)?,
+            unit_id: uuid_at(r, 1)?,
+            activity: r.get(2)?,
+            date: r.get(3)?,
+            shift: r.get(4)?,
+            shift_overridden: r.get(5)?,
+            started_at: time_at(r, 6)?,
+            ended_at: time_at(r, 7)?,
+            team_size: r.get(8)?,
+            mediator: r.get(9)?,
+            status: r.get(10)?,
+            revision: r.get(11)?,
+        })
+    }
+
+    fn insert(&self, tx: &Transaction<'_>, _unit: Uuid, import_id: Option<i64>) -> Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO outings (id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, team_size,
+                                  mediator, status, revision, import_id, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?
+        .execute(params![
+            self.id.to_string(),
+            self.unit_id.to_string(),
+            self.activity,
+            self.date,
+            self.shift,
+            self.shift_overridden,
+            self.started_at.map(|t| t.to_rfc3339()),
+            self.ended_at.map(|t| t.to_rfc3339()),
+            self.team_size,
+            self.mediator,
+            self.status,
+            self.revision,
+            import_id,
+            Utc::now().to_rfc3339(),
+        ])?;
+        Ok(())
+    }
 }
 
 /// A place stored as `province` in column `i` and `comune` in `i + 1`.
@@ -125,23 +153,17 @@ impl Store {
             status: OutingStatus::Open,
             revision: 1,
         };
-        let tx = self.write()?;
-        insert_outing(&tx, &outing, None)?;
-        tx.commit()?;
-        Ok(outing)
+        self.begin(outing)
     }
 
     /// One outing.
     pub fn outing(&self, id: Uuid) -> Result<Outing> {
-        let sql = format!("SELECT {OUTING_COLUMNS} FROM outings WHERE id = ?1");
-        by_id(&self.conn, &sql, id.to_string(), Entity::Outing, row_to_outing)
+        self.lived(id)
     }
 
     /// Outings still open, newest first.
     pub fn open_outings(&self) -> Result<Vec<Outing>> {
-        let sql =
-            format!("SELECT {OUTING_COLUMNS} FROM outings WHERE status = 'open' ORDER BY started_at DESC, date DESC");
-        all_rows(&self.conn, &sql, [], row_to_outing)
+        self.lived_rows("WHERE status = 'open' ORDER BY started_at DESC, date DESC")
     }
 
     /// Ends an outing.
@@ -178,8 +200,7 @@ impl Store {
 
     /// Every outing with its totals, newest first.
     pub fn list_outings(&self) -> Result<Vec<OutingOverview>> {
-        let sql = format!("SELECT {OUTING_COLUMNS} FROM outings ORDER BY date DESC, started_at DESC, rowid DESC");
-        let outings = all_rows(&self.conn, &sql, [], row_to_outing)?;
+        let outings: Vec<Outing> = self.lived_rows(NEWEST_FIRST)?;
         let mut stops: HashMap<String, (u32, Vec<Province>)> = HashMap::new();
         let mut st = self.conn.prepare_cached("SELECT outing_id, province FROM stops ORDER BY id")?;
         for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Province>(1)?)))? {
@@ -365,7 +386,7 @@ impl Store {
                 status: OutingStatus::Closed,
                 revision: 1,
             };
-            insert_outing(&tx, &outing, Some(import_id))?;
+            outing.insert(&tx, unit_id, Some(import_id))?;
             outcome.outings += 1;
             for (place, contacts) in stops {
                 tx.prepare_cached("INSERT INTO stops (outing_id, province, comune) VALUES (?1, ?2, ?3)")?
@@ -381,29 +402,4 @@ impl Store {
         tx.commit()?;
         Ok(outcome)
     }
-}
-
-fn insert_outing(tx: &Transaction<'_>, o: &Outing, import_id: Option<i64>) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO outings (id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, team_size,
-                              mediator, status, revision, import_id, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        o.id.to_string(),
-        o.unit_id.to_string(),
-        o.activity,
-        o.date,
-        o.shift,
-        o.shift_overridden,
-        o.started_at.map(|t| t.to_rfc3339()),
-        o.ended_at.map(|t| t.to_rfc3339()),
-        o.team_size,
-        o.mediator,
-        o.status,
-        o.revision,
-        import_id,
-        Utc::now().to_rfc3339(),
-    ])?;
-    Ok(())
 }

@@ -11,9 +11,9 @@ use uuid::Uuid;
 use crate::domain::indoor::IndoorSession;
 use crate::domain::rules;
 use crate::domain::{Language, OutingStatus, Province};
-use crate::store::lifecycle::{ensure_open, touch};
-use crate::store::records::{all_rows, by_id, count_at, time_at, uuid_at};
-use crate::store::{Entity, Record, Result, Store};
+use crate::store::lifecycle::{Lived, NEWEST_FIRST, ensure_open, touch};
+use crate::store::records::{count_at, time_at, uuid_at};
+use crate::store::{Record, Result, Store};
 
 /// What starting a session needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,21 +55,28 @@ pub struct IndoorOverview {
     pub counts: SessionCounts,
 }
 
-const SESSION_COLUMNS: &str =
-    "id, date, operators, mediator_language, province, status, started_at, ended_at, revision";
+impl Lived for IndoorSession {
+    const KIND: Record = Record::Session;
+    const COLUMNS: &'static str =
+        "id, date, operators, mediator_language, province, status, started_at, ended_at, revision";
 
-fn row_to_session(r: &Row<'_>) -> rusqlite::Result<IndoorSession> {
-    Ok(IndoorSession {
-        id: uuid_at(r, 0)?,
-        date: r.get(1)?,
-        operators: r.get(2)?,
-        mediator_language: r.get(3)?,
-        province: r.get(4)?,
-        status: r.get(5)?,
-        started_at: time_at(r, 6)?,
-        ended_at: time_at(r, 7)?,
-        revision: r.get(8)?,
-    })
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<IndoorSession> {
+        Ok(IndoorSession {
+            id: uuid_at(r, 0)?,
+            date: r.get(1)?,
+            operators: r.get(2)?,
+            mediator_language: r.get(3)?,
+            province: r.get(4)?,
+            status: r.get(5)?,
+            started_at: time_at(r, 6)?,
+            ended_at: time_at(r, 7)?,
+            revision: r.get(8)?,
+        })
+    }
+
+    fn insert(&self, tx: &Transaction<'_>, unit: Uuid, import_id: Option<i64>) -> Result<()> {
+        insert_session(tx, unit, self, import_id)
+    }
 }
 
 /// Writes a session (a new one, or one built by an import).
@@ -116,24 +123,17 @@ impl Store {
             ended_at: None,
             revision: 1,
         };
-        let unit = self.unit_id;
-        let tx = self.write()?;
-        insert_session(&tx, unit, &session, None)?;
-        tx.commit()?;
-        Ok(session)
+        self.begin(session)
     }
 
     /// One session.
     pub fn indoor_session(&self, id: Uuid) -> Result<IndoorSession> {
-        let sql = format!("SELECT {SESSION_COLUMNS} FROM indoor_sessions WHERE id = ?1");
-        by_id(&self.conn, &sql, id.to_string(), Entity::IndoorSession, row_to_session)
+        self.lived(id)
     }
 
     /// Every session with its counts, newest first.
     pub fn list_indoor_sessions(&self) -> Result<Vec<IndoorOverview>> {
-        let sql =
-            format!("SELECT {SESSION_COLUMNS} FROM indoor_sessions ORDER BY date DESC, started_at DESC, rowid DESC");
-        let sessions = all_rows(&self.conn, &sql, [], row_to_session)?;
+        let sessions: Vec<IndoorSession> = self.lived_rows(NEWEST_FIRST)?;
         let mut counts: HashMap<String, SessionCounts> = HashMap::new();
         let queries = [
             "SELECT session_id, 'ads', count(*) FROM indoor_ads GROUP BY session_id",

@@ -124,6 +124,23 @@ pub fn open(url: &str) -> anyhow::Result<Box<dyn Backend>> {
     anyhow::bail!("--db {url}: expected sqlite://PATH or postgres://USER@HOST/DB")
 }
 
+/// What a column of either backend can be read as: both drivers convert it.
+pub(crate) trait Cell: rusqlite::types::FromSql + for<'a> ::postgres::types::FromSql<'a> {}
+
+impl<T: rusqlite::types::FromSql + for<'a> ::postgres::types::FromSql<'a>> Cell for T {}
+
+/// A result row of either backend, read column by column.
+pub(crate) trait Cells {
+    /// The driver's error.
+    type Error;
+    /// Column `i`.
+    fn cell<T: Cell>(&self, i: usize) -> Result<T, Self::Error>;
+}
+
+/// The columns [`Row::read`] reads, in order: a summary, then its unit.
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "id, revision, deleted, activity, date, shift, province, comuni, cells, unit_id";
+
 /// The columns a summary is kept in, shared by the backends: its cells and comuni as JSON.
 pub(crate) struct Row {
     pub id: String,
@@ -150,6 +167,22 @@ impl Row {
             comuni: serde_json::to_string(&s.comuni)?,
             cells: serde_json::to_string(&s.cells)?,
         })
+    }
+
+    /// A stored summary and its unit, from a row of [`SUMMARY_COLUMNS`].
+    pub(crate) fn read<C: Cells>(r: &C) -> Result<(Row, String), C::Error> {
+        let row = Row {
+            id: r.cell(0)?,
+            revision: r.cell(1)?,
+            deleted: r.cell(2)?,
+            activity: r.cell(3)?,
+            date: r.cell(4)?,
+            shift: r.cell(5)?,
+            province: r.cell(6)?,
+            comuni: r.cell(7)?,
+            cells: r.cell(8)?,
+        };
+        Ok((row, r.cell(9)?))
     }
 
     pub(crate) fn summary(self, unit: &str) -> Result<Stored> {

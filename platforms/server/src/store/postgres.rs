@@ -8,7 +8,7 @@ use lanterna::wire::{AckStatus, Summary};
 use postgres::{Client, NoTls};
 use uuid::Uuid;
 
-use super::{Backend, Device, Result, Row, StoreError, Stored, Unit};
+use super::{Backend, Cell, Cells, Device, Result, Row, SUMMARY_COLUMNS, StoreError, Stored, Unit};
 
 const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_initial.sql")];
 /// Connections kept open.
@@ -34,6 +34,14 @@ fn device(r: &postgres::Row) -> Result<Device> {
         enrolled_at: time(r.get(2))?,
         revoked_at: r.get::<_, Option<&str>>(3).map(time).transpose()?,
     })
+}
+
+impl Cells for postgres::Row {
+    type Error = postgres::Error;
+
+    fn cell<T: Cell>(&self, i: usize) -> Result<T, postgres::Error> {
+        self.try_get(i)
+    }
 }
 
 impl Postgres {
@@ -219,24 +227,16 @@ impl Backend for Postgres {
 
     fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
         let rows = self.client().query(
-            "SELECT id, revision, deleted, activity, date, shift, province, comuni, cells, unit_id FROM summaries
-             WHERE date BETWEEN $1 AND $2 AND ($3::TEXT IS NULL OR unit_id = $3) AND NOT deleted ORDER BY date, id",
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM summaries
+                 WHERE date BETWEEN $1 AND $2 AND ($3::TEXT IS NULL OR unit_id = $3) AND NOT deleted ORDER BY date, id"
+            ),
             &[&from, &to, &unit.map(|u| u.to_string())],
         )?;
         rows.iter()
             .map(|r| {
-                Row {
-                    id: r.get(0),
-                    revision: r.get(1),
-                    deleted: r.get(2),
-                    activity: r.get(3),
-                    date: r.get(4),
-                    shift: r.get(5),
-                    province: r.get(6),
-                    comuni: r.get(7),
-                    cells: r.get(8),
-                }
-                .summary(r.get(9))
+                let (row, unit) = Row::read(r)?;
+                row.summary(&unit)
             })
             .collect()
     }

@@ -9,7 +9,7 @@ use lanterna::wire::{AckStatus, Summary};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::{Backend, Device, Result, Row, StoreError, Stored, Unit, decide};
+use super::{Backend, Cell, Cells, Device, Result, Row, SUMMARY_COLUMNS, StoreError, Stored, Unit, decide};
 
 const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_initial.sql")];
 
@@ -74,6 +74,14 @@ fn device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
         enrolled_at: time(r.get(2)?)?,
         revoked_at: r.get::<_, Option<String>>(3)?.map(time).transpose()?,
     })
+}
+
+impl Cells for rusqlite::Row<'_> {
+    type Error = rusqlite::Error;
+
+    fn cell<T: Cell>(&self, i: usize) -> rusqlite::Result<T> {
+        self.get(i)
+    }
 }
 
 impl Sqlite {
@@ -216,26 +224,11 @@ impl Backend for Sqlite {
 
     fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
         let conn = self.reader();
-        let mut st = conn.prepare_cached(
-            "SELECT id, revision, deleted, activity, date, shift, province, comuni, cells, unit_id FROM summaries
-             WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR unit_id = ?3) AND deleted = 0 ORDER BY date, id",
-        )?;
-        let rows = st.query_map(params![from, to, unit.map(|u| u.to_string())], |r| {
-            Ok((
-                Row {
-                    id: r.get(0)?,
-                    revision: r.get(1)?,
-                    deleted: r.get(2)?,
-                    activity: r.get(3)?,
-                    date: r.get(4)?,
-                    shift: r.get(5)?,
-                    province: r.get(6)?,
-                    comuni: r.get(7)?,
-                    cells: r.get(8)?,
-                },
-                r.get::<_, String>(9)?,
-            ))
-        })?;
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM summaries
+             WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR unit_id = ?3) AND deleted = 0 ORDER BY date, id"
+        ))?;
+        let rows = st.query_map(params![from, to, unit.map(|u| u.to_string())], |r| Row::read(r))?;
         let mut out = Vec::new();
         for row in rows {
             let (row, unit) = row?;
