@@ -2,13 +2,9 @@
 // choose Indoor, start a session in Brescia, record 5 ads (2 sharing a number), 6 calls
 // and messages, 1 person met, end the session. Usage: node indoor.mjs URL PIN.
 // The Rust test checks the report JSON afterwards.
-import { openPhone, setPin, shot, waitText, fail } from "./lib.mjs";
+import { runScenario, setPin, shot, waitText, fail } from "./lib.mjs";
 
-const [url, pin] = process.argv.slice(2);
-if (!url || !pin) fail("usage: node indoor.mjs URL PIN");
-
-const { browser, page } = await openPhone(url);
-try {
+await runScenario("indoor", "zz-indoor-failure", async (page, pin) => {
   await page.waitForSelector("#pin2");
   await setPin(page, pin);
   await page.waitForSelector('button[data-activity="indoor"]');
@@ -94,11 +90,4 @@ try {
   await page.click('button[data-activity="indoor"]');
   await page.waitForSelector(".session-row[data-status='closed']");
   await shot(page, "i04-home-after");
-  console.log("e2e indoor: ok");
-} catch (e) {
-  await shot(page, "zz-indoor-failure").catch(() => {});
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

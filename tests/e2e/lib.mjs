@@ -63,3 +63,22 @@ export function fail(message) {
   console.error(`e2e: ${message}`);
   process.exit(1);
 }
+
+// Runs one scenario script (`node NAME.mjs URL PIN`): a phone at the app's URL, then
+// `steps(page, pin)`. On failure: a screenshot named `failureShot`, the error on stderr and
+// a failing exit code; the browser is closed either way.
+export async function runScenario(name, failureShot, steps) {
+  const [url, pin] = process.argv.slice(2);
+  if (!url || !pin) fail(`usage: node ${name}.mjs URL PIN`);
+  const { browser, page } = await openPhone(url);
+  try {
+    await steps(page, pin);
+    console.log(`e2e ${name}: ok`);
+  } catch (e) {
+    await shot(page, failureShot).catch(() => {});
+    console.error(e);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}

@@ -2,13 +2,9 @@
 // set a PIN, start a night outing, add a stop, record 12 people of 4 nationalities
 // (one +3, one undo), items and a referral on two of them, end the outing.
 // Usage: node street.mjs URL PIN. The Rust test checks the report afterwards.
-import { openPhone, setPin, shot, tap, waitText, fail } from "./lib.mjs";
+import { runScenario, setPin, shot, tap, waitText, fail } from "./lib.mjs";
 
-const [url, pin] = process.argv.slice(2);
-if (!url || !pin) fail("usage: node street.mjs URL PIN");
-
-const { browser, page } = await openPhone(url);
-try {
+await runScenario("street", "zz-failure", async (page, pin) => {
   await page.waitForSelector("#pin2");
   await shot(page, "01-lock-first-pin");
   await setPin(page, pin);
@@ -88,11 +84,4 @@ try {
   await page.waitForFunction(() => document.title !== "Lanterna");
   if ((await page.textContent("body")).includes("Lanterna")) fail("the hidden screen shows the app's name");
   await shot(page, "10-hidden");
-  console.log("e2e street: ok");
-} catch (e) {
-  await shot(page, "zz-failure").catch(() => {});
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

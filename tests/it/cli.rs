@@ -4,9 +4,14 @@
 use std::fs;
 use std::process::Command;
 
-use crate::common::{KEY, lanterna, lanterna_ok, temp_db};
+use crate::common::{KEY, import, import_ok, import_refused, lanterna, lanterna_ok, temp_db};
 
 const HEAD: &str = "date,shift,activity,province,gender,nationality";
+
+/// One street contact: a file that imports.
+fn good_csv() -> String {
+    format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n")
+}
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -15,9 +20,7 @@ fn stderr(out: &std::process::Output) -> String {
 #[test]
 fn a_malformed_file_imports_nothing_and_names_line_and_column() {
     let (dir, db) = temp_db();
-    let good = dir.path().join("good.csv");
-    fs::write(&good, format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n")).unwrap();
-    lanterna_ok(&db, &["import", good.to_str().unwrap()]);
+    import_ok(&db, dir.path(), "good.csv", &good_csv());
     let before = fs::read(&db).unwrap();
 
     let cases = [
@@ -32,17 +35,13 @@ fn a_malformed_file_imports_nothing_and_names_line_and_column() {
         (format!("{HEAD}\n2023-03-01,night,indoor,BS,F,RO\n"), "line 2, column 'activity'"),
     ];
     for (csv, expect) in cases {
-        let bad = dir.path().join("bad.csv");
-        fs::write(&bad, &csv).unwrap();
-        let out = lanterna(&db, &["import", bad.to_str().unwrap()]);
-        assert!(!out.status.success(), "{csv}");
-        let err = stderr(&out);
+        let err = import_refused(&db, dir.path(), "bad.csv", &csv);
         assert!(err.contains(expect) && err.contains("bad.csv") && err.contains("nothing was imported"), "{err}");
         assert!(!err.contains("panicked"), "{err}");
     }
     assert_eq!(fs::read(&db).unwrap(), before, "failed imports leave the database as it was");
     // The same good file twice is refused too.
-    let out = lanterna(&db, &["import", good.to_str().unwrap()]);
+    let out = import(&db, dir.path(), "good.csv", &good_csv());
     assert!(!out.status.success());
     assert!(stderr(&out).contains("already imported"), "{}", stderr(&out));
     let list = lanterna_ok(&db, &["outings", "list"]);
@@ -52,9 +51,9 @@ fn a_malformed_file_imports_nothing_and_names_line_and_column() {
 #[test]
 fn a_failed_first_import_creates_no_database() {
     let (dir, db) = temp_db();
-    let bad = dir.path().join("bad.csv");
-    fs::write(&bad, format!("{HEAD}\n2023-03-01,night,street,BS,F,RQ\n")).unwrap();
-    assert!(!lanterna(&db, &["import", bad.to_str().unwrap()]).status.success());
+    assert!(
+        !import(&db, dir.path(), "bad.csv", &format!("{HEAD}\n2023-03-01,night,street,BS,F,RQ\n")).status.success()
+    );
     assert!(!db.exists());
     let out = lanterna(&db, &["import", dir.path().join("missing.csv").to_str().unwrap()]);
     assert!(stderr(&out).contains("cannot read") && stderr(&out).contains("missing.csv"), "{}", stderr(&out));
@@ -63,9 +62,7 @@ fn a_failed_first_import_creates_no_database() {
 #[test]
 fn bad_arguments_say_what_is_wrong() {
     let (dir, db) = temp_db();
-    let good = dir.path().join("good.csv");
-    fs::write(&good, format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n")).unwrap();
-    lanterna_ok(&db, &["import", good.to_str().unwrap()]);
+    import_ok(&db, dir.path(), "good.csv", &good_csv());
     let cases: [(&[&str], &str); 6] = [
         (&["report", "street", "--province", "XY"], "unknown province 'XY'"),
         (&["report", "street", "--from", "2023-02-30"], "2023-02-30"),
@@ -90,9 +87,7 @@ fn reports_need_an_existing_database_and_its_key() {
     assert!(stderr(&out).contains("no Lanterna database"), "{}", stderr(&out));
     assert!(!db.exists(), "a report never creates a database");
 
-    let good = dir.path().join("good.csv");
-    fs::write(&good, format!("{HEAD}\n2023-03-01,night,street,BS,F,RO\n")).unwrap();
-    lanterna_ok(&db, &["import", good.to_str().unwrap()]);
+    import_ok(&db, dir.path(), "good.csv", &good_csv());
     let no_key = Command::new(env!("CARGO_BIN_EXE_lanterna"))
         .args(["--db", db.to_str().unwrap(), "report", "street"])
         .env_remove("LANTERNA_KEY")
@@ -113,17 +108,12 @@ fn reports_need_an_existing_database_and_its_key() {
 #[test]
 fn every_report_renders_in_every_format() {
     let (dir, db) = temp_db();
-    let file = dir.path().join("all.csv");
-    fs::write(
-        &file,
-        format!(
-            "{HEAD},comune,condoms,leaflets,leaflet_language,referral,accompaniment,listening\n\
-             2023-03-01,night,street,BS,F,RO,017029,3,2,ro,health,legal,yes\n\
-             2023-03-01,day,labour,MI,M,PK,,,,,work,,no\n"
-        ),
-    )
-    .unwrap();
-    lanterna_ok(&db, &["import", file.to_str().unwrap()]);
+    let csv = format!(
+        "{HEAD},comune,condoms,leaflets,leaflet_language,referral,accompaniment,listening\n\
+         2023-03-01,night,street,BS,F,RO,017029,3,2,ro,health,legal,yes\n\
+         2023-03-01,day,labour,MI,M,PK,,,,,work,,no\n"
+    );
+    import_ok(&db, dir.path(), "all.csv", &csv);
     for kind in ["street", "labour", "services", "items"] {
         for format in ["text", "csv", "json"] {
             let out = lanterna_ok(&db, &["report", kind, "--format", format]);

@@ -78,6 +78,19 @@ fn run_script(script: &str, url: &str) {
     assert!(out.status.success(), "{script} failed (screenshots in tests/e2e/screenshots):\n{text}");
 }
 
+/// Runs one scenario script against the app on a fresh database, then stops the app: the
+/// database to check, or `None` when the browser tests are skipped on purpose.
+fn after_script(script: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    if !browser_ready() {
+        return None;
+    }
+    let (dir, db) = temp_db();
+    let app = App::start(&db);
+    run_script(script, &app.url);
+    drop(app);
+    Some((dir, db))
+}
+
 fn report(db: &Path, kind: &str) -> Value {
     let json = lanterna_ok(db, &["report", kind, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "json"]);
     serde_json::from_str(&json).expect("report JSON")
@@ -89,13 +102,9 @@ fn mft(v: &Value) -> [u64; 3] {
 
 #[test]
 fn a_night_street_outing_in_the_browser_is_the_report() {
-    if !browser_ready() {
+    let Some((_dir, db)) = after_script("street.mjs") else {
         return;
-    }
-    let (_dir, db) = temp_db();
-    let app = App::start(&db);
-    run_script("street.mjs", &app.url);
-    drop(app);
+    };
 
     let street = report(&db, "street");
     let tables = street["tables"].as_array().expect("tables");
@@ -161,13 +170,9 @@ fn a_night_street_outing_in_the_browser_is_the_report() {
 
 #[test]
 fn an_indoor_session_in_the_browser_is_the_report() {
-    if !browser_ready() {
+    let Some((_dir, db)) = after_script("indoor.mjs") else {
         return;
-    }
-    let (_dir, db) = temp_db();
-    let app = App::start(&db);
-    run_script("indoor.mjs", &app.url);
-    drop(app);
+    };
 
     let indoor = report(&db, "indoor");
     let bs = &indoor["tables"][0];

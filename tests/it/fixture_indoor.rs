@@ -3,7 +3,7 @@
 //! and reported back: every cell and total must match. The fixture prints ads, contacts
 //! and persons met; calls are checked against what the log holds.
 
-use crate::common::{lanterna_ok, read_fixture, temp_db};
+use crate::common::{assert_table_is_fixture, import_ok, import_refused, lanterna_ok, read_fixture, temp_db};
 use chrono::{Duration, NaiveDate};
 use lanterna::domain::Nationality;
 use serde_json::Value;
@@ -78,34 +78,18 @@ fn brescia_indoor_table_round_trips_exactly() {
     }
 
     let (dir, db) = temp_db();
-    let file = dir.path().join("brescia-indoor.csv");
-    std::fs::write(&file, csv).unwrap();
-    let said = lanterna_ok(&db, &["import", file.to_str().unwrap()]);
+    let said = import_ok(&db, dir.path(), "brescia-indoor.csv", &csv);
     assert!(said.contains("indoor sessions"), "{said}");
     let args =
         ["report", "indoor", "--from", "2022-10-01", "--to", "2024-02-29", "--province", "BS", "--format", "json"];
     let table: Value = serde_json::from_str(&lanterna_ok(&db, &args)).unwrap();
     assert_eq!(table["province"], "BS");
-    let got = table["rows"].as_array().unwrap();
-    assert_eq!(got.len(), rows.len(), "one row per nationality of the fixture");
-    let mut sums = vec![0u64; header.len()];
-    for (label, counts) in &rows {
-        let code = Nationality::from_name(label).unwrap();
-        let row = got.iter().find(|r| r["nationality"] == code.code()).unwrap_or_else(|| panic!("no row for {label}"));
-        for (k, col) in header.iter().enumerate() {
-            let (what, gender) = col.split_once('_').unwrap();
-            assert_eq!(row[what][gender], counts[k], "{label} {col}");
-            sums[k] += counts[k];
-        }
-        for (nat, g, n) in calls.iter().filter(|(nat, _, _)| nat == code.code()) {
+    assert_table_is_fixture(&table, &header, &rows, |code, row| {
+        for (nat, g, n) in calls.iter().filter(|(nat, _, _)| nat == code) {
             assert_eq!(row["calls"][g.as_str()], *n, "{nat} calls {g}");
         }
-    }
-    for (k, col) in header.iter().enumerate() {
-        let (what, gender) = col.split_once('_').unwrap();
-        assert_eq!(table["total"][what][gender], sums[k], "total {col}");
-    }
-    let labels: Vec<&str> = got.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    });
+    let labels: Vec<&str> = table["rows"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap()).collect();
     assert_eq!(labels.last(), Some(&"Non dichiarata (n. d.)"), "the undeclared last, as printed");
 
     // The synthesis sees Milano; the massage table sees the massage centre.
@@ -141,11 +125,7 @@ fn a_bad_indoor_log_imports_nothing_and_says_where() {
         (format!("{head},phone\n2023-03-01,BS,ad,F,RO,,,,3331234567\n"), "line 1, column 'phone': unknown column"),
     ];
     for (csv, expect) in cases {
-        let bad = dir.path().join("bad-indoor.csv");
-        std::fs::write(&bad, &csv).unwrap();
-        let out = crate::common::lanterna(&db, &["import", bad.to_str().unwrap()]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{csv}");
+        let err = import_refused(&db, dir.path(), "bad-indoor.csv", &csv);
         assert!(err.contains(expect) && err.contains("nothing was imported"), "{expect}: {err}");
         assert!(!db.exists(), "a failed first import creates no database");
     }

@@ -37,13 +37,24 @@ fn night_outing(store: &mut Store) -> (uuid::Uuid, i64) {
     (outing.id, stop.id)
 }
 
+/// A contact of that gender and nationality, nothing else known.
+fn contact(gender: Gender, nat: &str) -> ContactData {
+    ContactData::new(gender, Nationality::parse(nat).unwrap())
+}
+
+/// A night outing with one contact recorded at its stop: the outing and the stop.
+fn night_outing_with(store: &mut Store, data: &ContactData) -> (uuid::Uuid, i64) {
+    let (outing, stop) = night_outing(store);
+    store.record_contact(stop, data).unwrap();
+    (outing, stop)
+}
+
 #[test]
 fn a_wrong_key_is_a_clear_error_and_changes_nothing() {
     let (dir, db) = temp_db();
     {
         let mut store = Store::open(&db, KEY).unwrap();
-        let (_, stop) = night_outing(&mut store);
-        store.record_contact(stop, &ContactData::new(Gender::F, Nationality::parse("RO").unwrap())).unwrap();
+        night_outing_with(&mut store, &contact(Gender::F, "RO"));
     }
     let before = snapshot(dir.path());
     let err = Store::open(&db, "135792").unwrap_err();
@@ -116,8 +127,7 @@ fn a_database_of_the_first_schema_upgrades_and_keeps_its_data() {
     assert_eq!(c.items.get(ItemKey::leaflets(Language::Romanian)), 2);
     assert_eq!(store.stops(outing).unwrap()[0].label.as_deref(), Some("Via Milano"));
     // And the upgraded database takes new records.
-    let (_, stop) = night_outing(&mut store);
-    store.record_contact(stop, &ContactData::new(Gender::T, Nationality::parse("BR").unwrap())).unwrap();
+    night_outing_with(&mut store, &contact(Gender::T, "BR"));
     assert_eq!(store.count_contacts().unwrap(), 2);
 }
 
@@ -137,7 +147,7 @@ fn the_file_and_its_wal_hold_no_readable_trace() {
     let (dir, db) = temp_db();
     let mut store = Store::open(&db, KEY).unwrap();
     let (outing, stop) = night_outing(&mut store);
-    let mut data = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
+    let mut data = contact(Gender::F, "NG");
     data.protection = Protection::Yes;
     data.services.referrals = ServiceSet::from_iter([ServiceKind::Health]);
     data.items.set(ItemKey::leaflets(Language::Pidgin), 2);
@@ -189,11 +199,10 @@ fn the_file_and_its_wal_hold_no_readable_trace() {
 fn changing_the_key_reencrypts() {
     let (_dir, db) = temp_db();
     let mut store = Store::open(&db, KEY).unwrap();
-    let (_, stop) = night_outing(&mut store);
-    store.record_contact(stop, &ContactData::new(Gender::M, Nationality::parse("AL").unwrap())).unwrap();
+    let (_, stop) = night_outing_with(&mut store, &contact(Gender::M, "AL"));
     store.rekey("97531864").unwrap();
     // Still usable after the rekey.
-    store.record_contact(stop, &ContactData::new(Gender::M, Nationality::parse("AL").unwrap())).unwrap();
+    store.record_contact(stop, &contact(Gender::M, "AL")).unwrap();
     drop(store);
     assert!(matches!(Store::open(&db, KEY).unwrap_err(), StoreError::WrongKey { .. }));
     assert_eq!(Store::open(&db, "97531864").unwrap().count_contacts().unwrap(), 2);
@@ -203,8 +212,8 @@ fn changing_the_key_reencrypts() {
 fn contacts_are_refused_on_closed_outings_and_undo_takes_back_the_last() {
     let mut store = Store::open_in_memory().unwrap();
     let (outing, stop) = night_outing(&mut store);
-    let ro = ContactData::new(Gender::F, Nationality::parse("RO").unwrap());
-    let ng = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
+    let ro = contact(Gender::F, "RO");
+    let ng = contact(Gender::F, "NG");
     store.record_contacts(stop, &ro, 3).unwrap();
     store.record_contact(stop, &ng).unwrap();
     let undone = store.undo_last_contact(outing).unwrap().unwrap();
@@ -229,7 +238,7 @@ fn contacts_are_refused_on_closed_outings_and_undo_takes_back_the_last() {
 fn details_edited_after_the_tap_are_kept_with_their_items() {
     let mut store = Store::open_in_memory().unwrap();
     let (outing, stop) = night_outing(&mut store);
-    let mut data = ContactData::new(Gender::F, Nationality::parse("RO").unwrap());
+    let mut data = contact(Gender::F, "RO");
     data.items = store.settings().unwrap().kit.0;
     let c = store.record_contact(stop, &data).unwrap();
     data.age_band = Some(lanterna::domain::AgeBand::Minor);
@@ -265,7 +274,7 @@ fn each_refusal_is_its_own_typed_error() {
     assert_eq!(rule(store.start_indoor_session(&brescia_session(51)).unwrap_err()), Violation::Operators);
 
     let (outing, stop) = night_outing(&mut store);
-    let ro = ContactData::new(Gender::F, Nationality::parse("RO").unwrap());
+    let ro = contact(Gender::F, "RO");
     assert_eq!(rule(store.record_contacts(stop, &ro, 501).unwrap_err()), Violation::PeoplePerTap(501));
     let milano = Place { province: Province::parse("MI").unwrap(), comune: Some(Comune::parse("017029").unwrap()) };
     let err = store.add_stop(outing, milano, None).unwrap_err();
@@ -320,8 +329,7 @@ fn outings_and_sessions_share_one_life_close_reopen_delete_and_tombstone() {
     use lanterna::wire::{Ack, AckStatus};
 
     let mut store = Store::open_in_memory().unwrap();
-    let (outing, stop) = night_outing(&mut store);
-    store.record_contact(stop, &ContactData::new(Gender::F, Nationality::parse("RO").unwrap())).unwrap();
+    let (outing, stop) = night_outing_with(&mut store, &contact(Gender::F, "RO"));
     let bs = Province::parse("BS").unwrap();
     let s = store.start_indoor_session(&brescia_session(1)).unwrap();
     assert_eq!(store.pending_count().unwrap(), 0, "open ones are never sent");
@@ -340,7 +348,7 @@ fn outings_and_sessions_share_one_life_close_reopen_delete_and_tombstone() {
 
     // A correction after the sync: reopened, changed once, closed again: one new revision.
     store.reopen_outing(outing).unwrap();
-    store.record_contact(stop, &ContactData::new(Gender::M, Nationality::parse("NG").unwrap())).unwrap();
+    store.record_contact(stop, &contact(Gender::M, "NG")).unwrap();
     store.close_outing(outing, Utc::now()).unwrap();
     let again = store.pending_summaries(10).unwrap();
     assert_eq!(again.iter().map(|x| (x.id, x.revision)).collect::<Vec<_>>(), [(outing, 2)]);

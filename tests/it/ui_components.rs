@@ -43,6 +43,13 @@ impl Phone {
         assert!(s.dom.exists("#start-night"), "home after the PIN: {}", s.html());
     }
 
+    /// The app on a fresh data directory, past the first launch.
+    fn unlocked() -> Phone {
+        let mut p = Phone::new();
+        p.create();
+        p
+    }
+
     /// A new night outing with a stop in Brescia.
     fn night_outing_in_brescia(&mut self) -> Uuid {
         let s = &mut self.screen;
@@ -130,8 +137,7 @@ async fn the_lock_screen_refuses_bad_pins_changes_nothing_and_slows_down() {
 
 #[tokio::test]
 async fn two_taps_record_a_person_and_undo_takes_back_the_last() {
-    let mut p = Phone::new();
-    p.create();
+    let mut p = Phone::unlocked();
     let id = p.night_outing_in_brescia();
     assert_eq!(p.shown(), [0, 0, 0, 0]);
 
@@ -171,8 +177,7 @@ async fn two_taps_record_a_person_and_undo_takes_back_the_last() {
 
 #[tokio::test]
 async fn plus_n_by_the_number_field_and_by_a_long_press() {
-    let mut p = Phone::new();
-    p.create();
+    let mut p = Phone::unlocked();
     let id = p.night_outing_in_brescia();
 
     p.screen.input("#count-n", "3");
@@ -203,8 +208,7 @@ async fn plus_n_by_the_number_field_and_by_a_long_press() {
 
 #[tokio::test]
 async fn the_detail_sheet_prefills_the_kit_and_saves_the_person() {
-    let mut p = Phone::new();
-    p.create();
+    let mut p = Phone::unlocked();
     let id = p.night_outing_in_brescia();
     assert!(p.screen.dom.attr_of("#details", "disabled").is_some(), "no person yet, no details");
     p.tap("F", "RO");
@@ -251,8 +255,7 @@ async fn the_detail_sheet_prefills_the_kit_and_saves_the_person() {
 
 #[tokio::test]
 async fn settings_are_saved_and_a_new_pin_rekeys_the_database() {
-    let mut p = Phone::new();
-    p.create();
+    let mut p = Phone::unlocked();
     let s = &mut p.screen;
     assert!(s.dom.has_class("#app", "dark"), "dark by default");
     s.click("#open-settings");
@@ -296,8 +299,7 @@ async fn settings_are_saved_and_a_new_pin_rekeys_the_database() {
 
 #[tokio::test]
 async fn an_indoor_session_records_ads_attempts_and_meetings() {
-    let mut p = Phone::new();
-    p.create();
+    let mut p = Phone::unlocked();
     let s = &mut p.screen;
     s.click("button[data-activity=indoor]");
     assert!(s.dom.find("nav.bottom").is_some_and(|_| s.dom.attr_of("nav.bottom", "hidden").is_some()));
@@ -363,8 +365,7 @@ async fn an_indoor_session_records_ads_attempts_and_meetings() {
 /// the app and closes the store; a touch before that keeps it open.
 #[tokio::test]
 async fn an_idle_app_locks_itself() {
-    let mut p = Phone::new();
-    p.create();
+    let mut p = Phone::unlocked();
     let s = &mut p.screen;
     s.click("#open-settings");
     s.input("#idle-minutes", "1");
@@ -382,8 +383,7 @@ async fn an_idle_app_locks_itself() {
 
 #[tokio::test]
 async fn the_summary_shows_the_outings_report_table_then_closes_it() {
-    let mut p = Phone::new();
-    p.create();
+    let mut p = Phone::unlocked();
     let id = p.night_outing_in_brescia();
     p.tap("F", "RO");
     p.tap("F", "RO");
@@ -515,8 +515,7 @@ async fn every_failed_action_is_said_in_the_interface_language() {
 
     for lang in [Lang::It, Lang::En] {
         let other = if lang == Lang::It { Lang::En } else { Lang::It };
-        let mut p = Phone::new();
-        p.create();
+        let mut p = Phone::unlocked();
         let s = &mut p.screen;
         if lang == Lang::En {
             s.click("#open-settings");

@@ -51,3 +51,57 @@ pub fn read_fixture(name: &str) -> (Vec<String>, Vec<(String, Vec<u64>)>) {
         .collect();
     (header, rows)
 }
+
+/// Writes `csv` as the file `name` in `dir` and imports it into `db`: the command's output.
+pub fn import(db: &Path, dir: &Path, name: &str, csv: &str) -> Output {
+    lanterna(db, &["import", write_csv(dir, name, csv).to_str().unwrap()])
+}
+
+/// Writes `csv` as the file `name` in `dir` and imports it into `db`: stdout, failing the
+/// test with stderr when the import fails.
+pub fn import_ok(db: &Path, dir: &Path, name: &str, csv: &str) -> String {
+    lanterna_ok(db, &["import", write_csv(dir, name, csv).to_str().unwrap()])
+}
+
+/// Writes `csv` as the file `name` in `dir` and imports it into `db`, which must refuse it:
+/// what it says on stderr.
+pub fn import_refused(db: &Path, dir: &Path, name: &str, csv: &str) -> String {
+    let out = import(db, dir, name, csv);
+    assert!(!out.status.success(), "{csv}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn write_csv(dir: &Path, name: &str, csv: &str) -> PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, csv).unwrap();
+    file
+}
+
+/// Checks a report table against a fixture: one row per fixture nationality, every cell
+/// (a column `a_b` is `row[a][b]`) and every total as the fixture says; `each_row` sees
+/// every fixture row's report row with its nationality code. The column sums.
+pub fn assert_table_is_fixture(
+    table: &serde_json::Value,
+    header: &[String],
+    rows: &[(String, Vec<u64>)],
+    mut each_row: impl FnMut(&str, &serde_json::Value),
+) -> Vec<u64> {
+    let got = table["rows"].as_array().unwrap();
+    assert_eq!(got.len(), rows.len(), "one row per nationality of the fixture");
+    let mut sums = vec![0u64; header.len()];
+    for (label, counts) in rows {
+        let code = lanterna::domain::Nationality::from_name(label).unwrap();
+        let row = got.iter().find(|r| r["nationality"] == code.code()).unwrap_or_else(|| panic!("no row for {label}"));
+        for (k, col) in header.iter().enumerate() {
+            let (a, b) = col.split_once('_').unwrap();
+            assert_eq!(row[a][b], counts[k], "{label} {col}");
+            sums[k] += counts[k];
+        }
+        each_row(code.code(), row);
+    }
+    for (k, col) in header.iter().enumerate() {
+        let (a, b) = col.split_once('_').unwrap();
+        assert_eq!(table["total"][a][b], sums[k], "total {col}");
+    }
+    sums
+}

@@ -37,6 +37,17 @@ fn batch(s: serde_json::Value) -> Vec<u8> {
     serde_json::to_vec(&json!({ "summaries": [s] })).unwrap()
 }
 
+/// A summary changed by `edit` so that it breaks a rule: refused as unprocessable, saying `says`.
+fn invalid<'a>(
+    what: &'a str,
+    edit: impl Fn(&mut serde_json::Value),
+    says: &'a str,
+) -> (&'a str, Vec<u8>, StatusCode, &'a str) {
+    let mut s = summary();
+    edit(&mut s);
+    (what, batch(s), StatusCode::UNPROCESSABLE_ENTITY, says)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_are_refused_and_change_nothing() {
     let server = TestServer::start().await;
@@ -49,64 +60,33 @@ async fn bad_requests_are_refused_and_change_nothing() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(server.stored(), 1);
 
-    let with = |f: &dyn Fn(&mut serde_json::Value)| {
-        let mut s = summary();
-        f(&mut s);
-        batch(s)
-    };
     let huge_cells: Vec<serde_json::Value> = (0..6000)
         .map(|i| json!({"nat": "RO", "g": "F", "m": format!("leaflets.{}", ["it","en","ro","es","pt","fr"][i % 6]), "n": 1 + i}))
         .collect();
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
         ("malformed JSON", b"{\"summaries\": [".to_vec(), StatusCode::BAD_REQUEST, "invalid JSON"),
-        (
-            "unknown field",
-            with(&|s| s["note"] = json!("Maria, via Milano")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown field",
-        ),
-        (
-            "unknown cell field",
-            with(&|s| s["cells"][0]["label"] = json!("x")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown field",
-        ),
-        ("wrong type", with(&|s| s["revision"] = json!("one")), StatusCode::UNPROCESSABLE_ENTITY, "invalid type"),
-        ("negative count", with(&|s| s["cells"][0]["n"] = json!(-1)), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-        ("zero count", with(&|s| s["cells"][0]["n"] = json!(0)), StatusCode::UNPROCESSABLE_ENTITY, "outside"),
-        ("count too big", with(&|s| s["cells"][0]["n"] = json!(100_001)), StatusCode::UNPROCESSABLE_ENTITY, "outside"),
-        (
-            "unknown nationality",
-            with(&|s| s["cells"][0]["nat"] = json!("QQ")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "nationality",
-        ),
-        (
-            "unknown measure",
-            with(&|s| s["cells"][0]["m"] = json!("names")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "measure",
-        ),
-        ("unknown province", with(&|s| s["province"] = json!("XY")), StatusCode::UNPROCESSABLE_ENTITY, "province"),
-        ("comune as a name", with(&|s| s["comuni"] = json!(["Brescia"])), StatusCode::UNPROCESSABLE_ENTITY, "comune"),
-        ("revision 0", with(&|s| s["revision"] = json!(0)), StatusCode::UNPROCESSABLE_ENTITY, "revision"),
-        (
+        invalid("unknown field", |s| s["note"] = json!("Maria, via Milano"), "unknown field"),
+        invalid("unknown cell field", |s| s["cells"][0]["label"] = json!("x"), "unknown field"),
+        invalid("wrong type", |s| s["revision"] = json!("one"), "invalid type"),
+        invalid("negative count", |s| s["cells"][0]["n"] = json!(-1), "invalid"),
+        invalid("zero count", |s| s["cells"][0]["n"] = json!(0), "outside"),
+        invalid("count too big", |s| s["cells"][0]["n"] = json!(100_001), "outside"),
+        invalid("unknown nationality", |s| s["cells"][0]["nat"] = json!("QQ"), "nationality"),
+        invalid("unknown measure", |s| s["cells"][0]["m"] = json!("names"), "measure"),
+        invalid("unknown province", |s| s["province"] = json!("XY"), "province"),
+        invalid("comune as a name", |s| s["comuni"] = json!(["Brescia"]), "comune"),
+        invalid("revision 0", |s| s["revision"] = json!(0), "revision"),
+        invalid(
             "duplicate cell",
-            with(&|s| {
+            |s| {
                 s["cells"] =
                     json!([{"nat":"RO","g":"F","m":"contacts","n":1},{"nat":"RO","g":"F","m":"contacts","n":2}])
-            }),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            },
             "twice",
         ),
-        (
-            "indoor measure on a street outing",
-            with(&|s| s["cells"][0]["m"] = json!("ads")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "does not belong",
-        ),
-        ("future date", with(&|s| s["date"] = json!("2099-01-01")), StatusCode::UNPROCESSABLE_ENTITY, "future"),
-        ("too many cells", with(&|s| s["cells"] = json!(huge_cells)), StatusCode::UNPROCESSABLE_ENTITY, "cells"),
+        invalid("indoor measure on a street outing", |s| s["cells"][0]["m"] = json!("ads"), "does not belong"),
+        invalid("future date", |s| s["date"] = json!("2099-01-01"), "future"),
+        invalid("too many cells", |s| s["cells"] = json!(huge_cells), "cells"),
         ("oversized body", vec![b' '; 2 << 20], StatusCode::PAYLOAD_TOO_LARGE, "larger"),
     ];
     for (what, body, status, says) in cases {
