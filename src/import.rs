@@ -120,10 +120,8 @@ const REQUIRED: [(&str, Column); 6] = [
     ("nationality", Column::Nationality),
 ];
 
-fn column_named(name: &str) -> Option<Column> {
-    if let Some((_, c)) = REQUIRED.iter().find(|(n, _)| *n == name) {
-        return Some(*c);
-    }
+/// The optional column `name` names (`read_rows` looks up the required ones).
+fn optional_column_named(name: &str) -> Option<Column> {
     let item = |s: &str| match s {
         "other" | "items" => None,
         s => ItemKind::parse(s).ok(),
@@ -172,7 +170,7 @@ fn parse_quantity(s: &str) -> Result<u32, String> {
 
 /// Parses a contacts CSV. Nothing is returned unless every row is valid.
 pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
-    let (records, sha256) = read_rows(bytes, column_named, &REQUIRED, KNOWN_COLUMNS, "contact", parse_row)?;
+    let (records, sha256) = read_rows(bytes, optional_column_named, &REQUIRED, KNOWN_COLUMNS, "contact", parse_row)?;
     Ok(ParsedFile { records, sha256 })
 }
 
@@ -194,7 +192,7 @@ type RowParser<C, R> = fn(&csv::StringRecord, &[C], &csv::StringRecord) -> Resul
 /// UTF-8 (a BOM is ignored), `,` `;` or tab separated, errors by line and column.
 fn read_rows<C: Copy + Eq + std::hash::Hash, R>(
     bytes: &[u8],
-    column_named: fn(&str) -> Option<C>,
+    optional_column_named: fn(&str) -> Option<C>,
     required: &[(&str, C)],
     known: &str,
     what: &str,
@@ -219,7 +217,8 @@ fn read_rows<C: Copy + Eq + std::hash::Hash, R>(
     let mut errors: Vec<LineError> = Vec::new();
     for name in headers.iter() {
         let key = name.trim().to_ascii_lowercase();
-        match column_named(&key) {
+        let required_named = required.iter().find(|(n, _)| *n == key).map(|(_, c)| *c);
+        match required_named.or_else(|| optional_column_named(&key)) {
             Some(c) => {
                 if let Some(prev) = seen.insert(c, key.clone()) {
                     errors.push(LineError {
@@ -317,10 +316,8 @@ const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
 
 const INDOOR_KNOWN: &str = "date, province, kind, gender, nationality, outcome, site, channel";
 
-fn indoor_column_named(name: &str) -> Option<IndoorColumn> {
-    if let Some((_, c)) = INDOOR_REQUIRED.iter().find(|(n, _)| *n == name) {
-        return Some(*c);
-    }
+/// The optional indoor column `name` names (`read_rows` looks up the required ones).
+fn indoor_optional_column_named(name: &str) -> Option<IndoorColumn> {
     match name {
         "outcome" => Some(IndoorColumn::Outcome),
         "site" => Some(IndoorColumn::Site),
@@ -404,7 +401,7 @@ pub struct ParsedIndoorLog {
 /// `outcome` (reached|not_reached); optional `site` and `channel`.
 pub fn parse_indoor(bytes: &[u8]) -> Result<ParsedIndoorLog, ImportError> {
     let (records, sha256) =
-        read_rows(bytes, indoor_column_named, &INDOOR_REQUIRED, INDOOR_KNOWN, "event", parse_indoor_row)?;
+        read_rows(bytes, indoor_optional_column_named, &INDOOR_REQUIRED, INDOOR_KNOWN, "event", parse_indoor_row)?;
     Ok(ParsedIndoorLog { records, sha256 })
 }
 

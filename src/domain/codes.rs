@@ -3,7 +3,6 @@
 //! what lets aggregated counts leave the phone safely.
 
 use std::fmt;
-use std::str::FromStr;
 
 use super::DomainError;
 
@@ -38,13 +37,38 @@ impl Lang {
     }
 }
 
-impl FromStr for Lang {
+impl std::str::FromStr for Lang {
     type Err = DomainError;
 
     fn from_str(s: &str) -> Result<Self, DomainError> {
         Lang::parse(s)
     }
 }
+
+/// `FromStr` and serde for a type that is written as its code: `parse` reads it back,
+/// `code()` writes it. Codes here and provinces and comuni (`territory`) share it.
+macro_rules! serde_as_code {
+    ($t:ty) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                <$t>::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = $crate::domain::DomainError;
+            fn from_str(s: &str) -> Result<Self, $crate::domain::DomainError> {
+                <$t>::parse(s)
+            }
+        }
+    };
+}
+pub(super) use serde_as_code;
 
 /// Defines a closed code list: an enum with its wire code, Italian and English labels,
 /// `ALL`, `code()`, `label()`, `FromStr`, `Display` and serde as the code.
@@ -90,31 +114,13 @@ macro_rules! code_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = DomainError;
-            fn from_str(s: &str) -> Result<Self, DomainError> {
-                Self::parse(s)
-            }
-        }
-
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.code())
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                Self::parse(&s).map_err(serde::de::Error::custom)
-            }
-        }
+        serde_as_code!($name);
     };
 }
 

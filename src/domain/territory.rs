@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::DomainError;
+use super::codes::serde_as_code;
 use super::text::fold;
 
 const COMUNI_CSV: &str = include_str!("../../assets/comuni.csv");
@@ -211,28 +212,6 @@ impl fmt::Display for Comune {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
     }
-}
-
-macro_rules! serde_as_code {
-    ($t:ty) => {
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                <$t>::parse(&s).map_err(serde::de::Error::custom)
-            }
-        }
-        impl std::str::FromStr for $t {
-            type Err = DomainError;
-            fn from_str(s: &str) -> Result<Self, DomainError> {
-                <$t>::parse(s)
-            }
-        }
-    };
 }
 
 serde_as_code!(Province);

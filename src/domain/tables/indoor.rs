@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Mft, Report, ReportScope};
+use super::{Mft, Report, ReportScope, province_table};
 use crate::domain::{Activity, CellKey, Measure, Nationality, Province, Tally, UnknownWording};
 
 /// The funnel counts of one row or total.
@@ -99,58 +99,48 @@ pub struct IndoorSynthesis {
 /// Indoor tables per province and their synthesis.
 pub type IndoorReport = Report<IndoorTable, IndoorSynthesis>;
 
-/// A nationality, its label and its value.
-type LabelledRow<V> = (Nationality, String, V);
-
 /// The indoor cells of each province in scope, folded by `take` into one value per
-/// nationality (report order) with its label as indoor tables word it.
-fn indoor_rows<V: Default + Copy>(
+/// nationality (report order), each made a row by `row` with its label as indoor tables
+/// word it, and the sum of the values by `plus`.
+fn indoor_rows<V: Default + Copy, R>(
     tally: &Tally,
     scope: &ReportScope,
     take: impl Fn(&mut V, &CellKey, u64) -> bool,
-) -> Vec<(Province, Vec<LabelledRow<V>>)> {
+    plus: fn(V, V) -> V,
+    row: fn(Nationality, String, V) -> R,
+) -> Vec<(Province, Vec<R>, V)> {
     scope
         .by_province(tally, Some(Activity::Indoor))
         .into_iter()
         .map(|(province, cells)| {
-            let mut rows: BTreeMap<Nationality, V> = BTreeMap::new();
+            let mut values: BTreeMap<Nationality, V> = BTreeMap::new();
             for (_, c, n) in cells {
-                let mut v = rows.get(&c.nationality).copied().unwrap_or_default();
+                let mut v = values.get(&c.nationality).copied().unwrap_or_default();
                 if take(&mut v, &c, n) {
-                    rows.insert(c.nationality, v);
+                    values.insert(c.nationality, v);
                 }
             }
-            let rows = rows
+            let total = values.values().fold(V::default(), |a, v| plus(a, *v));
+            let rows = values
                 .into_iter()
-                .map(|(nat, v)| (nat, nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(), v))
+                .map(|(nat, v)| row(nat, nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(), v))
                 .collect();
-            (province, rows)
+            (province, rows, total)
         })
         .collect()
 }
 
 /// Builds the indoor tables: ads, calls, contacts and persons met by nationality.
 pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
-    let mut tables = Vec::new();
-    for (province, rows) in indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n)) {
-        tables.push(IndoorTable {
-            province,
-            province_name: province.name().to_owned(),
-            from: scope.period.from,
-            to: scope.period.to,
-            total: rows.iter().fold(Funnel::default(), |a, r| a.plus(r.2)),
-            rows: rows
-                .into_iter()
-                .map(|(nationality, label, counts)| IndoorRow { nationality, label, counts })
-                .collect(),
-        });
-    }
-    let rows: Vec<_> = tables
-        .iter()
-        .map(|t| IndoorSynthesisRow { province: t.province, province_name: t.province_name.clone(), counts: t.total })
+    let row = |nationality, label, counts| IndoorRow { nationality, label, counts };
+    let tables: Vec<_> = indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n), Funnel::plus, row)
+        .into_iter()
+        .map(|(province, rows, total)| province_table!(IndoorTable { province, scope; rows, total }))
         .collect();
+    let rows: Vec<_> =
+        tables.iter().map(|t| province_table!(IndoorSynthesisRow { t.province; counts: t.total })).collect();
     let total = rows.iter().fold(Funnel::default(), |a, r| a.plus(r.counts));
-    IndoorReport { from: scope.period.from, to: scope.period.to, tables, synthesis: IndoorSynthesis { rows, total } }
+    IndoorReport::new(scope, tables, IndoorSynthesis { rows, total })
 }
 
 /// One nationality of a massage-centre table.
@@ -204,21 +194,12 @@ pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
         }
         keep
     };
-    for (province, rows) in indoor_rows(tally, scope, take) {
+    let row = |nationality, label, persons| MassageRow { nationality, label, persons };
+    for (province, rows, total) in indoor_rows(tally, scope, take, Mft::plus, row) {
         if rows.is_empty() && scope.province.is_none() {
             continue;
         }
-        tables.push(MassageTable {
-            province,
-            province_name: province.name().to_owned(),
-            from: scope.period.from,
-            to: scope.period.to,
-            total: rows.iter().fold(Mft::default(), |a, r| a.plus(r.2)),
-            rows: rows
-                .into_iter()
-                .map(|(nationality, label, persons)| MassageRow { nationality, label, persons })
-                .collect(),
-        });
+        tables.push(province_table!(MassageTable { province, scope; rows, total }));
     }
     let total = tables.iter().fold(Mft::default(), |a, t| a.plus(t.total));
     MassageReport { from: scope.period.from, to: scope.period.to, tables, total }

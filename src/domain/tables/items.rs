@@ -70,6 +70,16 @@ pub struct ItemsReport {
     pub total: ItemsTable,
 }
 
+/// One row per key in key order, made by `row` from the key, its label and its day,
+/// night and total quantities.
+fn shift_rows<K: Copy, R>(
+    counts: BTreeMap<K, ByShift<u64>>,
+    label: impl Fn(K) -> &'static str,
+    row: impl Fn(K, String, u64, u64, u64) -> R,
+) -> Vec<R> {
+    counts.into_iter().map(|(k, v)| row(k, label(k).to_owned(), v.day, v.night, v.day + v.night)).collect()
+}
+
 fn items_table(province: Option<Province>, cells: &[(Bucket, CellKey, u64)], scope: &ReportScope) -> ItemsTable {
     let mut items: BTreeMap<ItemKind, ByShift<u64>> = ItemKind::ALL.iter().map(|&k| (k, ByShift::default())).collect();
     let mut leaflets: BTreeMap<Language, ByShift<u64>> = BTreeMap::new();
@@ -85,26 +95,16 @@ fn items_table(province: Option<Province>, cells: &[(Bucket, CellKey, u64)], sco
         province_name: province.map(|p| p.name().to_owned()),
         from: scope.period.from,
         to: scope.period.to,
-        rows: items
-            .into_iter()
-            .map(|(item, v)| ItemRow {
-                item,
-                label: item.label(scope.lang).to_owned(),
-                day: v.day,
-                night: v.night,
-                total: v.day + v.night,
-            })
-            .collect(),
-        leaflets: leaflets
-            .into_iter()
-            .map(|(language, v)| LeafletRow {
-                language,
-                label: language.label(scope.lang).to_owned(),
-                day: v.day,
-                night: v.night,
-                total: v.day + v.night,
-            })
-            .collect(),
+        rows: shift_rows(
+            items,
+            |k| k.label(scope.lang),
+            |item, label, day, night, total| ItemRow { item, label, day, night, total },
+        ),
+        leaflets: shift_rows(
+            leaflets,
+            |l| l.label(scope.lang),
+            |language, label, day, night, total| LeafletRow { language, label, day, night, total },
+        ),
     }
 }
 

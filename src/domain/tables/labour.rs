@@ -1,12 +1,10 @@
 //! Labour exploitation and begging outreach: contacts by nationality and gender per province, and the synthesis.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Mft, OfWhich, Report, ReportScope};
-use crate::domain::{Activity, Measure, Nationality, Province, Tally};
+use super::{Mft, OfWhich, Report, ReportScope, contacts_by_nationality, province_table};
+use crate::domain::{Activity, Nationality, Province, Tally};
 
 /// One nationality of a labour outreach table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,20 +78,10 @@ pub type LabourReport = Report<LabourTable, LabourSynthesis>;
 pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
     let mut tables = Vec::new();
     for (province, cells) in scope.by_province(tally, Some(Activity::Labour)) {
-        let mut rows: BTreeMap<Nationality, Mft> = BTreeMap::new();
-        let mut of_which = OfWhich::default();
-        for (_, c, n) in cells {
-            if c.measure == Measure::Contacts {
-                rows.entry(c.nationality).or_default().add(c.gender, n);
-            }
-            of_which.add(c.measure, n);
-        }
+        let (rows, of_which) = contacts_by_nationality(cells, |m: &mut Mft, _, c, n| m.add(c.gender, n));
         let total = LabourTotal { contacts: rows.values().fold(Mft::default(), |a, m| a.plus(*m)) };
-        tables.push(LabourTable {
-            province,
-            province_name: province.name().to_owned(),
-            from: scope.period.from,
-            to: scope.period.to,
+        tables.push(province_table!(LabourTable {
+            province, scope;
             rows: rows
                 .into_iter()
                 .map(|(nat, contacts)| LabourRow { nationality: nat, label: scope.label(nat), contacts })
@@ -101,16 +89,11 @@ pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
             grand_total: total.contacts.total(),
             total,
             of_which,
-        });
+        }));
     }
     let rows: Vec<_> = tables
         .iter()
-        .map(|t| LabourSynthesisRow {
-            province: t.province,
-            province_name: t.province_name.clone(),
-            contacts: t.total.contacts,
-            total: t.grand_total,
-        })
+        .map(|t| province_table!(LabourSynthesisRow { t.province; contacts: t.total.contacts, total: t.grand_total }))
         .collect();
     let total = LabourTotal { contacts: rows.iter().fold(Mft::default(), |a, r| a.plus(r.contacts)) };
     let synthesis = LabourSynthesis {
@@ -119,5 +102,5 @@ pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
         of_which: tables.iter().fold(OfWhich::default(), |a, t| a.plus(t.of_which)),
         rows,
     };
-    LabourReport { from: scope.period.from, to: scope.period.to, tables, synthesis }
+    LabourReport::new(scope, tables, synthesis)
 }

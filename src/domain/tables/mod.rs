@@ -176,6 +176,39 @@ impl ReportScope {
     }
 }
 
+/// The contacts cells of one province folded into one value per nationality by `add`,
+/// and the "di cui" counts of all its cells: what street and labour tables are made of.
+fn contacts_by_nationality<V: Default>(
+    cells: Vec<(Bucket, CellKey, u64)>,
+    add: impl Fn(&mut V, &Bucket, &CellKey, u64),
+) -> (BTreeMap<Nationality, V>, OfWhich) {
+    let mut rows: BTreeMap<Nationality, V> = BTreeMap::new();
+    let mut of_which = OfWhich::default();
+    for (b, c, n) in cells {
+        if c.measure == Measure::Contacts {
+            add(rows.entry(c.nationality).or_default(), &b, &c, n);
+        }
+        of_which.add(c.measure, n);
+    }
+    (rows, of_which)
+}
+
+/// A table or synthesis row of one province: `$t { province, province_name, .. }` with the
+/// name looked up once here; given a scope, a table also gets the scope's `from` and `to`.
+/// `province_table!(StreetTable { p, scope; rows, total: t })`.
+macro_rules! province_table {
+    ($t:ident { $province:expr $(, $scope:expr)?; $($field:ident $(: $value:expr)?),* $(,)? }) => {{
+        let province: Province = $province;
+        $t {
+            province,
+            province_name: province.name().to_owned(),
+            $(from: $scope.period.from, to: $scope.period.to,)?
+            $($field $(: $value)?),*
+        }
+    }};
+}
+use province_table;
+
 /// A report: one table per province and their synthesis over a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report<T, S> {
@@ -187,6 +220,13 @@ pub struct Report<T, S> {
     pub tables: Vec<T>,
     /// Provinces as rows.
     pub synthesis: S,
+}
+
+impl<T, S> Report<T, S> {
+    /// The tables of `scope`'s period and their synthesis.
+    fn new(scope: &ReportScope, tables: Vec<T>, synthesis: S) -> Self {
+        Report { from: scope.period.from, to: scope.period.to, tables, synthesis }
+    }
 }
 
 #[cfg(test)]

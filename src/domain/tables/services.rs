@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Mft, ReportScope};
+use super::{Mft, ReportScope, province_table};
 use crate::domain::{Activity, Gender, Measure, Nationality, Province, ServiceKind, Tally};
 
 /// Referrals, accompaniments and talks: one row's or one total's counts.
@@ -149,25 +149,14 @@ pub fn services_report(tally: &Tally, scope: &ReportScope) -> ServicesReport {
                 ServicesRow { nationality: nat, label: scope.label(nat), counts }
             })
             .collect();
-        tables.push(ServicesTable {
-            province,
-            province_name: province.name().to_owned(),
-            from: scope.period.from,
-            to: scope.period.to,
-            rows,
-            total,
-        });
+        tables.push(province_table!(ServicesTable { province, scope; rows, total }));
     }
     let mut total = ServiceCounts::default();
     let rows = tables
         .iter()
         .map(|t| {
             total.merge(&t.total);
-            ServicesSynthesisRow {
-                province: t.province,
-                province_name: t.province_name.clone(),
-                counts: t.total.clone(),
-            }
+            province_table!(ServicesSynthesisRow { t.province; counts: t.total.clone() })
         })
         .collect();
     ServicesReport {

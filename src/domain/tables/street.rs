@@ -1,12 +1,10 @@
 //! Street contacts: one table per province (nationality × day/night × M/F/T) and the synthesis.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{ByShift, Mft, OfWhich, Report, ReportScope};
-use crate::domain::{Activity, Measure, Nationality, Province, Tally};
+use super::{ByShift, Mft, OfWhich, Report, ReportScope, contacts_by_nationality, province_table};
+use crate::domain::{Activity, Nationality, Province, Tally};
 
 /// One nationality of a street table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,14 +77,8 @@ pub type StreetReport = Report<StreetTable, StreetSynthesis>;
 pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
     let mut tables = Vec::new();
     for (province, cells) in scope.by_province(tally, Some(Activity::Street)) {
-        let mut rows: BTreeMap<Nationality, ByShift<Mft>> = BTreeMap::new();
-        let mut of_which = OfWhich::default();
-        for (b, c, n) in cells {
-            if c.measure == Measure::Contacts {
-                rows.entry(c.nationality).or_default().get_mut(b.shift).add(c.gender, n);
-            }
-            of_which.add(c.measure, n);
-        }
+        let (rows, of_which) =
+            contacts_by_nationality(cells, |v: &mut ByShift<Mft>, b, c, n| v.get_mut(b.shift).add(c.gender, n));
         let mut total = ByShift::<Mft>::default();
         let rows: Vec<StreetRow> = rows
             .into_iter()
@@ -97,26 +89,20 @@ pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
             })
             .collect();
         let shift_totals = ByShift { day: total.day.total(), night: total.night.total() };
-        tables.push(StreetTable {
-            province,
-            province_name: province.name().to_owned(),
-            from: scope.period.from,
-            to: scope.period.to,
+        tables.push(province_table!(StreetTable {
+            province, scope;
             rows,
             total,
             shift_totals,
             grand_total: shift_totals.day + shift_totals.night,
             of_which,
-        });
+        }));
     }
     let rows: Vec<_> = tables
         .iter()
-        .map(|t| StreetSynthesisRow {
-            province: t.province,
-            province_name: t.province_name.clone(),
-            day: t.shift_totals.day,
-            night: t.shift_totals.night,
-            total: t.grand_total,
+        .map(|t| {
+            let (day, night, total) = (t.shift_totals.day, t.shift_totals.night, t.grand_total);
+            province_table!(StreetSynthesisRow { t.province; day, night, total })
         })
         .collect();
     let total = ByShift { day: rows.iter().map(|r| r.day).sum(), night: rows.iter().map(|r| r.night).sum() };
@@ -126,5 +112,5 @@ pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
         of_which: tables.iter().fold(OfWhich::default(), |a, t| a.plus(t.of_which)),
         rows,
     };
-    StreetReport { from: scope.period.from, to: scope.period.to, tables, synthesis }
+    StreetReport::new(scope, tables, synthesis)
 }
