@@ -11,6 +11,7 @@ use axum::extract::WebSocketUpgrade;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use dioxus::prelude::VirtualDom;
 use dioxus_liveview::LiveViewPool;
 
@@ -76,5 +77,12 @@ pub fn router(vault: Arc<Vault>) -> Router {
 pub async fn serve(vault: Arc<Vault>, port: u16, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     ready(listener.local_addr()?);
+    // No Nagle: a tap's edits can go out as two websocket frames, and the second must not
+    // wait ~40 ms for the browser's delayed ACK of the first.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            eprintln!("lanterna: cannot set TCP_NODELAY: {e}");
+        }
+    });
     axum::serve(listener, router(vault)).await
 }
