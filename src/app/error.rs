@@ -91,13 +91,3 @@ pub enum Error {
         report: &'static str,
     },
 }
-
-impl Error {
-    /// The underlying store error, if that is what this is.
-    pub fn store(&self) -> Option<&StoreError> {
-        match self {
-            Error::Store(e) | Error::ImportRefused { error: e, .. } => Some(e),
-            _ => None,
-        }
-    }
-}
