@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{Area, Done, Error, Lanterna, Result};
 use crate::domain::indoor::{Ad, AdData, Attempt, IndoorSession, NumberHistory, normalize_phone};
 use crate::domain::{Channel, Comune, ContactData, Gender, Nationality, Outcome, Province, Tally};
-use crate::store::{IndoorOverview, NewIndoorSession, SessionCounts};
+use crate::store::{NewIndoorSession, SessionCounts};
 
 /// What an indoor session's screen shows, in one load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,11 +74,6 @@ pub struct SavedAd {
 }
 
 impl Lanterna {
-    /// Every indoor session with its funnel, newest first.
-    pub fn list_indoor_sessions(&self) -> Result<Vec<IndoorOverview>> {
-        Ok(self.store.list_indoor_sessions()?)
-    }
-
     /// Starts an indoor session.
     pub fn start_indoor_session(&mut self, new: &NewIndoorSession) -> Result<Done<IndoorSession>> {
         Ok(Done::new(self.store.start_indoor_session(new)?, INDOOR))
@@ -120,12 +115,6 @@ impl Lanterna {
     pub fn reopen_indoor_session(&mut self, id: Uuid) -> Result<Done<()>> {
         self.store.reopen_indoor_session(id)?;
         Ok(Done::new((), &[Area::Indoor, Area::Sync]))
-    }
-
-    /// Where a typed number was seen before (other ads, earlier sessions), without
-    /// keeping it.
-    pub fn number_history(&self, session: Uuid, typed: &str) -> Result<NumberHistory> {
-        Ok(self.store.number_history(session, typed)?)
     }
 
     /// Records an ad; its number, if given, is kept only as a keyed hash.
@@ -191,11 +180,6 @@ impl Lanterna {
         data: &ContactData,
     ) -> Result<Done<i64>> {
         Ok(Done::new(self.store.record_meeting(session, ad, province, data)?, INDOOR))
-    }
-
-    /// A meeting's details.
-    pub fn meeting(&self, id: i64) -> Result<ContactData> {
-        Ok(self.store.meeting(id)?)
     }
 
     /// Changes a meeting's details.

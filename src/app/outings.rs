@@ -9,7 +9,7 @@ use super::{Area, Done, Error, Lanterna, Result};
 use crate::domain::Lang;
 use crate::domain::tables::Mft;
 use crate::domain::tables::ReportScope;
-use crate::domain::{Contact, ContactData, Gender, Nationality, Outing, Period, Place, Stop, Tally};
+use crate::domain::{Contact, ContactData, Gender, Nationality, Outing, Period, Place, Stop};
 use crate::report::{Rendered, Table};
 use crate::store::{IndoorOverview, NewOuting, OutingOverview, StoreError};
 
@@ -187,11 +187,6 @@ impl Lanterna {
     /// Changes a contact's details.
     pub fn update_contact(&mut self, id: i64, data: &ContactData) -> Result<Done<Contact>> {
         Ok(Done::new(self.store.update_contact(id, data)?, &[Area::Outings]))
-    }
-
-    /// The outing's tally (its contacts, services and items).
-    pub fn outing_tally(&self, id: Uuid) -> Result<Tally> {
-        Ok(self.store.outing_tally(id)?)
     }
 
     /// The end-of-outing screen: the outing and its table as the reports print it.
