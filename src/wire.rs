@@ -50,6 +50,91 @@ impl Default for Limits {
 pub struct Batch {
     /// The summaries, each acknowledged by id and revision.
     pub summaries: Vec<Summary>,
+    /// Persons met per reporting period, each acknowledged by its key and revision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub persons: Vec<PersonSummary>,
+}
+
+/// The distinct persons one phone met in one reporting period, activity and province:
+/// counts per shift × nationality × gender, never who. The phone re-sends it with a
+/// higher revision whenever an edit changes a count. A person met by two phones of a
+/// unit is counted by each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonSummary {
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period, included.
+    pub to: NaiveDate,
+    /// Street or labour.
+    pub activity: Activity,
+    /// The province.
+    pub province: Province,
+    /// Higher replaces lower for the same period, activity and province.
+    pub revision: u32,
+    /// The counts; none when every person of the period was taken back.
+    #[serde(default)]
+    pub cells: Vec<PersonCell>,
+}
+
+/// Persons of one shift × nationality × gender: `m` is `persons` or one of its "di cui"
+/// (`persons.new`, `persons.known`, `persons.minors`, `persons.protection`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonCell {
+    /// Day or night outings.
+    pub shift: Shift,
+    /// Nationality code.
+    #[serde(rename = "nat")]
+    pub nationality: Nationality,
+    /// M, F or T.
+    #[serde(rename = "g")]
+    pub gender: Gender,
+    /// What is counted.
+    #[serde(rename = "m")]
+    pub measure: Measure,
+    /// How many persons.
+    #[serde(rename = "n")]
+    pub count: u32,
+}
+
+/// What the server did with a period's persons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonAck {
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// Street or labour.
+    pub activity: Activity,
+    /// The province.
+    pub province: Province,
+    /// The revision as sent.
+    pub revision: u32,
+    /// Stored, or ignored.
+    pub status: AckStatus,
+}
+
+/// A reporting period the server publishes: a named one a coordinator added (calendar
+/// months, quarters and years are implied and not listed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedPeriod {
+    /// The coordinator's name for it (server to phone only).
+    pub name: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, included.
+    pub to: NaiveDate,
+}
+
+/// `GET /api/v1/periods`: the named periods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodsResponse {
+    /// Every named period, oldest first.
+    pub periods: Vec<PublishedPeriod>,
 }
 
 /// The aggregated counts of one outing or indoor session.
@@ -107,6 +192,9 @@ pub struct Cell {
 pub struct BatchResponse {
     /// The acknowledgements.
     pub acks: Vec<Ack>,
+    /// One acknowledgement per period's persons, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub person_acks: Vec<PersonAck>,
 }
 
 /// What the server did with a summary.
@@ -236,6 +324,64 @@ impl Summary {
                 count: u32::try_from(n).unwrap_or(u32::MAX),
             })
             .collect()
+    }
+}
+
+impl PersonSummary {
+    /// The longest period a phone sends persons for, in days (a call for proposals of
+    /// a few years at most).
+    pub const MAX_DAYS: i64 = 5 * 366;
+
+    /// Checks a period's persons against the limits; the error says what is wrong.
+    pub fn validate(&self, limits: &Limits) -> Result<(), String> {
+        let key = format!("persons {}..{} {} {}", self.from, self.to, self.activity, self.province);
+        if self.revision == 0 {
+            return Err(format!("{key}: revision starts at 1"));
+        }
+        if self.from > self.to || (self.to - self.from).num_days() >= Self::MAX_DAYS {
+            return Err(format!("{key}: the period must run forwards and last at most {} days", Self::MAX_DAYS));
+        }
+        if !matches!(self.activity, Activity::Street | Activity::Labour) {
+            return Err(format!("{key}: persons are counted for street and labour outings only"));
+        }
+        if self.cells.len() > limits.cells_per_summary {
+            return Err(format!(
+                "{key}: {} cells, more than the {} allowed",
+                self.cells.len(),
+                limits.cells_per_summary
+            ));
+        }
+        let mut seen = HashSet::new();
+        for c in &self.cells {
+            let cell = format!("{}/{}/{}/{}", c.shift, c.nationality, c.gender, c.measure);
+            if !c.measure.is_person() {
+                return Err(format!("{key}: cell {cell}: only persons measures belong here"));
+            }
+            if c.count == 0 || c.count > limits.count_per_cell {
+                return Err(format!(
+                    "{key}: count {} of cell {cell} is outside 1..={}",
+                    c.count, limits.count_per_cell
+                ));
+            }
+            if !seen.insert((c.shift, c.nationality, c.gender, c.measure)) {
+                return Err(format!("{key}: cell {cell} appears twice"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the counts to a tally, in the buckets of the phone's own.
+    pub fn add_to(&self, t: &mut Tally) {
+        for c in &self.cells {
+            let bucket = Bucket { activity: self.activity, province: self.province, shift: c.shift };
+            t.add(bucket, CellKey { nationality: c.nationality, gender: c.gender, measure: c.measure }, c.count.into());
+        }
+    }
+
+    /// The acknowledgement of this revision.
+    pub fn ack(&self, status: AckStatus) -> PersonAck {
+        let PersonSummary { from, to, activity, province, revision, .. } = *self;
+        PersonAck { from, to, activity, province, revision, status }
     }
 }
 

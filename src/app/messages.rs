@@ -8,8 +8,8 @@ use std::ops::RangeInclusive;
 
 use super::{Error, UnlockError};
 use crate::domain::rules::{
-    DECLARED_AGE, IDLE_LOCK_MINUTES, MASSAGE_VISIT_PERSONS, PEOPLE_PER_TAP, PIN_MIN_DIGITS, SITE_NAME_MAX, TEAM_SIZE,
-    Violation,
+    DECLARED_AGE, IDLE_LOCK_MINUTES, MASSAGE_VISIT_PERSONS, PEOPLE_PER_TAP, PERSON_CODE_MAX, PERSON_NAME_MAX,
+    PIN_MIN_DIGITS, SITE_NAME_MAX, TEAM_SIZE, Violation,
 };
 use crate::domain::{DomainError, Lang};
 use crate::store::{Entity, Record, StoreError};
@@ -149,6 +149,21 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
             "Give at least one ad site, each up to {n} characters",
             n = SITE_NAME_MAX
         ),
+        Violation::PersonName => say!(
+            lang,
+            "Un nome breve o codice ha al massimo {n} caratteri",
+            "A short name or code has at most {n} characters",
+            n = PERSON_NAME_MAX
+        ),
+        Violation::PersonCode => say!(
+            lang,
+            "Un codice persona ha da 1 a {n} caratteri tra A-Z a-z 0-9 _ -",
+            "A person code is 1 to {n} of A-Z a-z 0-9 _ -",
+            n = PERSON_CODE_MAX
+        ),
+        Violation::SamePerson => {
+            say!(lang, "Scegli due persone diverse da unire", "Pick two different persons to merge")
+        }
         Violation::IndoorIsNotAnOuting => say!(
             lang,
             "Il lavoro indoor si registra nelle sessioni indoor, non nelle uscite",

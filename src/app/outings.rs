@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Area, Done, Error, Lanterna, Result};
-use crate::domain::Lang;
 use crate::domain::tables::Mft;
 use crate::domain::tables::ReportScope;
 use crate::domain::{Contact, ContactData, Gender, Nationality, Outing, Period, Place, Stop};
+use crate::domain::{Count, Lang};
 use crate::report::{Rendered, Table};
 use crate::store::{IndoorOverview, NewOuting, OutingOverview, StoreError};
 
@@ -194,7 +194,8 @@ impl Lanterna {
         let outing = self.store.outing(id)?;
         let tally = self.store.outing_tally(id)?;
         let period = Period::new(outing.date, outing.date).map_err(Error::Domain)?;
-        let scope = ReportScope { period, province: None, activity: Some(outing.activity), lang };
+        let scope =
+            ReportScope { period, province: None, activity: Some(outing.activity), lang, count: Count::Contacts };
         let table = if outing.activity == crate::domain::Activity::Labour { Table::Labour } else { Table::Street };
         Ok(SummaryView { report: Rendered::build(table, &tally, &scope), outing })
     }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Error, Lanterna, Result};
 use crate::domain::tables::{ReportScope, Selection};
-use crate::domain::{Activity, Lang, Period, Tally};
+use crate::domain::{Activity, Count, Lang, Period, Tally};
 use crate::report::{Format, Rendered, Table};
 use crate::store::TallyParts;
 
@@ -31,12 +31,14 @@ pub struct ReportRequest {
     pub format: Format,
     /// Language of labels.
     pub lang: Lang,
+    /// Persons met in the period (the default) or contacts.
+    pub count: Count,
 }
 
 impl ReportRequest {
-    /// A report of `kind` over `selection`, as JSON in Italian.
+    /// A report of `kind` over `selection`, as JSON in Italian, counting persons.
     pub fn json(kind: ReportKind, selection: Selection) -> ReportRequest {
-        ReportRequest { kind, selection, format: Format::Json, lang: Lang::It }
+        ReportRequest { kind, selection, format: Format::Json, lang: Lang::It, count: Count::Persons }
     }
 }
 
@@ -89,7 +91,7 @@ impl Lanterna {
         let activity = table.activity().or(only);
         let period = self.period_of(req, activity)?;
         let tally = self.tally_for(table, activity, period)?;
-        let scope = ReportScope { period, province, activity: only, lang: req.lang };
+        let scope = ReportScope { period, province, activity: only, lang: req.lang, count: req.count };
         Ok(Rendered::build(table, &tally, &scope))
     }
 

@@ -149,7 +149,7 @@ async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)
         if summaries.is_empty() {
             return Ok(report);
         }
-        let batch = Batch { summaries };
+        let batch = Batch { summaries, persons: Vec::new() };
         let answer = client.send_retrying(&endpoint.token, &batch).await?;
         for a in &answer.acks {
             match a.status {

@@ -134,6 +134,16 @@ code_enum! {
 }
 
 code_enum! {
+    /// What the headcount of a street or labour table counts: distinct persons met in the
+    /// period (a person met on day and on night outings is in both columns), or encounters
+    /// (one per person per outing).
+    Count, "count" {
+        Persons = "persons", "Persone incontrate", "Persons met";
+        Contacts = "contacts", "Contatti", "Contacts";
+    }
+}
+
+code_enum! {
     /// Day or night outing.
     Shift, "shift" {
         Day = "day", "Diurna", "Day";

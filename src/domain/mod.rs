@@ -6,6 +6,7 @@ mod codes;
 pub mod indoor;
 mod nationality;
 mod outing;
+mod person;
 pub mod rules;
 pub mod settings;
 pub mod suppress;
@@ -15,7 +16,7 @@ mod territory;
 pub mod text;
 
 pub use codes::{
-    Activity, AgeBand, Channel, Gender, IndoorKind, ItemKind, Lang, Language, Outcome, OutingStatus, Protection,
+    Activity, AgeBand, Channel, Count, Gender, IndoorKind, ItemKind, Lang, Language, Outcome, OutingStatus, Protection,
     ServiceKind, ServiceSet, Shift,
 };
 pub use nationality::{Nationality, UnknownWording};
@@ -23,7 +24,8 @@ pub use outing::{
     Contact, ContactData, ContactRecord, ItemKey, Items, Kit, Outing, Period, Place, Services, ShiftBoundary, Stop,
     Unit, parse_date, parse_time,
 };
-pub use tally::{Bucket, CellKey, Measure, Tally};
+pub use person::{Person, PersonDetails};
+pub use tally::{Bucket, CellKey, Measure, PERSON_MEASURES, Tally};
 pub use territory::{Comune, ComuneInfo, Province, ProvinceInfo};
 
 /// A value that breaks the rules of the field, said in words a person can act on.

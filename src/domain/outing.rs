@@ -98,6 +98,40 @@ impl Period {
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.from <= date && date <= self.to
     }
+
+    /// The calendar month, quarter and year of `date`: the periods every report can
+    /// count persons in without reading contacts.
+    pub fn calendar_of(date: NaiveDate) -> [Period; 3] {
+        let (y, m) = (date.year(), date.month());
+        let q = (m - 1) / 3 * 3 + 1;
+        [Period::months(y, m, 1), Period::months(y, q, 3), Period::months(y, 1, 12)]
+    }
+
+    /// `n` months from the first of month `m` of year `y`.
+    fn months(y: i32, m: u32, n: u32) -> Period {
+        let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN);
+        let (ey, em) = if m + n > 12 { (y + 1, m + n - 12) } else { (y, m + n) };
+        let to = first(ey, em).pred_opt().unwrap_or(NaiveDate::MAX);
+        Period { from: first(y, m), to }
+    }
+
+    /// True for a calendar month, quarter or year.
+    pub fn is_calendar(&self) -> bool {
+        Period::calendar_of(self.from).contains(self)
+    }
+
+    /// The period as stored and sent: `YYYY-MM-DD..YYYY-MM-DD`.
+    pub fn key(&self) -> String {
+        format!("{}..{}", self.from, self.to)
+    }
+
+    /// Parses a [`Period::key`].
+    pub fn parse_key(key: &str) -> Result<Period, DomainError> {
+        let bad = || DomainError::invalid("period", format!("{key:?} is not YYYY-MM-DD..YYYY-MM-DD"));
+        let (a, b) = key.split_once("..").ok_or_else(bad)?;
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad());
+        Period::new(date(a)?, date(b)?)
+    }
 }
 
 /// The team, as known on this phone.

@@ -30,6 +30,10 @@ pub const IDLE_LOCK_DEFAULT_MINUTES: u32 = 5;
 pub const DATE_YEARS: RangeInclusive<i32> = 1990..=2200;
 /// The longest ad site name.
 pub const SITE_NAME_MAX: usize = 60;
+/// The longest short name or code a worker gives a person in the register.
+pub const PERSON_NAME_MAX: usize = 24;
+/// The longest person code in an imported file (`A-Z a-z 0-9 _ -`).
+pub const PERSON_CODE_MAX: usize = 32;
 /// The fewest digits of a PIN.
 pub const PIN_MIN_DIGITS: usize = 6;
 /// Wrong PINs in a row before each further attempt has to wait.
@@ -80,6 +84,15 @@ pub enum Violation {
     /// An ad without a site, or a site name that is too long.
     #[error("pick a site from the list (at most {SITE_NAME_MAX} characters)")]
     Site,
+    /// A person's short name longer than [`PERSON_NAME_MAX`] characters.
+    #[error("a short name or code has at most {PERSON_NAME_MAX} characters")]
+    PersonName,
+    /// An imported person code that is empty, too long or has other characters.
+    #[error("a person code is 1 to {PERSON_CODE_MAX} of A-Z a-z 0-9 _ -")]
+    PersonCode,
+    /// Merging a person into themself, or into one already merged.
+    #[error("pick two different persons to merge")]
+    SamePerson,
     /// Settings without any ad site, or with an empty or too long one.
     #[error("give at least one ad site, each up to {SITE_NAME_MAX} characters")]
     Sites,
@@ -136,6 +149,22 @@ pub fn check_site(site: &str) -> Result<(), Violation> {
     if site.trim().is_empty() || site.chars().count() > SITE_NAME_MAX { Err(Violation::Site) } else { Ok(()) }
 }
 
+/// A person's short name as kept: trimmed, `None` when empty, refused when longer than
+/// [`PERSON_NAME_MAX`] characters.
+pub fn person_name(name: Option<&str>) -> Result<Option<String>, Violation> {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) if n.chars().count() > PERSON_NAME_MAX => Err(Violation::PersonName),
+        n => Ok(n.map(str::to_owned)),
+    }
+}
+
+/// An imported person code: 1 to [`PERSON_CODE_MAX`] of `A-Z a-z 0-9 _ -`.
+pub fn check_person_code(code: &str) -> Result<(), Violation> {
+    let ok = (1..=PERSON_CODE_MAX).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok { Ok(()) } else { Err(Violation::PersonCode) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +187,14 @@ mod tests {
         assert_eq!(check_site("  "), Err(Violation::Site));
         assert_eq!(check_site(&"x".repeat(SITE_NAME_MAX + 1)), Err(Violation::Site));
         assert!(check_site("bakecaincontri").is_ok());
+        assert_eq!(person_name(Some("  ")), Ok(None));
+        assert_eq!(person_name(Some(" Rosa ")), Ok(Some("Rosa".into())));
+        assert_eq!(person_name(Some(&"é".repeat(PERSON_NAME_MAX))).map(|n| n.is_some()), Ok(true));
+        assert_eq!(person_name(Some(&"x".repeat(PERSON_NAME_MAX + 1))), Err(Violation::PersonName));
+        assert!(check_person_code("BS-017_a").is_ok());
+        for bad in ["", "a b", "è", &"x".repeat(PERSON_CODE_MAX + 1)] {
+            assert_eq!(check_person_code(bad), Err(Violation::PersonCode), "{bad:?}");
+        }
         let (bs, mi) = (Province::parse("BS").unwrap(), Province::parse("MI").unwrap());
         let brescia = Comune::parse("017029").unwrap();
         assert!(check_comune_in(Some(brescia), bs).is_ok() && check_comune_in(None, mi).is_ok());

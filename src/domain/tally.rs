@@ -51,7 +51,27 @@ pub enum Measure {
     Meetings,
     /// Indoor: persons contacted in massage centres.
     MassageContacts,
+    /// Distinct persons met in a period (the register's persons, never who).
+    Persons,
+    /// Persons met in the period whose first meeting ever falls inside it.
+    NewPersons,
+    /// Persons met in the period who were already known before it.
+    KnownPersons,
+    /// Persons met in the period who are minors.
+    MinorPersons,
+    /// Persons met in the period who seek or hold international protection.
+    ProtectedPersons,
 }
+
+/// The measures of persons met in a period, with their codes: what a period's person
+/// cells carry (see [`Count::Persons`](crate::domain::tables::Count)).
+pub const PERSON_MEASURES: [(Measure, &str); 5] = [
+    (Measure::Persons, "persons"),
+    (Measure::NewPersons, "persons.new"),
+    (Measure::KnownPersons, "persons.known"),
+    (Measure::MinorPersons, "persons.minors"),
+    (Measure::ProtectedPersons, "persons.protection"),
+];
 
 /// The indoor measures with their codes.
 const INDOOR_MEASURES: [(Measure, &str); 7] = [
@@ -82,7 +102,13 @@ impl Measure {
         v.extend(ItemKind::ALL.iter().map(|&k| Measure::Item(k)));
         v.extend(Language::ALL.iter().map(|&l| Measure::Leaflets(l)));
         v.extend(INDOOR_MEASURES.iter().map(|(m, _)| *m));
+        v.extend(PERSON_MEASURES.iter().map(|(m, _)| *m));
         v
+    }
+
+    /// True for the measures of persons met in a period.
+    pub fn is_person(&self) -> bool {
+        PERSON_MEASURES.iter().any(|(m, _)| m == self)
     }
 
     /// The code on the wire: `contacts`, `referral.legal`, `item.condoms`, `leaflets.ro`.
@@ -102,6 +128,7 @@ impl Measure {
             Measure::Leaflets(l) => format!("leaflets.{}", l.code()),
             m => INDOOR_MEASURES
                 .iter()
+                .chain(&PERSON_MEASURES)
                 .find(|(x, _)| x == m)
                 .map(|(_, c)| (*c).to_owned())
                 .expect("every measure has a code"),
@@ -119,7 +146,7 @@ impl Measure {
             "information" => Some(Measure::Information),
             "listening" => Some(Measure::Listening),
             "referred_persons" => Some(Measure::ReferredPersons),
-            _ => INDOOR_MEASURES.iter().find(|(_, c)| *c == s).map(|(m, _)| *m),
+            _ => INDOOR_MEASURES.iter().chain(&PERSON_MEASURES).find(|(_, c)| *c == s).map(|(m, _)| *m),
         };
         if let Some(m) = simple {
             return Ok(m);

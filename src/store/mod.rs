@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_indoor.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_persons.sql"),
 ];
 
 /// The schema version this build writes.

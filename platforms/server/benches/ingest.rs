@@ -107,7 +107,7 @@ async fn ingest(name: &str, backend: Arc<dyn Backend>, n: usize) {
     let batches: Vec<Batch> = (0..n)
         .collect::<Vec<_>>()
         .chunks(200)
-        .map(|c| Batch { summaries: c.iter().map(|&i| summary(i)).collect() })
+        .map(|c| Batch { summaries: c.iter().map(|&i| summary(i)).collect(), persons: vec![] })
         .collect();
     let t = Instant::now();
     let wire: Vec<Vec<u8>> = batches.iter().map(gzip_json).collect();
@@ -152,7 +152,7 @@ async fn many_devices(devices: usize) {
     let client = Client::new(&url).unwrap();
     let mut alone = Vec::new();
     for i in 0..50 {
-        let b = Batch { summaries: vec![summary(i), summary(i + 1)] };
+        let b = Batch { summaries: vec![summary(i), summary(i + 1)], persons: vec![] };
         let t = Instant::now();
         client.send(&tokens[0], &b).await.unwrap();
         alone.push(t.elapsed());
@@ -165,7 +165,7 @@ async fn many_devices(devices: usize) {
         let (url, start) = (url.clone(), start.clone());
         tasks.push(tokio::spawn(async move {
             let client = Client::new(&url).unwrap();
-            let b = Batch { summaries: vec![summary(i), summary(i + 7)] };
+            let b = Batch { summaries: vec![summary(i), summary(i + 7)], persons: vec![] };
             start.wait().await;
             let t = Instant::now();
             client.send_retrying(&tok, &b).await.unwrap();
@@ -259,7 +259,7 @@ fn unit_year(outings: usize) {
         if s.is_empty() {
             break;
         }
-        let body = gzip_json(&Batch { summaries: s.clone() });
+        let body = gzip_json(&Batch { summaries: s.clone(), persons: vec![] });
         // The request as sent: head (with a bearer token) and gzip'd body.
         ours += body.len() + 260;
         let acks: Vec<_> = s

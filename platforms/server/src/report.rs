@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use lanterna::domain::tables::{ReportScope, Selection};
-use lanterna::domain::{Lang, Period, Tally};
+use lanterna::domain::{Count, Lang, Period, Tally};
 use lanterna::report::{Format, Rendered};
 use uuid::Uuid;
 
@@ -64,7 +64,13 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
     for s in &stored {
         s.summary.add_to(&mut tally);
     }
-    let scope = ReportScope { period, province: q.selection.province, activity: q.selection.activity, lang: q.lang };
+    let scope = ReportScope {
+        period,
+        province: q.selection.province,
+        activity: q.selection.activity,
+        lang: q.lang,
+        count: Count::Contacts,
+    };
     let rendered = Rendered::build(q.kind, &tally, &scope);
     let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
     Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))

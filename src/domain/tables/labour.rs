@@ -78,7 +78,7 @@ pub type LabourReport = Report<LabourTable, LabourSynthesis>;
 pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
     let mut tables = Vec::new();
     for (province, cells) in scope.by_province(tally, Some(Activity::Labour)) {
-        let (rows, of_which) = contacts_by_nationality(cells, |m: &mut Mft, _, c, n| m.add(c.gender, n));
+        let (rows, of_which) = contacts_by_nationality(scope.count, cells, |m: &mut Mft, _, c, n| m.add(c.gender, n));
         let total = LabourTotal { contacts: rows.values().fold(Mft::default(), |a, m| a.plus(*m)) };
         tables.push(province_table!(LabourTable {
             province, scope;

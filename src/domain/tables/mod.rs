@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::nationality::UnknownWording;
 use super::tally::{Bucket, CellKey, Measure, Tally};
-use super::{Activity, Gender, Lang, Nationality, Period, Province, Shift};
+use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, Shift};
 
 pub mod indoor;
 pub mod items;
@@ -110,14 +110,22 @@ pub struct OfWhich {
 }
 
 impl OfWhich {
-    fn add(&mut self, measure: Measure, n: u64) {
-        match measure {
-            Measure::Minors => self.minors += n,
-            Measure::FirstContacts => self.first_contacts += n,
-            Measure::KnownContacts => self.known_contacts += n,
-            Measure::Protection => self.protection += n,
-            _ => {}
-        }
+    /// Adds a cell of `measure`, when it is one of `count`'s "di cui" measures.
+    fn add(&mut self, count: Count, measure: Measure, n: u64) {
+        let field = match (count, measure) {
+            (Count::Contacts, Measure::Minors) | (Count::Persons, Measure::MinorPersons) => &mut self.minors,
+            (Count::Contacts, Measure::FirstContacts) | (Count::Persons, Measure::NewPersons) => {
+                &mut self.first_contacts
+            }
+            (Count::Contacts, Measure::KnownContacts) | (Count::Persons, Measure::KnownPersons) => {
+                &mut self.known_contacts
+            }
+            (Count::Contacts, Measure::Protection) | (Count::Persons, Measure::ProtectedPersons) => {
+                &mut self.protection
+            }
+            _ => return,
+        };
+        *field += n;
     }
 
     fn plus(self, o: OfWhich) -> OfWhich {
@@ -126,6 +134,16 @@ impl OfWhich {
             first_contacts: self.first_contacts + o.first_contacts,
             known_contacts: self.known_contacts + o.known_contacts,
             protection: self.protection + o.protection,
+        }
+    }
+}
+
+impl Count {
+    /// The measure a table's cells read.
+    pub fn headcount(self) -> Measure {
+        match self {
+            Count::Persons => Measure::Persons,
+            Count::Contacts => Measure::Contacts,
         }
     }
 }
@@ -141,12 +159,14 @@ pub struct ReportScope {
     pub activity: Option<Activity>,
     /// The language of labels.
     pub lang: Lang,
+    /// Persons or contacts.
+    pub count: Count,
 }
 
 impl ReportScope {
-    /// All provinces and activities of a period, Italian labels.
+    /// All provinces and activities of a period, Italian labels, contacts counted.
     pub fn period(period: Period) -> Self {
-        ReportScope { period, province: None, activity: None, lang: Lang::It }
+        ReportScope { period, province: None, activity: None, lang: Lang::It, count: Count::Contacts }
     }
 
     fn keeps(&self, b: &Bucket) -> bool {
@@ -176,19 +196,20 @@ impl ReportScope {
     }
 }
 
-/// The contacts cells of one province folded into one value per nationality by `add`,
+/// The headcount cells (persons or contacts) of one province folded into one value per nationality by `add`,
 /// and the "di cui" counts of all its cells: what street and labour tables are made of.
 fn contacts_by_nationality<V: Default>(
+    count: Count,
     cells: Vec<(Bucket, CellKey, u64)>,
     add: impl Fn(&mut V, &Bucket, &CellKey, u64),
 ) -> (BTreeMap<Nationality, V>, OfWhich) {
     let mut rows: BTreeMap<Nationality, V> = BTreeMap::new();
     let mut of_which = OfWhich::default();
     for (b, c, n) in cells {
-        if c.measure == Measure::Contacts {
+        if c.measure == count.headcount() {
             add(rows.entry(c.nationality).or_default(), &b, &c, n);
         }
-        of_which.add(c.measure, n);
+        of_which.add(count, c.measure, n);
     }
     (rows, of_which)
 }

@@ -77,8 +77,9 @@ pub type StreetReport = Report<StreetTable, StreetSynthesis>;
 pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
     let mut tables = Vec::new();
     for (province, cells) in scope.by_province(tally, Some(Activity::Street)) {
-        let (rows, of_which) =
-            contacts_by_nationality(cells, |v: &mut ByShift<Mft>, b, c, n| v.get_mut(b.shift).add(c.gender, n));
+        let (rows, of_which) = contacts_by_nationality(scope.count, cells, |v: &mut ByShift<Mft>, b, c, n| {
+            v.get_mut(b.shift).add(c.gender, n)
+        });
         let mut total = ByShift::<Mft>::default();
         let rows: Vec<StreetRow> = rows
             .into_iter()

@@ -148,7 +148,7 @@ async fn upload(
         blocking(move || b.store(unit, &summaries, Utc::now()).map(|st| (st, summaries))).await?;
     let acks =
         summaries.iter().zip(statuses).map(|(s, status)| Ack { id: s.id, revision: s.revision, status }).collect();
-    Ok(axum::Json(BatchResponse { acks }))
+    Ok(axum::Json(BatchResponse { acks, person_acks: vec![] }))
 }
 
 /// The query of the read API, checked field by field.

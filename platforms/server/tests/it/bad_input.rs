@@ -122,7 +122,9 @@ async fn bad_requests_are_refused_and_change_nothing() {
     let phone = Phone::new();
     phone.with(|s| fill(s, 1, 0));
     let mine = phone.with(|s| s.pending_summaries(10)).unwrap();
-    let (st, _) = post(&server, path, t, serde_json::to_vec(&Batch { summaries: mine.clone() }).unwrap(), false).await;
+    let (st, _) =
+        post(&server, path, t, serde_json::to_vec(&Batch { summaries: mine.clone(), persons: vec![] }).unwrap(), false)
+            .await;
     assert_eq!(st, StatusCode::OK);
     let before = server.stored();
     let mut theirs = mine.clone();
@@ -130,8 +132,14 @@ async fn bad_requests_are_refused_and_change_nothing() {
     let mut fresh = mine[0].clone();
     fresh.id = uuid::Uuid::new_v4();
     theirs.insert(0, fresh);
-    let (st, text) =
-        post(&server, path, Some(&intruder), serde_json::to_vec(&Batch { summaries: theirs }).unwrap(), false).await;
+    let (st, text) = post(
+        &server,
+        path,
+        Some(&intruder),
+        serde_json::to_vec(&Batch { summaries: theirs, persons: vec![] }).unwrap(),
+        false,
+    )
+    .await;
     assert_eq!(st, StatusCode::FORBIDDEN, "{text}");
     assert!(text.contains("another unit"), "{text}");
     assert_eq!(server.stored(), before, "the batch's other summary was not stored either");
