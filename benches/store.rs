@@ -112,7 +112,7 @@ fn generate(n: usize) -> Vec<ContactRecord> {
             }
             data.first_contact = Some(next(4) == 0);
             data.items.set(ItemKey::plain(ItemKind::Condoms), 3);
-            out.push(ContactRecord { activity, date, shift, place, data });
+            out.push(ContactRecord { activity, date, shift, place, person: None, data });
         }
     }
     out

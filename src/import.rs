@@ -2,7 +2,10 @@
 //!
 //! Required columns: `date` (YYYY-MM-DD), `shift` (day|night), `activity`
 //! (street|labour), `province` (sigla), `gender` (M|F|T), `nationality` (code).
-//! Optional: `comune` (ISTAT code or exact name, in that province), `age_band`,
+//! Optional: `person` (a code of 1-32 `A-Z a-z 0-9 _ -`: rows with the same code, in one
+//! file or in files imported into the same database, are one person; a row without a code
+//! is a person of its own; kept only in the encrypted database),
+//! `comune` (ISTAT code or exact name, in that province), `age_band`,
 //! `first_contact` (yes|no), `protection` (yes|no|unknown), item quantities `condoms`,
 //! `female_condoms`, `lubricant`, `leaflets` (+ `leaflet_language`), `food`, `hygiene`,
 //! `other_items`; services `information`, `listening` (yes|no), `referral` and
@@ -100,6 +103,7 @@ enum Column {
     Gender,
     Nationality,
     Comune,
+    Person,
     AgeBand,
     FirstContact,
     Protection,
@@ -128,6 +132,7 @@ fn optional_column_named(name: &str) -> Option<Column> {
     };
     Some(match name {
         "comune" => Column::Comune,
+        "person" => Column::Person,
         "age_band" => Column::AgeBand,
         "first_contact" => Column::FirstContact,
         "protection" => Column::Protection,
@@ -141,7 +146,7 @@ fn optional_column_named(name: &str) -> Option<Column> {
     })
 }
 
-const KNOWN_COLUMNS: &str = "date, shift, activity, province, gender, nationality, comune, age_band, first_contact, \
+const KNOWN_COLUMNS: &str = "date, shift, activity, province, gender, nationality, person, comune, age_band, first_contact, \
                              protection, condoms, female_condoms, lubricant, leaflets, leaflet_language, food, hygiene, \
                              other_items, information, listening, referral, accompaniment";
 
@@ -417,6 +422,7 @@ fn parse_row(
     let mut gender = None;
     let mut nationality = None;
     let mut comune_value: Option<(String, String)> = None;
+    let mut person = None;
     let mut leaflet_language: Option<Language> = None;
     let mut leaflets = 0u32;
     let mut data = ContactData::new(Gender::F, Nationality::UNKNOWN);
@@ -446,6 +452,10 @@ fn parse_row(
             Column::Gender => gender = Some(Gender::parse(&value.to_ascii_uppercase()).map_err(dom)?),
             Column::Nationality => nationality = Some(Nationality::parse(value).map_err(dom)?),
             Column::Comune => comune_value = Some((name.to_owned(), value.to_owned())),
+            Column::Person => {
+                rules::check_person_code(value).map_err(|v| fail(v.to_string()))?;
+                person = Some(value.to_owned());
+            }
             Column::AgeBand => data.age_band = Some(AgeBand::parse(&value.to_ascii_lowercase()).map_err(dom)?),
             Column::FirstContact => data.first_contact = Some(parse_bool(value).map_err(fail)?),
             Column::Protection => {
@@ -488,6 +498,7 @@ fn parse_row(
         date: date.expect("required"),
         shift: shift.expect("required"),
         place,
+        person,
         data,
     })
 }

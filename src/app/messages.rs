@@ -262,6 +262,7 @@ fn entity(e: Entity) -> &'static str {
         Entity::IndoorSession => "Sessione indoor",
         Entity::Ad => "Annuncio",
         Entity::Meeting => "Incontro",
+        Entity::Person => "Persona",
     }
 }
 

@@ -68,8 +68,9 @@ impl Lanterna {
     }
 
     /// The tally a table is built from, over `period`.
-    fn tally_for(&self, table: Table, activity: Option<Activity>, period: Period) -> Result<Tally> {
+    fn tally_for(&self, table: Table, activity: Option<Activity>, period: Period, count: Count) -> Result<Tally> {
         let parts = match table {
+            Table::Street | Table::Labour if count == Count::Persons => return Ok(self.store.persons_tally(period)?),
             Table::Street | Table::Labour => Some(TallyParts::CONTACTS),
             Table::Services => Some(TallyParts { contacts: false, services: true, items: false }),
             Table::Items => Some(TallyParts { contacts: false, services: false, items: true }),
@@ -90,7 +91,7 @@ impl Lanterna {
         let Selection { province, activity: only, .. } = req.selection;
         let activity = table.activity().or(only);
         let period = self.period_of(req, activity)?;
-        let tally = self.tally_for(table, activity, period)?;
+        let tally = self.tally_for(table, activity, period, req.count)?;
         let scope = ReportScope { period, province, activity: only, lang: req.lang, count: req.count };
         Ok(Rendered::build(table, &tally, &scope))
     }

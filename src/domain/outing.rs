@@ -368,6 +368,9 @@ pub struct ContactRecord {
     pub shift: Shift,
     /// The stop's place.
     pub place: Place,
+    /// The person's code in the file: rows with the same code are one person; a row
+    /// without one is a person of its own.
+    pub person: Option<String>,
     /// The person.
     pub data: ContactData,
 }

@@ -161,6 +161,9 @@ pub struct Note {
 
 impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.items.is_empty() {
+            return f.write_str(&self.lead);
+        }
         let items: Vec<String> =
             self.items.iter().map(|(l, c)| if l.is_empty() { c.to_string() } else { format!("{l} {c}") }).collect();
         write!(f, "{}: {}", self.lead, items.join(" · "))
@@ -325,6 +328,11 @@ impl Grid {
     /// Adds a line of counts under the table; their keys are pointers within the table.
     pub(crate) fn note(&mut self, lead: &str, items: impl IntoIterator<Item = (String, Cell)>) {
         self.notes.push(Note { lead: lead.to_owned(), items: items.into_iter().collect() });
+    }
+
+    /// A line of words under the table, without counts.
+    pub(crate) fn remark(&mut self, text: &str) {
+        self.note(text, []);
     }
 }
 

@@ -2,15 +2,23 @@
 //! synthesis by province.
 
 use super::grid::{Cell, Grid, Role};
-use super::{mft, mft_keys, of_which_note, province_grid, synthesis_grid, tr};
+use super::{headcount, mft, mft_keys, of_which_note, province_grid, synthesis_grid, tr};
 use crate::domain::Lang;
 use crate::domain::tables::{LabourReport, LabourTable};
 
+/// What the labour tables are about, as the reports name it.
+fn title(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "SFRUTTAMENTO LAVORATIVO, ACCATTONAGGIO ED ECONOMIE ILLEGALI",
+        "LABOUR EXPLOITATION, BEGGING AND ILLEGAL ECONOMIES",
+    )
+}
+
 /// A province's labour table; `at` is its place in the JSON.
 pub(super) fn table(t: &LabourTable, lang: Lang, at: Option<String>) -> Grid {
-    let title =
-        tr(lang, "CONTATTI SFRUTTAMENTO LAVORATIVO E ACCATTONAGGIO", "LABOUR EXPLOITATION AND BEGGING CONTACTS");
-    let mut g = province_grid(lang, title, t.province, &t.province_name, (t.from, t.to), at);
+    let title = format!("{}: {}", headcount(lang, t.count), title(lang));
+    let mut g = province_grid(lang, &title, t.province, &t.province_name, (t.from, t.to), at);
     g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("contacts"));
     g.body(t.rows.iter().map(|r| {
         let cells = mft(&r.contacts, Role::Count, "/contacts");
@@ -19,14 +27,19 @@ pub(super) fn table(t: &LabourTable, lang: Lang, at: Option<String>) -> Grid {
     g.total(tr(lang, "TOTALE", "TOTAL"), mft(&t.total.contacts, Role::Total, "/total/contacts"));
     let grand = Cell::new(t.grand_total, Role::Total, "/grand_total");
     g.note(tr(lang, "Totale generale", "Grand total"), [(String::new(), grand)]);
-    of_which_note(&mut g, lang, &t.of_which);
+    of_which_note(&mut g, lang, t.count, &t.of_which);
     g
 }
 
 /// The labour synthesis: provinces as rows.
 pub(super) fn synthesis(r: &LabourReport, lang: Lang) -> Grid {
-    let title = tr(lang, "SFRUTTAMENTO LAVORATIVO: SINTESI PER PROVINCIA", "LABOUR OUTREACH: SYNTHESIS");
-    let mut g = synthesis_grid(lang, title, (r.from, r.to));
+    let title = format!(
+        "{}: {} — {}",
+        headcount(lang, r.count),
+        title(lang),
+        tr(lang, "SINTESI PER PROVINCIA", "SYNTHESIS BY PROVINCE")
+    );
+    let mut g = synthesis_grid(lang, &title, (r.from, r.to));
     g.header(
         tr(lang, "PROVINCIA", "PROVINCE"),
         ["M", "F", "T", tr(lang, "TOTALE", "TOTAL")],
@@ -43,6 +56,6 @@ pub(super) fn synthesis(r: &LabourReport, lang: Lang) -> Grid {
         vec![Cell::new(t.grand_total, Role::Total, "/grand_total")],
     ];
     g.total(tr(lang, "TOTALE", "TOTAL"), total.concat());
-    of_which_note(&mut g, lang, &t.of_which);
+    of_which_note(&mut g, lang, r.count, &t.of_which);
     g
 }

@@ -21,7 +21,7 @@ use crate::domain::tables::{
     Mft, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
     street_report,
 };
-use crate::domain::{Activity, Gender, Lang, Province, Tally};
+use crate::domain::{Activity, Count, Gender, Lang, Province, Tally};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
 
@@ -258,6 +258,25 @@ fn table_at(single: bool, i: usize) -> Option<String> {
     }
 }
 
+/// What a headcount table's title says it counts.
+fn headcount(lang: Lang, count: Count) -> &'static str {
+    match count {
+        Count::Persons => tr(lang, "PERSONE INCONTRATE", "PERSONS MET"),
+        Count::Contacts => tr(lang, "CONTATTI", "CONTACTS"),
+    }
+}
+
+/// Under a table of persons by shift: why day and night do not add up to persons.
+fn both_shifts_note(g: &mut Grid, lang: Lang, count: Count) {
+    if count == Count::Persons {
+        g.remark(tr(
+            lang,
+            "Una persona incontrata sia in uscite diurne sia in uscite notturne è contata in entrambe le colonne.",
+            "A person met on both day and night outings is counted in both columns.",
+        ));
+    }
+}
+
 fn tr(lang: Lang, it: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::It => it,
@@ -302,11 +321,17 @@ fn mft_keys(prefix: &str) -> Vec<String> {
 }
 
 /// The "di cui" line of a contacts table.
-fn of_which_note(g: &mut Grid, lang: Lang, o: &OfWhich) {
+fn of_which_note(g: &mut Grid, lang: Lang, count: Count, o: &OfWhich) {
+    let (first, known) = match count {
+        Count::Persons => {
+            (tr(lang, "nuove nel periodo", "new in the period"), tr(lang, "già conosciute", "already known"))
+        }
+        Count::Contacts => (tr(lang, "primi contatti", "first contacts"), tr(lang, "già conosciuti", "already known")),
+    };
     let items = [
         (tr(lang, "minori", "minors"), o.minors, "minors"),
-        (tr(lang, "primi contatti", "first contacts"), o.first_contacts, "first_contacts"),
-        (tr(lang, "già conosciuti", "already known"), o.known_contacts, "known_contacts"),
+        (first, o.first_contacts, "first_contacts"),
+        (known, o.known_contacts, "known_contacts"),
         (
             tr(lang, "richiedenti o titolari di protezione internazionale", "asylum seekers or protection holders"),
             o.protection,
@@ -333,6 +358,7 @@ mod tests {
             date: parse_date("2023-03-01").unwrap(),
             shift,
             place: Place::province(Province::parse("BS").unwrap()),
+            person: None,
             data: ContactData::new(g, Nationality::parse(nat).unwrap()),
         };
         let recs =
@@ -374,6 +400,7 @@ mod tests {
                     date: parse_date("2023-03-01").unwrap(),
                     shift: Shift::Day,
                     place: Place::province(Province::parse("BS").unwrap()),
+                    person: None,
                     data: ContactData::new(g, Nationality::parse(nat).unwrap()),
                 });
             }

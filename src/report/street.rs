@@ -2,14 +2,14 @@
 //! then the synthesis by province.
 
 use super::grid::{Cell, Grid, Role};
-use super::{mft, mft_keys, of_which_note, province_grid, synthesis_grid, tr};
+use super::{both_shifts_note, headcount, mft, mft_keys, of_which_note, province_grid, synthesis_grid, tr};
 use crate::domain::Lang;
 use crate::domain::tables::{StreetReport, StreetTable};
 
 /// A province's street table; `at` is its place in the JSON.
 pub(super) fn table(t: &StreetTable, lang: Lang, at: Option<String>) -> Grid {
-    let title = tr(lang, "CONTATTI IN STRADA", "STREET CONTACTS");
-    let mut g = province_grid(lang, title, t.province, &t.province_name, (t.from, t.to), at);
+    let title = format!("{} {}", headcount(lang, t.count), tr(lang, "IN STRADA", "ON THE STREET"));
+    let mut g = province_grid(lang, &title, t.province, &t.province_name, (t.from, t.to), at);
     g.group([
         (tr(lang, "USCITE DIURNE", "DAY OUTINGS").into(), 3),
         (tr(lang, "USCITE NOTTURNE", "NIGHT OUTINGS").into(), 3),
@@ -34,14 +34,19 @@ pub(super) fn table(t: &StreetTable, lang: Lang, at: Option<String>) -> Grid {
         tr(lang, "Totale per turno", "Total per shift"),
         shifts.map(|(l, n, key)| (l.to_owned(), Cell::new(n, Role::Total, key))),
     );
-    of_which_note(&mut g, lang, &t.of_which);
+    of_which_note(&mut g, lang, t.count, &t.of_which);
+    both_shifts_note(&mut g, lang, t.count);
     g
 }
 
 /// The street synthesis: provinces as rows.
 pub(super) fn synthesis(r: &StreetReport, lang: Lang) -> Grid {
-    let title = tr(lang, "CONTATTI IN STRADA: SINTESI PER PROVINCIA", "STREET CONTACTS: SYNTHESIS");
-    let mut g = synthesis_grid(lang, title, (r.from, r.to));
+    let title = format!(
+        "{} {}",
+        headcount(lang, r.count),
+        tr(lang, "IN STRADA: SINTESI PER PROVINCIA", "ON THE STREET: SYNTHESIS")
+    );
+    let mut g = synthesis_grid(lang, &title, (r.from, r.to));
     let head = [tr(lang, "DIURNE", "DAY"), tr(lang, "NOTTURNE", "NIGHT"), tr(lang, "TOTALE", "TOTAL")];
     g.header(tr(lang, "PROVINCIA", "PROVINCE"), head, ["day", "night", "total"].map(String::from).to_vec());
     g.body(r.synthesis.rows.iter().map(|row| {
@@ -59,6 +64,7 @@ pub(super) fn synthesis(r: &StreetReport, lang: Lang) -> Grid {
         Cell::new(t.grand_total, Role::Total, "/grand_total"),
     ];
     g.total(tr(lang, "TOTALE", "TOTAL"), total);
-    of_which_note(&mut g, lang, &t.of_which);
+    of_which_note(&mut g, lang, r.count, &t.of_which);
+    both_shifts_note(&mut g, lang, r.count);
     g
 }

@@ -44,6 +44,8 @@ pub enum Entity {
     Ad,
     /// A person met in an indoor session.
     Meeting,
+    /// A person of the register.
+    Person,
 }
 
 impl From<Record> for Entity {
@@ -64,6 +66,7 @@ impl fmt::Display for Entity {
             Entity::IndoorSession => "indoor session",
             Entity::Ad => "ad",
             Entity::Meeting => "meeting",
+            Entity::Person => "person",
         })
     }
 }

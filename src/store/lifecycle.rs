@@ -154,7 +154,12 @@ impl Store {
     pub(super) fn delete_record(&mut self, what: Record, id: Uuid) -> Result<()> {
         let tombstone = tombstone_of(&self.conn, what, id)?;
         let tx = self.write()?;
+        let persons = match what {
+            Record::Outing => super::persons::persons_of_outing(&tx, &id.to_string())?,
+            Record::Session => Vec::new(),
+        };
         tx.execute(&format!("DELETE FROM {} WHERE id = ?1", what.table()), [id.to_string()])?;
+        super::persons::rebuild(&tx, persons)?;
         if let Some(t) = tombstone {
             tx.execute(
                 "INSERT INTO sync_tombstones (id, activity, date, shift, province, revision)

@@ -10,6 +10,7 @@ mod indoor;
 mod key;
 mod lifecycle;
 mod outings;
+mod persons;
 mod records;
 mod settings;
 mod sync;
@@ -28,6 +29,7 @@ pub use error::{Entity, Record, Result, StoreError};
 pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionCounts};
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
+pub use persons::Merge;
 pub use sync::{Endpoint, SyncStatus};
 
 /// `PRAGMA application_id` of a Lanterna database ('LNTA').
@@ -40,6 +42,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_persons.sql"),
 ];
+
+/// The schema that brought the register of persons.
+const PERSONS_SCHEMA: usize = 4;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -194,6 +199,11 @@ impl Store {
         for (i, sql) in MIGRATIONS.iter().enumerate().take(to as usize).skip(from as usize) {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
+            if i + 1 == PERSONS_SCHEMA {
+                // Contacts recorded before the register became one person each: put them in their periods.
+                let all: Vec<i64> = records::all_rows(&tx, "SELECT id FROM persons", [], |r| r.get(0))?;
+                persons::rebuild(&tx, all)?;
+            }
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             tx.commit()?;
         }

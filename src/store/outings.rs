@@ -8,6 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::lifecycle::{Lived, NEWEST_FIRST, ensure_open, touch};
+use super::persons::{self, Met};
 use super::records::{
     CONTACT_COLUMNS, Person, all_rows, by_id, item_at, register_import, row_to_contact, time_at, uuid_at,
 };
@@ -15,7 +16,7 @@ use super::{Entity, Record, Result, Store, StoreError};
 use crate::domain::rules;
 use crate::domain::tables::Mft;
 use crate::domain::{
-    Activity, Contact, ContactData, ContactRecord, Outing, OutingStatus, Place, Province, Shift, Stop,
+    Activity, Contact, ContactData, ContactRecord, Items, Outing, OutingStatus, Place, Province, Shift, Stop,
 };
 
 /// What starting an outing needs.
@@ -119,14 +120,19 @@ fn row_to_stop(r: &Row<'_>) -> rusqlite::Result<Stop> {
 type OutingKey = (NaiveDate, Shift, Activity, Province);
 
 /// The open outing a stop belongs to, or why it cannot take contacts.
-fn open_outing_of_stop(tx: &Transaction<'_>, stop_id: i64) -> Result<String> {
-    let outing: String = tx
-        .prepare_cached("SELECT outing_id FROM stops WHERE id = ?1")?
-        .query_row([stop_id], |r| r.get(0))
+fn open_outing_of_stop(tx: &Transaction<'_>, stop_id: i64) -> Result<(String, Met)> {
+    let (outing, met): (String, Met) = tx
+        .prepare_cached(
+            "SELECT s.outing_id, o.date, o.activity, s.province, o.shift FROM stops s JOIN outings o ON o.id = s.outing_id
+             WHERE s.id = ?1",
+        )?
+        .query_row([stop_id], |r| {
+            Ok((r.get(0)?, Met { date: r.get(1)?, activity: r.get(2)?, province: r.get(3)?, shift: r.get(4)? }))
+        })
         .optional()?
         .ok_or_else(|| StoreError::not_found(Entity::Stop, stop_id))?;
     ensure_open(tx, Record::Outing, &outing)?;
-    Ok(outing)
+    Ok((outing, met))
 }
 
 impl Store {
@@ -194,6 +200,8 @@ impl Store {
             return Err(StoreError::not_found(Entity::Outing, id));
         }
         touch(&tx, Record::Outing, &id.to_string())?;
+        let moved = persons::persons_of_outing(&tx, &id.to_string())?;
+        persons::rebuild(&tx, moved)?;
         tx.commit()?;
         self.outing(id)
     }
@@ -270,17 +278,21 @@ impl Store {
         Ok(self.record_contacts(stop_id, data, 1)?.remove(0))
     }
 
-    /// Records `n` people alike (a "+N" tap) in one durable transaction.
+    /// Records `n` people alike (a "+N" tap) in one durable transaction: each is a new
+    /// person of the register.
     pub fn record_contacts(&mut self, stop_id: i64, data: &ContactData, n: u32) -> Result<Vec<Contact>> {
         data.validate()?;
         rules::check_people_per_tap(n)?;
         let now = Utc::now();
         let at = now.to_rfc3339();
         let tx = self.write()?;
-        let outing_id = open_outing_of_stop(&tx, stop_id)?;
+        let (outing_id, met) = open_outing_of_stop(&tx, stop_id)?;
+        let named = persons::named_periods(&tx)?;
         let mut out = Vec::with_capacity(n as usize);
         for _ in 0..n {
-            let id = Person::Contact.insert(&tx, &[&stop_id], data, &at)?;
+            let person = persons::new_person(&tx, data, None)?;
+            let id = Person::Contact.insert(&tx, &[&stop_id, &person], data, &at)?;
+            persons::note_met(&tx, person, met, &named)?;
             out.push(Contact { id, stop_id, recorded_at: now, data: data.clone() });
         }
         touch(&tx, Record::Outing, &outing_id)?;
@@ -288,15 +300,49 @@ impl Store {
         Ok(out)
     }
 
-    /// Replaces what is known of a contact (the detail sheet).
+    /// Records a known person met again at a stop, with their details and `items`: one
+    /// durable transaction.
+    pub fn record_known(&mut self, stop_id: i64, person_id: i64, items: &Items) -> Result<Contact> {
+        let person = self.person(person_id)?;
+        let mut data = ContactData::new(person.gender, person.nationality);
+        data.age_band = person.age_band;
+        data.protection = person.protection;
+        data.first_contact = Some(false);
+        data.items = items.clone();
+        data.validate()?;
+        let now = Utc::now();
+        let tx = self.write()?;
+        let (outing_id, met) = open_outing_of_stop(&tx, stop_id)?;
+        let named = persons::named_periods(&tx)?;
+        let id = Person::Contact.insert(&tx, &[&stop_id, &person_id], &data, &now.to_rfc3339())?;
+        if !persons::note_met(&tx, person_id, met, &named)? {
+            persons::rebuild(&tx, [person_id])?;
+        }
+        touch(&tx, Record::Outing, &outing_id)?;
+        tx.commit()?;
+        Ok(Contact { id, stop_id, recorded_at: now, data })
+    }
+
+    /// Replaces what is known of a contact (the detail sheet). Gender, nationality, age
+    /// band and protection are the person's: a change there changes the person, and every
+    /// contact of theirs follows.
     pub fn update_contact(&mut self, id: i64, data: &ContactData) -> Result<Contact> {
         let tx = self.write()?;
         Person::Contact.correct(&tx, id, data)?;
+        let person: Option<i64> = tx.query_row("SELECT person_id FROM contacts WHERE id = ?1", [id], |r| r.get(0))?;
+        if let Some(person) = person {
+            tx.execute(
+                "UPDATE persons SET gender = ?2, nationality = ?3, age_band = ?4, protection = ?5 WHERE id = ?1",
+                params![person, data.gender, data.nationality, data.age_band, data.protection],
+            )?;
+            persons::follow_person(&tx, person)?;
+        }
         tx.commit()?;
         self.contact(id)
     }
 
     /// Takes back the last contact recorded in an open outing; `None` when it has none.
+    /// A person that contact created goes with it.
     pub fn undo_last_contact(&mut self, outing_id: Uuid) -> Result<Option<Contact>> {
         let last: Option<i64> = self
             .conn
@@ -310,8 +356,10 @@ impl Store {
         let Some(id) = last else { return Ok(None) };
         let contact = self.contact(id)?;
         let tx = self.write()?;
-        let outing = open_outing_of_stop(&tx, contact.stop_id)?;
+        let (outing, _) = open_outing_of_stop(&tx, contact.stop_id)?;
+        let person: Option<i64> = tx.query_row("SELECT person_id FROM contacts WHERE id = ?1", [id], |r| r.get(0))?;
         tx.execute("DELETE FROM contacts WHERE id = ?1", [id])?;
+        persons::rebuild(&tx, person)?;
         touch(&tx, Record::Outing, &outing)?;
         tx.commit()?;
         Ok(Some(contact))
@@ -361,15 +409,20 @@ impl Store {
         let import_id = register_import(&tx, sha256, records.len())?;
         let now = Utc::now().to_rfc3339();
         // Group deterministically, so the same rows in any order build the same outings.
-        let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<&ContactData>>> = BTreeMap::new();
+        let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<&ContactRecord>>> = BTreeMap::new();
         for r in records {
+            if let Some(code) = &r.person {
+                rules::check_person_code(code)?;
+            }
             outings
                 .entry((r.date, r.shift, r.activity, r.place.province))
                 .or_default()
                 .entry(r.place)
                 .or_default()
-                .push(&r.data);
+                .push(r);
         }
+        let named = persons::named_periods(&tx)?;
+        let mut rebuild = Vec::new();
         let mut outcome = ImportOutcome { outings: 0, stops: 0, contacts: 0 };
         for ((date, shift, activity, _), stops) in outings {
             let outing = Outing {
@@ -393,12 +446,21 @@ impl Store {
                     .execute(params![outing.id.to_string(), place.province, place.comune])?;
                 let stop_id = tx.last_insert_rowid();
                 outcome.stops += 1;
-                for data in contacts {
-                    Person::Contact.insert(&tx, &[&stop_id], data, &now)?;
+                for r in contacts {
+                    let person = match &r.person {
+                        Some(code) => persons::person_of_code(&tx, code, &r.data)?,
+                        None => persons::new_person(&tx, &r.data, None)?,
+                    };
+                    Person::Contact.insert(&tx, &[&stop_id, &person], &r.data, &now)?;
+                    let met = Met { date, activity, province: place.province, shift };
+                    if !persons::note_met(&tx, person, met, &named)? {
+                        rebuild.push(person);
+                    }
                     outcome.contacts += 1;
                 }
             }
         }
+        persons::rebuild(&tx, rebuild)?;
         tx.commit()?;
         Ok(outcome)
     }

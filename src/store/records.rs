@@ -146,13 +146,14 @@ impl Person {
         }
     }
 
-    /// The insert: the lead columns ([`Person::insert`]'s `lead`), the details, `recorded_at`.
+    /// The insert: the lead columns ([`Person::insert`]'s `lead`: a contact's stop and
+    /// person), the details, `recorded_at`.
     fn insert_sql(self) -> &'static str {
         match self {
             Person::Contact => concat!(
-                "INSERT INTO contacts (stop_id, ",
+                "INSERT INTO contacts (stop_id, person_id, ",
                 detail_columns!(),
-                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
             ),
             Person::Meeting => concat!(
                 "INSERT INTO indoor_meetings (session_id, ad_id, province, ",

@@ -47,6 +47,7 @@ fn contact() -> impl Strategy<Value = ContactRecord> {
                 date: start() + Duration::days(day),
                 shift: if night { Shift::Night } else { Shift::Day },
                 place: Place::province(Province::parse(PROVINCES[prov]).unwrap()),
+                person: None,
                 data,
             }
         })

@@ -303,8 +303,14 @@ fn each_refusal_is_its_own_typed_error() {
     assert!(matches!(store.rekey("97531864"), Err(StoreError::NoKey)));
 
     let date = parse_date("2023-03-01").unwrap();
-    let row =
-        ContactRecord { activity: Activity::Street, date, shift: Shift::Night, place: Place::province(bs), data: ro };
+    let row = ContactRecord {
+        activity: Activity::Street,
+        date,
+        shift: Shift::Night,
+        place: Place::province(bs),
+        person: None,
+        data: ro,
+    };
     store.import_records(std::slice::from_ref(&row), "same-bytes").unwrap();
     let err = store.import_records(&[row], "same-bytes").unwrap_err();
     assert!(matches!(err, StoreError::AlreadyImported { .. }), "{err}");

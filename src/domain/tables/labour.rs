@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Mft, OfWhich, Report, ReportScope, contacts_by_nationality, province_table};
-use crate::domain::{Activity, Nationality, Province, Tally};
+use crate::domain::{Activity, Count, Nationality, Province, Tally};
 
 /// One nationality of a labour outreach table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,8 @@ pub struct LabourTotal {
 /// Labour exploitation / begging outreach contacts of one province.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabourTable {
+    /// Persons met in the period, or contacts.
+    pub count: Count,
     /// Province sigla.
     pub province: Province,
     /// Province name.
@@ -82,6 +84,7 @@ pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
         let total = LabourTotal { contacts: rows.values().fold(Mft::default(), |a, m| a.plus(*m)) };
         tables.push(province_table!(LabourTable {
             province, scope;
+            count: scope.count,
             rows: rows
                 .into_iter()
                 .map(|(nat, contacts)| LabourRow { nationality: nat, label: scope.label(nat), contacts })

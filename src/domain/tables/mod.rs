@@ -233,6 +233,8 @@ use province_table;
 /// A report: one table per province and their synthesis over a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report<T, S> {
+    /// Persons met in the period, or contacts.
+    pub count: Count,
     /// First day.
     pub from: NaiveDate,
     /// Last day.
@@ -246,7 +248,7 @@ pub struct Report<T, S> {
 impl<T, S> Report<T, S> {
     /// The tables of `scope`'s period and their synthesis.
     fn new(scope: &ReportScope, tables: Vec<T>, synthesis: S) -> Self {
-        Report { from: scope.period.from, to: scope.period.to, tables, synthesis }
+        Report { count: scope.count, from: scope.period.from, to: scope.period.to, tables, synthesis }
     }
 }
 
@@ -262,6 +264,7 @@ mod tests {
             date: parse_date("2023-05-01").unwrap(),
             shift,
             place: Place::province(Province::parse(prov).unwrap()),
+            person: None,
             data: ContactData::new(g, Nationality::parse(nat).unwrap()),
         }
     }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{ByShift, Mft, OfWhich, Report, ReportScope, contacts_by_nationality, province_table};
-use crate::domain::{Activity, Nationality, Province, Tally};
+use crate::domain::{Activity, Count, Nationality, Province, Tally};
 
 /// One nationality of a street table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +22,8 @@ pub struct StreetRow {
 /// Street (outdoor) contacts of one province.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreetTable {
+    /// Persons met in the period, or contacts.
+    pub count: Count,
     /// Province sigla.
     pub province: Province,
     /// Province name.
@@ -92,6 +94,7 @@ pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
         let shift_totals = ByShift { day: total.day.total(), night: total.night.total() };
         tables.push(province_table!(StreetTable {
             province, scope;
+            count: scope.count,
             rows,
             total,
             shift_totals,

@@ -1,0 +1,456 @@
+//! The register of persons and the persons of each reporting period.
+//!
+//! Every contact is one person's. A tap of gender and nationality creates a person; a
+//! known person is met again in one tap. `person_periods` holds one row per person met in
+//! a period (every calendar month, quarter and year, and each period the server
+//! published), activity, province and shift, with the cell the person counts in; the
+//! triggers of schema 4 keep `period_cells`, the persons per cell, in the same
+//! transaction. A report of a kept period reads those cells; any other range counts the
+//! distinct persons of its contacts. Nothing of this table leaves the phone but counts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::lifecycle::touch;
+use super::records::{all_rows, by_id};
+use super::{Entity, Record, Result, Store, StoreError};
+use crate::domain::rules::{self, Violation};
+use crate::domain::{
+    Activity, Bucket, CellKey, ContactData, DomainError, Measure, Period, Person, PersonDetails, Province, Shift, Tally,
+};
+
+/// The columns [`row_to_person`] reads.
+const PERSON_COLUMNS: &str =
+    "p.id, p.name, p.gender, p.nationality, p.age_band, p.protection, p.first_met, p.last_met, p.times";
+
+fn row_to_person(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        gender: r.get(2)?,
+        nationality: r.get(3)?,
+        age_band: r.get(4)?,
+        protection: r.get(5)?,
+        first_met: r.get(6)?,
+        last_met: r.get(7)?,
+        times: r.get(8)?,
+    })
+}
+
+/// Where and when a contact was: what decides the periods and cells a person is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Met {
+    /// The outing's day.
+    pub date: NaiveDate,
+    /// Its activity.
+    pub activity: Activity,
+    /// The stop's province.
+    pub province: Province,
+    /// The outing's shift.
+    pub shift: Shift,
+}
+
+/// A new person with the details of their first contact; returns the id.
+pub(super) fn new_person(tx: &Transaction<'_>, data: &ContactData, import_code: Option<&str>) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO persons (import_code, gender, nationality, age_band, protection, known_before, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        import_code,
+        data.gender,
+        data.nationality,
+        data.age_band,
+        data.protection,
+        data.first_contact == Some(false),
+        Utc::now().to_rfc3339()
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The person an imported code names, created with `data` the first time.
+pub(super) fn person_of_code(tx: &Transaction<'_>, code: &str, data: &ContactData) -> Result<i64> {
+    rules::check_person_code(code)?;
+    let id: Option<i64> = tx
+        .prepare_cached("SELECT coalesce(merged_into, id) FROM persons WHERE import_code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => Ok(id),
+        None => new_person(tx, data, Some(code)),
+    }
+}
+
+/// The named periods this phone keeps besides the calendar ones.
+pub(super) fn named_periods(tx: &rusqlite::Connection) -> Result<Vec<Period>> {
+    let keys: Vec<String> = all_rows(tx, "SELECT period FROM periods", [], |r| r.get(0))?;
+    Ok(keys.iter().filter_map(|k| Period::parse_key(k).ok()).collect())
+}
+
+/// Every kept period containing `date`.
+fn periods_of(date: NaiveDate, named: &[Period]) -> impl Iterator<Item = Period> + '_ {
+    Period::calendar_of(date).into_iter().chain(named.iter().copied().filter(move |p| p.contains(date)))
+}
+
+/// Puts a person in the periods of one contact (the tap's path: one row read, a few
+/// written). Returns false when the contact is earlier than the person's first one, which
+/// changes who is new where: the caller then rebuilds that person.
+pub(super) fn note_met(tx: &Transaction<'_>, person: i64, met: Met, named: &[Period]) -> Result<bool> {
+    let first: Option<NaiveDate> = tx
+        .prepare_cached("SELECT first_met FROM persons WHERE id = ?1")?
+        .query_row([person], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::not_found(Entity::Person, person))?;
+    tx.prepare_cached(
+        "UPDATE persons SET first_met = coalesce(min(first_met, ?2), ?2), last_met = coalesce(max(last_met, ?2), ?2),
+                times = times + 1 WHERE id = ?1",
+    )?
+    .execute(params![person, met.date])?;
+    if first.is_some_and(|f| f > met.date) {
+        return Ok(false);
+    }
+    put_in_periods(tx, person, met, named)?;
+    Ok(true)
+}
+
+/// The rows of one person in every kept period containing `met`'s day (those already
+/// there are left as they are).
+fn put_in_periods(tx: &Transaction<'_>, person: i64, met: Met, named: &[Period]) -> Result<()> {
+    let mut ins = tx.prepare_cached(
+        "INSERT OR IGNORE INTO person_periods
+             (period, activity, province, shift, person_id, nationality, gender, minor, new, protection)
+         SELECT ?1, ?2, ?3, ?4, p.id, p.nationality, p.gender, p.age_band IS 'minor',
+                p.first_met BETWEEN ?5 AND ?6 AND NOT p.known_before, p.protection IS 'yes'
+         FROM persons p WHERE p.id = ?7",
+    )?;
+    for period in periods_of(met.date, named) {
+        ins.execute(params![period.key(), met.activity, met.province, met.shift, period.from, period.to, person])?;
+    }
+    Ok(())
+}
+
+/// Recomputes everything derived of `persons` from their contacts: first and last day,
+/// times met, "already known", and their rows in every kept period. A person left without
+/// contacts (the tap that created them was taken back) is removed, unless a merge that
+/// can still be undone names them.
+pub(super) fn rebuild(tx: &Transaction<'_>, persons: impl IntoIterator<Item = i64>) -> Result<()> {
+    let named = named_periods(tx)?;
+    let mut contacts = tx.prepare_cached(
+        "SELECT o.date, o.activity, s.province, o.shift, c.first_contact
+         FROM contacts c JOIN stops s ON s.id = c.stop_id JOIN outings o ON o.id = s.outing_id
+         WHERE c.person_id = ?1 ORDER BY o.date, c.id",
+    )?;
+    for id in persons.into_iter().collect::<BTreeSet<_>>() {
+        tx.prepare_cached("DELETE FROM person_periods WHERE person_id = ?1")?.execute([id])?;
+        let rows: Vec<(Met, Option<bool>)> = contacts
+            .query_map([id], |r| {
+                Ok((Met { date: r.get(0)?, activity: r.get(1)?, province: r.get(2)?, shift: r.get(3)? }, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let (first, last) = (rows.first().map(|(m, _)| m.date), rows.last().map(|(m, _)| m.date));
+        let known = rows.first().is_some_and(|(_, k)| *k == Some(false));
+        tx.prepare_cached(
+            "UPDATE persons SET first_met = ?2, last_met = ?3, times = ?4, known_before = ?5 WHERE id = ?1",
+        )?
+        .execute(params![id, first, last, rows.len() as i64, known])?;
+        if rows.is_empty() {
+            tx.prepare_cached(
+                "DELETE FROM persons WHERE id = ?1 AND merged_into IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM person_merges WHERE kept = ?1 OR absorbed = ?1)",
+            )?
+            .execute([id])?;
+            continue;
+        }
+        let merged: bool = tx
+            .prepare_cached("SELECT merged_into IS NOT NULL FROM persons WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        if merged {
+            continue;
+        }
+        for met in rows.into_iter().map(|(m, _)| m).collect::<BTreeSet<Met>>() {
+            put_in_periods(tx, id, met, &named)?;
+        }
+    }
+    Ok(())
+}
+
+/// The persons whose contacts are in outing `id`.
+pub(super) fn persons_of_outing(tx: &Transaction<'_>, outing: &str) -> Result<Vec<i64>> {
+    all_rows(
+        tx,
+        "SELECT DISTINCT c.person_id FROM contacts c JOIN stops s ON s.id = c.stop_id
+         WHERE s.outing_id = ?1 AND c.person_id IS NOT NULL",
+        [outing],
+        |r| r.get(0),
+    )
+}
+
+/// Marks changed every outing with a contact of `person` (a closed one is sent again).
+fn touch_outings_of(tx: &Transaction<'_>, person: i64) -> Result<()> {
+    let outings: Vec<String> = all_rows(
+        tx,
+        "SELECT DISTINCT s.outing_id FROM contacts c JOIN stops s ON s.id = c.stop_id WHERE c.person_id = ?1",
+        [person],
+        |r| r.get(0),
+    )?;
+    outings.iter().try_for_each(|o| touch(tx, Record::Outing, o))
+}
+
+/// Copies a person's details onto every contact of theirs, so that contacts and persons
+/// count in the same cells.
+fn copy_to_contacts(tx: &Transaction<'_>, person: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE contacts SET (gender, nationality, age_band, protection) =
+             (SELECT gender, nationality, age_band, protection FROM persons WHERE id = ?1)
+         WHERE person_id = ?1",
+    )?
+    .execute([person])?;
+    Ok(())
+}
+
+/// After a person's details changed: their contacts take them, their outings are sent
+/// again, their period rows move to the new cell.
+pub(super) fn follow_person(tx: &Transaction<'_>, person: i64) -> Result<()> {
+    copy_to_contacts(tx, person)?;
+    touch_outings_of(tx, person)?;
+    rebuild(tx, [person])
+}
+
+/// The result of a merge, to show and to undo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    /// The person kept.
+    pub kept: i64,
+    /// The person merged into it.
+    pub absorbed: i64,
+}
+
+impl Store {
+    /// One person of the register.
+    pub fn person(&self, id: i64) -> Result<Person> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id = ?1 AND p.merged_into IS NULL");
+        by_id(&self.conn, &sql, id, Entity::Person, row_to_person)
+    }
+
+    /// The person a contact belongs to.
+    pub fn person_of_contact(&self, contact: i64) -> Result<Person> {
+        let sql =
+            format!("SELECT {PERSON_COLUMNS} FROM persons p JOIN contacts c ON c.person_id = p.id WHERE c.id = ?1");
+        by_id(&self.conn, &sql, contact, Entity::Contact, row_to_person)
+    }
+
+    /// "Known here": the persons met at this stop's comune (or, without a comune, at a
+    /// stop of the same province and label), most recently met first, leaving out those
+    /// already met in this stop's outing.
+    pub fn persons_near(&self, stop_id: i64, limit: usize) -> Result<Vec<Person>> {
+        let sql = format!(
+            "WITH here AS (SELECT outing_id, province, comune, label FROM stops WHERE id = ?1),
+                  near AS (SELECT s.id FROM stops s, here h
+                           WHERE (h.comune IS NOT NULL AND s.comune = h.comune)
+                              OR (h.comune IS NULL AND s.comune IS NULL AND s.province = h.province AND s.label IS h.label))
+             SELECT {PERSON_COLUMNS} FROM persons p
+             WHERE p.merged_into IS NULL
+               AND EXISTS (SELECT 1 FROM contacts c WHERE c.person_id = p.id AND c.stop_id IN (SELECT id FROM near))
+               AND NOT EXISTS (SELECT 1 FROM contacts c JOIN stops s ON s.id = c.stop_id, here h
+                               WHERE c.person_id = p.id AND s.outing_id = h.outing_id)
+             ORDER BY p.last_met DESC, p.id DESC LIMIT ?2"
+        );
+        all_rows(&self.conn, &sql, params![stop_id, limit as i64], row_to_person)
+    }
+
+    /// Persons whose short name or imported code contains `text` (any case), most recently
+    /// met first.
+    pub fn search_persons(&self, text: &str, limit: usize) -> Result<Vec<Person>> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.merged_into IS NULL
+               AND (instr(lower(p.name), lower(?1)) > 0 OR instr(lower(p.import_code), lower(?1)) > 0)
+             ORDER BY p.last_met DESC, p.id DESC LIMIT ?2"
+        );
+        all_rows(&self.conn, &sql, params![text, limit as i64], row_to_person)
+    }
+
+    /// Changes who a person is (name, gender, nationality, age band, protection): every
+    /// contact of theirs follows, their outings are sent again, and the periods they are
+    /// in count them in their new cell. One transaction.
+    pub fn update_person(&mut self, id: i64, details: &PersonDetails) -> Result<Person> {
+        let name = rules::person_name(details.name.as_deref())?;
+        let tx = self.write()?;
+        let n = tx.execute(
+            "UPDATE persons SET name = ?2, gender = ?3, nationality = ?4, age_band = ?5, protection = ?6
+             WHERE id = ?1 AND merged_into IS NULL",
+            params![id, name, details.gender, details.nationality, details.age_band, details.protection],
+        )?;
+        if n == 0 {
+            return Err(StoreError::not_found(Entity::Person, id));
+        }
+        follow_person(&tx, id)?;
+        tx.commit()?;
+        self.person(id)
+    }
+
+    /// Merges `absorbed` into `kept` (the worker realised they are one): the absorbed
+    /// person's contacts become the kept one's, with the kept one's details. Undo with
+    /// [`Store::undo_merge`].
+    pub fn merge_persons(&mut self, kept: i64, absorbed: i64) -> Result<Merge> {
+        if kept == absorbed {
+            return Err(DomainError::from(Violation::SamePerson).into());
+        }
+        self.person(kept)?;
+        self.person(absorbed)?;
+        let tx = self.write()?;
+        let moved: Vec<i64> = all_rows(&tx, "SELECT id FROM contacts WHERE person_id = ?1", [absorbed], |r| r.get(0))?;
+        touch_outings_of(&tx, absorbed)?;
+        tx.execute("UPDATE contacts SET person_id = ?1 WHERE person_id = ?2", params![kept, absorbed])?;
+        tx.execute("UPDATE persons SET merged_into = ?1 WHERE id = ?2", params![kept, absorbed])?;
+        tx.execute(
+            "INSERT INTO person_merges (kept, absorbed, contacts, merged_at) VALUES (?1, ?2, ?3, ?4)",
+            params![kept, absorbed, serde_json::to_string(&moved).unwrap_or_default(), Utc::now().to_rfc3339()],
+        )?;
+        copy_to_contacts(&tx, kept)?;
+        rebuild(&tx, [kept, absorbed])?;
+        tx.commit()?;
+        Ok(Merge { kept, absorbed })
+    }
+
+    /// Takes back the last merge: the absorbed person and their contacts are as before.
+    /// `None` when there is nothing to undo.
+    pub fn undo_merge(&mut self) -> Result<Option<Merge>> {
+        let tx = self.write()?;
+        let last: Option<(i64, i64, i64, String)> = tx
+            .query_row("SELECT id, kept, absorbed, contacts FROM person_merges ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let Some((merge, kept, absorbed, contacts)) = last else { return Ok(None) };
+        let contacts: Vec<i64> = serde_json::from_str(&contacts).unwrap_or_default();
+        tx.execute("UPDATE persons SET merged_into = NULL WHERE id = ?1", [absorbed])?;
+        let mut back = tx.prepare_cached("UPDATE contacts SET person_id = ?2 WHERE id = ?1 AND person_id = ?3")?;
+        for c in &contacts {
+            back.execute(params![c, absorbed, kept])?;
+        }
+        drop(back);
+        tx.execute("DELETE FROM person_merges WHERE id = ?1", [merge])?;
+        copy_to_contacts(&tx, absorbed)?;
+        touch_outings_of(&tx, absorbed)?;
+        rebuild(&tx, [kept, absorbed])?;
+        tx.commit()?;
+        Ok(Some(Merge { kept, absorbed }))
+    }
+
+    /// Number of persons in the register.
+    pub fn count_persons(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM persons WHERE merged_into IS NULL", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    /// True when persons of `period` are kept cell by cell (a calendar month, quarter or
+    /// year, or a period the server published).
+    pub fn is_kept_period(&self, period: Period) -> Result<bool> {
+        Ok(period.is_calendar()
+            || self
+                .conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM periods WHERE period = ?1)", [period.key()], |r| r.get(0))?)
+    }
+
+    /// Distinct persons met in `period`, with their "di cui" counts, bucketed like the
+    /// contacts' tally. A kept period reads its cells; any other range reads its contacts.
+    pub fn persons_tally(&self, period: Period) -> Result<Tally> {
+        let kept = self.is_kept_period(period)?;
+        let sql = if kept {
+            "SELECT activity, province, shift, nationality, gender, minor, new, protection, persons
+             FROM period_cells WHERE period = ?1"
+        } else {
+            "SELECT x.activity, x.province, x.shift, p.nationality, p.gender, p.age_band IS 'minor',
+                    p.first_met BETWEEN ?1 AND ?2 AND NOT p.known_before, p.protection IS 'yes', count(*)
+             FROM (SELECT DISTINCT o.activity, s.province, o.shift, c.person_id
+                   FROM outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
+                   WHERE o.date BETWEEN ?1 AND ?2) x
+             JOIN persons p ON p.id = x.person_id
+             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+        };
+        let mut tally = Tally::new();
+        let mut st = self.conn.prepare_cached(sql)?;
+        let mut rows = if kept { st.query(params![period.key()])? } else { st.query(params![period.from, period.to])? };
+        while let Some(r) = rows.next()? {
+            let bucket = Bucket { activity: r.get(0)?, province: r.get(1)?, shift: r.get(2)? };
+            let (nationality, gender) = (r.get(3)?, r.get(4)?);
+            let (minor, new, protection): (bool, bool, bool) = (r.get(5)?, r.get(6)?, r.get(7)?);
+            let n = r.get::<_, i64>(8)?.max(0) as u64;
+            let measures = [
+                (true, Measure::Persons),
+                (new, Measure::NewPersons),
+                (!new, Measure::KnownPersons),
+                (minor, Measure::MinorPersons),
+                (protection, Measure::ProtectedPersons),
+            ];
+            for (_, measure) in measures.into_iter().filter(|(on, _)| *on) {
+                tally.add(bucket, CellKey { nationality, gender, measure }, n);
+            }
+        }
+        Ok(tally)
+    }
+
+    /// The kept periods with persons in them, and those sent before (whose persons may
+    /// since have been taken back), by key.
+    pub(super) fn person_period_keys(&self) -> Result<Vec<(String, Activity, Province)>> {
+        all_rows(
+            &self.conn,
+            "SELECT DISTINCT period, activity, province FROM period_cells
+             UNION SELECT period, activity, province FROM person_cells_sync ORDER BY 1, 2, 3",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
+    /// Replaces the named periods with those the server publishes: a new one is filled
+    /// from the contacts already recorded, a withdrawn one is dropped. One transaction.
+    pub fn set_named_periods(&mut self, periods: &[(String, Period)]) -> Result<()> {
+        let tx = self.write()?;
+        let before: BTreeMap<String, String> =
+            all_rows(&tx, "SELECT period, name FROM periods", [], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .into_iter()
+                .collect();
+        let now: BTreeMap<String, (&str, Period)> =
+            periods.iter().map(|(name, p)| (p.key(), (name.as_str(), *p))).collect();
+        let mut refill = BTreeSet::new();
+        for key in before.keys().filter(|k| !now.contains_key(*k)) {
+            tx.execute("DELETE FROM periods WHERE period = ?1", [key])?;
+            if !Period::parse_key(key).is_ok_and(|p| p.is_calendar()) {
+                tx.execute("DELETE FROM person_periods WHERE period = ?1", [key])?;
+            }
+        }
+        for (key, (name, period)) in &now {
+            tx.execute(
+                "INSERT INTO periods (period, name) VALUES (?1, ?2) ON CONFLICT (period) DO UPDATE SET name = excluded.name",
+                params![key, name],
+            )?;
+            if !before.contains_key(key) {
+                refill.extend(all_rows(
+                    &tx,
+                    "SELECT DISTINCT c.person_id FROM outings o JOIN stops s ON s.outing_id = o.id
+                     JOIN contacts c ON c.stop_id = s.id WHERE o.date BETWEEN ?1 AND ?2",
+                    params![period.from, period.to],
+                    |r| r.get::<_, i64>(0),
+                )?);
+            }
+        }
+        rebuild(&tx, refill)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The named periods kept, by name.
+    pub fn named_periods(&self) -> Result<Vec<(String, Period)>> {
+        let rows: Vec<(String, String)> =
+            all_rows(&self.conn, "SELECT name, period FROM periods ORDER BY period", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(rows.into_iter().filter_map(|(n, k)| Period::parse_key(&k).ok().map(|p| (n, p))).collect())
+    }
+}
