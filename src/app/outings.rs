@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{Area, Done, Error, Lanterna, Result};
 use crate::domain::tables::Mft;
 use crate::domain::tables::ReportScope;
-use crate::domain::{Contact, ContactData, Gender, Nationality, Outing, Period, Place, Stop};
+use crate::domain::{Contact, ContactData, Gender, Items, Nationality, Outing, Period, Person, Place, Stop};
 use crate::domain::{Count, Lang};
 use crate::report::{Rendered, Table};
 use crate::store::{IndoorOverview, NewOuting, OutingOverview, StoreError};
@@ -46,8 +46,12 @@ pub struct OutingView {
     pub groups: Vec<Nationality>,
     /// Recent stops, to pick one again.
     pub recent_places: Vec<(Place, Option<String>)>,
-    /// The details of the person whose sheet is open.
+    /// The details of the contact whose sheet is open.
     pub contact: Option<ContactData>,
+    /// The person of that contact.
+    pub person: Option<Person>,
+    /// "Known here": persons met before at the current (last) stop's place.
+    pub known: Vec<Person>,
 }
 
 /// What the end-of-outing screen shows.
@@ -116,14 +120,20 @@ impl Lanterna {
 
     /// The outing screen, in one load; `sheet` is the contact whose details are open.
     pub fn outing_view(&self, id: Uuid, sheet: Option<i64>) -> Result<OutingView> {
+        let stops = self.store.stops(id)?;
         Ok(OutingView {
             outing: self.store.outing(id)?,
-            stops: self.store.stops(id)?,
             totals: self.store.outing_totals(id)?,
             frequent: self.tally_nationalities()?,
             groups: nationalities(&GROUPS),
             recent_places: self.store.recent_places(RECENT_PLACES)?,
             contact: sheet.map(|c| self.store.contact(c)).transpose()?.map(|c| c.data),
+            person: sheet.map(|c| self.store.person_of_contact(c)).transpose()?,
+            known: match stops.last() {
+                Some(stop) => self.known_here(stop.id)?,
+                None => Vec::new(),
+            },
+            stops,
         })
     }
 
@@ -170,8 +180,13 @@ impl Lanterna {
     /// with the unit's default kit.
     pub fn tally(&mut self, stop: i64, gender: Gender, nationality: Nationality, n: u32) -> Result<Done<Vec<Contact>>> {
         let mut data = ContactData::new(gender, nationality);
-        data.items = self.settings.kit.0.clone();
+        data.items = self.kit_at_stop(stop)?;
         self.record_contacts(stop, &data, n)
+    }
+
+    /// The kit a person met at `stop` is given by default.
+    pub(super) fn kit_at_stop(&self, _stop: i64) -> Result<Items> {
+        Ok(self.settings.kit.0.clone())
     }
 
     /// Takes back the last person recorded on an outing.
