@@ -9,7 +9,7 @@ use chrono::Utc;
 use super::{Area, Done, Error, Lanterna, Result, Vault, messages};
 use crate::store::{Endpoint, SyncStatus};
 use crate::sync::Client;
-use crate::wire::{Ack, AckStatus, Batch, Summary};
+use crate::wire::{Ack, AckStatus, Batch, PersonAck, PersonSummary, Summary};
 
 pub use crate::sync::BATCH;
 
@@ -54,6 +54,8 @@ pub struct SyncReport {
     pub stored: usize,
     /// Summaries it already had.
     pub ignored: usize,
+    /// Periods whose persons were sent.
+    pub periods: usize,
 }
 
 impl Lanterna {
@@ -81,6 +83,17 @@ impl Lanterna {
     /// Up to `limit` summaries to send: what changed since the server last acknowledged it.
     pub fn pending_summaries(&self, limit: usize) -> Result<Vec<Summary>> {
         Ok(self.store.pending_summaries(limit)?)
+    }
+
+    /// Persons of periods whose counts changed since last sent (none while an outing is open).
+    pub fn pending_person_summaries(&mut self, limit: usize) -> Result<Vec<PersonSummary>> {
+        Ok(self.store.pending_person_summaries(limit)?)
+    }
+
+    /// Records the server's acknowledgements of persons.
+    pub fn mark_persons_synced(&mut self, acks: &[PersonAck]) -> Result<Done<()>> {
+        self.store.mark_persons_synced(acks)?;
+        Ok(Done::new((), &[Area::Sync]))
     }
 
     /// Records the server's acknowledgements.
@@ -147,6 +160,7 @@ async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)
     for _ in 0..total / BATCH + 3 {
         let summaries = lent(app, |a| a.pending_summaries(BATCH))?;
         if summaries.is_empty() {
+            send_persons(app, &client, &endpoint.token, &mut report).await?;
             return Ok(report);
         }
         let batch = Batch { summaries, persons: Vec::new() };
@@ -166,6 +180,24 @@ async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)
         }
     }
     Err(Error::StuckPending)
+}
+
+/// Sends the persons of every period whose counts changed, after the outings.
+async fn send_persons(app: &impl Access, client: &Client, token: &str, report: &mut SyncReport) -> Result<()> {
+    loop {
+        let persons = lent(app, |a| a.pending_person_summaries(BATCH))?;
+        if persons.is_empty() {
+            return Ok(());
+        }
+        let batch = Batch { summaries: Vec::new(), persons };
+        let answer = client.send_retrying(token, &batch).await?;
+        let acked = answer.person_acks.len();
+        lent(app, |a| a.mark_persons_synced(&answer.person_acks))?;
+        report.periods += acked;
+        if acked < batch.persons.len() {
+            return Err(Error::Unacknowledged { missing: batch.persons.len() - acked, sent: batch.persons.len() });
+        }
+    }
 }
 
 /// The last sync in words, for status lines.

@@ -12,14 +12,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
+use sha2::{Digest, Sha256};
 
 use super::lifecycle::touch;
 use super::records::{all_rows, by_id};
 use super::{Entity, Record, Result, Store, StoreError};
 use crate::domain::rules::{self, Violation};
 use crate::domain::{
-    Activity, Bucket, CellKey, ContactData, DomainError, Measure, Period, Person, PersonDetails, Province, Shift, Tally,
+    Activity, Bucket, CellKey, ContactData, DomainError, Gender, Measure, Nationality, Period, Person, PersonDetails,
+    Province, Shift, Tally,
 };
+use crate::wire::{PersonAck, PersonCell, PersonSummary};
 
 /// The columns [`row_to_person`] reads.
 const PERSON_COLUMNS: &str =
@@ -70,17 +73,30 @@ pub(super) fn new_person(tx: &Transaction<'_>, data: &ContactData, import_code: 
     Ok(tx.last_insert_rowid())
 }
 
-/// The person an imported code names, created with `data` the first time.
+/// The person an imported code names, created with `data` the first time. A later row
+/// must describe the same person (gender, nationality, age band, protection): a file
+/// that disagrees with itself or with an earlier import is refused, not guessed at.
 pub(super) fn person_of_code(tx: &Transaction<'_>, code: &str, data: &ContactData) -> Result<i64> {
     rules::check_person_code(code)?;
-    let id: Option<i64> = tx
-        .prepare_cached("SELECT coalesce(merged_into, id) FROM persons WHERE import_code = ?1")?
-        .query_row([code], |r| r.get(0))
+    let known: Option<Person> = tx
+        .prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons x JOIN persons p ON p.id = coalesce(x.merged_into, x.id)
+             WHERE x.import_code = ?1"
+        ))?
+        .query_row([code], row_to_person)
         .optional()?;
-    match id {
-        Some(id) => Ok(id),
-        None => new_person(tx, data, Some(code)),
+    let Some(p) = known else { return new_person(tx, data, Some(code)) };
+    if (p.gender, p.nationality, p.age_band, p.protection)
+        != (data.gender, data.nationality, data.age_band, data.protection)
+    {
+        let was = format!("{} {} {:?} {}", p.gender, p.nationality, p.age_band.map(|a| a.code()), p.protection);
+        return Err(DomainError::invalid(
+            "person",
+            format!("person {code} is described differently than before ({was}): one person has one gender, nationality, age band and protection"),
+        )
+        .into());
     }
+    Ok(p.id)
 }
 
 /// The named periods this phone keeps besides the calendar ones.
@@ -216,6 +232,40 @@ pub(super) fn follow_person(tx: &Transaction<'_>, person: i64) -> Result<()> {
     copy_to_contacts(tx, person)?;
     touch_outings_of(tx, person)?;
     rebuild(tx, [person])
+}
+
+/// The counts of one period, activity and province as sent: persons and their "di cui"
+/// per shift × nationality × gender, in a stable order.
+fn person_cells(tx: &Transaction<'_>, key: &str, activity: Activity, province: Province) -> Result<Vec<PersonCell>> {
+    let mut sums: BTreeMap<(Shift, Nationality, Gender, Measure), u32> = BTreeMap::new();
+    let mut st = tx.prepare_cached(
+        "SELECT shift, nationality, gender, minor, new, protection, persons FROM period_cells
+         WHERE period = ?1 AND activity = ?2 AND province = ?3",
+    )?;
+    let mut rows = st.query(params![key, activity, province])?;
+    while let Some(r) = rows.next()? {
+        let (shift, nationality, gender) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (minor, new, protection): (bool, bool, bool) = (r.get(3)?, r.get(4)?, r.get(5)?);
+        let n: u32 = r.get(6)?;
+        for (_, measure) in person_measures(minor, new, protection).into_iter().filter(|(on, _)| *on) {
+            *sums.entry((shift, nationality, gender, measure)).or_default() += n;
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((shift, nationality, gender, measure), count)| PersonCell { shift, nationality, gender, measure, count })
+        .collect())
+}
+
+/// The measures one row of persons counts in, each with whether it applies.
+fn person_measures(minor: bool, new: bool, protection: bool) -> [(bool, Measure); 5] {
+    [
+        (true, Measure::Persons),
+        (new, Measure::NewPersons),
+        (!new, Measure::KnownPersons),
+        (minor, Measure::MinorPersons),
+        (protection, Measure::ProtectedPersons),
+    ]
 }
 
 /// The result of a merge, to show and to undo.
@@ -382,30 +432,80 @@ impl Store {
             let (nationality, gender) = (r.get(3)?, r.get(4)?);
             let (minor, new, protection): (bool, bool, bool) = (r.get(5)?, r.get(6)?, r.get(7)?);
             let n = r.get::<_, i64>(8)?.max(0) as u64;
-            let measures = [
-                (true, Measure::Persons),
-                (new, Measure::NewPersons),
-                (!new, Measure::KnownPersons),
-                (minor, Measure::MinorPersons),
-                (protection, Measure::ProtectedPersons),
-            ];
-            for (_, measure) in measures.into_iter().filter(|(on, _)| *on) {
+            for (_, measure) in person_measures(minor, new, protection).into_iter().filter(|(on, _)| *on) {
                 tally.add(bucket, CellKey { nationality, gender, measure }, n);
             }
         }
         Ok(tally)
     }
 
-    /// The kept periods with persons in them, and those sent before (whose persons may
-    /// since have been taken back), by key.
-    pub(super) fn person_period_keys(&self) -> Result<Vec<(String, Activity, Province)>> {
-        all_rows(
-            &self.conn,
+    /// The person summaries the server has not acknowledged yet, at most `limit`: every
+    /// kept period × activity × province whose cells changed since last sent (a period
+    /// whose persons were all taken back is sent empty). Nothing is prepared while an
+    /// outing is open: its persons would tell where the unit is now.
+    pub fn pending_person_summaries(&mut self, limit: usize) -> Result<Vec<PersonSummary>> {
+        let open: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM outings WHERE status = 'open')", [], |r| r.get(0))?;
+        if open {
+            return Ok(Vec::new());
+        }
+        let tx = self.write()?;
+        let keys: Vec<(String, Activity, Province)> = all_rows(
+            &tx,
             "SELECT DISTINCT period, activity, province FROM period_cells
              UNION SELECT period, activity, province FROM person_cells_sync ORDER BY 1, 2, 3",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?;
+        let mut out = Vec::new();
+        for (key, activity, province) in keys {
+            let Ok(period) = Period::parse_key(&key) else { continue };
+            let cells = person_cells(&tx, &key, activity, province)?;
+            let digest = hex::encode(Sha256::digest(serde_json::to_vec(&cells).unwrap_or_default()));
+            let before: Option<(String, u32, u32)> = tx
+                .prepare_cached(
+                    "SELECT digest, revision, synced_revision FROM person_cells_sync
+                     WHERE period = ?1 AND activity = ?2 AND province = ?3",
+                )?
+                .query_row(params![key, activity, province], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            let revision = match before {
+                Some((d, rev, synced)) if d == digest => {
+                    if rev <= synced {
+                        continue;
+                    }
+                    rev
+                }
+                Some((_, rev, _)) => rev + 1,
+                None if cells.is_empty() => continue,
+                None => 1,
+            };
+            tx.prepare_cached(
+                "INSERT INTO person_cells_sync (period, activity, province, digest, revision) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO UPDATE SET digest = excluded.digest, revision = excluded.revision",
+            )?
+            .execute(params![key, activity, province, digest, revision])?;
+            if out.len() < limit {
+                out.push(PersonSummary { from: period.from, to: period.to, activity, province, revision, cells });
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Notes the person summaries the server acknowledged.
+    pub fn mark_persons_synced(&mut self, acks: &[PersonAck]) -> Result<()> {
+        let tx = self.write()?;
+        for a in acks {
+            let key = Period { from: a.from, to: a.to }.key();
+            tx.prepare_cached(
+                "UPDATE person_cells_sync SET synced_revision = max(synced_revision, ?4)
+                 WHERE period = ?1 AND activity = ?2 AND province = ?3",
+            )?
+            .execute(params![key, a.activity, a.province, a.revision])?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Replaces the named periods with those the server publishes: a new one is filled

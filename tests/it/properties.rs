@@ -179,3 +179,130 @@ proptest! {
         prop_assert_eq!(a.3, Tally::of_records(&records));
     }
 }
+
+/// A person of a small pool: their code decides who they are, so every row naming them
+/// agrees (the import refuses rows that disagree).
+const PERSON_POOL: usize = 24;
+
+/// Contacts where most rows name a person of the pool (met several times), some none.
+fn contacts_of_persons() -> impl Strategy<Value = Vec<ContactRecord>> {
+    proptest::collection::vec((contact(), proptest::option::weighted(0.8, 0..PERSON_POOL)), 1..200).prop_map(|rows| {
+        rows.into_iter()
+            .map(|(mut r, person)| {
+                if let Some(p) = person {
+                    r.data.gender = Gender::ALL[p % 3];
+                    r.data.nationality = Nationality::parse(NATS[p % NATS.len()]).unwrap();
+                    r.data.age_band = (p % 5 == 0).then_some(AgeBand::Minor);
+                    r.data.protection = Protection::ALL[p % 3];
+                    r.person = Some(format!("p{p}"));
+                }
+                r
+            })
+            .collect()
+    })
+}
+
+/// Distinct persons per bucket and cell among `records` dated in `period`: a code is one
+/// person, a row without one a person of its own.
+fn distinct_persons(records: &[ContactRecord], period: Period) -> std::collections::BTreeMap<(String, String), u64> {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, r) in records.iter().enumerate().filter(|(_, r)| period.contains(r.date)) {
+        let who = r.person.clone().unwrap_or_else(|| format!("row{i}"));
+        let bucket = format!("{}/{}/{}", r.activity, r.place.province, r.shift);
+        seen.insert((bucket, format!("{}/{}", r.data.nationality, r.data.gender), who));
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for (b, c, _) in seen {
+        *out.entry((b, c)).or_default() += 1;
+    }
+    out
+}
+
+/// The cells of one measure of a tally, keyed like [`distinct_persons`].
+fn cells(t: &Tally, measure: Measure) -> std::collections::BTreeMap<(String, String), u64> {
+    t.iter()
+        .filter(|(_, c, _)| c.measure == measure)
+        .map(|(b, c, n)| {
+            ((format!("{}/{}/{}", b.activity, b.province, b.shift), format!("{}/{}", c.nationality, c.gender)), n)
+        })
+        .collect()
+}
+
+/// The periods the persons properties look at: the whole range (read from contacts), and
+/// calendar months, quarters and years (read from the kept cells).
+fn periods_to_check(records: &[ContactRecord]) -> Vec<Period> {
+    let mut out =
+        vec![whole_period(), Period::new(start() + Duration::days(20), start() + Duration::days(75)).unwrap()];
+    for r in records.iter().take(5) {
+        out.extend(Period::calendar_of(r.date));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// In every cell of every period, persons = the distinct codes met there, persons ≤
+    /// contacts, and new + known = persons; kept periods and ranges read from the
+    /// contacts agree.
+    #[test]
+    fn persons_are_the_distinct_codes_of_each_cell(records in contacts_of_persons()) {
+        let mut store = Store::open_in_memory().unwrap();
+        store.import_records(&records, "test").unwrap();
+        for period in periods_to_check(&records) {
+            let persons = store.persons_tally(period).unwrap();
+            let contacts = store.tally(period, TallyParts::CONTACTS).unwrap();
+            let p = cells(&persons, Measure::Persons);
+            prop_assert_eq!(&p, &distinct_persons(&records, period), "period {:?}", period);
+            let c = cells(&contacts, Measure::Contacts);
+            for (key, n) in &p {
+                prop_assert!(*n <= c.get(key).copied().unwrap_or(0), "persons above contacts in {:?}", key);
+            }
+            let new = cells(&persons, Measure::NewPersons);
+            let known = cells(&persons, Measure::KnownPersons);
+            for (key, n) in &p {
+                prop_assert_eq!(new.get(key).unwrap_or(&0) + known.get(key).unwrap_or(&0), *n);
+            }
+        }
+    }
+
+    /// Merging two persons never raises a count: no bucket's persons, no total, and the
+    /// contacts stay where they were; undoing the merge gives back every cell.
+    #[test]
+    fn merging_two_persons_never_raises_a_count(records in contacts_of_persons(), a in 0..PERSON_POOL, b in 0..PERSON_POOL) {
+        prop_assume!(a != b);
+        let mut store = Store::open_in_memory().unwrap();
+        store.import_records(&records, "test").unwrap();
+        let id_of = |s: &Store, code: &str| -> Option<i64> {
+            s.connection().query_row("SELECT id FROM persons WHERE import_code = ?1", [code], |r| r.get(0)).ok()
+        };
+        let (Some(kept), Some(absorbed)) = (id_of(&store, &format!("p{a}")), id_of(&store, &format!("p{b}"))) else {
+            return Ok(());
+        };
+        let before: Vec<Tally> = periods_to_check(&records).into_iter().map(|p| store.persons_tally(p).unwrap()).collect();
+        let contacts_before = store.tally(whole_period(), TallyParts::CONTACTS).unwrap().sum(Measure::Contacts, |_, _| true);
+        store.merge_persons(kept, absorbed).unwrap();
+        for (period, was) in periods_to_check(&records).into_iter().zip(&before) {
+            let now = store.persons_tally(period).unwrap();
+            let bucket_totals = |t: &Tally| {
+                let mut m = std::collections::BTreeMap::new();
+                for (b, c, n) in t.iter().filter(|(_, c, _)| c.measure == Measure::Persons) {
+                    let _ = c;
+                    *m.entry(format!("{}/{}/{}", b.activity, b.province, b.shift)).or_insert(0u64) += n;
+                }
+                m
+            };
+            let (w, n) = (bucket_totals(was), bucket_totals(&now));
+            for (bucket, count) in &n {
+                prop_assert!(count <= w.get(bucket).unwrap_or(&0), "{} rose in {:?}", bucket, period);
+            }
+            prop_assert!(now.sum(Measure::Persons, |_, _| true) <= was.sum(Measure::Persons, |_, _| true));
+        }
+        let contacts_after = store.tally(whole_period(), TallyParts::CONTACTS).unwrap().sum(Measure::Contacts, |_, _| true);
+        prop_assert_eq!(contacts_before, contacts_after);
+        store.undo_merge().unwrap().unwrap();
+        for (period, was) in periods_to_check(&records).into_iter().zip(&before) {
+            prop_assert_eq!(&store.persons_tally(period).unwrap(), was, "undo gives back {:?}", period);
+        }
+    }
+}
