@@ -234,6 +234,13 @@ impl IndoorRecord {
     }
 }
 
+impl Measure {
+    /// What an attempt on `channel` counts as: a call, or a message (every other channel).
+    pub fn of_channel(channel: Channel) -> Measure {
+        if channel.is_message() { Measure::Messages } else { Measure::Calls }
+    }
+}
+
 /// Tally helpers: what each indoor record adds.
 impl Tally {
     /// Adds one count of `measure` for a gender and nationality in a province.
@@ -249,7 +256,10 @@ impl Tally {
         }
     }
 
-    /// Adds a call or a message on an ad of this gender and nationality.
+    /// Adds a call or a message on an ad of this gender and nationality. A call that
+    /// reached someone is a contact, a person of its own (the numbers are not known here:
+    /// the store counts each number reached once, see [`crate::store::Store::indoor_tally`]);
+    /// messages are counted apart and are never contacts.
     pub fn add_attempt(
         &mut self,
         province: Province,
@@ -258,9 +268,8 @@ impl Tally {
         channel: Channel,
         outcome: Outcome,
     ) {
-        let m = if channel.is_message() { Measure::Messages } else { Measure::Calls };
-        self.add_indoor(province, gender, nationality, m);
-        if outcome.is_contact() {
+        self.add_indoor(province, gender, nationality, Measure::of_channel(channel));
+        if !channel.is_message() && outcome.is_contact() {
             self.add_indoor(province, gender, nationality, Measure::Reached);
         }
     }
@@ -321,8 +330,8 @@ pub struct IndoorStats {
 // ---------------------------------------------------------------- report tables
 
 pub use super::tables::indoor::{
-    Funnel, IndoorReport, IndoorRow, IndoorSynthesis, IndoorSynthesisRow, IndoorTable, MassageReport, MassageRow,
-    MassageTable, indoor_report, massage_report,
+    FUNNEL_KEYS, Funnel, IndoorReport, IndoorRow, IndoorSynthesis, IndoorSynthesisRow, IndoorTable, MassageReport,
+    MassageRow, MassageSynthesis, MassageSynthesisRow, MassageTable, indoor_report, massage_report,
 };
 
 #[cfg(test)]

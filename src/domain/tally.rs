@@ -45,7 +45,7 @@ pub enum Measure {
     Calls,
     /// Indoor: messages sent (SMS, WhatsApp, Telegram, WeChat, other).
     Messages,
-    /// Indoor: calls and messages that reached someone ("contatti svolti").
+    /// Indoor: persons reached by a call ("contatti svolti"; messages are never contacts).
     Reached,
     /// Indoor: persons met after a contact.
     Meetings,

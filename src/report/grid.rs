@@ -9,6 +9,8 @@
 //! table). Every [`Cell`] has its [`Role`] and its display text ([`Cell::text`]); a hidden
 //! cell never gives its count back ([`Cell::count`] is `None`).
 
+use std::ops::Range;
+
 use crate::domain::suppress::{exposes_a_total, suppress};
 
 /// What a cell is: it decides how suppression treats the cell and how zero is printed.
@@ -233,11 +235,17 @@ impl Grid {
     /// has no partner in its column, then every [`Role::Total`] is withheld too; "di cui"
     /// counts ([`Role::OfWhich`]) are hidden when small. Columns enter the matrix in the
     /// order of their JSON keys, so which of two equal cells becomes the complement does not
-    /// depend on the printed layout (and is what the JSON has always published).
+    /// depend on the printed layout (and is what the JSON has always published). When
+    /// column groups carry their own row total (a synthesis' M F T Tot per group), each group
+    /// is a matrix of its own, so a hidden cell's complement is in its group.
     pub fn suppress(&mut self, k: u64) {
         let mut exposed = false;
+        let margins = self.margins();
         for kind in [RowKind::Body, RowKind::OfWhich] {
-            exposed |= suppress_rows(self.rows.iter_mut().filter(|r| r.kind == kind).collect(), k);
+            for cols in &margins {
+                let rows = self.rows.iter_mut().filter(|r| r.kind == kind).collect();
+                exposed |= suppress_rows(rows, cols.clone(), k);
+            }
         }
         let totals = self.totals.iter_mut().flat_map(|r| r.cells.iter_mut());
         for c in totals.chain(self.notes.iter_mut().flat_map(|n| n.items.iter_mut().map(|(_, c)| c))) {
@@ -247,6 +255,25 @@ impl Grid {
                 _ => {}
             }
         }
+    }
+
+    /// The column ranges suppressed as matrices of their own: one per group when a group
+    /// holds a row total ([`Role::RowTotal`]), otherwise all the columns together.
+    fn margins(&self) -> Vec<Range<usize>> {
+        let all = 0..self.columns.len().max(self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0));
+        let mut ranges = Vec::new();
+        let mut start = 0;
+        for g in &self.groups {
+            ranges.push(start..start + g.span);
+            start += g.span;
+        }
+        let first = self.rows.iter().find(|r| r.kind == RowKind::Body);
+        let own_totals = first.is_some_and(|r| {
+            ranges
+                .iter()
+                .any(|cols| r.cells.get(cols.clone()).is_some_and(|c| c.iter().any(|c| c.role == Role::RowTotal)))
+        });
+        if own_totals && start == all.end { ranges } else { vec![all] }
     }
 
     /// Writes "<k" into `json` (the rendered JSON's value) at the place of every hidden cell.
@@ -264,10 +291,11 @@ impl Grid {
     }
 }
 
-/// Suppresses one matrix of rows; true when a hidden cell has no partner in its column.
-fn suppress_rows(mut rows: Vec<&mut Row>, k: u64) -> bool {
+/// Suppresses one matrix of rows, their cells in `within`; true when a hidden cell has no
+/// partner in its column.
+fn suppress_rows(mut rows: Vec<&mut Row>, within: Range<usize>, k: u64) -> bool {
     let Some(first) = rows.first() else { return false };
-    let mut cols: Vec<usize> = (0..first.cells.len()).filter(|&i| first.cells[i].in_matrix()).collect();
+    let mut cols: Vec<usize> = within.filter(|&i| first.cells.get(i).is_some_and(Cell::in_matrix)).collect();
     cols.sort_by(|&a, &b| first.cells[a].key.split('/').cmp(first.cells[b].key.split('/')));
     let m: Vec<Vec<u64>> = rows.iter().map(|r| cols.iter().map(|&i| r.cells[i].value).collect()).collect();
     let hide = suppress(&m, k);

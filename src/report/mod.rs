@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::domain::tables::{IndoorReport, ItemsReport, LabourReport, MassageReport, ServicesReport, StreetReport};
 use crate::domain::tables::{
-    Mft, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
+    Mft, MftTotal, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
     street_report,
 };
 use crate::domain::{Activity, Count, Gender, Lang, Province, Tally};
@@ -196,9 +196,12 @@ impl Rendered {
             Rendered::Indoor(r) => {
                 per_province(&r.tables, single, || indoor::synthesis(r, lang), |t, at| indoor::table(t, lang, at))
             }
-            Rendered::Massage(r) => {
-                r.tables.iter().enumerate().map(|(i, t)| indoor::massage(t, lang, table_at(single, i))).collect()
-            }
+            Rendered::Massage(r) => per_province(
+                &r.tables,
+                single,
+                || indoor::massage_synthesis(r, lang),
+                |t, at| indoor::massage(t, lang, at),
+            ),
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -319,6 +322,25 @@ fn mft(m: &Mft, role: Role, at: &str) -> Vec<Cell> {
 fn mft_keys(prefix: &str) -> Vec<String> {
     Gender::ALL.iter().map(|g| format!("{prefix}_{}", g.code())).collect()
 }
+
+/// M, F, T and Tot cells of `m`, a synthesis' group; `total` says whether they are in a
+/// total row ([`Role::Total`]) or a province's row (counts and their [`Role::RowTotal`]).
+fn mft_total(m: &MftTotal, total: bool, at: &str) -> Vec<Cell> {
+    let (role, sum) = if total { (Role::Total, Role::Total) } else { (Role::Count, Role::RowTotal) };
+    let mut cells = mft(&m.mft, role, at);
+    cells.push(Cell::new(m.total, sum, format!("{at}/total")));
+    cells
+}
+
+/// The CSV names of [`mft_total`]'s cells: `prefix_M`, `prefix_F`, `prefix_T`, `prefix_total`.
+fn mft_total_keys(prefix: &str) -> Vec<String> {
+    let mut keys = mft_keys(prefix);
+    keys.push(format!("{prefix}_total"));
+    keys
+}
+
+/// The headings of [`mft_total`]'s cells.
+const MFT_TOT: [&str; 4] = ["M", "F", "T", "Tot"];
 
 /// The "di cui" line of a contacts table.
 fn of_which_note(g: &mut Grid, lang: Lang, count: Count, o: &OfWhich) {

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use lanterna::domain::indoor::AdData;
-use lanterna::domain::{Channel, Gender, Nationality, Outcome, Period, Province};
+use lanterna::domain::{Channel, Gender, Measure, Nationality, Outcome, Period, Province};
 use lanterna::store::{NewIndoorSession, Store};
 
 const KEY: &str = "246813";
@@ -129,4 +129,60 @@ fn numbers_never_reach_the_disk_and_are_recognised_again() {
             assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{d} in {f}");
         }
     }
+}
+
+#[test]
+fn a_number_reached_by_several_calls_is_one_contact_and_messages_are_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("l.db"), KEY).unwrap();
+    let bs = Province::parse("BS").unwrap();
+    let session = |store: &mut Store, days_ago| {
+        let started_at = Utc::now() - Duration::days(days_ago);
+        store.start_indoor_session(&NewIndoorSession {
+            started_at,
+            province: bs,
+            operators: 1,
+            mediator_language: None,
+        })
+    };
+    let (s1, s2) = (session(&mut store, 5).unwrap(), session(&mut store, 2).unwrap());
+    // The same number in an ad of each session, reached by two calls in the first and one in
+    // the second; answered messages on it and on a number never called.
+    let (a1, _) = store.add_ad(s1.id, &ad("RO", Gender::F), Some("333 123 4567")).unwrap();
+    let (a2, _) = store.add_ad(s2.id, &ad("RO", Gender::F), Some("+39 333 1234567")).unwrap();
+    let (other, _) = store.add_ad(s2.id, &ad("RO", Gender::F), Some("347 765 4321")).unwrap();
+    for (ad, channel, outcome) in [
+        (a1.id, Channel::Call, Outcome::Reached),
+        (a1.id, Channel::Call, Outcome::Reached),
+        (a1.id, Channel::Whatsapp, Outcome::Reached),
+        (a2.id, Channel::Call, Outcome::Reached),
+        (other.id, Channel::Telegram, Outcome::Reached),
+        (other.id, Channel::Call, Outcome::NoAnswer),
+    ] {
+        store.record_attempt(ad, channel, outcome).unwrap();
+    }
+    // An ad without a number, reached twice: each call is a person of its own (nothing
+    // says they are the same).
+    let (no_number, _) = store.add_ad(s2.id, &ad("NG", Gender::F), None).unwrap();
+    store.record_attempt(no_number.id, Channel::Call, Outcome::Reached).unwrap();
+    store.record_attempt(no_number.id, Channel::Call, Outcome::Reached).unwrap();
+
+    let tally = store.indoor_tally(Period::new(s1.date, s2.date).unwrap()).unwrap();
+    let of = |nat: &str, m: Measure| {
+        let nat = Nationality::parse(nat).unwrap();
+        tally.sum(m, |_, c| c.nationality == nat && c.gender == Gender::F)
+    };
+    assert_eq!(of("RO", Measure::Reached), 1, "one number reached by three calls in two sessions: one person");
+    assert_eq!(of("RO", Measure::Calls), 4);
+    assert_eq!(of("RO", Measure::Messages), 2, "messages are counted apart, never as contacts");
+    assert_eq!(of("NG", Measure::Reached), 2, "an attempt without a number is a person");
+
+    // A session counts its own persons: what it syncs, summed by the server per session.
+    let counts = store.session_counts(s1.id).unwrap();
+    assert_eq!((counts.calls, counts.messages, counts.contacts), (2, 1, 1));
+    let counts = store.session_counts(s2.id).unwrap();
+    assert_eq!((counts.calls, counts.messages, counts.contacts), (4, 1, 3));
+    assert_eq!(store.session_tally(s2.id).unwrap().sum(Measure::Reached, |_, _| true), 3);
+    let listed = store.list_indoor_sessions().unwrap();
+    assert_eq!(listed.iter().map(|o| o.counts.contacts).sum::<u64>(), 4);
 }

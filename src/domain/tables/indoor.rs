@@ -1,5 +1,6 @@
-//! Indoor tables (ads mapped, calls, contacts made, persons met by nationality and gender) and
-//! massage-centre tables (persons contacted), per province, built from a tally like every
+//! Indoor tables (ads mapped, calls, contacts made, persons met by nationality and gender,
+//! and messages apart) and massage-centre tables (persons contacted), per province, with
+//! their syntheses (provinces as rows, M F T Tot per group), built from a tally like every
 //! other table.
 
 use std::collections::BTreeMap;
@@ -7,20 +8,46 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Mft, Report, ReportScope, province_table};
+use super::{Mft, MftTotal, Report, ReportScope, province_table};
 use crate::domain::{Activity, CellKey, Measure, Nationality, Province, Tally, UnknownWording};
 
-/// The funnel counts of one row or total.
+/// The funnel counts of one row or total, each group by gender (`C` is [`Mft`] in the
+/// province tables, [`MftTotal`] in the synthesis).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Funnel {
+pub struct Funnel<C = Mft> {
     /// ANNUNCI MAPPATI.
-    pub ads: Mft,
-    /// CHIAMATE TOTALI.
-    pub calls: Mft,
-    /// CONTATTI SVOLTI: calls and messages that reached someone.
-    pub contacts: Mft,
+    pub ads: C,
+    /// CHIAMATE TOTALI: calls only (messages are apart).
+    pub calls: C,
+    /// CONTATTI SVOLTI: persons reached by a call. In a report made on the phone, distinct
+    /// numbers reached in the period (an attempt without a number is a person of its own);
+    /// from synced summaries, the sessions' counts summed (see `docs/data-model.md`).
+    pub contacts: C,
     /// PERSONE INCONTRATE.
-    pub met: Mft,
+    pub met: C,
+    /// Messages sent (SMS, WhatsApp, Telegram, WeChat, other): neither calls nor contacts.
+    pub messages: C,
+}
+
+/// The JSON keys of a funnel's groups, in printed order.
+pub const FUNNEL_KEYS: [&str; 5] = ["ads", "calls", "contacts", "met", "messages"];
+
+impl<C> Funnel<C> {
+    /// The groups in printed order (the order of [`FUNNEL_KEYS`]).
+    pub fn groups(&self) -> [&C; 5] {
+        [&self.ads, &self.calls, &self.contacts, &self.met, &self.messages]
+    }
+
+    /// Each group made into another value.
+    pub fn map<D>(self, f: impl Fn(C) -> D) -> Funnel<D> {
+        Funnel {
+            ads: f(self.ads),
+            calls: f(self.calls),
+            contacts: f(self.contacts),
+            met: f(self.met),
+            messages: f(self.messages),
+        }
+    }
 }
 
 impl Funnel {
@@ -30,6 +57,7 @@ impl Funnel {
             Measure::Calls => &mut self.calls,
             Measure::Reached => &mut self.contacts,
             Measure::Meetings => &mut self.met,
+            Measure::Messages => &mut self.messages,
             _ => return false,
         };
         col.add(c.gender, n);
@@ -42,6 +70,7 @@ impl Funnel {
             calls: self.calls.plus(o.calls),
             contacts: self.contacts.plus(o.contacts),
             met: self.met.plus(o.met),
+            messages: self.messages.plus(o.messages),
         }
     }
 }
@@ -53,7 +82,7 @@ pub struct IndoorRow {
     pub nationality: Nationality,
     /// Its name ("Non dichiarata (n. d.)" for ZZ).
     pub label: String,
-    /// The four column groups.
+    /// The column groups.
     #[serde(flatten)]
     pub counts: Funnel,
 }
@@ -82,9 +111,9 @@ pub struct IndoorSynthesisRow {
     pub province: Province,
     /// Province name.
     pub province_name: String,
-    /// Its totals.
+    /// Its totals, each group with its sum.
     #[serde(flatten)]
-    pub counts: Funnel,
+    pub counts: Funnel<MftTotal>,
 }
 
 /// Provinces as rows.
@@ -93,7 +122,7 @@ pub struct IndoorSynthesis {
     /// One row per province.
     pub rows: Vec<IndoorSynthesisRow>,
     /// Column totals.
-    pub total: Funnel,
+    pub total: Funnel<MftTotal>,
 }
 
 /// Indoor tables per province and their synthesis.
@@ -137,9 +166,11 @@ pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
         .into_iter()
         .map(|(province, rows, total)| province_table!(IndoorTable { province, scope; rows, total }))
         .collect();
-    let rows: Vec<_> =
-        tables.iter().map(|t| province_table!(IndoorSynthesisRow { t.province; counts: t.total })).collect();
-    let total = rows.iter().fold(Funnel::default(), |a, r| a.plus(r.counts));
+    let rows: Vec<_> = tables
+        .iter()
+        .map(|t| province_table!(IndoorSynthesisRow { t.province; counts: t.total.map(MftTotal::from) }))
+        .collect();
+    let total = tables.iter().fold(Funnel::default(), |a, t| a.plus(t.total)).map(MftTotal::from);
     IndoorReport::new(scope, tables, IndoorSynthesis { rows, total })
 }
 
@@ -171,18 +202,28 @@ pub struct MassageTable {
     pub total: Mft,
 }
 
-/// Massage centres: one table per province and the provinces' totals.
+/// One province of the massage-centre synthesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MassageReport {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// One table per province.
-    pub tables: Vec<MassageTable>,
-    /// All provinces.
-    pub total: Mft,
+pub struct MassageSynthesisRow {
+    /// Province sigla.
+    pub province: Province,
+    /// Province name.
+    pub province_name: String,
+    /// Persons contacted, with their sum.
+    pub persons: MftTotal,
 }
+
+/// Massage centres, provinces as rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MassageSynthesis {
+    /// One row per province.
+    pub rows: Vec<MassageSynthesisRow>,
+    /// Column totals.
+    pub total: MftTotal,
+}
+
+/// Massage-centre tables per province and their synthesis.
+pub type MassageReport = Report<MassageTable, MassageSynthesis>;
 
 /// Builds the massage-centre tables.
 pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
@@ -201,8 +242,10 @@ pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
         }
         tables.push(province_table!(MassageTable { province, scope; rows, total }));
     }
-    let total = tables.iter().fold(Mft::default(), |a, t| a.plus(t.total));
-    MassageReport { from: scope.period.from, to: scope.period.to, tables, total }
+    let rows: Vec<_> =
+        tables.iter().map(|t| province_table!(MassageSynthesisRow { t.province; persons: t.total.into() })).collect();
+    let total = tables.iter().fold(Mft::default(), |a, t| a.plus(t.total)).into();
+    MassageReport::new(scope, tables, MassageSynthesis { rows, total })
 }
 
 #[cfg(test)]
@@ -212,7 +255,7 @@ mod tests {
     use crate::domain::{Channel, ContactData, Gender, Outcome, Period, parse_date};
 
     #[test]
-    fn the_funnel_counts_ads_calls_contacts_and_meetings() {
+    fn the_funnel_counts_ads_calls_contacts_and_meetings_and_messages_apart() {
         let bs = Province::parse("BS").unwrap();
         let br = Nationality::parse("BR").unwrap();
         let zz = Nationality::parse("ZZ").unwrap();
@@ -240,16 +283,23 @@ mod tests {
         let r = indoor_report(&t, &scope);
         let row = &r.tables[0].rows[0];
         assert_eq!(row.nationality, br);
-        assert_eq!((row.counts.ads.t, row.counts.calls.t, row.counts.contacts.t, row.counts.met.t), (1, 3, 2, 1));
+        let c = &row.counts;
+        assert_eq!((c.ads.t, c.calls.t, c.contacts.t, c.met.t, c.messages.t), (1, 3, 1, 1, 1), "messages apart");
         assert_eq!(r.tables[0].rows[1].label, "Non dichiarata (n. d.)");
         assert_eq!(r.tables[0].rows.len(), 2, "massage contacts are not a row of the indoor table");
-        assert_eq!(r.synthesis.total.ads.total(), 2);
+        assert_eq!(r.synthesis.total.ads.total, 2);
+        assert_eq!(r.synthesis.rows[0].counts.calls, MftTotal { mft: Mft { m: 0, f: 0, t: 3 }, total: 3 });
         let json = serde_json::to_value(row).unwrap();
         assert_eq!(json["ads"]["T"], 1);
-        assert_eq!(json["contacts"]["T"], 2);
+        assert_eq!(json["contacts"]["T"], 1);
+        assert_eq!(json["messages"]["T"], 1);
         assert_eq!(json["met"]["T"], 1);
+        let json = serde_json::to_value(&r.synthesis).unwrap();
+        assert_eq!(json["rows"][0]["ads"], serde_json::json!({"M": 0, "F": 1, "T": 1, "total": 2}));
+        assert_eq!(json["total"]["messages"]["total"], 1);
         let m = massage_report(&t, &scope);
-        assert_eq!(m.total.f, 1);
+        assert_eq!(m.synthesis.total, MftTotal { mft: Mft { m: 0, f: 1, t: 0 }, total: 1 });
+        assert_eq!(m.synthesis.rows[0].province, bs);
         assert_eq!(t.sum(Measure::Messages, |_, _| true), 1);
         assert_eq!(t.sum(Measure::RiskyAds, |_, _| true), 1);
     }

@@ -21,7 +21,7 @@ pub mod street;
 
 pub use indoor::{
     Funnel, IndoorReport, IndoorRow, IndoorSynthesis, IndoorSynthesisRow, IndoorTable, MassageReport, MassageRow,
-    MassageTable, indoor_report, massage_report,
+    MassageSynthesis, MassageSynthesisRow, MassageTable, indoor_report, massage_report,
 };
 pub use items::{ItemRow, ItemsReport, ItemsTable, LeafletRow, items_report};
 pub use labour::{
@@ -74,6 +74,23 @@ impl Mft {
     /// Column-wise sum.
     pub fn plus(self, other: Mft) -> Mft {
         Mft { m: self.m + other.m, f: self.f + other.f, t: self.t + other.t }
+    }
+}
+
+/// Counts by gender with their sum, serialised as `{"M": .., "F": .., "T": .., "total": ..}`:
+/// a group of a synthesis printed M F T Tot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MftTotal {
+    /// M, F and T.
+    #[serde(flatten)]
+    pub mft: Mft,
+    /// M + F + T.
+    pub total: u64,
+}
+
+impl From<Mft> for MftTotal {
+    fn from(mft: Mft) -> Self {
+        MftTotal { mft, total: mft.total() }
     }
 }
 

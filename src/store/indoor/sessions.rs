@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::stats::{PERSONS_REACHED, REACHING_CALLS};
 use crate::domain::indoor::IndoorSession;
 use crate::domain::rules;
 use crate::domain::{Language, OutingStatus, Province};
@@ -37,7 +38,8 @@ pub struct SessionCounts {
     pub calls: u64,
     /// Messages sent.
     pub messages: u64,
-    /// Calls and messages that reached someone.
+    /// Persons reached by a call in the session ("contatti svolti"): distinct numbers, an
+    /// attempt without a number counting as one; messages are never contacts.
     pub contacts: u64,
     /// Persons met.
     pub met: u64,
@@ -135,11 +137,11 @@ impl Store {
     pub fn list_indoor_sessions(&self) -> Result<Vec<IndoorOverview>> {
         let sessions: Vec<IndoorSession> = self.lived_rows(NEWEST_FIRST)?;
         let mut counts: HashMap<String, SessionCounts> = HashMap::new();
-        let queries = [
+        let queries: [&str; 5] = [
             "SELECT session_id, 'ads', count(*) FROM indoor_ads GROUP BY session_id",
             "SELECT session_id, CASE WHEN channel = 'call' THEN 'calls' ELSE 'messages' END, count(*)
              FROM indoor_attempts GROUP BY 1, 2",
-            "SELECT session_id, 'contacts', count(*) FROM indoor_attempts WHERE outcome = 'reached' GROUP BY session_id",
+            &format!("SELECT x.session_id, 'contacts', {PERSONS_REACHED} {REACHING_CALLS} GROUP BY x.session_id"),
             "SELECT session_id, 'met', count(*) FROM indoor_meetings GROUP BY session_id",
             "SELECT session_id, 'massage', count(*) FROM massage_contacts GROUP BY session_id",
         ];
@@ -172,7 +174,7 @@ impl Store {
             ads: one("SELECT count(*) FROM indoor_ads WHERE session_id = ?1")?,
             calls: one("SELECT count(*) FROM indoor_attempts WHERE session_id = ?1 AND channel = 'call'")?,
             messages: one("SELECT count(*) FROM indoor_attempts WHERE session_id = ?1 AND channel <> 'call'")?,
-            contacts: one("SELECT count(*) FROM indoor_attempts WHERE session_id = ?1 AND outcome = 'reached'")?,
+            contacts: one(&format!("SELECT {PERSONS_REACHED} {REACHING_CALLS} AND x.session_id = ?1"))?,
             met: one("SELECT count(*) FROM indoor_meetings WHERE session_id = ?1")?,
             massage: one("SELECT count(*) FROM massage_contacts WHERE session_id = ?1")?,
         })

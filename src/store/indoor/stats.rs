@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::meetings::MEETING_AS_CONTACT;
 use crate::domain::indoor::{CONTROLLER_ADS, IndoorStats, SEEN_AGAIN_DAYS, bucket};
-use crate::domain::{CellKey, Channel, ContactData, Gender, Measure, Nationality, Outcome, Period, Province, Tally};
+use crate::domain::{CellKey, Channel, ContactData, Gender, Measure, Nationality, Period, Province, Tally};
 use crate::store::records::{count_at, item_at, row_to_contact};
 use crate::store::{Result, Store};
 
@@ -30,6 +30,15 @@ impl Which {
         }
     }
 }
+
+/// The calls that reached someone (`x`), with their ad (`a`, if any) and session (`s`):
+/// what [`PERSONS_REACHED`] counts. Ends in a `WHERE` to extend with `AND`.
+pub(super) const REACHING_CALLS: &str = "FROM indoor_attempts x JOIN indoor_sessions s ON s.id = x.session_id
+     LEFT JOIN indoor_ads a ON a.id = x.ad_id WHERE x.channel = 'call' AND x.outcome = 'reached'";
+
+/// Persons among [`REACHING_CALLS`]: the distinct numbers reached, plus one for every call
+/// without a number.
+pub(super) const PERSONS_REACHED: &str = "count(DISTINCT a.number_hash) + coalesce(sum(a.number_hash IS NULL), 0)";
 
 /// Province, gender, nationality, extra columns and the count of a grouped query.
 type GroupedCell = (Province, Gender, Nationality, Vec<String>, u64);
@@ -55,11 +64,11 @@ impl Store {
                 t.add(bucket(p), cell(n, g, Measure::RiskyAds), count);
             }
         }
-        for (p, g, n, extra, count) in self.grouped(which, "indoor_attempts", &["x.channel", "x.outcome"])? {
-            let (ch, out) = (Channel::parse(&extra[0])?, Outcome::parse(&extra[1])?);
-            for _ in 0..count {
-                t.add_attempt(p, g, n, ch, out);
-            }
+        for (p, g, n, extra, count) in self.grouped(which, "indoor_attempts", &["x.channel"])? {
+            t.add(bucket(p), cell(n, g, Measure::of_channel(Channel::parse(&extra[0])?)), count);
+        }
+        for (p, g, n, count) in self.reached_persons(which)? {
+            t.add(bucket(p), cell(n, g, Measure::Reached), count);
         }
         for (province, data) in self.meetings_in(which)? {
             t.add_meeting(province, &data);
@@ -87,6 +96,20 @@ impl Store {
         })?;
         let out = rows.collect::<rusqlite::Result<_>>()?;
         Ok(out)
+    }
+
+    /// Persons reached by a call ("contatti svolti") in the sessions `which` covers, by the
+    /// attempts' province, gender and nationality (the ad's): each number reached counts
+    /// once however many calls reached it, over the whole period (or session); an attempt
+    /// without a number (an imported log, an ad without one) is a person of its own.
+    fn reached_persons(&self, which: &Which) -> Result<Vec<(Province, Gender, Nationality, u64)>> {
+        let (cond, args) = which.sql();
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT x.province, x.gender, x.nationality, {PERSONS_REACHED} {REACHING_CALLS} AND {cond}
+             GROUP BY x.province, x.gender, x.nationality"
+        ))?;
+        let rows = st.query_map(params_from_iter(&args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, count_at(r, 3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Persons met in sessions of a period, with their items.
