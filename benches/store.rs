@@ -1,8 +1,11 @@
 //! Store benchmarks, each against a baseline measured in the same run:
-//! - one durable tap (a contact with three items, one transaction, fsynced WAL) against
+//! - one durable tap (a new person, their contact with three items and their rows in the
+//!   kept periods, one transaction, fsynced WAL), and one tap on a known person, against
 //!   one `write` + `fsync` of 4 KiB on the same disk;
-//! - the full street report over 50k and 500k contacts against a bare
-//!   `SELECT count(*)` over the same contacts.
+//! - the full street report of persons over a published period, 50k and 500k contacts of
+//!   6k and 60k persons (each met on about 8 outings), against a bare `SELECT count(*)`
+//!   over the same contacts; the same report counting contacts, and persons over a range
+//!   that is no kept period (read from the contacts), are printed beside it.
 //!
 //! After criterion's own output, the ratios are printed from its estimates.
 //! `LANTERNA_BENCH_QUICK=1` runs 50k only with short measurements (a smoke run).
@@ -16,8 +19,8 @@ use chrono::{Duration as Days, NaiveDate, Utc};
 use criterion::{BenchmarkId, Criterion};
 use lanterna::domain::tables::{ReportScope, street_report};
 use lanterna::domain::{
-    Activity, ContactData, ContactRecord, Gender, ItemKey, ItemKind, Language, Nationality, Period, Place, Province,
-    Shift,
+    Activity, ContactData, ContactRecord, Count, Gender, ItemKey, ItemKind, Language, Nationality, Period, Place,
+    Province, Shift,
 };
 use lanterna::store::{NewOuting, Store, TallyParts};
 
@@ -79,12 +82,19 @@ fn tap(c: &mut Criterion, dir: &Path) {
     let stop = store.add_stop(outing.id, Place::province(Province::parse("BS").unwrap()), None).unwrap();
     let data = kit_contact();
     group.bench_function("record_contact_3_items", |b| b.iter(|| store.record_contact(stop.id, &data).unwrap()));
+    let first = store.record_contact(stop.id, &data).unwrap();
+    let known = store.person_of_contact(first.id).unwrap();
+    group.bench_function("record_known_person_3_items", |b| {
+        b.iter(|| store.record_known(stop.id, known.id, &data.items).unwrap())
+    });
     group.finish();
 }
 
 /// `n` street and labour contacts over two years, several provinces and nationalities, met
-/// on outings of about 25 people each (as units meet them: 10 to 40 a night).
+/// on outings of about 25 people each (as units meet them: 10 to 40 a night), of `n / 8`
+/// persons (a person code each; the code decides who they are).
 fn generate(n: usize) -> Vec<ContactRecord> {
+    let persons = (n / 8).max(1);
     let nats: Vec<Nationality> = ["RO", "NG", "BR", "AL", "CN", "PE", "CO", "VE", "BG", "MA", "XE", "ZZ"]
         .iter()
         .map(|c| Nationality::parse(c).unwrap())
@@ -106,13 +116,14 @@ fn generate(n: usize) -> Vec<ContactRecord> {
         let shift = if next(3) == 0 { Shift::Day } else { Shift::Night };
         let place = Place::province(provinces[next(provinces.len())]);
         for _ in 0..(10 + next(31)).min(n - out.len()) {
-            let mut data = ContactData::new(Gender::ALL[next(3)], nats[next(nats.len())]);
-            if next(10) == 0 {
+            let who = next(persons);
+            let mut data = ContactData::new(Gender::ALL[who % 3], nats[who % nats.len()]);
+            if who % 10 == 0 {
                 data.age_band = Some(lanterna::domain::AgeBand::Minor);
             }
             data.first_contact = Some(next(4) == 0);
             data.items.set(ItemKey::plain(ItemKind::Condoms), 3);
-            out.push(ContactRecord { activity, date, shift, place, person: None, data });
+            out.push(ContactRecord { activity, date, shift, place, person: Some(format!("p{who}")), data });
         }
     }
     out
@@ -130,6 +141,8 @@ fn report(c: &mut Criterion, dir: &Path) {
         let mut store = Store::open(&path, KEY).unwrap();
         // Imported as ~1 outing per date, shift, activity and province, as real data is.
         store.import_records(&generate(n), &format!("bench-{n}")).unwrap();
+        // The call for proposals the coordinator published: its persons are kept cell by cell.
+        store.set_named_periods(&[("bench".to_owned(), period)]).unwrap();
         drop(store);
         let store = Store::open(&path, KEY).unwrap();
         group.bench_with_input(BenchmarkId::new("baseline_select_count", n), &n, |b, _| {
@@ -138,11 +151,16 @@ fn report(c: &mut Criterion, dir: &Path) {
         group.bench_with_input(BenchmarkId::new("baseline_count_in_period", n), &n, |b, _| {
             b.iter(|| store.count_contacts_in(period).unwrap())
         });
+        let persons = ReportScope { count: Count::Persons, ..ReportScope::period(period) };
         group.bench_with_input(BenchmarkId::new("full_street_report", n), &n, |b, _| {
-            b.iter(|| {
-                let tally = store.tally(period, TallyParts::CONTACTS).unwrap();
-                street_report(&tally, &ReportScope::period(period))
-            })
+            b.iter(|| street_report(&store.persons_tally(period, Some(Activity::Street)).unwrap(), &persons))
+        });
+        group.bench_with_input(BenchmarkId::new("street_report_contacts", n), &n, |b, _| {
+            b.iter(|| street_report(&store.tally(period, TallyParts::CONTACTS).unwrap(), &ReportScope::period(period)))
+        });
+        let range = Period::new(period.from, period.to.pred_opt().unwrap()).unwrap();
+        group.bench_with_input(BenchmarkId::new("street_report_persons_any_range", n), &n, |b, _| {
+            b.iter(|| street_report(&store.persons_tally(range, Some(Activity::Street)).unwrap(), &persons))
         });
     }
     group.finish();
@@ -158,14 +176,19 @@ fn estimate(group: &str, id: &str) -> Option<f64> {
 fn print_ratios() {
     println!("\n== Lanterna store benchmarks: ratios against same-run baselines (medians) ==");
     let fmt = |ns: f64| if ns > 1e6 { format!("{:.2} ms", ns / 1e6) } else { format!("{:.1} µs", ns / 1e3) };
-    if let (Some(base), Some(tap)) =
-        (estimate("tap", "baseline_write_fsync_4k"), estimate("tap", "record_contact_3_items"))
-    {
+    if let (Some(base), Some(tap), Some(known)) = (
+        estimate("tap", "baseline_write_fsync_4k"),
+        estimate("tap", "record_contact_3_items"),
+        estimate("tap", "record_known_person_3_items"),
+    ) {
         println!(
-            "durable tap (contact + 3 items): {} vs write+fsync 4 KiB {}: ratio {:.2} (goal <= 1.5)",
+            "durable tap (new person + contact + 3 items + period rows): {} vs write+fsync 4 KiB {}: ratio {:.2} \
+             (goal <= 1.5); a known person: {}: ratio {:.2}",
             fmt(tap),
             fmt(base),
-            tap / base
+            tap / base,
+            fmt(known),
+            known / base
         );
     }
     let mut prev: Option<(usize, f64, f64)> = None;
@@ -178,14 +201,26 @@ fn print_ratios() {
             continue;
         };
         println!(
-            "street report over {n} contacts: {} vs bare SELECT count(*) {}: ratio {:.2} (goal <= 3); \
-             vs count(*) of the period's contacts through the same joins {}: ratio {:.2}",
+            "street report of persons over a published period, {n} contacts of {} persons: {} vs bare \
+             SELECT count(*) {}: ratio {:.2} (goal <= 3); vs count(*) of the period's contacts through the joins {}",
+            n / 8,
             fmt(rep),
             fmt(base),
             rep / base,
             fmt(scan),
-            rep / scan
         );
+        if let (Some(c), Some(r)) = (
+            estimate("street_report", &format!("street_report_contacts/{n}")),
+            estimate("street_report", &format!("street_report_persons_any_range/{n}")),
+        ) {
+            println!(
+                "  counting contacts: {} (ratio {:.2}); persons over a range no period keeps: {} (ratio {:.2})",
+                fmt(c),
+                c / base,
+                fmt(r),
+                r / base
+            );
+        }
         if let Some((pn, pbase, prep)) = prev {
             println!(
                 "growth {pn} -> {n} ({}x contacts): report x{:.1}, count(*) x{:.1}",

@@ -70,7 +70,9 @@ impl Lanterna {
     /// The tally a table is built from, over `period`.
     fn tally_for(&self, table: Table, activity: Option<Activity>, period: Period, count: Count) -> Result<Tally> {
         let parts = match table {
-            Table::Street | Table::Labour if count == Count::Persons => return Ok(self.store.persons_tally(period)?),
+            Table::Street | Table::Labour if count == Count::Persons => {
+                return Ok(self.store.persons_tally(period, table.activity())?);
+            }
             Table::Street | Table::Labour => Some(TallyParts::CONTACTS),
             Table::Services => Some(TallyParts { contacts: false, services: true, items: false }),
             Table::Items => Some(TallyParts { contacts: false, services: false, items: true }),

@@ -284,6 +284,9 @@ fn apply_key(conn: &Connection, key: &RawKey, path: &Path) -> Result<()> {
 /// - `temp_store = MEMORY`: sorts never spill to unencrypted temporary files.
 /// - `secure_delete`: deleted records are overwritten, not left in free pages.
 fn set_pragmas(conn: &Connection) -> Result<()> {
+    // A tap runs a dozen statements (contact, items, person, period rows, outing): keep
+    // them all prepared rather than parse them again on every tap.
+    conn.set_prepared_statement_cache_capacity(128);
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
     conn.execute_batch(
         "PRAGMA synchronous = FULL;

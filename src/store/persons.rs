@@ -408,32 +408,53 @@ impl Store {
                 .query_row("SELECT EXISTS (SELECT 1 FROM periods WHERE period = ?1)", [period.key()], |r| r.get(0))?)
     }
 
-    /// Distinct persons met in `period`, with their "di cui" counts, bucketed like the
-    /// contacts' tally. A kept period reads its cells; any other range reads its contacts.
-    pub fn persons_tally(&self, period: Period) -> Result<Tally> {
+    /// Distinct persons met in `period` (on outings of `activity`, or all), with their "di
+    /// cui" counts, bucketed like the contacts' tally. A kept period reads its cells, in
+    /// the order of their key; any other range reads the distinct persons of its contacts.
+    pub fn persons_tally(&self, period: Period, activity: Option<Activity>) -> Result<Tally> {
+        const SUMS: &str = "sum(n), sum(n * new), sum(n * minor), sum(n * protection)";
         let kept = self.is_kept_period(period)?;
         let sql = if kept {
-            "SELECT activity, province, shift, nationality, gender, minor, new, protection, persons
-             FROM period_cells WHERE period = ?1"
+            format!(
+                "SELECT activity, province, shift, nationality, gender, {SUMS}
+                 FROM (SELECT *, persons AS n FROM period_cells WHERE period = ?1 AND (?2 IS NULL OR activity = ?2))
+                 GROUP BY activity, province, shift, nationality, gender"
+            )
         } else {
-            "SELECT x.activity, x.province, x.shift, p.nationality, p.gender, p.age_band IS 'minor',
-                    p.first_met BETWEEN ?1 AND ?2 AND NOT p.known_before, p.protection IS 'yes', count(*)
-             FROM (SELECT DISTINCT o.activity, s.province, o.shift, c.person_id
-                   FROM outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
-                   WHERE o.date BETWEEN ?1 AND ?2) x
-             JOIN persons p ON p.id = x.person_id
-             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+            format!(
+                "SELECT activity, province, shift, nationality, gender, {SUMS}
+                 FROM (SELECT x.activity, x.province, x.shift, p.nationality, p.gender, 1 AS n,
+                              p.age_band IS 'minor' AS minor, p.protection IS 'yes' AS protection,
+                              p.first_met BETWEEN ?3 AND ?4 AND NOT p.known_before AS new
+                       FROM (SELECT DISTINCT o.activity, s.province, o.shift, c.person_id
+                             FROM outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
+                             WHERE o.date BETWEEN ?3 AND ?4 AND (?2 IS NULL OR o.activity = ?2)) x
+                       JOIN persons p ON p.id = x.person_id)
+                 GROUP BY activity, province, shift, nationality, gender"
+            )
         };
         let mut tally = Tally::new();
-        let mut st = self.conn.prepare_cached(sql)?;
-        let mut rows = if kept { st.query(params![period.key()])? } else { st.query(params![period.from, period.to])? };
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut rows = if kept {
+            st.query(params![period.key(), activity])?
+        } else {
+            st.query(params![rusqlite::types::Null, activity, period.from, period.to])?
+        };
         while let Some(r) = rows.next()? {
             let bucket = Bucket { activity: r.get(0)?, province: r.get(1)?, shift: r.get(2)? };
             let (nationality, gender) = (r.get(3)?, r.get(4)?);
-            let (minor, new, protection): (bool, bool, bool) = (r.get(5)?, r.get(6)?, r.get(7)?);
-            let n = r.get::<_, i64>(8)?.max(0) as u64;
-            for (_, measure) in person_measures(minor, new, protection).into_iter().filter(|(on, _)| *on) {
-                tally.add(bucket, CellKey { nationality, gender, measure }, n);
+            let [n, new, minor, protection]: [u64; 4] =
+                [5, 6, 7, 8].map(|i| r.get::<_, i64>(i).map_or(0, |v| v.max(0) as u64));
+            for (measure, count) in [
+                (Measure::Persons, n),
+                (Measure::NewPersons, new),
+                (Measure::KnownPersons, n - new),
+                (Measure::MinorPersons, minor),
+                (Measure::ProtectedPersons, protection),
+            ] {
+                if count > 0 {
+                    tally.add(bucket, CellKey { nationality, gender, measure }, count);
+                }
             }
         }
         Ok(tally)
