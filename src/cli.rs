@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::app::sync::{describe, enroll, sync_all};
 use crate::app::{ImportFile, Imported, Lanterna, ReportRequest};
 use crate::domain::tables::Selection;
-use crate::domain::{Activity, Lang, Province, parse_date};
+use crate::domain::{Activity, Lang, Province, RowOrder, parse_date};
 use crate::report::{Format, Table};
 
 /// Lanterna: outreach records for anti-trafficking street and indoor units.
@@ -167,6 +167,9 @@ pub struct ReportArgs {
     /// Language of labels (it, en)
     #[arg(long, default_value = "it")]
     pub lang: Lang,
+    /// Row order: name (as printed, the unknown last) or total (largest first, ties by name)
+    #[arg(long, default_value = "name")]
+    pub order: RowOrder,
 }
 
 impl ReportArgs {
@@ -177,6 +180,7 @@ impl ReportArgs {
             selection: Selection { from: self.from, to: self.to, province: self.province, activity: self.activity },
             format: self.format.into(),
             lang: self.lang,
+            order: self.order,
         }
     }
 }

@@ -194,7 +194,7 @@ impl Lanterna {
         let outing = self.store.outing(id)?;
         let tally = self.store.outing_tally(id)?;
         let period = Period::new(outing.date, outing.date).map_err(Error::Domain)?;
-        let scope = ReportScope { period, province: None, activity: Some(outing.activity), lang };
+        let scope = ReportScope { activity: Some(outing.activity), lang, ..ReportScope::period(period) };
         let table = if outing.activity == crate::domain::Activity::Labour { Table::Labour } else { Table::Street };
         Ok(SummaryView { report: Rendered::build(table, &tally, &scope), outing })
     }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Error, Lanterna, Result};
 use crate::domain::tables::{ReportScope, Selection};
-use crate::domain::{Activity, Lang, Period, Tally};
+use crate::domain::{Activity, Lang, Period, RowOrder, Tally};
 use crate::report::{Format, Rendered, Table};
 use crate::store::TallyParts;
 
@@ -31,12 +31,14 @@ pub struct ReportRequest {
     pub format: Format,
     /// Language of labels.
     pub lang: Lang,
+    /// Rows by name or largest total first.
+    pub order: RowOrder,
 }
 
 impl ReportRequest {
     /// A report of `kind` over `selection`, as JSON in Italian.
     pub fn json(kind: ReportKind, selection: Selection) -> ReportRequest {
-        ReportRequest { kind, selection, format: Format::Json, lang: Lang::It }
+        ReportRequest { kind, selection, format: Format::Json, lang: Lang::It, order: RowOrder::Name }
     }
 }
 
@@ -89,7 +91,7 @@ impl Lanterna {
         let activity = table.activity().or(only);
         let period = self.period_of(req, activity)?;
         let tally = self.tally_for(table, activity, period)?;
-        let scope = ReportScope { period, province, activity: only, lang: req.lang };
+        let scope = ReportScope { period, province, activity: only, lang: req.lang, order: req.order };
         Ok(Rendered::build(table, &tally, &scope))
     }
 

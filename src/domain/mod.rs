@@ -16,7 +16,7 @@ pub mod text;
 
 pub use codes::{
     Activity, AgeBand, Channel, Gender, IndoorKind, ItemKind, Lang, Language, Outcome, OutingStatus, Protection,
-    ServiceKind, ServiceSet, Shift,
+    RowOrder, ServiceKind, ServiceSet, Shift,
 };
 pub use nationality::{Nationality, UnknownWording};
 pub use outing::{

@@ -64,7 +64,12 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
     for s in &stored {
         s.summary.add_to(&mut tally);
     }
-    let scope = ReportScope { period, province: q.selection.province, activity: q.selection.activity, lang: q.lang };
+    let scope = ReportScope {
+        province: q.selection.province,
+        activity: q.selection.activity,
+        lang: q.lang,
+        ..ReportScope::period(period)
+    };
     let rendered = Rendered::build(q.kind, &tally, &scope);
     let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
     Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
