@@ -8,8 +8,11 @@ use crate::domain::tables::{LabourReport, LabourTable};
 
 /// A province's labour table; `at` is its place in the JSON.
 pub(super) fn table(t: &LabourTable, lang: Lang, at: Option<String>) -> Grid {
-    let title =
-        tr(lang, "CONTATTI SFRUTTAMENTO LAVORATIVO E ACCATTONAGGIO", "LABOUR EXPLOITATION AND BEGGING CONTACTS");
+    let title = tr(
+        lang,
+        "CONTATTI SFRUTTAMENTO LAVORATIVO, ACCATTONAGGIO ED ECONOMIE ILLEGALI",
+        "LABOUR EXPLOITATION, BEGGING AND ILLEGAL ECONOMIES CONTACTS",
+    );
     let mut g = province_grid(lang, title, t.province, &t.province_name, (t.from, t.to), at);
     g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("contacts"));
     g.body(t.rows.iter().map(|r| {
@@ -25,7 +28,11 @@ pub(super) fn table(t: &LabourTable, lang: Lang, at: Option<String>) -> Grid {
 
 /// The labour synthesis: provinces as rows.
 pub(super) fn synthesis(r: &LabourReport, lang: Lang) -> Grid {
-    let title = tr(lang, "SFRUTTAMENTO LAVORATIVO: SINTESI PER PROVINCIA", "LABOUR OUTREACH: SYNTHESIS");
+    let title = tr(
+        lang,
+        "SFRUTTAMENTO LAVORATIVO, ACCATTONAGGIO ED ECONOMIE ILLEGALI: SINTESI PER PROVINCIA",
+        "LABOUR EXPLOITATION, BEGGING AND ILLEGAL ECONOMIES: SYNTHESIS",
+    );
     let mut g = synthesis_grid(lang, title, (r.from, r.to));
     g.header(
         tr(lang, "PROVINCIA", "PROVINCE"),
