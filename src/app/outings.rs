@@ -167,10 +167,10 @@ impl Lanterna {
     }
 
     /// The tally's two taps: `n` persons of a gender and nationality at a stop, each
-    /// with the unit's default kit.
+    /// with the unit's default kit for the outing's activity.
     pub fn tally(&mut self, stop: i64, gender: Gender, nationality: Nationality, n: u32) -> Result<Done<Vec<Contact>>> {
         let mut data = ContactData::new(gender, nationality);
-        data.items = self.settings.kit.0.clone();
+        data.items = self.settings.kit_for(self.store.stop_activity(stop)?).0.clone();
         self.record_contacts(stop, &data, n)
     }
 
