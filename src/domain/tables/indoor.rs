@@ -111,7 +111,8 @@ fn indoor_rows<V: Default + Copy, K: Ord, R>(
     tally: &Tally,
     scope: &ReportScope,
     take: impl Fn(&mut V, &CellKey, u64) -> bool,
-    (plus, total): (fn(V, V) -> V, fn(&V) -> K),
+    plus: fn(V, V) -> V,
+    total: fn(&V) -> K,
     row: fn(Nationality, String, V) -> R,
 ) -> Vec<(Province, Vec<R>, V)> {
     scope
@@ -141,7 +142,7 @@ fn indoor_rows<V: Default + Copy, K: Ord, R>(
 pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
     let row = |nationality, label, counts| IndoorRow { nationality, label, counts };
     let tables: Vec<_> =
-        indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n), (Funnel::plus, Funnel::sort_total), row)
+        indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n), Funnel::plus, Funnel::sort_total, row)
             .into_iter()
             .map(|(province, rows, total)| province_table!(IndoorTable { province, scope; rows, total }))
             .collect();
@@ -203,7 +204,7 @@ pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
         keep
     };
     let row = |nationality, label, persons| MassageRow { nationality, label, persons };
-    for (province, rows, total) in indoor_rows(tally, scope, take, (Mft::plus, Mft::total), row) {
+    for (province, rows, total) in indoor_rows(tally, scope, take, Mft::plus, Mft::total, row) {
         if rows.is_empty() && scope.province.is_none() {
             continue;
         }
