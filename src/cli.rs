@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::app::sync::{describe, enroll, sync_all};
 use crate::app::{ImportFile, Imported, Lanterna, ReportRequest};
 use crate::domain::tables::Selection;
-use crate::domain::{Activity, Count, Lang, Province, parse_date};
+use crate::domain::{Activity, Count, Lang, Province, RowOrder, parse_date};
 use crate::report::{Format, Table};
 
 /// Lanterna: outreach records for anti-trafficking street and indoor units.
@@ -170,6 +170,9 @@ pub struct ReportArgs {
     /// What street and labour tables count: distinct persons met in the period, or contacts (encounters)
     #[arg(long, default_value = "persons")]
     pub count: Count,
+    /// Row order: name (as printed, the unknown last) or total (largest first, ties by name)
+    #[arg(long, default_value = "name")]
+    pub order: RowOrder,
 }
 
 impl ReportArgs {
@@ -181,6 +184,7 @@ impl ReportArgs {
             format: self.format.into(),
             lang: self.lang,
             count: self.count,
+            order: self.order,
         }
     }
 }

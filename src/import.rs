@@ -1,7 +1,8 @@
 //! Reading historical tally sheets: a CSV with a header, one row per contact.
 //!
 //! Required columns: `date` (YYYY-MM-DD), `shift` (day|night), `activity`
-//! (street|labour), `province` (sigla), `gender` (M|F|T), `nationality` (code).
+//! (street|labour), `province` (sigla), `gender` (M|F|T), `nationality` (code, or a name
+//! as the printed reports spell it: "Romania", "Rep. Dominicana", "Non rilevato").
 //! Optional: `person` (a code of 1-32 `A-Z a-z 0-9 _ -`: rows with the same code, in one
 //! file or in files imported into the same database, are one person; a row without a code
 //! is a person of its own; kept only in the encrypted database),
@@ -353,7 +354,7 @@ fn parse_indoor_row(
             IndoorColumn::Province => province = Some(Province::parse(value).map_err(dom)?),
             IndoorColumn::Kind => kind = Some(IndoorKind::parse(&value.to_ascii_lowercase()).map_err(dom)?),
             IndoorColumn::Gender => gender = Some(Gender::parse(&value.to_ascii_uppercase()).map_err(dom)?),
-            IndoorColumn::Nationality => nationality = Some(Nationality::parse(value).map_err(dom)?),
+            IndoorColumn::Nationality => nationality = Some(Nationality::parse_code_or_name(value).map_err(dom)?),
             IndoorColumn::Outcome => {
                 reached = Some(match value.to_ascii_lowercase().as_str() {
                     "reached" => true,
@@ -450,7 +451,7 @@ fn parse_row(
             }
             Column::Province => province = Some(Province::parse(value).map_err(dom)?),
             Column::Gender => gender = Some(Gender::parse(&value.to_ascii_uppercase()).map_err(dom)?),
-            Column::Nationality => nationality = Some(Nationality::parse(value).map_err(dom)?),
+            Column::Nationality => nationality = Some(Nationality::parse_code_or_name(value).map_err(dom)?),
             Column::Comune => comune_value = Some((name.to_owned(), value.to_owned())),
             Column::Person => {
                 rules::check_person_code(value).map_err(|v| fail(v.to_string()))?;
@@ -531,6 +532,20 @@ mod tests {
         assert_eq!(parsed.records[1].data.gender, Gender::M);
         assert_eq!(parsed.records[1].place.comune, None);
         assert_eq!(parsed.sha256.len(), 64);
+    }
+
+    #[test]
+    fn nationalities_may_be_spelled_as_the_printed_reports_do() {
+        let rows: String =
+            ["Rep. Dominicana", "Costa Avorio", "Guinea Conakry", "Portorico", "Est Europa", "Non rilevato"]
+                .iter()
+                .map(|n| format!("2023-03-01,night,street,BS,F,{n}\n"))
+                .collect();
+        let parsed = parse_contacts(format!("{HEAD}\n{rows}").as_bytes()).unwrap();
+        let codes: Vec<_> = parsed.records.iter().map(|r| r.data.nationality.code()).collect();
+        assert_eq!(codes, ["DO", "CI", "GN", "PR", "XE", "ZZ"]);
+        let e = errors(&format!("{HEAD}\n2023-03-01,night,street,BS,F,Atlantide\n"));
+        assert!(e[0].starts_with("line 2, column 'nationality': unknown nationality 'Atlantide'"), "{e:?}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Area, Done, Error, Lanterna, Result};
 use crate::domain::indoor::{Ad, AdData, Attempt, IndoorSession, NumberHistory, normalize_phone};
-use crate::domain::{Channel, Comune, ContactData, Gender, Nationality, Outcome, Province, Tally};
+use crate::domain::{Activity, Channel, Comune, ContactData, Gender, Nationality, Outcome, Province, Tally};
 use crate::store::{NewIndoorSession, SessionCounts};
 
 /// What an indoor session's screen shows, in one load.
@@ -152,11 +152,11 @@ impl Lanterna {
     }
 
     /// A person met through an ad, recorded as the ad declared them, with the unit's
-    /// default kit; returns the meeting's id and its details.
+    /// default indoor kit; returns the meeting's id and its details.
     pub fn meet_from_ad(&mut self, session: Uuid, ad_id: i64) -> Result<Done<(i64, ContactData)>> {
         let ad = self.store.ad(ad_id)?;
         let mut data = ContactData::new(ad.data.gender, ad.data.nationality);
-        data.items = self.settings.kit.0.clone();
+        data.items = self.settings.kit_for(Activity::Indoor).0.clone();
         let id = self.store.record_meeting(session, Some(ad_id), ad.data.province, &data)?;
         Ok(Done::new((id, data), INDOOR))
     }

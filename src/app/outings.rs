@@ -177,7 +177,7 @@ impl Lanterna {
     }
 
     /// The tally's two taps: `n` persons of a gender and nationality at a stop, each
-    /// with the unit's default kit.
+    /// with the unit's default kit for the outing's activity.
     pub fn tally(&mut self, stop: i64, gender: Gender, nationality: Nationality, n: u32) -> Result<Done<Vec<Contact>>> {
         let mut data = ContactData::new(gender, nationality);
         data.items = self.kit_at_stop(stop)?;
@@ -185,8 +185,8 @@ impl Lanterna {
     }
 
     /// The kit a person met at `stop` is given by default.
-    pub(super) fn kit_at_stop(&self, _stop: i64) -> Result<Items> {
-        Ok(self.settings.kit.0.clone())
+    pub(super) fn kit_at_stop(&self, stop: i64) -> Result<Items> {
+        Ok(self.settings.kit_for(self.store.stop_activity(stop)?).0.clone())
     }
 
     /// Takes back the last person recorded on an outing.
@@ -209,8 +209,12 @@ impl Lanterna {
         let outing = self.store.outing(id)?;
         let tally = self.store.outing_tally(id)?;
         let period = Period::new(outing.date, outing.date).map_err(Error::Domain)?;
-        let scope =
-            ReportScope { period, province: None, activity: Some(outing.activity), lang, count: Count::Contacts };
+        let scope = ReportScope {
+            activity: Some(outing.activity),
+            lang,
+            count: Count::Contacts,
+            ..ReportScope::period(period)
+        };
         let table = if outing.activity == crate::domain::Activity::Labour { Table::Labour } else { Table::Street };
         Ok(SummaryView { report: Rendered::build(table, &tally, &scope), outing })
     }

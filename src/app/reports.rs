@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Error, Lanterna, Result};
 use crate::domain::tables::{ReportScope, Selection};
-use crate::domain::{Activity, Count, Lang, Period, Tally};
+use crate::domain::{Activity, Count, Lang, Period, RowOrder, Tally};
 use crate::report::{Format, Rendered, Table};
 use crate::store::TallyParts;
 
@@ -33,12 +33,21 @@ pub struct ReportRequest {
     pub lang: Lang,
     /// Persons met in the period (the default) or contacts.
     pub count: Count,
+    /// Rows by name or largest total first.
+    pub order: RowOrder,
 }
 
 impl ReportRequest {
     /// A report of `kind` over `selection`, as JSON in Italian, counting persons.
     pub fn json(kind: ReportKind, selection: Selection) -> ReportRequest {
-        ReportRequest { kind, selection, format: Format::Json, lang: Lang::It, count: Count::Persons }
+        ReportRequest {
+            kind,
+            selection,
+            format: Format::Json,
+            lang: Lang::It,
+            count: Count::Persons,
+            order: RowOrder::Name,
+        }
     }
 }
 
@@ -94,7 +103,8 @@ impl Lanterna {
         let activity = table.activity().or(only);
         let period = self.period_of(req, activity)?;
         let tally = self.tally_for(table, activity, period, req.count)?;
-        let scope = ReportScope { period, province, activity: only, lang: req.lang, count: req.count };
+        let scope =
+            ReportScope { period, province, activity: only, lang: req.lang, count: req.count, order: req.order };
         Ok(Rendered::build(table, &tally, &scope))
     }
 

@@ -299,6 +299,23 @@ code_enum! {
 }
 
 code_enum! {
+    /// How a report orders its rows.
+    RowOrder, "row order" {
+        /// By name, as the programmes print them (Italian order, the unknown nationality last).
+        Name = "name", "Per nome", "By name";
+        /// Largest total first, ties by name (the unknown nationality still last).
+        Total = "total", "Per totale", "By total";
+    }
+}
+
+impl Default for RowOrder {
+    /// By name, as the programmes print them.
+    fn default() -> Self {
+        RowOrder::Name
+    }
+}
+
+code_enum! {
     /// Whether an outing is still being recorded.
     OutingStatus, "outing status" {
         Open = "open", "Aperta", "Open";

@@ -17,7 +17,7 @@ pub mod text;
 
 pub use codes::{
     Activity, AgeBand, Channel, Count, Gender, IndoorKind, ItemKind, Lang, Language, Outcome, OutingStatus, Protection,
-    ServiceKind, ServiceSet, Shift,
+    RowOrder, ServiceKind, ServiceSet, Shift,
 };
 pub use nationality::{Nationality, UnknownWording};
 pub use outing::{

@@ -10,15 +10,23 @@ use super::{DomainError, Lang};
 
 const COUNTRIES_CSV: &str = include_str!("../../assets/countries.csv");
 
-/// The group codes (user-assigned in ISO 3166-1), in the order reports print them, after
-/// every country and before ZZ.
+/// The group codes (user-assigned in ISO 3166-1) with their Italian and English names as
+/// the reports print them; reports sort them among the countries by that Italian name.
 const GROUPS: &[(&str, &str, &str)] = &[
     ("XE", "Est Europa", "Eastern Europe"),
-    ("XS", "Sud America, altro", "South America, other"),
-    ("XO", "Orientale, altro", "Oriental, other"),
-    ("XA", "Africa, altro", "Africa, other"),
-    ("XX", "Altri paesi", "Other countries"),
+    ("XS", "Sud America altra", "South America, other"),
+    ("XO", "Orientale altra", "Oriental, other"),
+    ("XA", "Africa", "Africa"),
+    ("XX", "Altri Paesi", "Other countries"),
 ];
+
+/// What a code stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Country,
+    Group,
+    Unknown,
+}
 
 /// How the unknown nationality is worded: street tables say "Non rilevato", the indoor
 /// (ads) tables "Non dichiarata (n. d.)".
@@ -37,8 +45,7 @@ struct Entry {
     name_it: String,
     name_en: String,
     folded_it: String,
-    /// 0 country, 1 + index for groups, 9 for unknown.
-    rank: u8,
+    kind: Kind,
 }
 
 struct Registry {
@@ -60,17 +67,17 @@ fn registry() -> &'static Registry {
                 folded_it: fold(&f[3]),
                 name_it: f[3].clone(),
                 name_en: f[4].clone(),
-                rank: 0,
+                kind: Kind::Country,
             });
         }
-        for (i, (code, it, en)) in GROUPS.iter().enumerate() {
+        for (code, it, en) in GROUPS {
             let c = code.as_bytes();
             entries.push(Entry {
                 code: [c[0], c[1]],
                 name_it: (*it).to_owned(),
                 name_en: (*en).to_owned(),
                 folded_it: fold(it),
-                rank: 1 + i as u8,
+                kind: Kind::Group,
             });
         }
         entries.push(Entry {
@@ -78,7 +85,7 @@ fn registry() -> &'static Registry {
             name_it: "Non rilevata / non dichiarata".to_owned(),
             name_en: "Not recorded / not declared".to_owned(),
             folded_it: fold("Non rilevata"),
-            rank: 9,
+            kind: Kind::Unknown,
         });
         let mut by_code = HashMap::new();
         let mut by_name = HashMap::new();
@@ -100,16 +107,27 @@ fn registry() -> &'static Registry {
             by_name.insert(fold(alias), zz);
         }
         for (alias, code) in [
-            ("Sud America altra", "XS"),
+            // Earlier names of the groups, still in older files.
+            ("Sud America, altro", "XS"),
             ("Sud America", "XS"),
-            ("Orientale altra", "XO"),
+            ("Orientale, altro", "XO"),
             ("Orientale", "XO"),
-            ("Africa", "XA"),
+            ("Africa, altro", "XA"),
+            ("Africa, other", "XA"),
             ("Altro", "XX"),
             ("Altra", "XX"),
             ("Stati Uniti", "US"),
             ("Federazione Russa", "RU"),
             ("Taiwan", "TW"),
+            // Spellings of the printed reports.
+            ("Rep. Dominicana", "DO"),
+            ("Rep Dominicana", "DO"),
+            ("Costa Avorio", "CI"),
+            ("Costa d Avorio", "CI"),
+            ("Ivory Coast", "CI"),
+            ("Guinea Conakry", "GN"),
+            ("Guinea-Conakry", "GN"),
+            ("Portorico", "PR"),
         ] {
             let c = code.as_bytes();
             by_name.insert(fold(alias), by_code[&[c[0], c[1]]]);
@@ -150,6 +168,18 @@ impl Nationality {
         })
     }
 
+    /// A code (`RO`, `XE`, `ZZ`) or, failing that, a name or alias as [`Nationality::from_name`]
+    /// reads it ("Romania", "Rep. Dominicana", "Non rilevato"): what an imported file may hold.
+    pub fn parse_code_or_name(value: &str) -> Result<Self, DomainError> {
+        Nationality::parse(value).or_else(|_| Nationality::from_name(value)).map_err(|_| {
+            DomainError::unknown(
+                "nationality",
+                value,
+                "a code such as RO, XE or ZZ, or a name such as Romania, Rep. Dominicana or Non rilevato",
+            )
+        })
+    }
+
     fn entry(self) -> &'static Entry {
         let r = registry();
         &r.entries[r.by_code[&self.0]]
@@ -167,7 +197,7 @@ impl Nationality {
 
     /// True for a group (XE, XS, XO, XA, XX).
     pub fn is_group(self) -> bool {
-        (1..9).contains(&self.entry().rank)
+        self.entry().kind == Kind::Group
     }
 
     /// The name in `lang`, with ZZ worded as `unknown` says.
@@ -193,10 +223,11 @@ impl Nationality {
         }
     }
 
-    /// Report order: countries by Italian name, then the groups, then "non rilevato".
-    pub fn sort_key(self) -> (u8, &'static str) {
+    /// Report order: countries and groups together by Italian name (accents and case
+    /// ignored), then "non rilevato" last.
+    pub fn sort_key(self) -> (bool, &'static str) {
         let e = self.entry();
-        (e.rank, &e.folded_it)
+        (e.kind == Kind::Unknown, &e.folded_it)
     }
 
     /// Every known nationality in report order.
@@ -312,12 +343,58 @@ mod tests {
     }
 
     #[test]
-    fn report_order_is_italian_names_then_groups_then_unknown() {
-        let mut v = [n("ZZ"), n("XE"), n("RO"), n("PE"), n("AL"), n("XA"), n("NG")];
+    fn report_order_sorts_groups_among_countries_and_unknown_last() {
+        let mut v = [n("ZZ"), n("XE"), n("RO"), n("PE"), n("AL"), n("XA"), n("NG"), n("XS"), n("XO"), n("XX")];
         v.sort();
         let codes: Vec<_> = v.iter().map(|n| n.code().to_owned()).collect();
-        assert_eq!(codes, ["AL", "NG", "PE", "RO", "XE", "XA", "ZZ"]);
+        // Africa, Albania, Altri Paesi, Est Europa, Nigeria, Orientale altra, Perù, Romania,
+        // Sud America altra, then Non rilevato.
+        assert_eq!(codes, ["XA", "AL", "XX", "XE", "NG", "XO", "PE", "RO", "XS", "ZZ"]);
         assert_eq!(n("ZZ").label_as(Lang::It, UnknownWording::NotRecorded), "Non rilevato");
+        let all = Nationality::all();
+        assert_eq!(all.last(), Some(&Nationality::UNKNOWN));
+        let labels: Vec<_> = all[..all.len() - 1].iter().map(|n| fold(n.label(Lang::It))).collect();
+        assert!(labels.windows(2).all(|w| w[0] <= w[1]), "every row but the unknown by folded Italian name");
+    }
+
+    #[test]
+    fn groups_are_named_as_the_reports_print_them() {
+        let it: Vec<_> = ["XE", "XS", "XO", "XA", "XX"].iter().map(|c| n(c).label(Lang::It)).collect();
+        assert_eq!(it, ["Est Europa", "Sud America altra", "Orientale altra", "Africa", "Altri Paesi"]);
+        assert_eq!(n("XS").label(Lang::En), "South America, other");
+        for code in ["XE", "XS", "XO", "XA", "XX"] {
+            let g = n(code);
+            assert!(g.is_group());
+            assert_eq!(Nationality::from_name(g.label(Lang::It)).unwrap(), g);
+            assert_eq!(Nationality::from_name(g.label(Lang::En)).unwrap(), g);
+        }
+        assert_eq!(Nationality::from_name("Africa, altro").unwrap(), n("XA"), "the earlier name still imports");
+        assert_eq!(Nationality::from_name("Sud America, altro").unwrap(), n("XS"));
+        assert!(!n("RO").is_group() && !Nationality::UNKNOWN.is_group());
+    }
+
+    #[test]
+    fn the_printed_reports_spellings_resolve() {
+        for (name, code) in [
+            ("Rep. Dominicana", "DO"),
+            ("Repubblica Dominicana", "DO"),
+            ("rep dominicana", "DO"),
+            ("Costa Avorio", "CI"),
+            ("Costa d'Avorio", "CI"),
+            ("Costa d’Avorio", "CI"),
+            ("Côte d'Ivoire", "CI"),
+            ("Guinea Conakry", "GN"),
+            ("Guinea-Conakry", "GN"),
+            ("Portorico", "PR"),
+            ("Porto Rico", "PR"),
+            ("Puerto Rico", "PR"),
+        ] {
+            assert_eq!(Nationality::from_name(name).unwrap(), n(code), "{name}");
+            assert_eq!(Nationality::parse_code_or_name(name).unwrap(), n(code), "{name}");
+        }
+        assert_eq!(Nationality::parse_code_or_name(" do ").unwrap(), n("DO"));
+        let e = Nationality::parse_code_or_name("Atlantide").unwrap_err().to_string();
+        assert!(e.contains("Atlantide") && e.contains("Rep. Dominicana"), "{e}");
     }
 
     #[test]

@@ -404,6 +404,30 @@ mod tests {
     }
 
     #[test]
+    fn the_labour_title_names_begging_and_illegal_economies() {
+        let recs = [ContactRecord {
+            activity: Activity::Labour,
+            date: parse_date("2023-03-01").unwrap(),
+            shift: Shift::Day,
+            place: Place::province(Province::parse("BS").unwrap()),
+            person: None,
+            data: ContactData::new(Gender::M, Nationality::parse("PK").unwrap()),
+        }];
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        let tally = Tally::of_records(&recs);
+        let it = grids(Table::Labour, &tally, &scope);
+        assert!(it[0].title().starts_with("CONTATTI: SFRUTTAMENTO LAVORATIVO, ACCATTONAGGIO ED ECONOMIE ILLEGALI — "));
+        let phrase = "sfruttamento lavorativo, accattonaggio ed economie illegali";
+        assert!(it.iter().all(|g| g.title().to_lowercase().contains(phrase)), "table and synthesis");
+        let en = grids(Table::Labour, &tally, &ReportScope { lang: Lang::En, ..scope });
+        assert!(en[0].title().starts_with("CONTACTS: LABOUR EXPLOITATION, BEGGING AND ILLEGAL ECONOMIES"));
+        let persons = grids(Table::Labour, &tally, &ReportScope { count: Count::Persons, ..scope });
+        assert!(persons[0].title().starts_with("PERSONE INCONTRATE: SFRUTTAMENTO LAVORATIVO"));
+    }
+
+    #[test]
     fn csv_has_keys_and_a_province_column() {
         let csv = sample().render(Format::Csv, false, Lang::It);
         let mut lines = csv.lines();

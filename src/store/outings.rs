@@ -266,6 +266,16 @@ impl Store {
         all_rows(&self.conn, sql, [outing_id.to_string()], row_to_stop)
     }
 
+    /// The activity of the outing a stop belongs to.
+    pub fn stop_activity(&self, stop_id: i64) -> Result<Activity> {
+        let sql = "SELECT o.activity FROM stops s JOIN outings o ON o.id = s.outing_id WHERE s.id = ?1";
+        self.conn
+            .prepare_cached(sql)?
+            .query_row([stop_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::not_found(Entity::Stop, stop_id))
+    }
+
     /// Places (with their labels) of recent stops, most recent first, without repeats.
     pub fn recent_places(&self, limit: usize) -> Result<Vec<(Place, Option<String>)>> {
         let sql =

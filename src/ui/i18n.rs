@@ -100,7 +100,9 @@ strings! {
     Saved => "Salvato", "Saved";
     Close => "Chiudi", "Close";
     UnitName => "Nome dell'unità", "Unit name";
-    DefaultKit => "Kit predefinito (due tocchi)", "Default kit (two taps)";
+    KitStreet => "Kit predefinito in strada (due tocchi)", "Default street kit (two taps)";
+    KitLabour => "Kit predefinito lavoro / accattonaggio (due tocchi)", "Default labour / begging kit (two taps)";
+    KitIndoor => "Kit predefinito per gli incontri indoor", "Default kit for indoor meetings";
     DayStarts => "Inizio turno diurno", "Day shift starts";
     NightStarts => "Inizio turno notturno", "Night shift starts";
     IdleLock => "Blocco dopo minuti di inattività", "Lock after idle minutes";

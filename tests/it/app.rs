@@ -7,7 +7,7 @@ use lanterna::app::{
     AdForm, Area, Error, ImportFile, Lanterna, NewIndoorSession, NewOuting, UnlockError, Vault, messages,
 };
 use lanterna::domain::rules::PIN_FREE_ATTEMPTS;
-use lanterna::domain::{Activity, Comune, Gender, Lang, Nationality, Place, Province};
+use lanterna::domain::{Activity, Comune, Gender, ItemKey, ItemKind, Lang, Language, Nationality, Place, Province};
 
 const PIN: &str = "24681357";
 
@@ -51,13 +51,29 @@ fn the_tally_hands_out_the_kit_and_says_what_changed() {
     assert_eq!(stop.value.label.as_deref(), Some("Via Milano"));
     let done = app.tally(stop.value.id, Gender::F, nat("RO"), 3).expect("three persons");
     assert_eq!(done.value.len(), 3);
-    let kit = app.settings().expect("settings").kit.0;
+    let kit = app.settings().expect("settings").kit_for(Activity::Street).0.clone();
     assert!(done.value.iter().all(|c| c.data.items == kit), "each person gets the default kit");
     assert_eq!(app.outing_view(outing.value.id, None).expect("the view").totals.f, 3);
     let closed = app.close_outing(outing.value.id, Utc::now()).expect("closed");
     assert!(closed.changed.contains(Area::Sync), "a closed outing is pending for sync");
     assert!(matches!(app.tally(stop.value.id, Gender::F, nat("RO"), 1), Err(Error::Store(_))));
     assert!(app.tally(stop.value.id, Gender::F, nat("RO"), 501).is_err());
+}
+
+#[test]
+fn a_labour_contact_gets_the_labour_kit_leaflets_not_condoms() {
+    let mut app = Lanterna::open_in_memory().expect("a store");
+    let new =
+        NewOuting { activity: Activity::Labour, started_at: Utc::now(), shift: None, team_size: None, mediator: false };
+    let outing = app.start_outing(&new).expect("started").value;
+    let stop = app.add_stop(outing.id, Place::province(Province::parse("MN").expect("MN")), None).expect("a stop");
+    let done = app.tally(stop.value.id, Gender::M, nat("PK"), 2).expect("two persons").value;
+    let items = &done[0].data.items;
+    assert_eq!(items.get(ItemKey::leaflets(Language::Undetermined)), 1, "{items:?}");
+    assert_eq!(items.get(ItemKey::plain(ItemKind::Condoms)), 0, "{items:?}");
+    assert_eq!(items.get(ItemKey::plain(ItemKind::Lubricant)), 0, "{items:?}");
+    assert!(done.iter().all(|c| &c.data.items == items));
+    assert!(matches!(app.tally(9999, Gender::M, nat("PK"), 1), Err(Error::Store(_))), "no such stop");
 }
 
 #[test]
@@ -92,7 +108,7 @@ fn the_ad_form_is_checked_before_anything_is_stored() {
     assert_eq!(app.number_seen(session, "33").expect("looked up"), None, "not a number yet");
     let (_, met) = app.meet_from_ad(session, saved.ad.id).expect("met").value;
     assert_eq!((met.gender, met.nationality), (Gender::F, nat("CO")));
-    assert_eq!(met.items, app.settings().expect("settings").kit.0);
+    assert_eq!(met.items, app.settings().expect("settings").kit_for(Activity::Indoor).0);
 }
 
 #[test]

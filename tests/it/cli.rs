@@ -63,13 +63,14 @@ fn a_failed_first_import_creates_no_database() {
 fn bad_arguments_say_what_is_wrong() {
     let (dir, db) = temp_db();
     import_ok(&db, dir.path(), "good.csv", &good_csv());
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["report", "street", "--province", "XY"], "unknown province 'XY'"),
         (&["report", "street", "--from", "2023-02-30"], "2023-02-30"),
         (&["report", "street", "--from", "2024-01-02", "--to", "2024-01-01"], "after"),
         (&["report", "street", "--format", "xml"], "xml"),
         (&["report", "brothels"], "brothels"),
         (&["report", "services", "--activity", "brothels"], "unknown activity"),
+        (&["report", "street", "--order", "size"], "unknown row order 'size'"),
     ];
     for (args, expect) in cases {
         let out = lanterna(&db, args);
@@ -138,4 +139,22 @@ fn every_report_renders_in_every_format() {
     assert_eq!(labour["total"]["contacts"]["M"], 1);
     let english = lanterna_ok(&db, &["report", "street", "--lang", "en"]);
     assert!(english.contains("NIGHT OUTINGS"), "{english}");
+}
+
+#[test]
+fn order_total_prints_the_largest_rows_first_and_the_unknown_last() {
+    let (dir, db) = temp_db();
+    let rows: String = [("RO", 1), ("Rep. Dominicana", 3), ("Est Europa", 2), ("ZZ", 4)]
+        .iter()
+        .flat_map(|(nat, n)| std::iter::repeat_n(format!("2023-03-01,night,street,BS,F,{nat}\n"), *n))
+        .collect();
+    import_ok(&db, dir.path(), "mixed.csv", &format!("{HEAD}\n{rows}"));
+    let codes = |args: &[&str]| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_str(&lanterna_ok(&db, args)).unwrap();
+        json["rows"].as_array().unwrap().iter().map(|r| r["nationality"].as_str().unwrap().to_owned()).collect()
+    };
+    let base = ["report", "street", "--province", "BS", "--format", "json"];
+    assert_eq!(codes(&base), ["XE", "DO", "RO", "ZZ"], "Est Europa, Repubblica Dominicana, Romania");
+    assert_eq!(codes(&[&base[..], &["--order", "name"]].concat()), ["XE", "DO", "RO", "ZZ"]);
+    assert_eq!(codes(&[&base[..], &["--order", "total"]].concat()), ["DO", "XE", "RO", "ZZ"]);
 }

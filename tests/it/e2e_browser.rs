@@ -141,7 +141,7 @@ fn a_night_street_outing_in_the_browser_is_the_report() {
             .as_u64()
             .unwrap()
     };
-    let kit = lanterna::domain::settings::Settings::default().kit.0;
+    let kit = lanterna::domain::settings::Settings::default().kits.street.0;
     let per_kit = |k: ItemKind| kit.iter().filter(|(key, _)| key.kind == k).map(|(_, n)| u64::from(n)).sum::<u64>();
     assert_eq!(kind("condoms"), 11 * per_kit(ItemKind::Condoms) + 5, "11 default kits and one edited to 5");
     assert_eq!(kind("leaflets"), 11 * per_kit(ItemKind::Leaflets) + 2, "11 default kits and one edited to 2");
@@ -211,6 +211,6 @@ fn an_indoor_session_in_the_browser_is_the_report() {
         items["tables"][0]["rows"].as_array().unwrap().iter().find(|r| r["item"] == "condoms").unwrap()["total"]
             .as_u64()
             .unwrap();
-    let kit = lanterna::domain::settings::Settings::default().kit.0;
+    let kit = lanterna::domain::settings::Settings::default().kits.indoor.0;
     assert_eq!(condoms, u64::from(kit.get(lanterna::domain::ItemKey::plain(ItemKind::Condoms))), "{items}");
 }

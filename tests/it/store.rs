@@ -239,7 +239,7 @@ fn details_edited_after_the_tap_are_kept_with_their_items() {
     let mut store = Store::open_in_memory().unwrap();
     let (outing, stop) = night_outing(&mut store);
     let mut data = contact(Gender::F, "RO");
-    data.items = store.settings().unwrap().kit.0;
+    data.items = store.settings().unwrap().kits.street.0;
     let c = store.record_contact(stop, &data).unwrap();
     data.age_band = Some(lanterna::domain::AgeBand::Minor);
     data.items.set(ItemKey::plain(ItemKind::Food), 2);

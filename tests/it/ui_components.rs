@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::common::minidom::Screen;
 use dioxus::prelude::*;
 use lanterna::domain::tables::Mft;
-use lanterna::domain::{AgeBand, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind};
+use lanterna::domain::{Activity, AgeBand, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind};
 use lanterna::store::Store;
 use lanterna::ui::components::{Chip, ChipGroup, NationalityPicker, Stepper};
 use lanterna::ui::{App, Vault};
@@ -216,7 +216,7 @@ async fn the_detail_sheet_prefills_the_kit_and_saves_the_person() {
     let s = &mut p.screen;
     assert!(s.dom.exists("#detail-sheet"));
     // The default kit, pre-filled.
-    let kit = lanterna::domain::settings::Settings::default().kit.0;
+    let kit = lanterna::domain::settings::Settings::default().kits.street.0;
     let condoms = kit.get(ItemKey::plain(ItemKind::Condoms));
     assert_eq!(s.dom.attr_of("input[data-item=condoms]", "value"), Some(condoms.to_string()));
 
@@ -260,7 +260,8 @@ async fn settings_are_saved_and_a_new_pin_rekeys_the_database() {
     assert!(s.dom.has_class("#app", "dark"), "dark by default");
     s.click("#open-settings");
     s.input("#unit-name", "Unità di strada Brescia");
-    s.input("input[data-kit=condoms]", "6");
+    s.input("[data-activity=street] input[data-kit=condoms]", "6");
+    s.input("[data-activity=labour] input[data-kit=food]", "2");
     s.change("#language", "en");
     s.change("#theme", "light");
     s.input("#night-starts", "21:30");
@@ -268,7 +269,10 @@ async fn settings_are_saved_and_a_new_pin_rekeys_the_database() {
     assert!(s.dom.has_class("#app", "light"));
     assert!(s.dom.text("#start-night").starts_with("Night outing"), "English: {}", s.dom.text("#start-night"));
     let saved = p.shared.with(|s| s.settings()).unwrap().unwrap();
-    assert_eq!(saved.kit.0.get(ItemKey::plain(ItemKind::Condoms)), 6);
+    assert_eq!(saved.kit_for(Activity::Street).0.get(ItemKey::plain(ItemKind::Condoms)), 6);
+    assert_eq!(saved.kit_for(Activity::Labour).0.get(ItemKey::plain(ItemKind::Food)), 2, "each activity its kit");
+    assert_eq!(saved.kit_for(Activity::Labour).0.get(ItemKey::plain(ItemKind::Condoms)), 0);
+    assert_eq!(saved.kit_for(Activity::Indoor), &lanterna::domain::Kit::default(), "untouched");
     assert_eq!(saved.shift_boundary.night_starts.format("%H:%M").to_string(), "21:30");
     assert_eq!(saved.unit_name, "Unità di strada Brescia");
 

@@ -65,11 +65,11 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
         s.summary.add_to(&mut tally);
     }
     let scope = ReportScope {
-        period,
         province: q.selection.province,
         activity: q.selection.activity,
         lang: q.lang,
         count: Count::Contacts,
+        ..ReportScope::period(period)
     };
     let rendered = Rendered::build(q.kind, &tally, &scope);
     let k = (q.unit.is_none() && q.k > 1).then_some(q.k);

@@ -64,6 +64,11 @@ impl Funnel {
         true
     }
 
+    /// What orders rows by total: ads, then calls, contacts, persons met.
+    fn sort_total(&self) -> [u64; 4] {
+        [self.ads.total(), self.calls.total(), self.contacts.total(), self.met.total()]
+    }
+
     fn plus(self, o: Funnel) -> Funnel {
         Funnel {
             ads: self.ads.plus(o.ads),
@@ -98,7 +103,7 @@ pub struct IndoorTable {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
-    /// Nationalities in report order.
+    /// Nationalities in the scope's order (by name or largest total first), the unknown last.
     pub rows: Vec<IndoorRow>,
     /// Column totals.
     pub total: Funnel,
@@ -129,13 +134,14 @@ pub struct IndoorSynthesis {
 pub type IndoorReport = Report<IndoorTable, IndoorSynthesis>;
 
 /// The indoor cells of each province in scope, folded by `take` into one value per
-/// nationality (report order), each made a row by `row` with its label as indoor tables
-/// word it, and the sum of the values by `plus`.
-fn indoor_rows<V: Default + Copy, R>(
+/// nationality (in the scope's order, `total` ordering by total), each made a row by `row`
+/// with its label as indoor tables word it, and the sum of the values by `plus`.
+fn indoor_rows<V: Default + Copy, K: Ord, R>(
     tally: &Tally,
     scope: &ReportScope,
     take: impl Fn(&mut V, &CellKey, u64) -> bool,
     plus: fn(V, V) -> V,
+    total: fn(&V) -> K,
     row: fn(Nationality, String, V) -> R,
 ) -> Vec<(Province, Vec<R>, V)> {
     scope
@@ -149,12 +155,14 @@ fn indoor_rows<V: Default + Copy, R>(
                     values.insert(c.nationality, v);
                 }
             }
-            let total = values.values().fold(V::default(), |a, v| plus(a, *v));
+            let sum = values.values().fold(V::default(), |a, v| plus(a, *v));
+            let mut values: Vec<_> = values.into_iter().collect();
+            scope.sort_rows(&mut values, |(nat, _)| nat.is_unknown(), |(_, v)| total(v));
             let rows = values
                 .into_iter()
                 .map(|(nat, v)| row(nat, nat.label_as(scope.lang, UnknownWording::NotDeclared).to_owned(), v))
                 .collect();
-            (province, rows, total)
+            (province, rows, sum)
         })
         .collect()
 }
@@ -162,10 +170,11 @@ fn indoor_rows<V: Default + Copy, R>(
 /// Builds the indoor tables: ads, calls, contacts and persons met by nationality.
 pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
     let row = |nationality, label, counts| IndoorRow { nationality, label, counts };
-    let tables: Vec<_> = indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n), Funnel::plus, row)
-        .into_iter()
-        .map(|(province, rows, total)| province_table!(IndoorTable { province, scope; rows, total }))
-        .collect();
+    let tables: Vec<_> =
+        indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n), Funnel::plus, Funnel::sort_total, row)
+            .into_iter()
+            .map(|(province, rows, total)| province_table!(IndoorTable { province, scope; rows, total }))
+            .collect();
     let rows: Vec<_> = tables
         .iter()
         .map(|t| province_table!(IndoorSynthesisRow { t.province; counts: t.total.map(MftTotal::from) }))
@@ -196,7 +205,7 @@ pub struct MassageTable {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
-    /// Nationalities in report order.
+    /// Nationalities in the scope's order (by name or largest total first), the unknown last.
     pub rows: Vec<MassageRow>,
     /// Column totals.
     pub total: Mft,
@@ -236,7 +245,7 @@ pub fn massage_report(tally: &Tally, scope: &ReportScope) -> MassageReport {
         keep
     };
     let row = |nationality, label, persons| MassageRow { nationality, label, persons };
-    for (province, rows, total) in indoor_rows(tally, scope, take, Mft::plus, row) {
+    for (province, rows, total) in indoor_rows(tally, scope, take, Mft::plus, Mft::total, row) {
         if rows.is_empty() && scope.province.is_none() {
             continue;
         }
@@ -302,5 +311,38 @@ mod tests {
         assert_eq!(m.synthesis.rows[0].province, bs);
         assert_eq!(t.sum(Measure::Messages, |_, _| true), 1);
         assert_eq!(t.sum(Measure::RiskyAds, |_, _| true), 1);
+    }
+
+    #[test]
+    fn indoor_and_massage_rows_follow_the_scopes_order() {
+        let bs = Province::parse("BS").unwrap();
+        let nat = |c| Nationality::parse(c).unwrap();
+        let mut t = Tally::new();
+        let ad = |code, n| AdData {
+            site: "moscarossa".into(),
+            province: bs,
+            comune: None,
+            nationality: nat(code),
+            gender: Gender::F,
+            declared_age: None,
+            risky: n > 1,
+        };
+        for (code, n) in [("AL", 1), ("BR", 2), ("ZZ", 3)] {
+            for _ in 0..n {
+                t.add_ad(&ad(code, n));
+                t.add_indoor(bs, Gender::F, nat(code), Measure::MassageContacts);
+            }
+        }
+        let by_name = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        let by_total = ReportScope { order: crate::domain::RowOrder::Total, ..by_name };
+        let nats = |s: &ReportScope| -> Vec<Nationality> {
+            indoor_report(&t, s).tables[0].rows.iter().map(|r| r.nationality).collect()
+        };
+        assert_eq!(nats(&by_name), [nat("AL"), nat("BR"), nat("ZZ")]);
+        assert_eq!(nats(&by_total), [nat("BR"), nat("AL"), nat("ZZ")]);
+        let massage: Vec<_> = massage_report(&t, &by_total).tables[0].rows.iter().map(|r| r.nationality).collect();
+        assert_eq!(massage, [nat("BR"), nat("AL"), nat("ZZ")]);
     }
 }

@@ -49,9 +49,10 @@ pub struct ItemsTable {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
-    /// Every item, in kit order.
+    /// Every item, in kit order (or largest total first).
     pub rows: Vec<ItemRow>,
-    /// Leaflets by language (languages with leaflets handed out).
+    /// Leaflets by language (languages with leaflets handed out), in language order (or
+    /// largest total first).
     pub leaflets: Vec<LeafletRow>,
 }
 
@@ -70,13 +71,16 @@ pub struct ItemsReport {
     pub total: ItemsTable,
 }
 
-/// One row per key in key order, made by `row` from the key, its label and its day,
-/// night and total quantities.
+/// One row per key, in key order or largest total first as `scope` says, made by `row`
+/// from the key, its label and its day, night and total quantities.
 fn shift_rows<K: Copy, R>(
     counts: BTreeMap<K, ByShift<u64>>,
+    scope: &ReportScope,
     label: impl Fn(K) -> &'static str,
     row: impl Fn(K, String, u64, u64, u64) -> R,
 ) -> Vec<R> {
+    let mut counts: Vec<_> = counts.into_iter().collect();
+    scope.sort_rows(&mut counts, |_| false, |(_, v)| v.day + v.night);
     counts.into_iter().map(|(k, v)| row(k, label(k).to_owned(), v.day, v.night, v.day + v.night)).collect()
 }
 
@@ -97,11 +101,13 @@ fn items_table(province: Option<Province>, cells: &[(Bucket, CellKey, u64)], sco
         to: scope.period.to,
         rows: shift_rows(
             items,
+            scope,
             |k| k.label(scope.lang),
             |item, label, day, night, total| ItemRow { item, label, day, night, total },
         ),
         leaflets: shift_rows(
             leaflets,
+            scope,
             |l| l.label(scope.lang),
             |language, label, day, night, total| LeafletRow { language, label, day, night, total },
         ),

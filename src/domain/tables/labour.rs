@@ -37,7 +37,7 @@ pub struct LabourTable {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
-    /// Nationalities in report order.
+    /// Nationalities in the scope's order (by name or largest total first), the unknown last.
     pub rows: Vec<LabourRow>,
     /// Column totals.
     pub total: LabourTotal,
@@ -82,13 +82,15 @@ pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
     for (province, cells) in scope.by_province(tally, Some(Activity::Labour)) {
         let (rows, of_which) = contacts_by_nationality(scope.count, cells, |m: &mut Mft, _, c, n| m.add(c.gender, n));
         let total = LabourTotal { contacts: rows.values().fold(Mft::default(), |a, m| a.plus(*m)) };
+        let mut rows: Vec<_> = rows
+            .into_iter()
+            .map(|(nat, contacts)| LabourRow { nationality: nat, label: scope.label(nat), contacts })
+            .collect();
+        scope.sort_rows(&mut rows, |r| r.nationality.is_unknown(), |r| r.contacts.total());
         tables.push(province_table!(LabourTable {
             province, scope;
             count: scope.count,
-            rows: rows
-                .into_iter()
-                .map(|(nat, contacts)| LabourRow { nationality: nat, label: scope.label(nat), contacts })
-                .collect(),
+            rows,
             grand_total: total.contacts.total(),
             total,
             of_which,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::nationality::UnknownWording;
 use super::tally::{Bucket, CellKey, Measure, Tally};
-use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, Shift};
+use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, RowOrder, Shift};
 
 pub mod indoor;
 pub mod items;
@@ -178,12 +178,30 @@ pub struct ReportScope {
     pub lang: Lang,
     /// Persons or contacts.
     pub count: Count,
+    /// How rows are ordered: by name, or largest total first.
+    pub order: RowOrder,
 }
 
 impl ReportScope {
-    /// All provinces and activities of a period, Italian labels, contacts counted.
+    /// All provinces and activities of a period, Italian labels, contacts counted, rows by name.
     pub fn period(period: Period) -> Self {
-        ReportScope { period, province: None, activity: None, lang: Lang::It, count: Count::Contacts }
+        ReportScope {
+            period,
+            province: None,
+            activity: None,
+            lang: Lang::It,
+            count: Count::Contacts,
+            order: RowOrder::Name,
+        }
+    }
+
+    /// Puts `rows`, built in name order, in the scope's order: unchanged by name; by
+    /// `total`, largest first, otherwise, ties keeping their name order and the rows `last`
+    /// says (the unknown nationality) at the end.
+    pub(crate) fn sort_rows<R, K: Ord>(&self, rows: &mut [R], last: impl Fn(&R) -> bool, total: impl Fn(&R) -> K) {
+        if self.order == RowOrder::Total {
+            rows.sort_by_key(|r| (last(r), std::cmp::Reverse(total(r))));
+        }
     }
 
     fn keeps(&self, b: &Bucket) -> bool {
@@ -321,6 +339,68 @@ mod tests {
         assert_eq!(l.tables.len(), 1);
         assert_eq!(l.tables[0].total.contacts.m, 1);
         assert_eq!(l.synthesis.grand_total, 1);
+    }
+
+    /// Street and labour contacts in BS: RO 4, XA ("Africa") 3, ZZ 5, AL 3, XE 1, NG 1;
+    /// one referral for each contact, and condoms and leaflets for some.
+    fn mixed_records() -> Vec<ContactRecord> {
+        let mut records = Vec::new();
+        for (nat, n) in [("RO", 4), ("XA", 3), ("ZZ", 5), ("AL", 3), ("XE", 1), ("NG", 1)] {
+            for activity in [Activity::Street, Activity::Labour] {
+                for _ in 0..n {
+                    let mut r = rec(activity, Shift::Night, "BS", Gender::F, nat);
+                    r.data.services.referrals = ServiceSet::parse_list("health").unwrap();
+                    r.data.items.set(crate::domain::ItemKey::plain(crate::domain::ItemKind::Condoms), 1);
+                    r.data.items.set(crate::domain::ItemKey::plain(crate::domain::ItemKind::Food), 2);
+                    records.push(r);
+                }
+            }
+        }
+        records
+    }
+
+    #[test]
+    fn rows_are_by_italian_name_with_groups_among_countries_and_the_unknown_last() {
+        let tally = Tally::of_records(&mixed_records());
+        let name_order = ["XA", "AL", "XE", "NG", "RO", "ZZ"];
+        let street = street_report(&tally, &scope());
+        let codes: Vec<_> = street.tables[0].rows.iter().map(|r| r.nationality.code()).collect();
+        assert_eq!(codes, name_order);
+        let labels: Vec<_> = street.tables[0].rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["Africa", "Albania", "Est Europa", "Nigeria", "Romania", "Non rilevato"]);
+        let labour = labour_report(&tally, &scope());
+        let codes: Vec<_> = labour.tables[0].rows.iter().map(|r| r.nationality.code()).collect();
+        assert_eq!(codes, name_order);
+        let services = services_report(&tally, &scope());
+        let codes: Vec<_> = services.tables[0].rows.iter().map(|r| r.nationality.code()).collect();
+        assert_eq!(codes, name_order);
+    }
+
+    #[test]
+    fn order_by_total_puts_the_largest_first_ties_by_name_and_the_unknown_last() {
+        assert_eq!("total".parse::<RowOrder>().unwrap(), RowOrder::Total);
+        assert_eq!(RowOrder::default(), RowOrder::Name);
+        assert!("size".parse::<RowOrder>().unwrap_err().to_string().contains("name, total"));
+        let tally = Tally::of_records(&mixed_records());
+        let by_total = ReportScope { order: RowOrder::Total, ..scope() };
+        // Romania 4, Africa 3 and Albania 3, Est Europa 1 and Nigeria 1, then ZZ's 5 last.
+        let expected = ["RO", "XA", "AL", "XE", "NG", "ZZ"];
+        let street = street_report(&tally, &by_total);
+        let codes: Vec<_> = street.tables[0].rows.iter().map(|r| r.nationality.code()).collect();
+        assert_eq!(codes, expected);
+        let grand_total = street.tables[0].grand_total;
+        assert_eq!(grand_total, street_report(&tally, &scope()).tables[0].grand_total, "only the order changes");
+        let labour = labour_report(&tally, &by_total);
+        let codes: Vec<_> = labour.tables[0].rows.iter().map(|r| r.nationality.code()).collect();
+        assert_eq!(codes, expected);
+        let services = services_report(&tally, &by_total);
+        let codes: Vec<_> = services.tables[0].rows.iter().map(|r| r.nationality.code()).collect();
+        assert_eq!(codes, expected);
+        let items = items_report(&tally, &by_total);
+        let kinds: Vec<_> = items.total.rows.iter().map(|r| r.item.code()).take(3).collect();
+        assert_eq!(kinds, ["food", "condoms", "female_condoms"], "largest first, then kit order");
+        let kinds: Vec<_> = items_report(&tally, &scope()).total.rows.iter().map(|r| r.item.code()).take(2).collect();
+        assert_eq!(kinds, ["condoms", "female_condoms"], "kit order by name");
     }
 
     #[test]

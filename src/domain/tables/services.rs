@@ -62,6 +62,14 @@ impl ServiceCounts {
         self.information = self.information.plus(o.information);
     }
 
+    /// What orders rows by total: persons referred or accompanied, then every referral,
+    /// accompaniment, talk and information given.
+    fn sort_total(&self) -> (u64, u64) {
+        let sum = |m: &BTreeMap<ServiceKind, Mft>| m.values().map(Mft::total).sum::<u64>();
+        let all = sum(&self.referrals) + sum(&self.accompaniments) + self.listening.total() + self.information.total();
+        (self.persons, all)
+    }
+
     fn is_zero(&self) -> bool {
         self == &ServiceCounts::default()
     }
@@ -90,7 +98,7 @@ pub struct ServicesTable {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
-    /// Nationalities in report order.
+    /// Nationalities in the scope's order (by name or largest total first), the unknown last.
     pub rows: Vec<ServicesRow>,
     /// Column totals.
     pub total: ServiceCounts,
@@ -141,7 +149,7 @@ pub fn services_report(tally: &Tally, scope: &ReportScope) -> ServicesReport {
             rows.entry(c.nationality).or_default().add(c.gender, c.measure, n);
         }
         let mut total = ServiceCounts::default();
-        let rows: Vec<_> = rows
+        let mut rows: Vec<_> = rows
             .into_iter()
             .filter(|(_, counts)| !counts.is_zero())
             .map(|(nat, counts)| {
@@ -149,6 +157,7 @@ pub fn services_report(tally: &Tally, scope: &ReportScope) -> ServicesReport {
                 ServicesRow { nationality: nat, label: scope.label(nat), counts }
             })
             .collect();
+        scope.sort_rows(&mut rows, |r| r.nationality.is_unknown(), |r| r.counts.sort_total());
         tables.push(province_table!(ServicesTable { province, scope; rows, total }));
     }
     let mut total = ServiceCounts::default();

@@ -32,7 +32,7 @@ pub struct StreetTable {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
-    /// Nationalities in report order.
+    /// Nationalities in the scope's order (by name or largest total first), the unknown last.
     pub rows: Vec<StreetRow>,
     /// Column totals.
     pub total: ByShift<Mft>,
@@ -83,7 +83,7 @@ pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
             v.get_mut(b.shift).add(c.gender, n)
         });
         let mut total = ByShift::<Mft>::default();
-        let rows: Vec<StreetRow> = rows
+        let mut rows: Vec<StreetRow> = rows
             .into_iter()
             .map(|(nat, v)| {
                 total.day = total.day.plus(v.day);
@@ -91,6 +91,7 @@ pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
                 StreetRow { nationality: nat, label: scope.label(nat), day: v.day, night: v.night }
             })
             .collect();
+        scope.sort_rows(&mut rows, |r| r.nationality.is_unknown(), |r| r.day.total() + r.night.total());
         let shift_totals = ByShift { day: total.day.total(), night: total.night.total() };
         tables.push(province_table!(StreetTable {
             province, scope;

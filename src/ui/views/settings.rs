@@ -1,13 +1,23 @@
-//! Settings: unit name, default kit, day/night boundary, idle lock, language, theme, PIN.
+//! Settings: unit name, a default kit per activity, day/night boundary, idle lock,
+//! language, theme, PIN.
 
 use dioxus::prelude::*;
 
 use crate::domain::rules::{IDLE_LOCK_MINUTES, KIT_QUANTITY_MAX};
 use crate::domain::settings::Theme;
-use crate::domain::{Kit, Lang};
+use crate::domain::{Activity, Kit, Lang};
 use crate::ui::components::{BottomBar, ItemsField, Stepper};
 use crate::ui::views::sync::SyncPanel;
 use crate::ui::{Screen, T, Ui};
+
+/// The legend of an activity's kit editor.
+fn kit_legend(activity: Activity) -> T {
+    match activity {
+        Activity::Street => T::KitStreet,
+        Activity::Labour => T::KitLabour,
+        Activity::Indoor => T::KitIndoor,
+    }
+}
 
 /// The settings screen.
 #[component]
@@ -46,8 +56,13 @@ pub fn SettingsScreen() -> Element {
                 input { id: "unit-name", r#type: "text", value: "{d.unit_name}", maxlength: "80",
                     oninput: move |e| draft.write().unit_name = e.value() }
             }
-            ItemsField { items: d.kit.0.clone(), max: KIT_QUANTITY_MAX, legend: ui.t(T::DefaultKit), data: "data-kit",
-                language_id: "kit-language", lang, on_change: move |items| draft.write().kit = Kit(items) }
+            for activity in Activity::ALL.iter().copied() {
+                div { key: "{activity.code()}", class: "kit", "data-activity": activity.code(),
+                    ItemsField { items: d.kit_for(activity).0.clone(), max: KIT_QUANTITY_MAX, legend: ui.t(kit_legend(activity)),
+                        data: "data-kit", language_id: "kit-language-{activity.code()}", lang,
+                        on_change: move |items| *draft.write().kits.get_mut(activity) = Kit(items) }
+                }
+            }
             label { {ui.t(T::Sites)}
                 input { id: "sites", r#type: "text", value: "{d.sites.join(\", \")}",
                     oninput: move |e| draft.write().sites = e.value().split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect() }
