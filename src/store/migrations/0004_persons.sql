@@ -18,7 +18,6 @@ CREATE TABLE persons (
     merged_into  INTEGER REFERENCES persons(id),  -- merged into another person (kept for undo)
     created_at   TEXT NOT NULL
 );
-CREATE INDEX persons_by_last_met ON persons(last_met) WHERE merged_into IS NULL;
 
 -- Every contact is one person's. Contacts recorded before the register are one person each.
 ALTER TABLE contacts ADD COLUMN person_id INTEGER REFERENCES persons(id);
@@ -46,6 +45,8 @@ CREATE TABLE periods (
 
 -- One row per person met in a period, per activity, province and shift, with the cell
 -- the person counts in (copied from `persons`; rewritten when the person changes).
+-- Keyed by person first: a tap adds its rows to one page, a rebuild deletes by prefix;
+-- reports never read this table, only `period_cells`.
 CREATE TABLE person_periods (
     period      TEXT NOT NULL,
     activity    TEXT NOT NULL,
@@ -57,9 +58,8 @@ CREATE TABLE person_periods (
     minor       INTEGER NOT NULL,
     new         INTEGER NOT NULL,  -- first met ever inside the period
     protection  INTEGER NOT NULL,
-    PRIMARY KEY (period, activity, province, shift, person_id)
+    PRIMARY KEY (person_id, period, activity, province, shift)
 ) WITHOUT ROWID;
-CREATE INDEX person_periods_by_person ON person_periods(person_id);
 
 -- Persons per cell and period, kept by the triggers below in the same transaction as
 -- every change of `person_periods`: what reports of a period read.
