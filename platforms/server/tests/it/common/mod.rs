@@ -228,6 +228,39 @@ pub fn assert_same_tables(server: &TestServer, phone: &Phone, unit: Option<Uuid>
     }
 }
 
+/// Persons of the period 2023-10-01..2024-02-29 in Brescia: `n` Romanian women met at
+/// night, on street or labour outings.
+pub fn persons(activity: Activity, revision: u32, n: u32) -> lanterna::wire::PersonSummary {
+    lanterna::wire::PersonSummary {
+        from: chrono::NaiveDate::from_ymd_opt(2023, 10, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
+        activity,
+        province: Province::parse("BS").unwrap(),
+        revision,
+        cells: vec![lanterna::wire::PersonCell {
+            shift: Shift::Night,
+            nationality: nat("RO"),
+            gender: Gender::F,
+            measure: lanterna::domain::Measure::Persons,
+            count: n,
+        }],
+    }
+}
+
+/// Runs `lanterna-server --db DB ARGS`: success, stdout, stderr.
+pub fn server_cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lanterna-server"))
+        .arg("--db")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(args)
+        .env_remove("LANTERNA_SERVER_CONFIG")
+        .env_remove("LANTERNA_SERVER_DB")
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.success(), text(out.stdout), text(out.stderr))
+}
+
 /// Two JSON reports' total numbers, for comparing sums across many phones.
 pub fn numbers(v: &Value, out: &mut Vec<u64>) {
     match v {
