@@ -10,7 +10,9 @@ use std::time::Duration;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::wire::{API_PREFIX, Batch, BatchResponse, EnrollRequest, EnrollResponse, ErrorBody};
+use crate::wire::{
+    API_PREFIX, Batch, BatchResponse, EnrollRequest, EnrollResponse, ErrorBody, PeriodsResponse, PublishedPeriod,
+};
 
 /// Summaries per request.
 pub const BATCH: usize = 200;
@@ -132,6 +134,19 @@ impl Client {
             .await
             .map_err(|e| self.unreachable(e))?;
         self.answer(resp).await
+    }
+
+    /// The named reporting periods the server publishes, oldest first (calendar months,
+    /// quarters and years are implied and not listed).
+    pub async fn periods(&self, token: &str) -> Result<Vec<PublishedPeriod>, SyncError> {
+        let resp = self
+            .http
+            .get(format!("{}{API_PREFIX}/periods", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        Ok(self.answer::<PeriodsResponse>(resp).await?.periods)
     }
 
     /// Sends one batch, retrying with backoff when the network or the server fails.

@@ -7,6 +7,7 @@
 use chrono::Utc;
 
 use super::{Area, Done, Error, Lanterna, Result, Vault, messages};
+use crate::domain::Period;
 use crate::store::{Endpoint, SyncStatus};
 use crate::sync::Client;
 use crate::wire::{Ack, AckStatus, Batch, PersonAck, PersonSummary, Summary};
@@ -85,6 +86,12 @@ impl Lanterna {
         Ok(self.store.pending_summaries(limit)?)
     }
 
+    /// Keeps the periods the server published (a new one is filled from the contacts).
+    pub fn set_named_periods(&mut self, periods: &[(String, Period)]) -> Result<Done<()>> {
+        self.store.set_named_periods(periods)?;
+        Ok(Done::new((), &[Area::Sync]))
+    }
+
     /// Persons of periods whose counts changed since last sent (none while an outing is open).
     pub fn pending_person_summaries(&mut self, limit: usize) -> Result<Vec<PersonSummary>> {
         Ok(self.store.pending_person_summaries(limit)?)
@@ -154,6 +161,11 @@ pub async fn sync_all(app: &impl Access, mut progress: impl FnMut(usize, usize))
 async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)) -> Result<SyncReport> {
     let endpoint = lent(app, |a| a.sync_endpoint())?.ok_or(Error::NotEnrolled)?;
     let client = Client::new(&endpoint.url)?;
+    // The periods the coordinators published: their persons are kept cell by cell.
+    let periods = client.periods(&endpoint.token).await?;
+    let named: Vec<(String, Period)> =
+        periods.into_iter().filter_map(|p| Period::new(p.from, p.to).ok().map(|period| (p.name, period))).collect();
+    lent(app, |a| a.set_named_periods(&named))?;
     let total = lent(app, |a| a.pending_count())? as usize;
     let mut report = SyncReport::default();
     let mut sent = 0;

@@ -20,7 +20,7 @@ use lanterna::sync::{Client, gzip_json};
 use lanterna::wire::{Batch, Cell, Limits, Summary};
 use lanterna_server::config::Config;
 use lanterna_server::http::AppState;
-use lanterna_server::store::{Backend, Sqlite};
+use lanterna_server::store::{Backend, Device, Sqlite};
 use uuid::Uuid;
 
 const NATS: [&str; 12] = ["RO", "NG", "AL", "BR", "ZZ", "XE", "CN", "MA", "BG", "PE", "UA", "CO"];
@@ -78,28 +78,37 @@ async fn serve(backend: Arc<dyn Backend>) -> String {
     format!("http://{addr}")
 }
 
-fn token(backend: &dyn Backend, unit: Uuid) -> String {
+/// A device of `unit` and its token.
+fn token(backend: &dyn Backend, unit: Uuid) -> (Device, String) {
     let code = lanterna_server::secret::code();
     let t = lanterna_server::secret::token();
     backend
         .add_enrollment(unit, &lanterna_server::secret::hash(&code), Utc::now() + chrono::Duration::hours(1))
         .unwrap();
-    backend.redeem(&lanterna_server::secret::hash(&code), &lanterna_server::secret::hash(&t), Utc::now()).unwrap();
-    t
+    let device = backend
+        .redeem(&lanterna_server::secret::hash(&code), &lanterna_server::secret::hash(&t), Utc::now())
+        .unwrap()
+        .unwrap();
+    (device, t)
 }
 
 async fn ingest(name: &str, backend: Arc<dyn Backend>, n: usize) {
     // Store calls block (the PostgreSQL client has its own runtime): off the async threads.
     let (unit, tok) = tokio::task::block_in_place(|| {
         let unit = backend.add_unit(&format!("bench-{}", Uuid::new_v4())).unwrap().id;
+        let (device, tok) = token(backend.as_ref(), unit);
         // The store alone, in-process.
-        let direct: Vec<Summary> = (0..n).map(summary).collect();
+        let direct: Vec<Batch> = (0..n)
+            .collect::<Vec<_>>()
+            .chunks(200)
+            .map(|c| Batch { summaries: c.iter().map(|&i| summary(i)).collect(), persons: vec![] })
+            .collect();
         let t = Instant::now();
-        for c in direct.chunks(200) {
-            backend.store(unit, c, Utc::now()).unwrap();
+        for b in &direct {
+            backend.store(&device, b, Utc::now()).unwrap();
         }
         println!("ingest {name}: store alone {:.0} summaries/s", n as f64 / t.elapsed().as_secs_f64());
-        (unit, token(backend.as_ref(), unit))
+        (unit, tok)
     });
     let _ = unit;
     let url = serve(backend).await;
@@ -145,7 +154,7 @@ async fn many_devices(devices: usize) {
     let dir = tempfile::tempdir().unwrap();
     let backend: Arc<dyn Backend> = Arc::new(Sqlite::open(&dir.path().join("many.db")).unwrap());
     let unit = backend.add_unit("many").unwrap().id;
-    let tokens: Vec<String> = (0..devices).map(|_| token(backend.as_ref(), unit)).collect();
+    let tokens: Vec<String> = (0..devices).map(|_| token(backend.as_ref(), unit).1).collect();
     let url = serve(backend).await;
 
     // Baseline: one device alone, 50 requests in a row.

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lanterna::domain::tables::Selection;
 use lanterna::domain::{Activity, Lang, Province, parse_date};
 use lanterna::report::Format;
+use lanterna::wire::PersonSummary;
 use lanterna_server::config::Config;
 use lanterna_server::http::{AppState, CODE_LIFETIME_HOURS, serve};
 use lanterna_server::report::{self, Kind};
@@ -60,8 +61,30 @@ enum Command {
         #[command(subcommand)]
         command: CoordinatorCommand,
     },
+    /// Named reporting periods (the phones count persons met in each)
+    Period {
+        #[command(subcommand)]
+        command: PeriodCommand,
+    },
     /// Print a report table from the stored summaries
     Report(ReportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum PeriodCommand {
+    /// Add a named period; the phones count the persons met in it from their next sync
+    Add {
+        /// Its name (1 to 80 characters, unique), e.g. "Bando 2023-2024"
+        name: String,
+        /// First day (YYYY-MM-DD)
+        #[arg(value_parser = date)]
+        from: chrono::NaiveDate,
+        /// Last day, included (YYYY-MM-DD)
+        #[arg(value_parser = date)]
+        to: chrono::NaiveDate,
+    },
+    /// List the named periods, oldest first
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +136,11 @@ struct ReportArgs {
     /// Last day (YYYY-MM-DD)
     #[arg(long, value_parser = date)]
     to: Option<chrono::NaiveDate>,
+    /// A published period instead of --from/--to: a named one (period list), a month
+    /// 2023-05, a quarter 2023-Q2 or a year 2023. Street and labour tables then count
+    /// persons, as they do when --from/--to are exactly such a period
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
     /// One province (sigla)
     #[arg(long)]
     province: Option<Province>,
@@ -138,6 +166,28 @@ fn table(s: &str) -> Result<Kind, String> {
 }
 fn date(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).map_err(|e| e.to_string())
+}
+
+/// Why a named period cannot be added, in words.
+fn check_period(name: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> anyhow::Result<()> {
+    let chars = name.chars().count();
+    if !(1..=80).contains(&chars) {
+        bail!("period name '{name}': {chars} characters; a period name has 1 to 80");
+    }
+    if name.chars().any(char::is_control) {
+        bail!("period name {name:?}: no control characters (tabs, line breaks)");
+    }
+    if report::calendar(name).is_some() {
+        bail!("period name '{name}': calendar months, quarters and years are published already; choose another name");
+    }
+    if from > to {
+        bail!("period '{name}': FROM {from} is after TO {to}");
+    }
+    let days = (to - from).num_days() + 1;
+    if days > PersonSummary::MAX_DAYS {
+        bail!("period '{name}': {days} days, longer than the {} the phones count persons in", PersonSummary::MAX_DAYS);
+    }
+    Ok(())
 }
 
 fn unit_id(backend: &dyn Backend, name_or_id: &str) -> anyhow::Result<Uuid> {
@@ -214,15 +264,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("coordinator {name} added ({id}); their token, shown once:");
             println!("{token}");
         }
+        Command::Period { command: PeriodCommand::Add { name, from, to } } => {
+            let name = name.trim();
+            check_period(name, from, to)?;
+            let p = open()?.add_period(name, from, to)?;
+            println!("period {} added: {} to {}", p.name, p.from, p.to);
+        }
+        Command::Period { command: PeriodCommand::List } => {
+            for p in open()?.periods()? {
+                println!("{}  {}  {}", p.from, p.to, p.name);
+            }
+        }
         Command::Report(a) => {
             let b = open()?;
             let unit = a.unit.as_deref().map(|u| unit_id(b.as_ref(), u)).transpose()?;
-            let selection = Selection { from: a.from, to: a.to, province: a.province, activity: a.activity };
+            let (from, to) = match a.period.as_deref() {
+                Some(name) => {
+                    let p = report::published(b.as_ref(), name).with_context(|| "--period".to_owned())?;
+                    (Some(p.from), Some(p.to))
+                }
+                None => (a.from, a.to),
+            };
+            let selection = Selection { from, to, province: a.province, activity: a.activity };
             let q = report::Query {
                 unit,
                 lang: a.lang,
                 k: a.k.unwrap_or(config.k),
-                ..report::Query::new(a.kind, selection)
+                ..report::Query::over(b.as_ref(), a.kind, selection)?
             };
             let format = match a.format {
                 FormatArg::Text => Format::Text,

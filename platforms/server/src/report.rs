@@ -1,9 +1,13 @@
 //! The core's report tables computed from stored summaries: the same functions and
-//! renderers as the app's `lanterna report`, so the two print the same tables.
+//! renderers as the app's `lanterna report`, so the two print the same tables. Street and
+//! labour tables over a published period (a named one, or a calendar month, quarter or
+//! year) count the persons the devices sent for exactly that period; over other dates
+//! they count contacts.
 
 use chrono::NaiveDate;
+use lanterna::domain::rules::DATE_YEARS;
 use lanterna::domain::tables::{ReportScope, Selection};
-use lanterna::domain::{Count, Lang, Period, Tally};
+use lanterna::domain::{Activity, Count, Lang, Period, Tally};
 use lanterna::report::{Format, Rendered};
 use uuid::Uuid;
 
@@ -25,13 +29,71 @@ pub struct Query {
     pub lang: Lang,
     /// Smallest count shown in cross-unit tables (1: nothing hidden).
     pub k: u64,
+    /// Persons (street and labour tables over a published period) or contacts.
+    pub count: Count,
 }
 
 impl Query {
-    /// A table over `selection`, across units, in Italian, nothing hidden.
+    /// A table over `selection`, across units, in Italian, nothing hidden, counting
+    /// contacts.
     pub fn new(kind: Kind, selection: Selection) -> Query {
-        Query { kind, selection, unit: None, lang: Lang::It, k: 1 }
+        Query { kind, selection, unit: None, lang: Lang::It, k: 1, count: Count::Contacts }
     }
+
+    /// A table over `selection`, counting persons when its dates are exactly a published
+    /// period (see [`counts`]).
+    pub fn over(backend: &dyn Backend, kind: Kind, selection: Selection) -> Result<Query, StoreError> {
+        Ok(Query { count: counts(backend, &selection)?, ..Query::new(kind, selection) })
+    }
+}
+
+/// What tables over `selection`'s dates count: persons when the dates are exactly a
+/// published period (named, or a calendar month, quarter or year), contacts otherwise.
+pub fn counts(backend: &dyn Backend, selection: &Selection) -> Result<Count, StoreError> {
+    let (Some(from), Some(to)) = (selection.from, selection.to) else { return Ok(Count::Contacts) };
+    let Ok(period) = Period::new(from, to) else { return Ok(Count::Contacts) };
+    if period.is_calendar() || backend.periods()?.iter().any(|p| p.from == from && p.to == to) {
+        Ok(Count::Persons)
+    } else {
+        Ok(Count::Contacts)
+    }
+}
+
+/// The period `name` stands for: a named period (`lanterna-server period add`), else a
+/// calendar month `2023-05`, quarter `2023-Q2` or year `2023`.
+pub fn published(backend: &dyn Backend, name: &str) -> Result<Period, ReportError> {
+    if let Some(p) = backend.periods()?.into_iter().find(|p| p.name == name) {
+        return Ok(Period { from: p.from, to: p.to });
+    }
+    calendar(name).ok_or_else(|| {
+        ReportError::Bad(format!(
+            "no period '{name}': expected a named period (lanterna-server period list), a month YYYY-MM, a quarter \
+             YYYY-Qn or a year YYYY"
+        ))
+    })
+}
+
+/// A calendar month `2023-05`, quarter `2023-Q2` or year `2023`.
+pub fn calendar(s: &str) -> Option<Period> {
+    let (year, rest) = match s.split_once('-') {
+        Some((y, r)) => (y, Some(r)),
+        None => (s, None),
+    };
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) {
+        return None;
+    }
+    let year: i32 = year.parse().ok().filter(|y| DATE_YEARS.contains(y))?;
+    let (month, which) = match rest {
+        None => (1, 2),
+        Some(q) if q.len() == 2 && q.starts_with(['Q', 'q']) && digits(&q[1..], 1) => {
+            let n: u32 = q[1..].parse().ok().filter(|n| (1..=4).contains(n))?;
+            ((n - 1) * 3 + 1, 1)
+        }
+        Some(m) if digits(m, 2) => (m.parse().ok()?, 0),
+        Some(_) => return None,
+    };
+    NaiveDate::from_ymd_opt(year, month, 1).map(|first| Period::calendar_of(first)[which])
 }
 
 /// Why a report could not be built.
@@ -45,8 +107,38 @@ pub enum ReportError {
     Store(#[from] StoreError),
 }
 
-/// Builds and renders a report from the stored summaries.
+/// Builds and renders a report from the stored summaries, or, for street and labour
+/// tables counting persons, from the persons stored for exactly the query's dates.
 pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
+    let persons = q.count == Count::Persons && matches!(q.kind.activity(), Some(Activity::Street | Activity::Labour));
+    let (period, tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
+    let scope = ReportScope {
+        province: q.selection.province,
+        activity: q.selection.activity,
+        lang: q.lang,
+        count: if persons { Count::Persons } else { Count::Contacts },
+        ..ReportScope::period(period)
+    };
+    let rendered = Rendered::build(q.kind, &tally, &scope);
+    let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
+    Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+}
+
+/// The persons every device (of the unit, or of all) sent for exactly the query's dates.
+fn persons_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), ReportError> {
+    let (Some(from), Some(to)) = (q.selection.from, q.selection.to) else {
+        return Err(ReportError::Bad("persons are counted in a period: give --period, or --from and --to".into()));
+    };
+    let period = Period::new(from, to).map_err(|e| ReportError::Bad(e.to_string()))?;
+    let mut tally = Tally::new();
+    for p in backend.persons(q.unit, from, to)? {
+        p.add_to(&mut tally);
+    }
+    Ok((period, tally))
+}
+
+/// The summaries dated in the query's dates (default: the first and last stored).
+fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), ReportError> {
     let wide =
         (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
     let (from, to) = (q.selection.from.unwrap_or(wide.0), q.selection.to.unwrap_or(wide.1));
@@ -64,14 +156,5 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
     for s in &stored {
         s.summary.add_to(&mut tally);
     }
-    let scope = ReportScope {
-        province: q.selection.province,
-        activity: q.selection.activity,
-        lang: q.lang,
-        count: Count::Contacts,
-        ..ReportScope::period(period)
-    };
-    let rendered = Rendered::build(q.kind, &tally, &scope);
-    let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
-    Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+    Ok((period, tally))
 }

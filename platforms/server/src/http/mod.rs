@@ -19,11 +19,12 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use lanterna::domain::rules::DATE_YEARS;
 use lanterna::domain::tables::Selection;
 use lanterna::domain::{Activity, Lang, Province, parse_date};
 use lanterna::report::Format;
-use lanterna::wire::{Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse};
+use lanterna::wire::{Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse, PeriodsResponse};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -95,6 +96,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/api/v1/enroll", post(enroll))
         .route("/api/v1/summaries", post(upload).get(list))
+        .route("/api/v1/periods", get(periods))
         .route("/api/v1/reports/{kind}", get(report_table))
         .fallback(|| async { ServerError::NotFound("no such endpoint (the API is under /api/v1)".into()) })
         .layer(middleware::from_fn(log))
@@ -127,34 +129,57 @@ async fn upload(
     WireJson(batch): WireJson<Batch>,
 ) -> ApiResult<axum::Json<BatchResponse>> {
     let limits = state.config.limits();
-    if batch.summaries.len() > limits.summaries_per_batch {
-        return Err(ServerError::PayloadTooLarge(format!(
-            "{} summaries in one request, more than {}",
-            batch.summaries.len(),
-            limits.summaries_per_batch
-        )));
+    for (what, n) in [("summaries", batch.summaries.len()), ("periods' persons", batch.persons.len())] {
+        if n > limits.summaries_per_batch {
+            return Err(ServerError::PayloadTooLarge(format!(
+                "{n} {what} in one request, more than {}",
+                limits.summaries_per_batch
+            )));
+        }
     }
     let tomorrow = Utc::now().date_naive() + Duration::days(1);
     for s in &batch.summaries {
-        s.validate(&limits).map_err(|m| ServerError::Unprocessable(m.to_string()))?;
+        s.validate(&limits).map_err(ServerError::Unprocessable)?;
         if s.date > tomorrow {
             return Err(ServerError::Unprocessable(format!("summary {}: date {} is in the future", s.id, s.date)));
         }
     }
+    for p in &batch.persons {
+        p.validate(&limits).map_err(ServerError::Unprocessable)?;
+        if ![p.from, p.to].iter().all(|d| DATE_YEARS.contains(&d.year())) {
+            return Err(ServerError::Unprocessable(format!(
+                "persons {}..{}: years outside {}..={}",
+                p.from,
+                p.to,
+                DATE_YEARS.start(),
+                DATE_YEARS.end()
+            )));
+        }
+    }
     let b = state.backend.clone();
-    let unit = device.unit;
-    let summaries = batch.summaries;
-    let (statuses, summaries) =
-        blocking(move || b.store(unit, &summaries, Utc::now()).map(|st| (st, summaries))).await?;
-    let acks =
-        summaries.iter().zip(statuses).map(|(s, status)| Ack { id: s.id, revision: s.revision, status }).collect();
-    Ok(axum::Json(BatchResponse { acks, person_acks: vec![] }))
+    let (statuses, batch) = blocking(move || b.store(&device, &batch, Utc::now()).map(|st| (st, batch))).await?;
+    let acks = batch
+        .summaries
+        .iter()
+        .zip(statuses.summaries)
+        .map(|(s, status)| Ack { id: s.id, revision: s.revision, status })
+        .collect();
+    let person_acks = batch.persons.iter().zip(statuses.persons).map(|(p, status)| p.ack(status)).collect();
+    Ok(axum::Json(BatchResponse { acks, person_acks }))
+}
+
+/// The named periods, for the phones to count persons in.
+async fn periods(State(state): State<Arc<AppState>>, _: DeviceAuth) -> ApiResult<axum::Json<PeriodsResponse>> {
+    let b = state.backend.clone();
+    let periods = blocking(move || b.periods()).await?;
+    Ok(axum::Json(PeriodsResponse { periods }))
 }
 
 /// The query of the read API, checked field by field.
 struct ReadQuery {
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    period: Option<String>,
     unit: Option<Uuid>,
     province: Option<Province>,
     activity: Option<Activity>,
@@ -173,21 +198,38 @@ fn param<T, E: Display>(
 
 fn read_query(q: &HashMap<String, String>) -> ApiResult<ReadQuery> {
     for k in q.keys() {
-        if !["from", "to", "unit", "province", "activity", "lang", "k"].contains(&k.as_str()) {
+        if !["from", "to", "period", "unit", "province", "activity", "lang", "k"].contains(&k.as_str()) {
             return Err(ServerError::BadRequest(format!(
-                "query parameter {k}: unknown (from, to, unit, province, activity, lang, k)"
+                "query parameter {k}: unknown (from, to, period, unit, province, activity, lang, k)"
             )));
         }
+    }
+    let period = q.get("period").cloned();
+    if period.is_some() && (q.contains_key("from") || q.contains_key("to")) {
+        return Err(ServerError::BadRequest("query parameter period: give either period or from and to".into()));
     }
     Ok(ReadQuery {
         from: param(q, "from", parse_date)?,
         to: param(q, "to", parse_date)?,
+        period,
         unit: param(q, "unit", Uuid::parse_str)?,
         province: param(q, "province", Province::parse)?,
         activity: param(q, "activity", Activity::parse)?,
         lang: param(q, "lang", Lang::parse)?.unwrap_or_default(),
         k: param(q, "k", str::parse::<u64>)?,
     })
+}
+
+impl ReadQuery {
+    /// The dates asked for: `from` and `to`, or those of the published `period`.
+    fn dates(&self, backend: &dyn crate::store::Backend) -> ApiResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let Some(name) = &self.period else { return Ok((self.from, self.to)) };
+        let p = report::published(backend, name).map_err(|e| match e {
+            report::ReportError::Bad(m) => ServerError::BadRequest(format!("query parameter period: {m}")),
+            e => e.into(),
+        })?;
+        Ok((Some(p.from), Some(p.to)))
+    }
 }
 
 #[derive(Serialize)]
@@ -202,9 +244,13 @@ async fn list(
 ) -> ApiResult<axum::Json<Listing>> {
     let q = read_query(&q)?;
     let b = state.backend.clone();
-    let from = q.from.unwrap_or(NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"));
-    let to = q.to.unwrap_or(NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
-    let summaries = blocking(move || b.summaries(q.unit, from, to)).await?;
+    let summaries = blocking(move || {
+        let (from, to) = q.dates(b.as_ref())?;
+        let from = from.unwrap_or(NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"));
+        let to = to.unwrap_or(NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
+        b.summaries(q.unit, from, to).map_err(ServerError::from)
+    })
+    .await?;
     Ok(axum::Json(Listing { summaries }))
 }
 
@@ -218,17 +264,15 @@ async fn report_table(
         ServerError::NotFound(format!("no report '{kind}' (street, labour, indoor, massage, services, items)"))
     })?;
     let rq = read_query(&q)?;
-    let selection = Selection { from: rq.from, to: rq.to, province: rq.province, activity: rq.activity };
-    let query = report::Query {
-        unit: rq.unit,
-        lang: rq.lang,
-        k: rq.k.unwrap_or(state.config.k),
-        ..report::Query::new(kind, selection)
-    };
-    let b = state.backend.clone();
-    let text =
-        blocking_or("the report failed inside the server", move || report::render(b.as_ref(), &query, Format::Json))
-            .await?;
+    let (b, k) = (state.backend.clone(), rq.k.unwrap_or(state.config.k));
+    let text = blocking_or("the report failed inside the server", move || {
+        let (from, to) = rq.dates(b.as_ref())?;
+        let selection = Selection { from, to, province: rq.province, activity: rq.activity };
+        let query =
+            report::Query { unit: rq.unit, lang: rq.lang, k, ..report::Query::over(b.as_ref(), kind, selection)? };
+        report::render(b.as_ref(), &query, Format::Json).map_err(ServerError::from)
+    })
+    .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 

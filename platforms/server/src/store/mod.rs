@@ -6,7 +6,7 @@ mod postgres;
 mod sqlite;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lanterna::wire::{AckStatus, Summary};
+use lanterna::wire::{AckStatus, Batch, PersonSummary, PublishedPeriod, Summary};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -85,6 +85,15 @@ pub struct Stored {
     pub summary: Summary,
 }
 
+/// What a store did with a batch, in the batch's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Statuses {
+    /// One per summary.
+    pub summaries: Vec<AckStatus>,
+    /// One per period's persons.
+    pub persons: Vec<AckStatus>,
+}
+
 /// The store every backend provides. Token and code arguments are SHA-256 hashes (hex):
 /// the clear values are shown once and never stored.
 pub trait Backend: Send + Sync + 'static {
@@ -106,11 +115,19 @@ pub trait Backend: Send + Sync + 'static {
     fn add_coordinator(&self, name: &str, token_hash: &str) -> Result<Uuid>;
     /// True for a coordinator's token.
     fn is_coordinator(&self, token_hash: &str) -> Result<bool>;
-    /// Stores a batch for `unit` in one transaction: a summary replaces the stored one
-    /// only with a higher revision. A summary of another unit fails the whole batch.
-    fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>>;
+    /// Stores a device's batch in one transaction: a summary replaces the stored one only
+    /// with a higher revision, and so do a period's persons (per device, period, activity
+    /// and province). A summary of another unit fails the whole batch.
+    fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses>;
     /// Summaries dated within `from..=to` (of one unit, or all), tombstones excluded.
     fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>>;
+    /// The latest persons of every device (of one unit, or all) for exactly the period
+    /// `from..=to`.
+    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>>;
+    /// Adds a named reporting period; names are unique.
+    fn add_period(&self, name: &str, from: NaiveDate, to: NaiveDate) -> Result<PublishedPeriod>;
+    /// The named periods, oldest first.
+    fn periods(&self) -> Result<Vec<PublishedPeriod>>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` or `postgres://...`.
@@ -211,4 +228,75 @@ pub(crate) fn decide(unit: Uuid, incoming: &Summary, existing: Option<(String, i
         Some((_, rev)) if rev >= i64::from(incoming.revision) => Ok(AckStatus::Ignored),
         _ => Ok(AckStatus::Stored),
     }
+}
+
+/// The columns [`PersonRow::read`] reads, in order.
+pub(crate) const PERSON_COLUMNS: &str = "date_from, date_to, activity, province, revision, cells";
+
+/// The columns a period's persons are kept in, shared by the backends: cells as JSON.
+pub(crate) struct PersonRow {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub activity: String,
+    pub province: String,
+    pub revision: i64,
+    pub cells: String,
+}
+
+impl PersonRow {
+    pub(crate) fn of(p: &PersonSummary) -> Result<PersonRow> {
+        Ok(PersonRow {
+            from: p.from,
+            to: p.to,
+            activity: p.activity.code().to_owned(),
+            province: p.province.code().to_owned(),
+            revision: i64::from(p.revision),
+            cells: serde_json::to_string(&p.cells)?,
+        })
+    }
+
+    /// A row of [`PERSON_COLUMNS`].
+    pub(crate) fn read<C: Cells>(r: &C) -> Result<PersonRow, C::Error> {
+        Ok(PersonRow {
+            from: r.cell(0)?,
+            to: r.cell(1)?,
+            activity: r.cell(2)?,
+            province: r.cell(3)?,
+            revision: r.cell(4)?,
+            cells: r.cell(5)?,
+        })
+    }
+
+    pub(crate) fn summary(self) -> Result<PersonSummary> {
+        let bad = |e: String| StoreError::Db(format!("stored persons {}..{}: {e}", self.from, self.to));
+        Ok(PersonSummary {
+            from: self.from,
+            to: self.to,
+            activity: lanterna::domain::Activity::parse(&self.activity).map_err(|e| bad(e.to_string()))?,
+            province: lanterna::domain::Province::parse(&self.province).map_err(|e| bad(e.to_string()))?,
+            revision: u32::try_from(self.revision).map_err(|e| bad(e.to_string()))?,
+            cells: serde_json::from_str(&self.cells)?,
+        })
+    }
+}
+
+/// Keeps a period's persons unless the stored revision is as high: one row changed means
+/// stored. Parameters `$1..$9` in order (SQLite numbers `$N` by first appearance, as
+/// PostgreSQL does): device, unit, from, to, activity, province, revision, cells, time.
+pub(crate) const PERSONS_UPSERT: &str =
+    "INSERT INTO person_summaries (device_id, unit_id, date_from, date_to, activity, province, revision, cells,
+                                   received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (device_id, date_from, date_to, activity, province) DO UPDATE SET revision = excluded.revision,
+        cells = excluded.cells, received_at = excluded.received_at
+     WHERE person_summaries.revision < excluded.revision";
+
+/// The status of one period's persons from the rows [`PERSONS_UPSERT`] changed.
+pub(crate) fn person_status(changed: u64) -> AckStatus {
+    if changed == 1 { AckStatus::Stored } else { AckStatus::Ignored }
+}
+
+/// The error of a period name already taken.
+pub(crate) fn period_taken(name: &str) -> StoreError {
+    StoreError::Conflict(format!("a period named '{name}' exists already (lanterna-server period list)"))
 }

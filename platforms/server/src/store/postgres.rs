@@ -4,13 +4,17 @@
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lanterna::wire::{AckStatus, Summary};
+use lanterna::wire::{AckStatus, Batch, PersonSummary, PublishedPeriod};
 use postgres::{Client, NoTls};
 use uuid::Uuid;
 
-use super::{Backend, Cell, Cells, Device, Result, Row, SUMMARY_COLUMNS, StoreError, Stored, Unit};
+use super::{
+    Backend, Cell, Cells, Device, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS, Statuses,
+    StoreError, Stored, Unit, period_taken, person_status,
+};
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_initial.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/postgres/0001_initial.sql"), include_str!("migrations/postgres/0002_persons.sql")];
 /// Connections kept open.
 const POOL: usize = 4;
 
@@ -174,7 +178,8 @@ impl Backend for Postgres {
         Ok(self.client().query_opt("SELECT 1 FROM coordinators WHERE token_hash = $1", &[&token_hash])?.is_some())
     }
 
-    fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>> {
+    fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses> {
+        let (unit, summaries) = (device.unit, &batch.summaries);
         let mut c = self.client();
         let mut tx = c.transaction()?;
         let owner = tx.prepare("SELECT unit_id FROM summaries WHERE id = $1")?;
@@ -190,6 +195,17 @@ impl Backend for Postgres {
         )?;
         let at = now.to_rfc3339();
         let u = unit.to_string();
+        let persons_upsert = tx.prepare(PERSONS_UPSERT)?;
+        let d = device.id.to_string();
+        let mut persons = Vec::with_capacity(batch.persons.len());
+        for p in &batch.persons {
+            let r = PersonRow::of(p)?;
+            let n = tx.execute(
+                &persons_upsert,
+                &[&d, &u, &r.from, &r.to, &r.activity, &r.province, &r.revision, &r.cells, &at],
+            )?;
+            persons.push(person_status(n));
+        }
         let mut acks = Vec::with_capacity(summaries.len());
         for s in summaries {
             // The conditional upsert decides under the row's lock, so concurrent batches
@@ -222,7 +238,7 @@ impl Backend for Postgres {
             acks.push(status);
         }
         tx.commit()?;
-        Ok(acks)
+        Ok(Statuses { summaries: acks, persons })
     }
 
     fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
@@ -238,6 +254,39 @@ impl Backend for Postgres {
                 let (row, unit) = Row::read(r)?;
                 row.summary(&unit)
             })
+            .collect()
+    }
+
+    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
+        let rows = self.client().query(
+            &format!(
+                "SELECT {PERSON_COLUMNS} FROM person_summaries
+                 WHERE date_from = $1 AND date_to = $2 AND ($3::TEXT IS NULL OR unit_id = $3)
+                 ORDER BY unit_id, device_id, activity, province"
+            ),
+            &[&from, &to, &unit.map(|u| u.to_string())],
+        )?;
+        rows.iter().map(|r| PersonRow::read(r)?.summary()).collect()
+    }
+
+    fn add_period(&self, name: &str, from: NaiveDate, to: NaiveDate) -> Result<PublishedPeriod> {
+        let mut c = self.client();
+        if c.query_opt("SELECT 1 FROM periods WHERE name = $1", &[&name])?.is_some() {
+            return Err(period_taken(name));
+        }
+        c.execute(
+            "INSERT INTO periods (name, date_from, date_to, created_at) VALUES ($1, $2, $3, $4)",
+            &[&name, &from, &to, &Utc::now().to_rfc3339()],
+        )?;
+        Ok(PublishedPeriod { name: name.to_owned(), from, to })
+    }
+
+    fn periods(&self) -> Result<Vec<PublishedPeriod>> {
+        let rows = self
+            .client()
+            .query("SELECT name, date_from, date_to FROM periods ORDER BY date_from, date_to, name", &[])?;
+        rows.iter()
+            .map(|r| Ok(PublishedPeriod { name: r.try_get(0)?, from: r.try_get(1)?, to: r.try_get(2)? }))
             .collect()
     }
 }

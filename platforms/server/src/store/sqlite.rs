@@ -5,13 +5,17 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lanterna::wire::{AckStatus, Summary};
+use lanterna::wire::{AckStatus, Batch, PersonSummary, PublishedPeriod, Summary};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::{Backend, Cell, Cells, Device, Result, Row, SUMMARY_COLUMNS, StoreError, Stored, Unit, decide};
+use super::{
+    Backend, Cell, Cells, Device, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS, Statuses,
+    StoreError, Stored, Unit, decide, period_taken, person_status,
+};
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_initial.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/sqlite/0001_initial.sql"), include_str!("migrations/sqlite/0002_persons.sql")];
 
 /// A SQLite store.
 pub struct Sqlite {
@@ -55,6 +59,25 @@ fn store_batch(
         acks.push(status);
     }
     Ok(acks)
+}
+
+/// Writes a device's persons inside the open transaction.
+fn store_persons(
+    tx: &rusqlite::Transaction<'_>,
+    device: &Device,
+    persons: &[PersonSummary],
+    now: DateTime<Utc>,
+) -> Result<Vec<AckStatus>> {
+    let (d, u, at) = (device.id.to_string(), device.unit.to_string(), now.to_rfc3339());
+    let mut upsert = tx.prepare_cached(PERSONS_UPSERT)?;
+    persons
+        .iter()
+        .map(|p| {
+            let r = PersonRow::of(p)?;
+            let n = upsert.execute(params![d, u, r.from, r.to, r.activity, r.province, r.revision, r.cells, at])?;
+            Ok(person_status(n as u64))
+        })
+        .collect()
 }
 
 fn time(s: String) -> rusqlite::Result<DateTime<Utc>> {
@@ -214,12 +237,13 @@ impl Backend for Sqlite {
         )?)
     }
 
-    fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>> {
+    fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let acks = store_batch(&tx, unit, summaries, now)?;
+        let persons = store_persons(&tx, device, &batch.persons, now)?;
+        let summaries = store_batch(&tx, device.unit, &batch.summaries, now)?;
         tx.commit()?;
-        Ok(acks)
+        Ok(Statuses { summaries, persons })
     }
 
     fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
@@ -235,5 +259,37 @@ impl Backend for Sqlite {
             out.push(row.summary(&unit)?);
         }
         Ok(out)
+    }
+
+    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
+        let conn = self.reader();
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM person_summaries
+             WHERE date_from = ?1 AND date_to = ?2 AND (?3 IS NULL OR unit_id = ?3)
+             ORDER BY unit_id, device_id, activity, province"
+        ))?;
+        let rows = st.query_map(params![from, to, unit.map(|u| u.to_string())], |r| PersonRow::read(r))?;
+        rows.map(|r| r?.summary()).collect()
+    }
+
+    fn add_period(&self, name: &str, from: NaiveDate, to: NaiveDate) -> Result<PublishedPeriod> {
+        let conn = self.conn();
+        let taken: bool = conn.query_row("SELECT count(*) > 0 FROM periods WHERE name = ?1", [name], |r| r.get(0))?;
+        if taken {
+            return Err(period_taken(name));
+        }
+        conn.execute(
+            "INSERT INTO periods (name, date_from, date_to, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, from, to, Utc::now().to_rfc3339()],
+        )?;
+        Ok(PublishedPeriod { name: name.to_owned(), from, to })
+    }
+
+    fn periods(&self) -> Result<Vec<PublishedPeriod>> {
+        let conn = self.reader();
+        let mut st =
+            conn.prepare_cached("SELECT name, date_from, date_to FROM periods ORDER BY date_from, date_to, name")?;
+        let rows = st.query_map([], |r| Ok(PublishedPeriod { name: r.get(0)?, from: r.get(1)?, to: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

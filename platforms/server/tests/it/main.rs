@@ -1,6 +1,6 @@
 //! The server's integration tests, one binary: the store suite on every backend, bad
 //! input, phone-to-server sync end to end, the app's own sync screens, faults between
-//! phone and server, and shutdown.
+//! phone and server, persons per reporting period, and shutdown.
 
 mod app_sync;
 mod bad_input;
@@ -8,6 +8,7 @@ mod common;
 mod faults;
 #[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
+mod persons;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;

@@ -9,11 +9,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lanterna::wire::{AckStatus, BatchResponse, Summary};
+use lanterna::wire::{AckStatus, Batch, BatchResponse, PersonSummary, PublishedPeriod};
 use lanterna_server::config::Config;
 use lanterna_server::http::{AppState, bind, serve_with_shutdown};
 use lanterna_server::secret;
-use lanterna_server::store::{Backend, Device, Result, Sqlite, Stored, Unit};
+use lanterna_server::store::{Backend, Device, Result, Sqlite, Statuses, Stored, Unit};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -53,13 +53,22 @@ impl Backend for Gate {
     fn is_coordinator(&self, token_hash: &str) -> Result<bool> {
         self.inner.is_coordinator(token_hash)
     }
-    fn store(&self, unit: Uuid, summaries: &[Summary], now: DateTime<Utc>) -> Result<Vec<AckStatus>> {
+    fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses> {
         self.entered.send(()).unwrap();
         self.go.lock().unwrap().recv().unwrap();
-        self.inner.store(unit, summaries, now)
+        self.inner.store(device, batch, now)
     }
     fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
         self.inner.summaries(unit, from, to)
+    }
+    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
+        self.inner.persons(unit, from, to)
+    }
+    fn add_period(&self, name: &str, from: NaiveDate, to: NaiveDate) -> Result<PublishedPeriod> {
+        self.inner.add_period(name, from, to)
+    }
+    fn periods(&self) -> Result<Vec<PublishedPeriod>> {
+        self.inner.periods()
     }
 }
 

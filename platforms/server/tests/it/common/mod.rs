@@ -118,9 +118,14 @@ impl Phone {
         f(&mut self.store.lock().unwrap())
     }
 
-    /// The phone's own report, as `lanterna report KIND --format json` prints it.
+    /// The phone's own report, as `lanterna report KIND --format json --count contacts`
+    /// prints it: over the test period, which is not a published one, the server counts
+    /// contacts too.
     pub fn report(&self, kind: Table) -> Value {
-        let req = ReportRequest::json(ReportKind::Table(kind), period());
+        let req = ReportRequest {
+            count: lanterna::domain::Count::Contacts,
+            ..ReportRequest::json(ReportKind::Table(kind), period())
+        };
         serde_json::from_str(&self.with(|s| s.report(&req)).unwrap()).unwrap()
     }
 }
@@ -226,6 +231,39 @@ pub fn assert_same_tables(server: &TestServer, phone: &Phone, unit: Option<Uuid>
         let theirs = server.report(remote, unit);
         assert_eq!(theirs, mine, "{local:?}: the server's table differs from the phone's");
     }
+}
+
+/// Persons of the period 2023-10-01..2024-02-29 in Brescia: `n` Romanian women met at
+/// night, on street or labour outings.
+pub fn persons(activity: Activity, revision: u32, n: u32) -> lanterna::wire::PersonSummary {
+    lanterna::wire::PersonSummary {
+        from: chrono::NaiveDate::from_ymd_opt(2023, 10, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
+        activity,
+        province: Province::parse("BS").unwrap(),
+        revision,
+        cells: vec![lanterna::wire::PersonCell {
+            shift: Shift::Night,
+            nationality: nat("RO"),
+            gender: Gender::F,
+            measure: lanterna::domain::Measure::Persons,
+            count: n,
+        }],
+    }
+}
+
+/// Runs `lanterna-server --db DB ARGS`: success, stdout, stderr.
+pub fn server_cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lanterna-server"))
+        .arg("--db")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(args)
+        .env_remove("LANTERNA_SERVER_CONFIG")
+        .env_remove("LANTERNA_SERVER_DB")
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.success(), text(out.stdout), text(out.stderr))
 }
 
 /// Two JSON reports' total numbers, for comparing sums across many phones.
