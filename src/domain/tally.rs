@@ -378,7 +378,7 @@ mod tests {
         let mut data = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
         data.age_band = Some(crate::domain::AgeBand::Minor);
         data.first_contact = Some(true);
-        let mut services = Services { information: true, ..Services::default() };
+        let mut services = Services::informed(true);
         services.add_each(EventKind::Referral, [ServiceKind::Health, ServiceKind::Legal].into_iter().collect());
         services.add_each(EventKind::Accompaniment, [ServiceKind::Health].into_iter().collect());
         data.services = services;
@@ -406,7 +406,10 @@ mod tests {
         data.services.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::StiTest);
         data.services.set_count(EventKind::Listening, None, 2);
         data.services.set_count(EventKind::Referral, Some(ServiceKind::Legal), 1);
-        let m: BTreeMap<_, _> = Measure::of_contact(&data).into_iter().collect();
+        let mut m: BTreeMap<Measure, u64> = BTreeMap::new();
+        for (measure, n) in Measure::of_contact(&data) {
+            *m.entry(measure).or_default() += n;
+        }
         assert_eq!(m[&Measure::Accompaniment(ServiceKind::Health)], 3);
         assert_eq!(m[&Measure::SubAccompaniment(ServiceSubtype::StiTest)], 1);
         assert_eq!(m[&Measure::Listening], 2);

@@ -167,8 +167,16 @@ impl Rendered {
             Format::Text => grids.iter().map(Grid::to_text).collect::<Vec<_>>().join("\n"),
             Format::Csv => {
                 // One row per province's row: syntheses and all-province totals are left out.
-                let tables: Vec<Grid> = grids.into_iter().filter(|g| g.province().is_some()).collect();
-                Grid::to_csv(&tables)
+                // Tables of another shape (the services' referrals after the accompaniments)
+                // follow as CSV tables of their own, after an empty line.
+                let mut shapes: Vec<Vec<Grid>> = Vec::new();
+                for g in grids.into_iter().filter(|g| g.province().is_some()) {
+                    match shapes.iter_mut().find(|s| s[0].columns() == g.columns()) {
+                        Some(s) => s.push(g),
+                        None => shapes.push(vec![g]),
+                    }
+                }
+                shapes.iter().map(|s| Grid::to_csv(s)).collect::<Vec<_>>().join("\n")
             }
         }
     }
@@ -184,9 +192,12 @@ impl Rendered {
             Rendered::Labour(r) => {
                 per_province(&r.tables, single, || labour::synthesis(r, lang), |t, at| labour::table(t, lang, at))
             }
-            Rendered::Services(r) => {
-                per_province(&r.tables, single, || services::synthesis(r, lang), |t, at| services::table(t, lang, at))
-            }
+            Rendered::Services(r) => per_province_many(
+                &r.tables,
+                single,
+                || services::synthesis(r, lang),
+                |t, at| services::tables(t, lang, at),
+            ),
             Rendered::Items(r) => per_province(
                 &r.tables,
                 single,
@@ -242,9 +253,19 @@ fn per_province<T>(
     synthesis: impl FnOnce() -> Grid,
     table: impl Fn(&T, Option<String>) -> Grid,
 ) -> Vec<Grid> {
-    let mut out: Vec<Grid> = tables.iter().enumerate().map(|(i, t)| table(t, table_at(single, i))).collect();
+    per_province_many(tables, single, || vec![synthesis()], |t, at| vec![table(t, at)])
+}
+
+/// The grids of each province's table, then the synthesis's unless `single`.
+fn per_province_many<T>(
+    tables: &[T],
+    single: bool,
+    synthesis: impl FnOnce() -> Vec<Grid>,
+    table: impl Fn(&T, Option<String>) -> Vec<Grid>,
+) -> Vec<Grid> {
+    let mut out: Vec<Grid> = tables.iter().enumerate().flat_map(|(i, t)| table(t, table_at(single, i))).collect();
     if !single {
-        out.push(synthesis());
+        out.extend(synthesis());
     }
     out
 }
