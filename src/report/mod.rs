@@ -482,6 +482,71 @@ mod tests {
         assert_eq!(g.totals()[0].cells()[0].text(), "0");
     }
 
+    /// A Brescia services report: a Romanian woman accompanied three times to health (one
+    /// an STI test), given two talks and referred to work; a Nigerian man given a legal
+    /// consultation.
+    fn services_sample() -> Rendered {
+        use crate::domain::{EventKind, ServiceKind, ServiceSubtype};
+        let rec = |nat: &str, g| ContactRecord {
+            activity: Activity::Street,
+            date: parse_date("2023-03-01").unwrap(),
+            shift: Shift::Night,
+            place: Place::province(Province::parse("BS").unwrap()),
+            data: ContactData::new(g, Nationality::parse(nat).unwrap()),
+        };
+        let mut ro = rec("RO", Gender::F);
+        ro.data.services.set_count(EventKind::Accompaniment, Some(ServiceKind::Health), 3);
+        ro.data.services.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::StiTest);
+        ro.data.services.set_count(EventKind::Listening, None, 2);
+        ro.data.services.set_count(EventKind::Referral, Some(ServiceKind::Work), 1);
+        let mut ng = rec("NG", Gender::M);
+        ng.data.services.set_count(EventKind::LegalConsultation, None, 1);
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        Rendered::build(Table::Services, &Tally::of_records(&[ro, ng]), &scope)
+    }
+
+    #[test]
+    fn services_render_as_the_printed_accompaniments_and_referrals_tables() {
+        let r = services_sample();
+        let text = r.render(Format::Text, false, Lang::It);
+        for heading in ["ACCOMPAGNAMENTI, COLLOQUI DI ASCOLTO E CONSULENZE LEGALI", "INVII AI SERVIZI", "N. PERSONE"] {
+            assert!(text.contains(heading), "{heading}: {text}");
+        }
+        assert!(text.contains("SANITARIO — Test IST"), "{text}");
+        let grids = r.grids(false, Lang::It, None);
+        assert_eq!(grids.len(), 6, "three per province, three syntheses");
+        let cells = |g: &Grid, code: &str| -> Vec<u64> {
+            g.rows().iter().find(|r| r.code() == code).unwrap().cells().iter().map(|c| c.count().unwrap()).collect()
+        };
+        // Accompaniments: legal M F T Tot, health M F T Tot, work, other, persons, talks, consultations, TOT, info.
+        assert_eq!(
+            cells(&grids[0], "RO"),
+            [0, 0, 0, 0, 0, 3, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 5, 0, 0, 0]
+        );
+        assert_eq!(cells(&grids[0], "NG")[16..24], [1, 0, 0, 0, 1, 0, 0, 1]);
+        // Referrals: four services M F T Tot, persons, TOT.
+        assert_eq!(cells(&grids[1], "RO"), [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 1]);
+        assert_eq!(cells(&grids[2], "sti_test"), [0, 1, 0, 0, 0, 0]);
+        let csv = r.render(Format::Csv, false, Lang::It);
+        assert_eq!(csv.split("\n\n").count(), 3, "{csv}");
+        let json: serde_json::Value = serde_json::from_str(&r.render(Format::Json, true, Lang::It)).unwrap();
+        assert_eq!(json["total"]["accompaniments"]["health"]["total"], 3);
+        assert_eq!(json["total"]["accompanied_persons"], 2);
+        // Published: every cell small, so hidden in every format, and at its JSON place.
+        for single in [true, false] {
+            let v: serde_json::Value =
+                serde_json::from_str(&r.render_suppressed(Format::Json, single, Lang::It, Some(3))).unwrap();
+            let t = if single { &v } else { &v["tables"][0] };
+            assert_eq!(t["total"]["subtypes"]["sti_test"]["accompaniments"]["F"], "<3");
+            assert_eq!(t["rows"][1]["accompaniments"]["health"]["total"], 3, "three events are not small");
+            assert_eq!(t["rows"][1]["listening"]["F"], "<3");
+        }
+        let text = r.render_suppressed(Format::Text, true, Lang::It, Some(3));
+        assert!(text.contains("<3"), "{text}");
+    }
+
     #[test]
     fn json_of_one_province_is_the_table() {
         let v: serde_json::Value = serde_json::from_str(&sample().render(Format::Json, true, Lang::It)).unwrap();
