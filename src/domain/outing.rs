@@ -455,7 +455,9 @@ impl Services {
         }
         let have = self.count(kind, service);
         if n >= have {
-            *self.events.entry(plain).or_insert(0) += n - have;
+            if n > have {
+                *self.events.entry(plain).or_insert(0) += n - have;
+            }
             return;
         }
         let mut excess = have - n;

@@ -445,6 +445,8 @@ mod tests {
         assert_eq!(s.get(EventKey::new(EventKind::Accompaniment, health)), 1, "unsaid, the event stays");
         s.set_count(EventKind::Listening, None, 1000);
         assert_eq!(s.count(EventKind::Listening, None), crate::domain::rules::EVENTS_PER_STEP_MAX);
+        s.set_count(EventKind::Referral, health, 0);
+        assert!(s.iter().all(|(_, n)| n > 0), "no event counts zero");
         s.set_count(EventKind::Listening, health, 1);
         assert_eq!(s.count(EventKind::Listening, health), 0, "talks have no service");
         assert!(s.add(EventKey::new(EventKind::Referral, None), 1).is_err());
