@@ -9,8 +9,10 @@
 //! `comune` (ISTAT code or exact name, in that province), `age_band`,
 //! `first_contact` (yes|no), `protection` (yes|no|unknown), item quantities `condoms`,
 //! `female_condoms`, `lubricant`, `leaflets` (+ `leaflet_language`), `food`, `hygiene`,
-//! `other_items`; services `information`, `listening` (yes|no), `referral` and
-//! `accompaniment` (services separated by `;`: legal, health, work, other).
+//! `other_items`; services `information` (yes|no), `listening` and `legal_consultations`
+//! (yes|no or how many), `referral` and `accompaniment` (services separated by `;`: legal,
+//! health, work, other, or their sub-types such as `sti_test`; each one event, `health:2`
+//! for two).
 //!
 //! Comma, semicolon (Italian spreadsheets) or tab separated; a UTF-8 byte-order mark is
 //! ignored. A file with any error imports nothing: every error says its line and column.
@@ -23,8 +25,9 @@ use sha2::{Digest, Sha256};
 use crate::domain::indoor::IndoorRecord;
 use crate::domain::rules::{self, IMPORTED_ITEM_QUANTITY_MAX, SITE_NAME_MAX, Violation};
 use crate::domain::{
-    Activity, AgeBand, Channel, Comune, ContactData, ContactRecord, DomainError, Gender, IndoorKind, ItemKey, ItemKind,
-    Language, Nationality, Place, Protection, Province, ServiceSet, Shift, parse_date,
+    Activity, AgeBand, Channel, Comune, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender,
+    IndoorKind, ItemKey, ItemKind, Language, Nationality, Place, Protection, Province, Shift, parse_date,
+    parse_event_count,
 };
 
 /// Errors reported at most, so a badly broken file does not flood the terminal.
@@ -111,9 +114,10 @@ enum Column {
     Item(ItemKind),
     LeafletLanguage,
     Information,
-    Listening,
-    Referral,
-    Accompaniment,
+    /// Listening talks or legal consultations: yes/no or how many.
+    Talks(EventKind),
+    /// Referrals or accompaniments: a list of services or sub-types.
+    Events(EventKind),
 }
 
 const REQUIRED: [(&str, Column); 6] = [
@@ -139,9 +143,10 @@ fn optional_column_named(name: &str) -> Option<Column> {
         "protection" => Column::Protection,
         "leaflet_language" => Column::LeafletLanguage,
         "information" => Column::Information,
-        "listening" => Column::Listening,
-        "referral" | "referrals" => Column::Referral,
-        "accompaniment" | "accompaniments" => Column::Accompaniment,
+        "listening" => Column::Talks(EventKind::Listening),
+        "legal_consultations" | "legal_consultation" => Column::Talks(EventKind::LegalConsultation),
+        "referral" | "referrals" => Column::Events(EventKind::Referral),
+        "accompaniment" | "accompaniments" => Column::Events(EventKind::Accompaniment),
         "other_items" | "item_other" => Column::Item(ItemKind::Other),
         n => return n.strip_prefix("item_").map_or_else(|| item(n), |k| ItemKind::parse(k).ok()).map(Column::Item),
     })
@@ -149,7 +154,8 @@ fn optional_column_named(name: &str) -> Option<Column> {
 
 const KNOWN_COLUMNS: &str = "date, shift, activity, province, gender, nationality, person, comune, age_band, first_contact, \
                              protection, condoms, female_condoms, lubricant, leaflets, leaflet_language, food, hygiene, \
-                             other_items, information, listening, referral, accompaniment";
+                             other_items, information, listening, legal_consultations, referral, \
+                             accompaniment";
 
 /// Picks the separator from the header line: `;` or tab when the header uses them.
 fn delimiter(bytes: &[u8]) -> u8 {
@@ -472,13 +478,14 @@ fn parse_row(
                 leaflet_language = Some(Language::parse(&value.to_ascii_lowercase()).map_err(dom)?)
             }
             Column::Information => data.services.information = parse_bool(value).map_err(fail)?,
-            Column::Listening => data.services.listening = parse_bool(value).map_err(fail)?,
-            Column::Referral => {
-                data.services.referrals = ServiceSet::parse_list(&value.to_ascii_lowercase()).map_err(dom)?
+            Column::Talks(kind) => {
+                let n = match parse_bool(value) {
+                    Ok(yes) => u32::from(yes),
+                    Err(_) => parse_event_count(value).map_err(dom)?,
+                };
+                data.services.add(EventKey::new(*kind, None), n).map_err(dom)?;
             }
-            Column::Accompaniment => {
-                data.services.accompaniments = ServiceSet::parse_list(&value.to_ascii_lowercase()).map_err(dom)?
-            }
+            Column::Events(kind) => data.services.add_list(*kind, &value.to_ascii_lowercase()).map_err(dom)?,
         }
     }
     if leaflets > 0 {
@@ -507,6 +514,7 @@ fn parse_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ServiceKind;
 
     fn errors(csv: &str) -> Vec<String> {
         parse_contacts(csv.as_bytes()).unwrap_err().errors.iter().map(|e| e.to_string()).collect()
@@ -517,9 +525,10 @@ mod tests {
     #[test]
     fn parses_minimal_and_full_rows() {
         let csv = format!(
-            "{HEAD},comune,age_band,first_contact,protection,condoms,leaflets,leaflet_language,referral,listening\n\
-             2023-03-01,night,street,BS,F,RO,017029,minor,yes,no,5,2,ro,health;legal,yes\n\
-             2023-03-01,day,labour,bs,m,pk,,,,,,,,,\n"
+            "{HEAD},comune,age_band,first_contact,protection,condoms,leaflets,leaflet_language,referral,listening,\
+             accompaniment,legal_consultations\n\
+             2023-03-01,night,street,BS,F,RO,017029,minor,yes,no,5,2,ro,health;legal,yes,health:2;sti_test,3\n\
+             2023-03-01,day,labour,bs,m,pk,,,,,,,,,,,\n"
         );
         let parsed = parse_contacts(csv.as_bytes()).unwrap();
         assert_eq!(parsed.records.len(), 2);
@@ -528,7 +537,13 @@ mod tests {
         assert!(a.data.is_minor());
         assert_eq!(a.data.items.get(ItemKey::leaflets(Language::Romanian)), 2);
         assert_eq!(a.data.items.get(ItemKey::plain(ItemKind::Condoms)), 5);
-        assert_eq!(a.data.services.referrals.to_list(), "legal;health");
+        let s = &a.data.services;
+        assert_eq!(s.count(EventKind::Referral, Some(ServiceKind::Legal)), 1);
+        assert_eq!(s.count(EventKind::Referral, Some(ServiceKind::Health)), 1);
+        assert_eq!(s.count(EventKind::Listening, None), 1);
+        assert_eq!(s.count(EventKind::Accompaniment, Some(ServiceKind::Health)), 3);
+        assert_eq!(s.get(EventKey::sub(EventKind::Accompaniment, crate::domain::ServiceSubtype::StiTest)), 1);
+        assert_eq!(s.count(EventKind::LegalConsultation, None), 3);
         assert_eq!(parsed.records[1].data.gender, Gender::M);
         assert_eq!(parsed.records[1].place.comune, None);
         assert_eq!(parsed.sha256.len(), 64);
@@ -546,6 +561,16 @@ mod tests {
         assert_eq!(codes, ["DO", "CI", "GN", "PR", "XE", "ZZ"]);
         let e = errors(&format!("{HEAD}\n2023-03-01,night,street,BS,F,Atlantide\n"));
         assert!(e[0].starts_with("line 2, column 'nationality': unknown nationality 'Atlantide'"), "{e:?}");
+    }
+
+    #[test]
+    fn event_counts_are_bounded() {
+        let e = errors(&format!("{HEAD},accompaniment\n2023-03-01,night,street,BS,F,RO,health:0\n"));
+        assert!(e[0].contains("column 'accompaniment'"), "{e:?}");
+        let e = errors(&format!("{HEAD},listening\n2023-03-01,night,street,BS,F,RO,500\n"));
+        assert!(e[0].contains("column 'listening'"), "{e:?}");
+        let e = errors(&format!("{HEAD},referral\n2023-03-01,night,street,BS,F,RO,dentist\n"));
+        assert!(e[0].contains("unknown service"), "{e:?}");
     }
 
     #[test]

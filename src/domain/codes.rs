@@ -268,6 +268,71 @@ code_enum! {
 }
 
 code_enum! {
+    /// What a service event is: each is counted once per time it happened, so one person
+    /// can have several in one contact.
+    EventKind, "event" {
+        /// Accompanied to a service (accompagnamento).
+        Accompaniment = "accompaniment", "Accompagnamento", "Accompaniment";
+        /// Referred to a service (invio).
+        Referral = "referral", "Invio", "Referral";
+        /// A listening talk (colloquio di ascolto).
+        Listening = "listening", "Colloquio di ascolto", "Listening talk";
+        /// A consultation with the unit's own legal operator.
+        LegalConsultation = "legal_consultation", "Consulenza legale", "Legal consultation";
+    }
+}
+
+impl EventKind {
+    /// True for the events that go to a service (accompaniments and referrals); the
+    /// others are the unit's own (talks, legal consultations).
+    pub fn has_service(self) -> bool {
+        matches!(self, EventKind::Accompaniment | EventKind::Referral)
+    }
+}
+
+code_enum! {
+    /// Which service exactly a person was accompanied or referred to: optional detail
+    /// under a [`ServiceKind`] (see [`ServiceSubtype::service`]).
+    ServiceSubtype, "service sub-type" {
+        /// Test for sexually transmitted infections.
+        StiTest = "sti_test", "Test IST", "STI test";
+        Gynaecology = "gynaecology", "Ginecologia", "Gynaecology";
+        /// General practitioner.
+        Gp = "gp", "Medico di base", "GP";
+        /// Addiction service (SerD).
+        Addiction = "addiction", "SerD (dipendenze)", "Addiction service";
+        MentalHealth = "mental_health", "Salute mentale", "Mental health";
+        AntiViolence = "anti_violence", "Centro antiviolenza", "Anti-violence centre";
+        TradeUnion = "trade_union", "Sindacato", "Trade union";
+        /// Adult education centre (CPIA) or school.
+        School = "school", "CPIA / scuola", "CPIA / school";
+        /// Police headquarters, residence permit.
+        Questura = "questura", "Questura / permesso di soggiorno", "Questura / residence permit";
+        JobCentre = "job_centre", "Centro per l'impiego", "Job centre";
+        /// Another service.
+        Other = "other_service", "Altro servizio", "Other service";
+    }
+}
+
+impl ServiceSubtype {
+    /// The service this sub-type belongs to.
+    pub fn service(self) -> ServiceKind {
+        use ServiceSubtype::*;
+        match self {
+            StiTest | Gynaecology | Gp | Addiction | MentalHealth => ServiceKind::Health,
+            Questura => ServiceKind::Legal,
+            TradeUnion | JobCentre => ServiceKind::Work,
+            AntiViolence | School | Other => ServiceKind::Other,
+        }
+    }
+
+    /// The sub-types of `service`, in report order.
+    pub fn of(service: ServiceKind) -> impl Iterator<Item = ServiceSubtype> {
+        ServiceSubtype::ALL.iter().copied().filter(move |s| s.service() == service)
+    }
+}
+
+code_enum! {
     /// The language of a leaflet: a closed list, so no free text is ever recorded.
     Language, "leaflet language" {
         Italian = "it", "italiano", "Italian";
@@ -322,6 +387,9 @@ code_enum! {
         Closed = "closed", "Chiusa", "Closed";
     }
 }
+
+/// What separates the codes of a list in an imported cell (`legal;health`).
+pub(crate) const LIST_SEPARATORS: [char; 4] = [';', ',', '|', ' '];
 
 /// A set of services, stored as a bit mask (bit i = `ServiceKind::ALL[i]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -382,7 +450,7 @@ impl ServiceSet {
     /// Parses `legal;health` (also `,` or `|` or spaces as separators; empty is the empty set).
     pub fn parse_list(s: &str) -> Result<Self, DomainError> {
         let mut set = ServiceSet::EMPTY;
-        for part in s.split([';', ',', '|', ' ']).filter(|p| !p.is_empty()) {
+        for part in s.split(LIST_SEPARATORS).filter(|p| !p.is_empty()) {
             set.insert(ServiceKind::parse(part)?);
         }
         Ok(set)

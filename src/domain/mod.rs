@@ -16,13 +16,13 @@ mod territory;
 pub mod text;
 
 pub use codes::{
-    Activity, AgeBand, Channel, Count, Gender, IndoorKind, ItemKind, Lang, Language, Outcome, OutingStatus, Protection,
-    RowOrder, ServiceKind, ServiceSet, Shift,
+    Activity, AgeBand, Channel, Count, EventKind, Gender, IndoorKind, ItemKind, Lang, Language, Outcome, OutingStatus,
+    Protection, RowOrder, ServiceKind, ServiceSet, ServiceSubtype, Shift,
 };
 pub use nationality::{Nationality, UnknownWording};
 pub use outing::{
-    Contact, ContactData, ContactRecord, ItemKey, Items, Kit, Outing, Period, Place, Services, ShiftBoundary, Stop,
-    Unit, parse_date, parse_time,
+    Contact, ContactData, ContactRecord, EventKey, ItemKey, Items, Kit, Outing, Period, Place, Services, ShiftBoundary,
+    Stop, Unit, parse_date, parse_event_count, parse_time,
 };
 pub use person::{Person, PersonDetails};
 pub use tally::{Bucket, CellKey, Measure, PERSON_MEASURES, Tally};

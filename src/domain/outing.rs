@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    Activity, AgeBand, Comune, DomainError, Gender, ItemKind, Language, Nationality, OutingStatus, Protection,
-    Province, ServiceSet, Shift,
+    Activity, AgeBand, Comune, DomainError, EventKind, Gender, ItemKind, Language, Nationality, OutingStatus,
+    Protection, Province, ServiceKind, ServiceSet, ServiceSubtype, Shift,
 };
 
 /// When day outings start and night outings start, in Italian local time
@@ -298,17 +298,249 @@ impl Items {
     }
 }
 
-/// The services a person was given.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One kind of service event: an accompaniment or a referral to a service (with an
+/// optional sub-type of that service), a listening talk or a legal consultation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventKey {
+    /// What happened.
+    pub kind: EventKind,
+    /// The service, for accompaniments and referrals only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceKind>,
+    /// Which service exactly, when said (one of the service's sub-types).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<ServiceSubtype>,
+}
+
+impl EventKey {
+    /// A listening talk or a legal consultation (`kind` without a service), or an
+    /// accompaniment or referral to `service` with no sub-type said.
+    pub fn new(kind: EventKind, service: Option<ServiceKind>) -> Self {
+        EventKey { kind, service, subtype: None }
+    }
+
+    /// An accompaniment or referral to a service's sub-type.
+    pub fn sub(kind: EventKind, subtype: ServiceSubtype) -> Self {
+        EventKey { kind, service: Some(subtype.service()), subtype: Some(subtype) }
+    }
+
+    /// Checks that accompaniments and referrals name a service and the others do not, and
+    /// that a sub-type belongs to its service.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let bad = |why: String| Err(DomainError::invalid("service event", why));
+        match (self.kind.has_service(), self.service, self.subtype) {
+            (true, None, _) => bad(format!("a {} needs a service", self.kind.code())),
+            (false, Some(_), _) | (false, _, Some(_)) => bad(format!("a {} has no service", self.kind.code())),
+            (true, Some(s), Some(sub)) if sub.service() != s => {
+                bad(format!("{} is not a sub-type of {}", sub.code(), s.code()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The services a person was given: information (a flag) and events (accompaniments,
+/// referrals, listening talks, legal consultations), each counted as often as it
+/// happened. Serialised as `{"information": true, "events": [{"kind": "accompaniment",
+/// "service": "health", "subtype": "sti_test", "count": 2}]}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Services {
     /// Information given.
     pub information: bool,
-    /// A listening talk (colloquio di ascolto).
-    pub listening: bool,
-    /// Referred (invio) to these services.
-    pub referrals: ServiceSet,
-    /// Accompanied to these services.
-    pub accompaniments: ServiceSet,
+    /// How many times each event happened (never 0).
+    events: BTreeMap<EventKey, u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventLine {
+    #[serde(flatten)]
+    key: EventKey,
+    count: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServicesDoc {
+    information: bool,
+    #[serde(default)]
+    events: Vec<EventLine>,
+}
+
+impl Serialize for Services {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let events = self.iter().map(|(key, count)| EventLine { key, count }).collect();
+        ServicesDoc { information: self.information, events }.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Services {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let doc = ServicesDoc::deserialize(d)?;
+        let mut out = Services::informed(doc.information);
+        for line in doc.events {
+            out.add(line.key, line.count).map_err(serde::de::Error::custom)?;
+        }
+        Ok(out)
+    }
+}
+
+impl Services {
+    /// Information given, and no events yet.
+    pub fn informed(information: bool) -> Self {
+        Services { information, events: BTreeMap::new() }
+    }
+
+    /// Adds `n` events of `key` (an invalid key is refused, 0 changes nothing).
+    pub fn add(&mut self, key: EventKey, n: u32) -> Result<(), DomainError> {
+        key.validate()?;
+        if n > 0 {
+            let e = self.events.entry(key).or_insert(0);
+            *e = e.saturating_add(n);
+        }
+        Ok(())
+    }
+
+    /// One event of `kind` to each service of `set` (how the old flags and service lists
+    /// read as events).
+    pub fn add_each(&mut self, kind: EventKind, set: ServiceSet) {
+        for s in set.iter() {
+            *self.events.entry(EventKey::new(kind, Some(s))).or_insert(0) += 1;
+        }
+    }
+
+    /// Adds the events of `kind` an imported cell lists: services or sub-types separated by
+    /// `;` (`health;legal`, `sti_test`), each one event, or `code:n` for n of them.
+    pub fn add_list(&mut self, kind: EventKind, list: &str) -> Result<(), DomainError> {
+        for part in list.split(super::codes::LIST_SEPARATORS).filter(|p| !p.is_empty()) {
+            let (code, n) = match part.split_once(':') {
+                Some((code, n)) => (code, parse_event_count(n)?),
+                None => (part, 1),
+            };
+            let key = match ServiceKind::parse(code) {
+                Ok(s) => EventKey::new(kind, Some(s)),
+                Err(e) => EventKey::sub(kind, ServiceSubtype::parse(code).map_err(|_| e)?),
+            };
+            self.add(key, n)?;
+        }
+        Ok(())
+    }
+
+    /// Every event with its count, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (EventKey, u32)> + '_ {
+        self.events.iter().map(|(k, n)| (*k, *n))
+    }
+
+    /// How many events of `kind` to `service` (`None` for talks and consultations), every
+    /// sub-type included.
+    pub fn count(&self, kind: EventKind, service: Option<ServiceKind>) -> u32 {
+        self.iter().filter(|(k, _)| k.kind == kind && k.service == service).map(|(_, n)| n).sum()
+    }
+
+    /// The events of `key` exactly.
+    pub fn get(&self, key: EventKey) -> u32 {
+        self.events.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Sets how many events of `kind` to `service` there are, at most
+    /// [`EVENTS_PER_STEP_MAX`](super::rules::EVENTS_PER_STEP_MAX): more are added without
+    /// a sub-type; fewer are taken from those without a sub-type first, then from the
+    /// sub-types last to first. An invalid pair changes nothing.
+    pub fn set_count(&mut self, kind: EventKind, service: Option<ServiceKind>, n: u32) {
+        let n = n.min(super::rules::EVENTS_PER_STEP_MAX);
+        let plain = EventKey::new(kind, service);
+        if plain.validate().is_err() {
+            return;
+        }
+        let have = self.count(kind, service);
+        if n >= have {
+            if n > have {
+                *self.events.entry(plain).or_insert(0) += n - have;
+            }
+            return;
+        }
+        let mut excess = have - n;
+        let subs: Vec<EventKey> = self
+            .events
+            .keys()
+            .filter(|k| k.kind == kind && k.service == service && k.subtype.is_some())
+            .copied()
+            .collect();
+        for key in std::iter::once(plain).chain(subs.into_iter().rev()) {
+            let have = self.get(key);
+            let take = have.min(excess);
+            self.set(key, have - take);
+            excess -= take;
+        }
+    }
+
+    /// The sub-types said for `kind` to `service`, in report order.
+    pub fn subtypes(&self, kind: EventKind, service: ServiceKind) -> Vec<ServiceSubtype> {
+        self.iter()
+            .filter(|(k, _)| k.kind == kind && k.service == Some(service))
+            .filter_map(|(k, _)| k.subtype)
+            .collect()
+    }
+
+    /// Says or unsays a sub-type of `kind`: said, one event without a sub-type becomes of
+    /// `subtype` (a new event when there is none, within the step maximum); unsaid, its
+    /// events go back to no sub-type. The service's count changes only when there was no
+    /// event to say it of.
+    pub fn toggle_subtype(&mut self, kind: EventKind, subtype: ServiceSubtype) {
+        let (key, plain) = (EventKey::sub(kind, subtype), EventKey::new(kind, Some(subtype.service())));
+        if !kind.has_service() {
+            return;
+        }
+        let had = self.get(key);
+        if had > 0 {
+            self.set(key, 0);
+            self.set(plain, self.get(plain) + had);
+        } else if self.get(plain) > 0 {
+            self.set(plain, self.get(plain) - 1);
+            self.set(key, 1);
+        } else if self.count(kind, Some(subtype.service())) < super::rules::EVENTS_PER_STEP_MAX {
+            self.set(key, 1);
+        }
+    }
+
+    /// Sets the count of one key (0 removes it); the key is assumed valid.
+    fn set(&mut self, key: EventKey, n: u32) {
+        if n == 0 {
+            self.events.remove(&key);
+        } else {
+            self.events.insert(key, n);
+        }
+    }
+
+    /// Checks every event's key, and that no kind of event to one service counts more
+    /// than [`EVENTS_PER_STEP_MAX`](super::rules::EVENTS_PER_STEP_MAX).
+    pub fn validate(&self) -> Result<(), DomainError> {
+        self.events.keys().try_for_each(EventKey::validate)?;
+        let max = super::rules::EVENTS_PER_STEP_MAX;
+        match self.events.keys().find(|k| self.count(k.kind, k.service) > max) {
+            Some(k) => Err(DomainError::invalid(
+                "service event",
+                format!("more than {max} of {} {}", k.kind.code(), k.service.map_or("", |s| s.code())),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// True when no event happened (information aside).
+    pub fn has_no_events(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+/// A count of events as written in a file: 1 to
+/// [`EVENTS_PER_STEP_MAX`](super::rules::EVENTS_PER_STEP_MAX).
+pub fn parse_event_count(s: &str) -> Result<u32, DomainError> {
+    let max = super::rules::EVENTS_PER_STEP_MAX;
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(DomainError::invalid("service event", format!("'{s}' is not a count from 1 to {max}"))),
+    }
 }
 
 /// Everything known about one person met: one tap records the first two fields, the
@@ -345,9 +577,10 @@ impl ContactData {
         }
     }
 
-    /// Checks the items.
+    /// Checks the items and the service events.
     pub fn validate(&self) -> Result<(), DomainError> {
-        self.items.0.keys().try_for_each(ItemKey::validate)
+        self.items.0.keys().try_for_each(ItemKey::validate)?;
+        self.services.validate()
     }
 
     /// True for a minor.

@@ -19,6 +19,10 @@ pub const ITEM_QUANTITY_MAX: u32 = 999;
 /// The most of one item for one person in an imported file (old registers counted
 /// boxes handed to a whole group as one person's).
 pub const IMPORTED_ITEM_QUANTITY_MAX: u32 = 10_000;
+/// The most events of one kind to one service (accompaniments, referrals) or of talks or
+/// legal consultations for one person in one contact: what one stepper of the detail
+/// sheet reaches, and what an imported row may count.
+pub const EVENTS_PER_STEP_MAX: u32 = 20;
 /// The most of one item in the default kit.
 pub const KIT_QUANTITY_MAX: u32 = 99;
 /// Minutes without a touch before the app locks itself.

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{
-    Activity, ContactData, ContactRecord, DomainError, Gender, ItemKey, ItemKind, Language, Nationality, Protection,
-    Province, ServiceKind, Services, Shift,
+    Activity, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender, ItemKey, ItemKind, Language,
+    Nationality, Protection, Province, ServiceKind, ServiceSubtype, Services, Shift,
 };
 
 /// What a count counts.
@@ -25,14 +25,24 @@ pub enum Measure {
     Protection,
     /// Information given.
     Information,
-    /// Listening talks.
+    /// Listening talks (events: several per person per contact).
     Listening,
-    /// Persons referred or accompanied to at least one service.
+    /// Consultations with the unit's own legal operator (events).
+    LegalConsultations,
+    /// Persons accompanied to a service or given a listening talk or a legal consultation
+    /// (one per contact; the store counts distinct persons).
+    AccompaniedPersons,
+    /// Persons referred to at least one service (one per contact; the store counts
+    /// distinct persons).
     ReferredPersons,
-    /// Referrals (invii) to a service.
+    /// Referrals (invii) to a service (events).
     Referral(ServiceKind),
-    /// Accompaniments to a service.
+    /// Accompaniments to a service (events).
     Accompaniment(ServiceKind),
+    /// Referrals to a service's sub-type (events whose sub-type was said).
+    SubReferral(ServiceSubtype),
+    /// Accompaniments to a service's sub-type (events whose sub-type was said).
+    SubAccompaniment(ServiceSubtype),
     /// Quantity of an item handed out (leaflets: all languages).
     Item(ItemKind),
     /// Quantity of leaflets in a language.
@@ -95,10 +105,14 @@ impl Measure {
             Measure::Protection,
             Measure::Information,
             Measure::Listening,
+            Measure::LegalConsultations,
+            Measure::AccompaniedPersons,
             Measure::ReferredPersons,
         ];
         v.extend(ServiceKind::ALL.iter().map(|&s| Measure::Referral(s)));
         v.extend(ServiceKind::ALL.iter().map(|&s| Measure::Accompaniment(s)));
+        v.extend(ServiceSubtype::ALL.iter().map(|&s| Measure::SubReferral(s)));
+        v.extend(ServiceSubtype::ALL.iter().map(|&s| Measure::SubAccompaniment(s)));
         v.extend(ItemKind::ALL.iter().map(|&k| Measure::Item(k)));
         v.extend(Language::ALL.iter().map(|&l| Measure::Leaflets(l)));
         v.extend(INDOOR_MEASURES.iter().map(|(m, _)| *m));
@@ -121,9 +135,13 @@ impl Measure {
             Measure::Protection => "protection".into(),
             Measure::Information => "information".into(),
             Measure::Listening => "listening".into(),
+            Measure::LegalConsultations => "legal_consultations".into(),
+            Measure::AccompaniedPersons => "accompanied_persons".into(),
             Measure::ReferredPersons => "referred_persons".into(),
             Measure::Referral(s) => format!("referral.{}", s.code()),
             Measure::Accompaniment(s) => format!("accompaniment.{}", s.code()),
+            Measure::SubReferral(s) => format!("referral_sub.{}", s.code()),
+            Measure::SubAccompaniment(s) => format!("accompaniment_sub.{}", s.code()),
             Measure::Item(k) => format!("item.{}", k.code()),
             Measure::Leaflets(l) => format!("leaflets.{}", l.code()),
             m => INDOOR_MEASURES
@@ -145,6 +163,8 @@ impl Measure {
             "protection" => Some(Measure::Protection),
             "information" => Some(Measure::Information),
             "listening" => Some(Measure::Listening),
+            "legal_consultations" => Some(Measure::LegalConsultations),
+            "accompanied_persons" => Some(Measure::AccompaniedPersons),
             "referred_persons" => Some(Measure::ReferredPersons),
             _ => INDOOR_MEASURES.iter().chain(&PERSON_MEASURES).find(|(_, c)| *c == s).map(|(m, _)| *m),
         };
@@ -157,6 +177,8 @@ impl Measure {
         match head {
             "referral" => Ok(Measure::Referral(ServiceKind::parse(tail)?)),
             "accompaniment" => Ok(Measure::Accompaniment(ServiceKind::parse(tail)?)),
+            "referral_sub" => Ok(Measure::SubReferral(ServiceSubtype::parse(tail)?)),
+            "accompaniment_sub" => Ok(Measure::SubAccompaniment(ServiceSubtype::parse(tail)?)),
             "item" => Ok(Measure::Item(ItemKind::parse(tail)?)),
             "leaflets" => Ok(Measure::Leaflets(Language::parse(tail)?)),
             _ => Err(unknown()),
@@ -173,7 +195,7 @@ impl Measure {
             (data.protection == Protection::Yes, Measure::Protection),
         ];
         out.extend(flags.into_iter().filter(|(c, _)| *c).map(|(_, m)| (m, 1)));
-        out.extend(Measure::of_services(&data.services).into_iter().map(|m| (m, 1)));
+        out.extend(Measure::of_services(&data.services));
         for (key, qty) in data.items.iter() {
             out.extend(Measure::of_item(key).map(|m| (m, u64::from(qty))));
         }
@@ -194,21 +216,43 @@ impl Measure {
             .collect()
     }
 
-    /// The measures one person's services count once each.
-    pub fn of_services(s: &Services) -> Vec<Measure> {
+    /// What one person's services count: information once, each event as often as it
+    /// happened, and the person once in [`Measure::AccompaniedPersons`] and
+    /// [`Measure::ReferredPersons`] when they had such events.
+    pub fn of_services(s: &Services) -> Vec<(Measure, u64)> {
         let mut out = Vec::new();
         if s.information {
-            out.push(Measure::Information);
+            out.push((Measure::Information, 1));
         }
-        if s.listening {
-            out.push(Measure::Listening);
+        let mut persons = std::collections::BTreeSet::new();
+        for (key, n) in s.iter() {
+            out.extend(Measure::of_event(key).map(|m| (m, u64::from(n))));
+            persons.insert(Measure::persons_of(key.kind));
         }
-        if !(s.referrals.is_empty() && s.accompaniments.is_empty()) {
-            out.push(Measure::ReferredPersons);
-        }
-        out.extend(s.referrals.iter().map(Measure::Referral));
-        out.extend(s.accompaniments.iter().map(Measure::Accompaniment));
+        out.extend(persons.into_iter().map(|m| (m, 1)));
         out
+    }
+
+    /// The measures an event counts in: its kind (by service), and its sub-type when said.
+    pub fn of_event(key: EventKey) -> impl Iterator<Item = Measure> {
+        let (by_service, by_subtype): (Option<Measure>, Option<Measure>) = match (key.kind, key.service) {
+            (EventKind::Listening, _) => (Some(Measure::Listening), None),
+            (EventKind::LegalConsultation, _) => (Some(Measure::LegalConsultations), None),
+            (EventKind::Referral, s) => (s.map(Measure::Referral), key.subtype.map(Measure::SubReferral)),
+            (EventKind::Accompaniment, s) => {
+                (s.map(Measure::Accompaniment), key.subtype.map(Measure::SubAccompaniment))
+            }
+        };
+        by_service.into_iter().chain(by_subtype)
+    }
+
+    /// The persons measure an event's person counts in: referred for referrals,
+    /// accompanied (or given a talk) for the others.
+    pub fn persons_of(kind: EventKind) -> Measure {
+        match kind {
+            EventKind::Referral => Measure::ReferredPersons,
+            _ => Measure::AccompaniedPersons,
+        }
     }
 
     /// The measures an item's quantity counts in: the item, and leaflets by language.
@@ -334,12 +378,10 @@ mod tests {
         let mut data = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
         data.age_band = Some(crate::domain::AgeBand::Minor);
         data.first_contact = Some(true);
-        data.services = Services {
-            information: true,
-            listening: false,
-            referrals: [ServiceKind::Health, ServiceKind::Legal].into_iter().collect(),
-            accompaniments: [ServiceKind::Health].into_iter().collect(),
-        };
+        let mut services = Services::informed(true);
+        services.add_each(EventKind::Referral, [ServiceKind::Health, ServiceKind::Legal].into_iter().collect());
+        services.add_each(EventKind::Accompaniment, [ServiceKind::Health].into_iter().collect());
+        data.services = services;
         let mut items = Items::default();
         items.set(ItemKey::plain(ItemKind::Condoms), 5);
         items.set(ItemKey::leaflets(Language::English), 2);
@@ -355,5 +397,71 @@ mod tests {
         assert_eq!(m[&Measure::Leaflets(Language::English)], 2);
         assert!(!m.contains_key(&Measure::KnownContacts));
         assert!(!m.contains_key(&Measure::Listening));
+    }
+
+    #[test]
+    fn three_accompaniments_of_one_person_are_three_events_and_one_person() {
+        let mut data = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
+        data.services.set_count(EventKind::Accompaniment, Some(ServiceKind::Health), 3);
+        data.services.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::StiTest);
+        data.services.set_count(EventKind::Listening, None, 2);
+        data.services.set_count(EventKind::Referral, Some(ServiceKind::Legal), 1);
+        let mut m: BTreeMap<Measure, u64> = BTreeMap::new();
+        for (measure, n) in Measure::of_contact(&data) {
+            *m.entry(measure).or_default() += n;
+        }
+        assert_eq!(m[&Measure::Accompaniment(ServiceKind::Health)], 3);
+        assert_eq!(m[&Measure::SubAccompaniment(ServiceSubtype::StiTest)], 1);
+        assert_eq!(m[&Measure::Listening], 2);
+        assert_eq!(m[&Measure::AccompaniedPersons], 1);
+        assert_eq!(m[&Measure::ReferredPersons], 1);
+        assert_eq!(m[&Measure::Referral(ServiceKind::Legal)], 1);
+        // In the tables: three events in F, one person.
+        let rec = ContactRecord {
+            activity: Activity::Street,
+            date: crate::domain::parse_date("2023-03-01").unwrap(),
+            shift: Shift::Night,
+            place: crate::domain::Place::province(Province::parse("BS").unwrap()),
+            person: None,
+            data,
+        };
+        let tally = Tally::of_records([&rec]);
+        assert_eq!(tally.sum(Measure::Accompaniment(ServiceKind::Health), |_, c| c.gender == Gender::F), 3);
+        assert_eq!(tally.sum(Measure::AccompaniedPersons, |_, _| true), 1);
+    }
+
+    #[test]
+    fn steppers_and_sub_types_keep_the_count() {
+        let mut s = Services::default();
+        let health = Some(ServiceKind::Health);
+        s.set_count(EventKind::Accompaniment, health, 2);
+        s.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::Gp);
+        s.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::StiTest);
+        assert_eq!(s.count(EventKind::Accompaniment, health), 2, "sub-types said of existing events");
+        s.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::Addiction);
+        assert_eq!(s.count(EventKind::Accompaniment, health), 3, "a third sub-type is a third event");
+        s.set_count(EventKind::Accompaniment, health, 1);
+        assert_eq!(s.subtypes(EventKind::Accompaniment, ServiceKind::Health), [ServiceSubtype::StiTest]);
+        s.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::StiTest);
+        assert_eq!(s.get(EventKey::new(EventKind::Accompaniment, health)), 1, "unsaid, the event stays");
+        s.set_count(EventKind::Listening, None, 1000);
+        assert_eq!(s.count(EventKind::Listening, None), crate::domain::rules::EVENTS_PER_STEP_MAX);
+        s.set_count(EventKind::Referral, health, 0);
+        assert!(s.iter().all(|(_, n)| n > 0), "no event counts zero");
+        s.set_count(EventKind::Listening, health, 1);
+        assert_eq!(s.count(EventKind::Listening, health), 0, "talks have no service");
+        assert!(s.add(EventKey::new(EventKind::Referral, None), 1).is_err());
+        assert!(
+            s.add(
+                EventKey {
+                    subtype: Some(ServiceSubtype::Gp),
+                    ..EventKey::new(EventKind::Referral, Some(ServiceKind::Legal))
+                },
+                1
+            )
+            .is_err()
+        );
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<Services>(&json).unwrap(), s);
     }
 }

@@ -167,8 +167,16 @@ impl Rendered {
             Format::Text => grids.iter().map(Grid::to_text).collect::<Vec<_>>().join("\n"),
             Format::Csv => {
                 // One row per province's row: syntheses and all-province totals are left out.
-                let tables: Vec<Grid> = grids.into_iter().filter(|g| g.province().is_some()).collect();
-                Grid::to_csv(&tables)
+                // Tables of another shape (the services' referrals after the accompaniments)
+                // follow as CSV tables of their own, after an empty line.
+                let mut shapes: Vec<Vec<Grid>> = Vec::new();
+                for g in grids.into_iter().filter(|g| g.province().is_some()) {
+                    match shapes.iter_mut().find(|s| s[0].columns() == g.columns()) {
+                        Some(s) => s.push(g),
+                        None => shapes.push(vec![g]),
+                    }
+                }
+                shapes.iter().map(|s| Grid::to_csv(s)).collect::<Vec<_>>().join("\n")
             }
         }
     }
@@ -184,9 +192,12 @@ impl Rendered {
             Rendered::Labour(r) => {
                 per_province(&r.tables, single, || labour::synthesis(r, lang), |t, at| labour::table(t, lang, at))
             }
-            Rendered::Services(r) => {
-                per_province(&r.tables, single, || services::synthesis(r, lang), |t, at| services::table(t, lang, at))
-            }
+            Rendered::Services(r) => per_province_many(
+                &r.tables,
+                single,
+                || services::synthesis(r, lang),
+                |t, at| services::tables(t, lang, at),
+            ),
             Rendered::Items(r) => per_province(
                 &r.tables,
                 single,
@@ -245,9 +256,19 @@ fn per_province<T>(
     synthesis: impl FnOnce() -> Grid,
     table: impl Fn(&T, Option<String>) -> Grid,
 ) -> Vec<Grid> {
-    let mut out: Vec<Grid> = tables.iter().enumerate().map(|(i, t)| table(t, table_at(single, i))).collect();
+    per_province_many(tables, single, || vec![synthesis()], |t, at| vec![table(t, at)])
+}
+
+/// The grids of each province's table, then the synthesis's unless `single`.
+fn per_province_many<T>(
+    tables: &[T],
+    single: bool,
+    synthesis: impl FnOnce() -> Vec<Grid>,
+    table: impl Fn(&T, Option<String>) -> Vec<Grid>,
+) -> Vec<Grid> {
+    let mut out: Vec<Grid> = tables.iter().enumerate().flat_map(|(i, t)| table(t, table_at(single, i))).collect();
     if !single {
-        out.push(synthesis());
+        out.extend(synthesis());
     }
     out
 }
@@ -532,6 +553,72 @@ mod tests {
         assert_eq!(ro.cells()[4].count(), Some(1));
         assert_eq!(ro.cells()[0].text(), "", "zero is blank in the body");
         assert_eq!(g.totals()[0].cells()[0].text(), "0");
+    }
+
+    /// A Brescia services report: a Romanian woman accompanied three times to health (one
+    /// an STI test), given two talks and referred to work; a Nigerian man given a legal
+    /// consultation.
+    fn services_sample() -> Rendered {
+        use crate::domain::{EventKind, ServiceKind, ServiceSubtype};
+        let rec = |nat: &str, g| ContactRecord {
+            activity: Activity::Street,
+            date: parse_date("2023-03-01").unwrap(),
+            shift: Shift::Night,
+            place: Place::province(Province::parse("BS").unwrap()),
+            person: None,
+            data: ContactData::new(g, Nationality::parse(nat).unwrap()),
+        };
+        let mut ro = rec("RO", Gender::F);
+        ro.data.services.set_count(EventKind::Accompaniment, Some(ServiceKind::Health), 3);
+        ro.data.services.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::StiTest);
+        ro.data.services.set_count(EventKind::Listening, None, 2);
+        ro.data.services.set_count(EventKind::Referral, Some(ServiceKind::Work), 1);
+        let mut ng = rec("NG", Gender::M);
+        ng.data.services.set_count(EventKind::LegalConsultation, None, 1);
+        let scope = ReportScope::period(
+            Period::new(parse_date("2023-01-01").unwrap(), parse_date("2023-12-31").unwrap()).unwrap(),
+        );
+        Rendered::build(Table::Services, &Tally::of_records(&[ro, ng]), &scope)
+    }
+
+    #[test]
+    fn services_render_as_the_printed_accompaniments_and_referrals_tables() {
+        let r = services_sample();
+        let text = r.render(Format::Text, false, Lang::It);
+        for heading in ["ACCOMPAGNAMENTI, COLLOQUI DI ASCOLTO E CONSULENZE LEGALI", "INVII AI SERVIZI", "N. PERSONE"] {
+            assert!(text.contains(heading), "{heading}: {text}");
+        }
+        assert!(text.contains("SANITARIO — Test IST"), "{text}");
+        let grids = r.grids(false, Lang::It, None);
+        assert_eq!(grids.len(), 6, "three per province, three syntheses");
+        let cells = |g: &Grid, code: &str| -> Vec<u64> {
+            g.rows().iter().find(|r| r.code() == code).unwrap().cells().iter().map(|c| c.count().unwrap()).collect()
+        };
+        // Accompaniments: legal M F T Tot, health M F T Tot, work, other, persons, talks, consultations, TOT, info.
+        assert_eq!(
+            cells(&grids[0], "RO"),
+            [0, 0, 0, 0, 0, 3, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 5, 0, 0, 0]
+        );
+        assert_eq!(cells(&grids[0], "NG")[16..24], [1, 0, 0, 0, 1, 0, 0, 1]);
+        // Referrals: four services M F T Tot, persons, TOT.
+        assert_eq!(cells(&grids[1], "RO"), [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 1]);
+        assert_eq!(cells(&grids[2], "sti_test"), [0, 1, 0, 0, 0, 0]);
+        let csv = r.render(Format::Csv, false, Lang::It);
+        assert_eq!(csv.split("\n\n").count(), 3, "{csv}");
+        let json: serde_json::Value = serde_json::from_str(&r.render(Format::Json, true, Lang::It)).unwrap();
+        assert_eq!(json["total"]["accompaniments"]["health"]["total"], 3);
+        assert_eq!(json["total"]["accompanied_persons"], 2);
+        // Published: every cell small, so hidden in every format, and at its JSON place.
+        for single in [true, false] {
+            let v: serde_json::Value =
+                serde_json::from_str(&r.render_suppressed(Format::Json, single, Lang::It, Some(3))).unwrap();
+            let t = if single { &v } else { &v["tables"][0] };
+            assert_eq!(t["total"]["subtypes"]["sti_test"]["accompaniments"]["F"], "<3");
+            assert_eq!(t["rows"][1]["accompaniments"]["health"]["total"], 3, "three events are not small");
+            assert_eq!(t["rows"][1]["listening"]["F"], "<3");
+        }
+        let text = r.render_suppressed(Format::Text, true, Lang::It, Some(3));
+        assert!(text.contains("<3"), "{text}");
     }
 
     #[test]

@@ -7,8 +7,8 @@ use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 
 use crate::domain::{
-    Activity, AgeBand, Channel, Comune, Gender, IndoorKind, ItemKind, Language, Nationality, Outcome, OutingStatus,
-    Protection, Province, ServiceSet, Shift,
+    Activity, AgeBand, Channel, Comune, EventKind, Gender, IndoorKind, ItemKind, Language, Nationality, Outcome,
+    OutingStatus, Protection, Province, ServiceKind, ServiceSet, ServiceSubtype, Shift,
 };
 
 /// Text codes: `ToSql` borrows `code()`, `FromSql` runs `parse`.
@@ -33,6 +33,7 @@ text_codes!(
     AgeBand,
     Channel,
     Comune,
+    EventKind,
     Gender,
     IndoorKind,
     ItemKind,
@@ -42,6 +43,8 @@ text_codes!(
     OutingStatus,
     Protection,
     Province,
+    ServiceKind,
+    ServiceSubtype,
     Shift,
 );
 

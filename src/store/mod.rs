@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_indoor.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_persons.sql"),
+    include_str!("migrations/0005_events.sql"),
 ];
 
 /// The schema that brought the register of persons.

@@ -379,7 +379,7 @@ impl Store {
     pub fn contact(&self, id: i64) -> Result<Contact> {
         let sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.id = ?1");
         let mut contact = by_id(&self.conn, &sql, id, Entity::Contact, row_to_contact)?;
-        contact.data.items = Person::Contact.items_of(&self.conn, id)?;
+        Person::Contact.children_into(&self.conn, id, &mut contact.data)?;
         Ok(contact)
     }
 
@@ -401,6 +401,9 @@ impl Store {
             if let Some(&i) = index.get(&cid) {
                 contacts[i].data.items.set(key, qty);
             }
+        }
+        for c in &mut contacts {
+            Person::Contact.events_into(&self.conn, c.id, &mut c.data.services)?;
         }
         Ok(contacts)
     }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::lifecycle::{ensure_open, touch};
 use super::{Entity, Record, Result, StoreError};
-use crate::domain::{Contact, ContactData, ItemKey, Items, Services};
+use crate::domain::{Contact, ContactData, EventKey, ItemKey, Items, Services};
 
 /// A conversion error for column `i`.
 fn bad_column(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
@@ -63,20 +63,32 @@ pub(super) fn item_at(r: &Row<'_>, i: usize) -> rusqlite::Result<ItemKey> {
     Ok(ItemKey { kind: r.get(i)?, language })
 }
 
-/// A person's detail columns, from `gender` to `accompaniments`, in a table that keeps
+/// An event stored as `kind`, `service` and `subtype` from column `i` (service and
+/// sub-type empty when none).
+pub(super) fn event_at(r: &Row<'_>, i: usize) -> rusqlite::Result<EventKey> {
+    let optional =
+        |j: usize| -> rusqlite::Result<Option<&str>> { Ok(Some(r.get_ref(j)?.as_str()?).filter(|s| !s.is_empty())) };
+    let service = optional(i + 1)?.map(|_| r.get(i + 1)).transpose()?;
+    let subtype = optional(i + 2)?.map(|_| r.get(i + 2)).transpose()?;
+    let key = EventKey { kind: r.get(i)?, service, subtype };
+    key.validate().map_err(|e| bad_column(i, e))?;
+    Ok(key)
+}
+
+/// A person's detail columns, from `gender` to `information`, in a table that keeps
 /// people (contacts, indoor meetings).
 macro_rules! detail_columns {
     () => {
-        "gender, nationality, age_band, first_contact, protection, information, listening, referrals, accompaniments"
+        "gender, nationality, age_band, first_contact, protection, information"
     };
 }
 
 /// The columns [`row_to_contact`] reads, on `c`.
 pub(super) const CONTACT_COLUMNS: &str = "c.id, c.stop_id, c.recorded_at, c.gender, c.nationality, c.age_band, \
-     c.first_contact, c.protection, c.information, c.listening, c.referrals, c.accompaniments";
+     c.first_contact, c.protection, c.information";
 
-/// A contact (or an indoor meeting read as one) from [`CONTACT_COLUMNS`]; its items are
-/// read separately.
+/// A contact (or an indoor meeting read as one) from [`CONTACT_COLUMNS`]; its items and
+/// service events are read separately.
 pub(super) fn row_to_contact(r: &Row<'_>) -> rusqlite::Result<Contact> {
     let recorded_at = time_at(r, 2)?.ok_or(rusqlite::Error::FromSqlConversionFailure(
         2,
@@ -94,30 +106,14 @@ pub(super) fn row_to_contact(r: &Row<'_>) -> rusqlite::Result<Contact> {
             first_contact: r.get(6)?,
             protection: r.get(7)?,
             items: Items::default(),
-            services: Services {
-                information: r.get(8)?,
-                listening: r.get(9)?,
-                referrals: r.get(10)?,
-                accompaniments: r.get(11)?,
-            },
+            services: Services::informed(r.get(8)?),
         },
     })
 }
 
 /// A person's details in the order of `detail_columns!`.
-fn details(data: &ContactData) -> [&dyn ToSql; 9] {
-    let s = &data.services;
-    [
-        &data.gender,
-        &data.nationality,
-        &data.age_band,
-        &data.first_contact,
-        &data.protection,
-        &s.information,
-        &s.listening,
-        &s.referrals,
-        &s.accompaniments,
-    ]
+fn details(data: &ContactData) -> [&dyn ToSql; 6] {
+    [&data.gender, &data.nationality, &data.age_band, &data.first_contact, &data.protection, &data.services.information]
 }
 
 /// The two tables that keep people with their details and items.
@@ -146,6 +142,14 @@ impl Person {
         }
     }
 
+    /// The service events table and its column naming the person.
+    pub(super) fn events(self) -> (&'static str, &'static str) {
+        match self {
+            Person::Contact => ("contact_events", "contact_id"),
+            Person::Meeting => ("indoor_meeting_events", "meeting_id"),
+        }
+    }
+
     /// The insert: the lead columns ([`Person::insert`]'s `lead`: a contact's stop and
     /// person), the details, `recorded_at`.
     fn insert_sql(self) -> &'static str {
@@ -153,12 +157,12 @@ impl Person {
             Person::Contact => concat!(
                 "INSERT INTO contacts (stop_id, person_id, ",
                 detail_columns!(),
-                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
             ),
             Person::Meeting => concat!(
                 "INSERT INTO indoor_meetings (session_id, ad_id, province, ",
                 detail_columns!(),
-                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             ),
         }
     }
@@ -170,6 +174,7 @@ impl Person {
         tx.prepare_cached(self.insert_sql())?.execute(params_from_iter(values))?;
         let id = tx.last_insert_rowid();
         self.insert_items(tx, id, &data.items)?;
+        self.insert_events(tx, id, &data.services)?;
         Ok(id)
     }
 
@@ -210,13 +215,27 @@ impl Person {
     fn update(self, tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
         tx.prepare_cached(&format!(
             "UPDATE {} SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
-                    information = ?7, listening = ?8, referrals = ?9, accompaniments = ?10 WHERE id = ?1",
+                    information = ?7 WHERE id = ?1",
             self.table()
         ))?
         .execute(params_from_iter(std::iter::once(&id as &dyn ToSql).chain(details(data))))?;
-        let (table, owner) = self.items();
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE {owner} = ?1"))?.execute([id])?;
-        self.insert_items(tx, id, &data.items)
+        for (table, owner) in [self.items(), self.events()] {
+            tx.prepare_cached(&format!("DELETE FROM {table} WHERE {owner} = ?1"))?.execute([id])?;
+        }
+        self.insert_items(tx, id, &data.items)?;
+        self.insert_events(tx, id, &data.services)
+    }
+
+    fn insert_events(self, tx: &Transaction<'_>, id: i64, services: &Services) -> Result<()> {
+        let (table, owner) = self.events();
+        let mut ins = tx.prepare_cached(&format!(
+            "INSERT INTO {table} ({owner}, kind, service, subtype, count) VALUES (?1, ?2, ?3, ?4, ?5)"
+        ))?;
+        for (key, n) in services.iter() {
+            let (service, subtype) = (key.service.map_or("", |s| s.code()), key.subtype.map_or("", |s| s.code()));
+            ins.execute(params![id, key.kind, service, subtype, n])?;
+        }
+        Ok(())
     }
 
     fn insert_items(self, tx: &Transaction<'_>, id: i64, items: &Items) -> Result<()> {
@@ -234,8 +253,26 @@ impl Person {
         Ok(())
     }
 
+    /// Reads a person's service events into `services`.
+    pub(super) fn events_into(self, conn: &rusqlite::Connection, id: i64, services: &mut Services) -> Result<()> {
+        let (table, owner) = self.events();
+        let mut st =
+            conn.prepare_cached(&format!("SELECT kind, service, subtype, count FROM {table} WHERE {owner} = ?1"))?;
+        for row in st.query_map([id], |r| Ok((event_at(r, 0)?, r.get(3)?)))? {
+            let (key, n) = row?;
+            services.add(key, n)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a person's items and service events into `data`.
+    pub(super) fn children_into(self, conn: &rusqlite::Connection, id: i64, data: &mut ContactData) -> Result<()> {
+        data.items = self.items_of(conn, id)?;
+        self.events_into(conn, id, &mut data.services)
+    }
+
     /// Reads a person's items.
-    pub(super) fn items_of(self, conn: &rusqlite::Connection, id: i64) -> Result<Items> {
+    fn items_of(self, conn: &rusqlite::Connection, id: i64) -> Result<Items> {
         let (table, owner) = self.items();
         let mut st =
             conn.prepare_cached(&format!("SELECT kind, language, quantity FROM {table} WHERE {owner} = ?1"))?;

@@ -6,17 +6,18 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::records::{all_rows, item_at};
+use super::records::{all_rows, event_at, item_at};
 use super::{Result, Store};
 use crate::domain::tables::Mft;
-use crate::domain::{Activity, Bucket, CellKey, Gender, Measure, Nationality, Period, Province, Services, Tally};
+use crate::domain::{Activity, Bucket, CellKey, EventKind, Gender, Measure, Nationality, Period, Province, Tally};
 
 /// Which measures a tally needs: each part is one query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TallyParts {
     /// Contacts and their "di cui" counts (minors, first, known, protection).
     pub contacts: bool,
-    /// Information, listening talks, referrals, accompaniments.
+    /// Information, service events (referrals, accompaniments, listening talks, legal
+    /// consultations) and the distinct persons they were for.
     pub services: bool,
     /// Items and leaflets.
     pub items: bool,
@@ -38,6 +39,11 @@ const CONTACTS_IN_PERIOD: &str = "outings o JOIN stops s ON s.outing_id = o.id J
 const CONTACTS_IN_PERIOD_ITEMS: &str =
     "outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
      JOIN contact_items i ON i.contact_id = c.id WHERE o.date BETWEEN ?1 AND ?2";
+
+/// The same, with each contact's service events.
+const CONTACTS_IN_PERIOD_EVENTS: &str =
+    "outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
+     JOIN contact_events e ON e.contact_id = c.id WHERE o.date BETWEEN ?1 AND ?2";
 
 /// The bucket and cell columns every tally query starts with.
 const BUCKET_CELL: &str = "o.activity, s.province, o.shift, c.nationality, c.gender";
@@ -82,24 +88,39 @@ impl Store {
         }
         if parts.services {
             let mut st = self.conn.prepare_cached(&format!(
-                "SELECT {BUCKET_CELL}, c.information, c.listening, c.referrals, c.accompaniments, count(*)
-                 FROM {CONTACTS_IN_PERIOD}
-                   AND (c.information OR c.listening OR c.referrals OR c.accompaniments)
-                 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+                "SELECT {BUCKET_CELL}, count(*) FROM {CONTACTS_IN_PERIOD} AND c.information GROUP BY 1, 2, 3, 4, 5"
             ))?;
             let mut rows = st.query(params![period.from, period.to])?;
             while let Some(r) = rows.next()? {
                 let at = cell(r)?;
-                let services = Services {
-                    information: r.get(5)?,
-                    listening: r.get(6)?,
-                    referrals: r.get(7)?,
-                    accompaniments: r.get(8)?,
-                };
-                let n: i64 = r.get(9)?;
-                for m in Measure::of_services(&services) {
+                add(&mut tally, at, Measure::Information, r.get(5)?);
+            }
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT {BUCKET_CELL}, e.kind, e.service, e.subtype, sum(e.count)
+                 FROM {CONTACTS_IN_PERIOD_EVENTS} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+            ))?;
+            let mut rows = st.query(params![period.from, period.to])?;
+            while let Some(r) = rows.next()? {
+                let at = cell(r)?;
+                let key = event_at(r, 5)?;
+                let n: i64 = r.get(8)?;
+                for m in Measure::of_event(key) {
                     add(&mut tally, at, m, n);
                 }
+            }
+            // Persons: distinct register persons per cell (a contact without one is one).
+            let referral = EventKind::Referral.code();
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT {BUCKET_CELL},
+                        count(DISTINCT CASE WHEN e.kind <> '{referral}' THEN coalesce(c.person_id, -c.id) END),
+                        count(DISTINCT CASE WHEN e.kind = '{referral}' THEN coalesce(c.person_id, -c.id) END)
+                 FROM {CONTACTS_IN_PERIOD_EVENTS} GROUP BY 1, 2, 3, 4, 5"
+            ))?;
+            let mut rows = st.query(params![period.from, period.to])?;
+            while let Some(r) = rows.next()? {
+                let at = cell(r)?;
+                add(&mut tally, at, Measure::persons_of(EventKind::Accompaniment), r.get(5)?);
+                add(&mut tally, at, Measure::persons_of(EventKind::Referral), r.get(6)?);
             }
         }
         if parts.items {

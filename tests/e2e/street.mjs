@@ -42,8 +42,9 @@ await runScenario("street", "zz-failure", async (page, pin) => {
   await rec("F", "RO");
   await details("05-details", async () => {
     await page.fill('input[data-item="condoms"]', "5");
-    await page.click('button[data-group="referral"][data-kind="health"]');
-    await page.waitForSelector('button[data-group="referral"][data-kind="health"].on');
+    await page.click('label:has(input[data-event="referral.health"]) button.plus');
+    // Once counted, the service offers its sub-types.
+    await page.waitForSelector('button[data-event="referral"][data-subtype="sti_test"]');
   });
   await rec("F", "RO");
   await rec("F", "NG", 3);
@@ -59,8 +60,9 @@ await runScenario("street", "zz-failure", async (page, pin) => {
   await rec("T", "BR");
   await details("06-details-second", async () => {
     await page.fill('input[data-item="leaflets"]', "2");
-    await page.click('button[data-group="referral"][data-kind="legal"]');
-    await page.waitForSelector('button[data-group="referral"][data-kind="legal"].on');
+    await page.click('label:has(input[data-event="referral.legal"]) button.plus');
+    // Once counted, the service offers its sub-types.
+    await page.waitForSelector('button[data-event="referral"][data-subtype="questura"]');
   });
   // Brazil found by search this time.
   await page.click("#g-M");

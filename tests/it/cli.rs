@@ -111,7 +111,7 @@ fn every_report_renders_in_every_format() {
     let (dir, db) = temp_db();
     let csv = format!(
         "{HEAD},comune,condoms,leaflets,leaflet_language,referral,accompaniment,listening\n\
-         2023-03-01,night,street,BS,F,RO,017029,3,2,ro,health,legal,yes\n\
+         2023-03-01,night,street,BS,F,RO,017029,3,2,ro,health,legal:2,yes\n\
          2023-03-01,day,labour,MI,M,PK,,,,,work,,no\n"
     );
     import_ok(&db, dir.path(), "all.csv", &csv);
@@ -131,8 +131,16 @@ fn every_report_renders_in_every_format() {
     assert_eq!(items["leaflets"][0]["language"], "ro");
     let services: serde_json::Value =
         serde_json::from_str(&lanterna_ok(&db, &["report", "services", "--format", "json"])).unwrap();
-    assert_eq!(services["synthesis"]["total"]["persons"], 2);
-    assert_eq!(services["synthesis"]["total"]["accompaniments"]["legal"]["F"], 1);
+    let total = &services["synthesis"]["total"];
+    assert_eq!((total["referred_persons"].as_u64(), total["accompanied_persons"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(total["accompaniments"]["legal"]["F"], 2, "two accompaniments of one person");
+    assert_eq!(total["accompaniments_total"], 3, "and a listening talk");
+    let csv = lanterna_ok(&db, &["report", "services", "--format", "csv"]);
+    let blocks: Vec<&str> = csv.split("\n\n").collect();
+    assert_eq!(blocks.len(), 3, "accompaniments, referrals, sub-types: {csv}");
+    assert!(blocks[0].starts_with("province,code,label,accompaniment_legal_M"), "{csv}");
+    assert!(blocks[0].contains("BS,RO,Romania,0,2,0,2,"), "{csv}");
+    assert!(blocks[1].starts_with("province,code,label,referral_legal_M"), "{csv}");
     let labour: serde_json::Value =
         serde_json::from_str(&lanterna_ok(&db, &["report", "labour", "--province", "MI", "--format", "json"])).unwrap();
     assert_eq!(labour["rows"][0]["contacts"]["M"], 1);

@@ -3,8 +3,8 @@
 use chrono::{Duration, NaiveDate};
 use lanterna::domain::tables::{ReportScope, labour_report, services_report, street_report};
 use lanterna::domain::{
-    Activity, AgeBand, ContactData, ContactRecord, Gender, ItemKey, ItemKind, Language, Measure, Nationality, Period,
-    Place, Protection, Province, ServiceKind, ServiceSet, Services, Shift, Tally,
+    Activity, AgeBand, ContactData, ContactRecord, EventKind, Gender, ItemKey, ItemKind, Language, Measure,
+    Nationality, Period, Place, Protection, Province, ServiceKind, Services, Shift, Tally,
 };
 use lanterna::import::parse_contacts;
 use lanterna::store::{Store, TallyParts};
@@ -19,12 +19,29 @@ fn start() -> NaiveDate {
 }
 
 fn services() -> impl Strategy<Value = Services> {
-    (any::<bool>(), any::<bool>(), 0u8..16, 0u8..16).prop_map(|(information, listening, r, a)| Services {
-        information,
-        listening,
-        referrals: ServiceSet::from_bits(r).unwrap(),
-        accompaniments: ServiceSet::from_bits(a).unwrap(),
-    })
+    (any::<bool>(), 0u32..3, 0u32..2, proptest::array::uniform4(0u32..3), proptest::array::uniform4(0u32..3)).prop_map(
+        |(information, talks, legal, r, a)| {
+            let mut s = Services::informed(information);
+            s.set_count(EventKind::Listening, None, talks);
+            s.set_count(EventKind::LegalConsultation, None, legal);
+            for (i, service) in ServiceKind::ALL.iter().enumerate() {
+                s.set_count(EventKind::Referral, Some(*service), r[i]);
+                s.set_count(EventKind::Accompaniment, Some(*service), a[i]);
+            }
+            s
+        },
+    )
+}
+
+/// The events of `kind` as an imported cell lists them: `legal:2;health:1`.
+fn event_list(s: &Services, kind: EventKind) -> String {
+    let parts: Vec<String> = ServiceKind::ALL
+        .iter()
+        .map(|&k| (k, s.count(kind, Some(k))))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{}:{n}", k.code()))
+        .collect();
+    parts.join(";")
 }
 
 fn contact() -> impl Strategy<Value = ContactRecord> {
@@ -60,13 +77,13 @@ fn whole_period() -> Period {
 fn to_csv(records: &[ContactRecord]) -> String {
     let mut s = String::from(
         "date,shift,activity,province,gender,nationality,age_band,first_contact,protection,condoms,leaflets,\
-         leaflet_language,information,listening,referral,accompaniment\n",
+         leaflet_language,information,listening,legal_consultations,referral,accompaniment\n",
     );
     for r in records {
         let d = &r.data;
         let leaflet = d.items.iter().find(|(k, _)| k.kind == ItemKind::Leaflets);
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             r.date,
             r.shift,
             r.activity,
@@ -80,9 +97,10 @@ fn to_csv(records: &[ContactRecord]) -> String {
             leaflet.map_or(0, |l| l.1),
             leaflet.map_or("", |l| l.0.language.unwrap().code()),
             d.services.information,
-            d.services.listening,
-            d.services.referrals.to_list(),
-            d.services.accompaniments.to_list(),
+            d.services.count(EventKind::Listening, None),
+            d.services.count(EventKind::LegalConsultation, None),
+            event_list(&d.services, EventKind::Referral),
+            event_list(&d.services, EventKind::Accompaniment),
         ));
     }
     s
@@ -112,10 +130,10 @@ proptest! {
         let minors = records.iter().filter(|r| r.data.is_minor()).count() as u64;
         prop_assert_eq!(street.synthesis.of_which.minors + labour.synthesis.of_which.minors, minors);
         let services = services_report(&tally, &scope);
-        let referred = records.iter().filter(|r| !(r.data.services.referrals.is_empty() && r.data.services.accompaniments.is_empty())).count() as u64;
-        prop_assert_eq!(services.synthesis.total.persons, referred);
-        let legal = records.iter().filter(|r| r.data.services.referrals.contains(ServiceKind::Legal)).count() as u64;
-        prop_assert_eq!(services.synthesis.total.referrals[&ServiceKind::Legal].total(), legal);
+        let referred = records.iter().filter(|r| ServiceKind::ALL.iter().any(|&k| r.data.services.count(EventKind::Referral, Some(k)) > 0)).count() as u64;
+        prop_assert_eq!(services.synthesis.total.referred_persons, referred);
+        let legal: u32 = records.iter().map(|r| r.data.services.count(EventKind::Referral, Some(ServiceKind::Legal))).sum();
+        prop_assert_eq!(services.synthesis.total.referrals[&ServiceKind::Legal].total, u64::from(legal));
     }
 
     /// The SQL tally of stored contacts equals the pure tally of the same records.

@@ -6,8 +6,8 @@ use std::path::Path;
 use crate::common::{KEY, temp_db};
 use chrono::Utc;
 use lanterna::domain::{
-    Activity, Comune, ContactData, Gender, ItemKey, ItemKind, Language, Nationality, Place, Protection, ServiceKind,
-    ServiceSet, Shift,
+    Activity, Comune, ContactData, EventKey, EventKind, Gender, ItemKey, ItemKind, Language, Measure, Nationality,
+    Place, Protection, ServiceKind, ServiceSet, Shift,
 };
 use lanterna::store::{NewOuting, SCHEMA_VERSION, Store, StoreError};
 
@@ -123,12 +123,86 @@ fn a_database_of_the_first_schema_upgrades_and_keeps_its_data() {
     let c = &contacts[0].data;
     assert!(c.is_minor());
     assert_eq!(c.protection, Protection::Yes);
-    assert!(c.services.referrals.contains(ServiceKind::Health));
+    assert_eq!(
+        c.services.iter().collect::<Vec<_>>(),
+        [(EventKey::new(EventKind::Referral, Some(ServiceKind::Health)), 1)]
+    );
     assert_eq!(c.items.get(ItemKey::leaflets(Language::Romanian)), 2);
     assert_eq!(store.stops(outing).unwrap()[0].label.as_deref(), Some("Via Milano"));
     // And the upgraded database takes new records.
     night_outing_with(&mut store, &contact(Gender::T, "BR"));
     assert_eq!(store.count_contacts().unwrap(), 2);
+}
+
+#[test]
+fn services_of_schema_4_become_one_event_each() {
+    let (_dir, db) = temp_db();
+    {
+        let conn = Store::create_at_version(&db, KEY, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO units (id, name, created_at) VALUES ('9b2f6a52-8d6c-4a4e-9d53-1f0e7c1a2b3c', 'UDS', '2023-01-01T00:00:00Z');
+             INSERT INTO settings (key, value) VALUES ('unit_id', '\"9b2f6a52-8d6c-4a4e-9d53-1f0e7c1a2b3c\"');
+             INSERT INTO outings (id, unit_id, activity, date, shift, status, updated_at)
+               VALUES ('0c6d3f2e-5b1a-4c8e-9f7d-2a3b4c5d6e7f', '9b2f6a52-8d6c-4a4e-9d53-1f0e7c1a2b3c', 'street',
+                       '2023-06-07', 'night', 'closed', '2023-06-08T01:00:00Z');
+             INSERT INTO stops (id, outing_id, province) VALUES (1, '0c6d3f2e-5b1a-4c8e-9f7d-2a3b4c5d6e7f', 'BS');
+             -- listening, referred to legal and health (bits 1 + 2), accompanied to other (bit 8)
+             INSERT INTO contacts (id, stop_id, gender, nationality, information, listening, referrals, accompaniments, recorded_at)
+               VALUES (1, 1, 'F', 'RO', 1, 1, 3, 8, '2023-06-07T22:00:00Z');
+             INSERT INTO contacts (id, stop_id, gender, nationality, recorded_at) VALUES (2, 1, 'M', 'NG', '2023-06-07T22:05:00Z');
+             INSERT INTO indoor_sessions (id, unit_id, date, started_at, province, operators, status, updated_at)
+               VALUES ('1d2e3f40-5b1a-4c8e-9f7d-2a3b4c5d6e7f', '9b2f6a52-8d6c-4a4e-9d53-1f0e7c1a2b3c', '2023-06-08',
+                       '2023-06-08T10:00:00Z', 'BS', 2, 'closed', '2023-06-08T12:00:00Z');
+             INSERT INTO indoor_meetings (id, session_id, province, gender, nationality, listening, accompaniments, recorded_at)
+               VALUES (1, '1d2e3f40-5b1a-4c8e-9f7d-2a3b4c5d6e7f', 'BS', 'T', 'BR', 1, 2, '2023-06-08T11:00:00Z');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&db, KEY).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let c = store.contact(1).unwrap().data.services;
+    let health = Some(ServiceKind::Health);
+    assert!(c.information, "information stays a flag");
+    assert_eq!(c.count(EventKind::Listening, None), 1);
+    assert_eq!(c.count(EventKind::Referral, Some(ServiceKind::Legal)), 1);
+    assert_eq!(c.count(EventKind::Referral, health), 1);
+    assert_eq!(c.count(EventKind::Accompaniment, Some(ServiceKind::Other)), 1);
+    assert_eq!(c.iter().count(), 4, "one event each, nothing else");
+    assert!(store.contact(2).unwrap().data.services.has_no_events());
+    let m = store.meeting(1).unwrap().services;
+    assert_eq!((m.count(EventKind::Listening, None), m.count(EventKind::Accompaniment, health)), (1, 1));
+    assert_eq!(m.iter().count(), 2);
+}
+
+#[test]
+fn the_store_counts_events_and_distinct_persons() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (_, stop) = night_outing(&mut store);
+    let mut data = contact(Gender::F, "NG");
+    data.services.set_count(EventKind::Accompaniment, Some(ServiceKind::Health), 3);
+    data.services.set_count(EventKind::Listening, None, 1);
+    let a = store.record_contact(stop, &data).unwrap();
+    let b = store.record_contact(stop, &data).unwrap();
+    store.record_contact(stop, &contact(Gender::F, "NG")).unwrap();
+    // The two contacts are one person of the register.
+    store
+        .connection()
+        .execute_batch(&format!(
+            "INSERT INTO persons (id, gender, nationality, created_at) VALUES (900, 'F', 'NG', '2023-06-07T22:00:00Z');
+             UPDATE contacts SET person_id = 900 WHERE id IN ({}, {});",
+            a.id, b.id
+        ))
+        .unwrap();
+    let period = lanterna::domain::Period::new(
+        lanterna::domain::parse_date("1990-01-01").unwrap(),
+        lanterna::domain::parse_date("2200-12-31").unwrap(),
+    )
+    .unwrap();
+    let tally = store.tally(period, lanterna::store::TallyParts::ALL).unwrap();
+    assert_eq!(tally.sum(Measure::Accompaniment(ServiceKind::Health), |_, _| true), 6);
+    assert_eq!(tally.sum(Measure::Listening, |_, _| true), 2);
+    assert_eq!(tally.sum(Measure::AccompaniedPersons, |_, _| true), 1, "one person, accompanied twice");
+    assert_eq!(tally.sum(Measure::ReferredPersons, |_, _| true), 0);
 }
 
 #[test]
@@ -149,7 +223,7 @@ fn the_file_and_its_wal_hold_no_readable_trace() {
     let (outing, stop) = night_outing(&mut store);
     let mut data = contact(Gender::F, "NG");
     data.protection = Protection::Yes;
-    data.services.referrals = ServiceSet::from_iter([ServiceKind::Health]);
+    data.services.add_each(EventKind::Referral, ServiceSet::from_iter([ServiceKind::Health]));
     data.items.set(ItemKey::leaflets(Language::Pidgin), 2);
     data.items.set(ItemKey::plain(ItemKind::Condoms), 10);
     for _ in 0..200 {
@@ -243,7 +317,8 @@ fn details_edited_after_the_tap_are_kept_with_their_items() {
     let c = store.record_contact(stop, &data).unwrap();
     data.age_band = Some(lanterna::domain::AgeBand::Minor);
     data.items.set(ItemKey::plain(ItemKind::Food), 2);
-    data.services.accompaniments = ServiceSet::from_iter([ServiceKind::Legal]);
+    data.services.set_count(EventKind::Accompaniment, Some(ServiceKind::Legal), 2);
+    data.services.toggle_subtype(EventKind::Accompaniment, lanterna::domain::ServiceSubtype::Questura);
     store.update_contact(c.id, &data).unwrap();
     let back = store.contacts_of_outing(outing).unwrap();
     assert_eq!(back.len(), 1);

@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use crate::common::minidom::Screen;
 use dioxus::prelude::*;
+use lanterna::domain::rules::EVENTS_PER_STEP_MAX;
 use lanterna::domain::tables::Mft;
-use lanterna::domain::{Activity, AgeBand, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind};
+use lanterna::domain::{
+    Activity, AgeBand, EventKind, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind, ServiceSubtype,
+};
 use lanterna::store::Store;
 use lanterna::ui::components::{Chip, ChipGroup, NationalityPicker, Stepper};
 use lanterna::ui::{App, Vault};
@@ -224,9 +227,19 @@ async fn the_detail_sheet_prefills_the_kit_and_saves_the_person() {
     assert!(s.dom.has_class("button[data-age=minor]", "on"), "the choice shows");
     s.click("button[data-first=yes]");
     s.input("input[data-item=condoms]", "5");
-    s.click("button[data-service=listening]");
-    s.click("button[data-group=referral][data-kind=health]");
-    s.click("button[data-group=accompaniment][data-kind=legal]");
+    s.input("input[data-event=listening]", "2");
+    s.input("input[data-event='referral.health']", "1");
+    assert!(!s.dom.exists("button[data-event=accompaniment][data-subtype=sti_test]"), "sub-types once counted");
+    s.input("input[data-event='accompaniment.health']", "3");
+    s.click("button[data-event=accompaniment][data-subtype=sti_test]");
+    assert!(s.dom.has_class("button[data-event=accompaniment][data-subtype=sti_test]", "on"));
+    s.input("input[data-event='accompaniment.legal']", "99");
+    assert_eq!(
+        s.dom.attr_of("input[data-event='accompaniment.legal']", "value"),
+        Some(EVENTS_PER_STEP_MAX.to_string()),
+        "a stepper stops at its rule"
+    );
+    s.input("input[data-event='accompaniment.legal']", "1");
     s.click("#save-details");
     assert!(!s.dom.exists("#detail-sheet"), "saving closes the sheet");
 
@@ -236,9 +249,14 @@ async fn the_detail_sheet_prefills_the_kit_and_saves_the_person() {
     assert_eq!((d.gender, d.age_band, d.first_contact), (Gender::F, Some(AgeBand::Minor), Some(true)));
     assert_eq!(d.items.get(ItemKey::plain(ItemKind::Condoms)), 5);
     assert_eq!(d.items.get(ItemKey::plain(ItemKind::Lubricant)), kit.get(ItemKey::plain(ItemKind::Lubricant)));
-    assert!(d.services.listening && !d.services.information);
-    assert!(d.services.referrals.contains(ServiceKind::Health) && !d.services.referrals.contains(ServiceKind::Legal));
-    assert!(d.services.accompaniments.contains(ServiceKind::Legal));
+    let sv = &d.services;
+    assert!(!sv.information);
+    assert_eq!(sv.count(EventKind::Listening, None), 2);
+    assert_eq!(sv.count(EventKind::Referral, Some(ServiceKind::Health)), 1);
+    assert_eq!(sv.count(EventKind::Referral, Some(ServiceKind::Legal)), 0);
+    assert_eq!(sv.count(EventKind::Accompaniment, Some(ServiceKind::Health)), 3, "three events, one sub-type said");
+    assert_eq!(sv.subtypes(EventKind::Accompaniment, ServiceKind::Health), [ServiceSubtype::StiTest]);
+    assert_eq!(sv.count(EventKind::Accompaniment, Some(ServiceKind::Legal)), 1);
 
     // Closing without saving changes nothing.
     p.screen.click("#details");
@@ -333,7 +351,7 @@ async fn an_indoor_session_records_ads_attempts_and_meetings() {
     assert!(s.dom.exists("#detail-sheet"), "{}", s.html());
     s.input("#detail-nat-search", "colomb");
     s.click("button.detail-nat-option[data-code=CO]");
-    s.click("button[data-group=referral][data-kind=legal]");
+    s.input("input[data-event='referral.legal']", "1");
     s.click("#save-details");
     assert!(!s.dom.exists("#detail-sheet"));
 

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use lanterna::domain::{
-    Activity, Comune, ContactData, Gender, ItemKey, ItemKind, Measure, Nationality, Place, Province, ServiceKind, Shift,
+    Activity, Comune, ContactData, EventKind, Gender, ItemKey, ItemKind, Measure, Nationality, Place, Province,
+    ServiceKind, Shift,
 };
 use lanterna::store::{NewOuting, Store};
 use lanterna::sync::{Client, gzip_json};
@@ -211,7 +212,7 @@ fn odk_submission(date: &str, shift: &str, province: &str, comune: &str, d: &Con
          <invio>{}</invio><accompagnamento/></servizi><meta><instanceID>uuid:{}</instanceID></meta></data>",
         d.gender.code(),
         d.nationality.code(),
-        if d.services.referrals.contains(ServiceKind::Health) { "health" } else { "" },
+        if d.services.count(EventKind::Referral, Some(ServiceKind::Health)) > 0 { "health" } else { "" },
         Uuid::new_v4()
     );
     let boundary = "----1f2e3d4c5b6a79887766554433221100";
@@ -254,7 +255,7 @@ fn unit_year(outings: usize) {
             d.items.set(ItemKey::plain(ItemKind::Condoms), 3);
             d.items.set(ItemKey::plain(ItemKind::Lubricant), 1);
             if j % 5 == 0 {
-                d.services.referrals.insert(ServiceKind::Health);
+                d.services.set_count(EventKind::Referral, Some(ServiceKind::Health), 1);
             }
             store.record_contact(stop.id, &d).unwrap();
             odk += odk_submission(&o.date.to_string(), shift.code(), "BS", "017029", &d);

@@ -29,7 +29,8 @@ pub use labour::{
 };
 pub use selection::Selection;
 pub use services::{
-    ServiceCounts, ServicesReport, ServicesRow, ServicesSynthesis, ServicesSynthesisRow, ServicesTable, services_report,
+    ServiceCounts, ServiceMft, ServicesReport, ServicesRow, ServicesSynthesis, ServicesSynthesisRow, ServicesTable,
+    SubtypeCounts, services_report,
 };
 pub use street::{StreetReport, StreetRow, StreetSynthesis, StreetSynthesisRow, StreetTable, street_report};
 
@@ -290,8 +291,9 @@ impl<T, S> Report<T, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ServiceKind;
-    use crate::domain::{ContactData, ContactRecord, Place, ServiceSet, Services, parse_date};
+    use crate::domain::{
+        ContactData, ContactRecord, EventKind, Place, ServiceKind, ServiceSet, ServiceSubtype, parse_date,
+    };
 
     fn rec(activity: Activity, shift: Shift, prov: &str, g: Gender, nat: &str) -> ContactRecord {
         ContactRecord {
@@ -349,7 +351,9 @@ mod tests {
             for activity in [Activity::Street, Activity::Labour] {
                 for _ in 0..n {
                     let mut r = rec(activity, Shift::Night, "BS", Gender::F, nat);
-                    r.data.services.referrals = ServiceSet::parse_list("health").unwrap();
+                    r.data
+                        .services
+                        .add_each(crate::domain::EventKind::Referral, ServiceSet::parse_list("health").unwrap());
                     r.data.items.set(crate::domain::ItemKey::plain(crate::domain::ItemKind::Condoms), 1);
                     r.data.items.set(crate::domain::ItemKey::plain(crate::domain::ItemKind::Food), 2);
                     records.push(r);
@@ -413,25 +417,33 @@ mod tests {
     }
 
     #[test]
-    fn services_count_persons_once_and_each_service() {
+    fn services_count_events_and_persons_once() {
         let mut a = rec(Activity::Street, Shift::Night, "BS", Gender::F, "NG");
-        a.data.services = Services {
-            information: true,
-            listening: true,
-            referrals: ServiceSet::parse_list("health;legal").unwrap(),
-            accompaniments: ServiceSet::parse_list("health").unwrap(),
-        };
+        a.data.services.information = true;
+        a.data.services.add_each(EventKind::Referral, ServiceSet::parse_list("health;legal").unwrap());
+        a.data.services.set_count(EventKind::Accompaniment, Some(ServiceKind::Health), 3);
+        a.data.services.toggle_subtype(EventKind::Accompaniment, ServiceSubtype::StiTest);
+        a.data.services.set_count(EventKind::Listening, None, 2);
+        a.data.services.set_count(EventKind::LegalConsultation, None, 1);
         let b = rec(Activity::Labour, Shift::Day, "BS", Gender::M, "NG");
         let r = services_report(&Tally::of_records(&[a, b]), &scope());
         let row = &r.tables[0].rows[0];
-        assert_eq!(row.counts.persons, 1);
-        assert_eq!(row.counts.referrals[&ServiceKind::Health].f, 1);
-        assert_eq!(row.counts.referrals[&ServiceKind::Legal].f, 1);
-        assert_eq!(row.counts.accompaniments[&ServiceKind::Health].f, 1);
-        assert_eq!(row.counts.listening.f, 1);
+        assert_eq!((row.counts.accompanied_persons, row.counts.referred_persons), (1, 1));
+        assert_eq!(row.counts.referrals[&ServiceKind::Health].by_gender.f, 1);
+        assert_eq!(row.counts.referrals[&ServiceKind::Legal].total, 1);
+        assert_eq!(row.counts.accompaniments[&ServiceKind::Health].by_gender.f, 3);
+        assert_eq!(row.counts.accompaniments[&ServiceKind::Health].total, 3);
+        assert_eq!(row.counts.listening.f, 2);
+        assert_eq!(row.counts.legal_consultations.f, 1);
+        assert_eq!(row.counts.accompaniments_total, 6);
+        assert_eq!(row.counts.referrals_total, 2);
+        assert_eq!(row.counts.subtypes[&ServiceSubtype::StiTest].accompaniments.f, 1);
         assert_eq!(r.tables[0].rows.len(), 1, "a person given nothing is not a row");
         let json = serde_json::to_value(row).unwrap();
         assert_eq!(json["referrals"]["health"]["F"], 1);
-        assert_eq!(json["persons"], 1);
+        assert_eq!(json["accompaniments"]["health"]["total"], 3);
+        assert_eq!(json["accompanied_persons"], 1);
+        assert_eq!(json["subtypes"]["sti_test"]["accompaniments"]["F"], 1);
+        assert_eq!(r.synthesis.total, r.tables[0].total);
     }
 }

@@ -1,4 +1,6 @@
-//! Referrals, accompaniments, listening talks and information by nationality, per province, and the synthesis.
+//! Accompaniments, referrals (invii), listening talks, legal consultations and information
+//! by nationality, per province, and the synthesis: every event counts, and the persons they
+//! were for are counted apart.
 
 use std::collections::BTreeMap;
 
@@ -6,32 +8,80 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Mft, ReportScope, province_table};
-use crate::domain::{Activity, Gender, Measure, Nationality, Province, ServiceKind, Tally};
+use crate::domain::{Activity, Gender, Measure, Nationality, Province, ServiceKind, ServiceSubtype, Tally};
 
-/// Referrals, accompaniments and talks: one row's or one total's counts.
+/// Events to one service by gender, with their total (the printed "Tot").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceMft {
+    /// By gender.
+    #[serde(flatten)]
+    pub by_gender: Mft,
+    /// M + F + T.
+    pub total: u64,
+}
+
+impl ServiceMft {
+    fn add(&mut self, gender: Gender, n: u64) {
+        self.by_gender.add(gender, n);
+        self.total += n;
+    }
+
+    fn plus(self, o: ServiceMft) -> ServiceMft {
+        ServiceMft { by_gender: self.by_gender.plus(o.by_gender), total: self.total + o.total }
+    }
+}
+
+/// Accompaniments and referrals to one service's sub-type, by gender.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubtypeCounts {
+    /// Accompaniments.
+    pub accompaniments: Mft,
+    /// Referrals.
+    pub referrals: Mft,
+}
+
+/// Accompaniments, referrals and talks: one row's or one total's counts. Every event
+/// counts (one person accompanied three times to health is 3 in health, 1 in persons).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceCounts {
-    /// Persons referred or accompanied to at least one service.
-    pub persons: u64,
-    /// Referrals (invii) per service, by gender.
-    pub referrals: BTreeMap<ServiceKind, Mft>,
+    /// Persons accompanied to a service or given a listening talk or a legal consultation.
+    pub accompanied_persons: u64,
+    /// Persons referred to at least one service.
+    pub referred_persons: u64,
     /// Accompaniments per service, by gender.
-    pub accompaniments: BTreeMap<ServiceKind, Mft>,
+    pub accompaniments: BTreeMap<ServiceKind, ServiceMft>,
+    /// Referrals (invii) per service, by gender.
+    pub referrals: BTreeMap<ServiceKind, ServiceMft>,
     /// Listening talks by gender.
     pub listening: Mft,
+    /// Consultations with the unit's legal operator, by gender.
+    pub legal_consultations: Mft,
+    /// Accompaniments, listening talks and legal consultations together (the printed TOT
+    /// of the accompaniments table).
+    pub accompaniments_total: u64,
+    /// Referrals to every service.
+    pub referrals_total: u64,
     /// Information given, by gender.
     pub information: Mft,
+    /// Accompaniments and referrals whose sub-type was said, by sub-type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub subtypes: BTreeMap<ServiceSubtype, SubtypeCounts>,
 }
 
 impl Default for ServiceCounts {
     fn default() -> Self {
-        let zero = || ServiceKind::ALL.iter().map(|&s| (s, Mft::default())).collect();
+        let zero = || ServiceKind::ALL.iter().map(|&s| (s, ServiceMft::default())).collect();
         ServiceCounts {
-            persons: 0,
-            referrals: zero(),
+            accompanied_persons: 0,
+            referred_persons: 0,
             accompaniments: zero(),
+            referrals: zero(),
             listening: Mft::default(),
+            legal_consultations: Mft::default(),
+            accompaniments_total: 0,
+            referrals_total: 0,
             information: Mft::default(),
+            subtypes: BTreeMap::new(),
         }
     }
 }
@@ -39,35 +89,57 @@ impl Default for ServiceCounts {
 impl ServiceCounts {
     fn add(&mut self, gender: Gender, measure: Measure, n: u64) {
         match measure {
-            Measure::ReferredPersons => self.persons += n,
-            Measure::Referral(s) => self.referrals.entry(s).or_default().add(gender, n),
-            Measure::Accompaniment(s) => self.accompaniments.entry(s).or_default().add(gender, n),
-            Measure::Listening => self.listening.add(gender, n),
+            Measure::AccompaniedPersons => self.accompanied_persons += n,
+            Measure::ReferredPersons => self.referred_persons += n,
+            Measure::Accompaniment(s) => {
+                self.accompaniments.entry(s).or_default().add(gender, n);
+                self.accompaniments_total += n;
+            }
+            Measure::Referral(s) => {
+                self.referrals.entry(s).or_default().add(gender, n);
+                self.referrals_total += n;
+            }
+            Measure::Listening => {
+                self.listening.add(gender, n);
+                self.accompaniments_total += n;
+            }
+            Measure::LegalConsultations => {
+                self.legal_consultations.add(gender, n);
+                self.accompaniments_total += n;
+            }
             Measure::Information => self.information.add(gender, n),
+            Measure::SubAccompaniment(s) => self.subtypes.entry(s).or_default().accompaniments.add(gender, n),
+            Measure::SubReferral(s) => self.subtypes.entry(s).or_default().referrals.add(gender, n),
             _ => {}
         }
     }
 
     fn merge(&mut self, o: &ServiceCounts) {
-        self.persons += o.persons;
-        for (s, m) in &o.referrals {
-            let e = self.referrals.entry(*s).or_default();
-            *e = e.plus(*m);
-        }
-        for (s, m) in &o.accompaniments {
-            let e = self.accompaniments.entry(*s).or_default();
-            *e = e.plus(*m);
+        self.accompanied_persons += o.accompanied_persons;
+        self.referred_persons += o.referred_persons;
+        for (mine, theirs) in [(&mut self.accompaniments, &o.accompaniments), (&mut self.referrals, &o.referrals)] {
+            for (s, m) in theirs {
+                let e = mine.entry(*s).or_default();
+                *e = e.plus(*m);
+            }
         }
         self.listening = self.listening.plus(o.listening);
+        self.legal_consultations = self.legal_consultations.plus(o.legal_consultations);
+        self.accompaniments_total += o.accompaniments_total;
+        self.referrals_total += o.referrals_total;
         self.information = self.information.plus(o.information);
+        for (s, c) in &o.subtypes {
+            let e = self.subtypes.entry(*s).or_default();
+            e.accompaniments = e.accompaniments.plus(c.accompaniments);
+            e.referrals = e.referrals.plus(c.referrals);
+        }
     }
 
-    /// What orders rows by total: persons referred or accompanied, then every referral,
-    /// accompaniment, talk and information given.
+    /// What orders rows by total: persons accompanied or referred, then every
+    /// accompaniment, talk, consultation, referral and information given.
     fn sort_total(&self) -> (u64, u64) {
-        let sum = |m: &BTreeMap<ServiceKind, Mft>| m.values().map(Mft::total).sum::<u64>();
-        let all = sum(&self.referrals) + sum(&self.accompaniments) + self.listening.total() + self.information.total();
-        (self.persons, all)
+        let all = self.accompaniments_total + self.referrals_total + self.information.total();
+        (self.accompanied_persons + self.referred_persons, all)
     }
 
     fn is_zero(&self) -> bool {

@@ -14,7 +14,7 @@ use crate::store::{Entity, Record, Result, Store, StoreError};
 /// The columns of a meeting `m` read as a contact row (no stop: 0), so the contact reader
 /// serves meetings too.
 pub(super) const MEETING_AS_CONTACT: &str = "m.id, 0, m.recorded_at, m.gender, m.nationality, m.age_band, \
-     m.first_contact, m.protection, m.information, m.listening, m.referrals, m.accompaniments";
+     m.first_contact, m.protection, m.information";
 
 /// Writes a person met with its items; returns its id.
 pub(super) fn insert_meeting(
@@ -74,7 +74,7 @@ impl Store {
     pub fn meeting(&self, id: i64) -> Result<ContactData> {
         let sql = format!("SELECT {MEETING_AS_CONTACT} FROM indoor_meetings m WHERE m.id = ?1");
         let mut data = by_id(&self.conn, &sql, id, Entity::Meeting, row_to_contact)?.data;
-        data.items = Person::Meeting.items_of(&self.conn, id)?;
+        Person::Meeting.children_into(&self.conn, id, &mut data)?;
         Ok(data)
     }
 

@@ -4,9 +4,9 @@
 
 use dioxus::prelude::*;
 
-use super::{Chip, ChipGroup, GenderPicker, ItemsField, NationalityPicker};
-use crate::domain::rules::ITEM_QUANTITY_MAX;
-use crate::domain::{AgeBand, ContactData, Lang, Protection, ServiceKind, ServiceSet};
+use super::{Chip, ChipGroup, GenderPicker, ItemsField, NationalityPicker, Stepper};
+use crate::domain::rules::{EVENTS_PER_STEP_MAX, ITEM_QUANTITY_MAX};
+use crate::domain::{AgeBand, ContactData, EventKind, Lang, Protection, ServiceKind, ServiceSubtype};
 use crate::ui::T;
 
 /// Nationalities offered while typing in the sheet.
@@ -100,22 +100,18 @@ fn PersonChips(
     }
 }
 
-/// The services of a kind chosen in a set, as chip indices.
-fn set_indices(set: ServiceSet) -> Vec<usize> {
-    ServiceKind::ALL.iter().enumerate().filter(|(_, k)| set.contains(**k)).map(|(i, _)| i).collect()
+/// The sub-types tapped between `before` and `after` (chip indices of `service`'s sub-types).
+fn toggled(service: ServiceKind, before: &[usize], after: &[usize]) -> Vec<ServiceSubtype> {
+    ServiceSubtype::of(service)
+        .enumerate()
+        .filter(|(i, _)| before.contains(i) != after.contains(i))
+        .map(|(_, s)| s)
+        .collect()
 }
 
-/// A set with exactly the services at `pressed`.
-fn set_of(mut set: ServiceSet, pressed: &[usize]) -> ServiceSet {
-    for (i, k) in ServiceKind::ALL.iter().copied().enumerate() {
-        if set.contains(k) != pressed.contains(&i) {
-            set.toggle(k);
-        }
-    }
-    set
-}
-
-/// Information, listening, and the referrals and accompaniments by kind.
+/// Information (a chip); listening talks and legal consultations (steppers); accompaniments
+/// and referrals, a stepper per service, with the service's sub-types as chips under it
+/// once it counts one.
 #[component]
 fn ServicesField(
     /// The person being edited.
@@ -125,39 +121,64 @@ fn ServicesField(
     /// Called with the person after a tap.
     on_change: EventHandler<ContactData>,
 ) -> Element {
-    let s = data.services;
-    let talks: Vec<usize> =
-        [s.information, s.listening].iter().enumerate().filter(|(_, on)| **on).map(|(i, _)| i).collect();
+    let s = data.services.clone();
     let d = data.clone();
+    let range = 0..=EVENTS_PER_STEP_MAX;
+    // The stepper's handler for `kind` to `service`.
+    let step = |kind: EventKind, service: Option<ServiceKind>| {
+        let d = data.clone();
+        move |n: u32| {
+            let mut d = d.clone();
+            d.services.set_count(kind, service, n);
+            on_change.call(d);
+        }
+    };
+    let talks = [
+        (EventKind::Listening, T::Listening.get(lang)),
+        (EventKind::LegalConsultation, EventKind::LegalConsultation.label(lang)),
+    ];
     rsx! {
         fieldset { legend { {T::Services.get(lang)} }
-            ChipGroup { pressed: talks, multiple: true,
+            ChipGroup { pressed: if s.information { vec![0] } else { vec![] }, multiple: true,
                 on_change: move |p: Vec<usize>| {
                     let mut d = d.clone();
-                    d.services.information = p.contains(&0);
-                    d.services.listening = p.contains(&1);
+                    d.services.information = !p.is_empty();
                     on_change.call(d);
                 },
                 Chip { index: 0, "data-service": "information", {T::Information.get(lang)} }
-                Chip { index: 1, "data-service": "listening", {T::Listening.get(lang)} }
             }
-            for (what, t) in [("referral", T::Referral), ("accompaniment", T::Accompaniment)] {
-                {
-                    let referral = what == "referral";
-                    let set = if referral { s.referrals } else { s.accompaniments };
-                    let d = data.clone();
-                    rsx! {
-                        div { key: "{what}", class: "service-line",
-                            span { class: "label", {t.get(lang)} }
-                            ChipGroup { pressed: set_indices(set), multiple: true,
-                                on_change: move |p: Vec<usize>| {
-                                    let mut d = d.clone();
-                                    let set = if referral { &mut d.services.referrals } else { &mut d.services.accompaniments };
-                                    *set = set_of(*set, &p);
-                                    on_change.call(d);
-                                },
-                                for (i, k) in ServiceKind::ALL.iter().copied().enumerate() {
-                                    Chip { key: "{k.code()}", index: i, "data-group": what, "data-kind": k.code(), {k.label(lang)} }
+            for (kind, label) in talks {
+                Stepper { key: "{kind.code()}", value: s.count(kind, None), range: range.clone(), buttons: true,
+                    label: label.to_string(), data: ("data-event", kind.code().to_string()),
+                    on_change: step(kind, None) }
+            }
+            for (kind, t) in [(EventKind::Accompaniment, T::Accompaniment), (EventKind::Referral, T::Referral)] {
+                div { key: "{kind.code()}", class: "service-line",
+                    span { class: "label", {t.get(lang)} }
+                    for service in ServiceKind::ALL.iter().copied() {
+                        {
+                            let n = s.count(kind, Some(service));
+                            let said = s.subtypes(kind, service);
+                            let pressed: Vec<usize> = ServiceSubtype::of(service).enumerate().filter(|(_, x)| said.contains(x)).map(|(i, _)| i).collect();
+                            let before = pressed.clone();
+                            let d = data.clone();
+                            rsx! {
+                                Stepper { key: "{kind.code()}-{service.code()}", value: n, range: range.clone(), buttons: true,
+                                    label: service.label(lang).to_string(), data: ("data-event", format!("{}.{}", kind.code(), service.code())),
+                                    on_change: step(kind, Some(service)) }
+                                if n > 0 {
+                                    ChipGroup { key: "{kind.code()}-{service.code()}-sub", pressed, multiple: true, class: "chips subtypes",
+                                        on_change: move |p: Vec<usize>| {
+                                            let mut d = d.clone();
+                                            for sub in toggled(service, &before, &p) {
+                                                d.services.toggle_subtype(kind, sub);
+                                            }
+                                            on_change.call(d);
+                                        },
+                                        for (i, sub) in ServiceSubtype::of(service).enumerate() {
+                                            Chip { key: "{sub.code()}", index: i, "data-event": kind.code(), "data-subtype": sub.code(), {sub.label(lang)} }
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -13,8 +13,8 @@ use lanterna::app::{Lanterna, MassageVisit, NewIndoorSession, NewOuting, ReportK
 use lanterna::domain::indoor::AdData;
 use lanterna::domain::tables::Selection;
 use lanterna::domain::{
-    Activity, Channel, Comune, ContactData, Gender, ItemKey, ItemKind, Nationality, Outcome, Place, Province,
-    ServiceKind, Shift,
+    Activity, Channel, Comune, ContactData, EventKind, Gender, ItemKey, ItemKind, Nationality, Outcome, Place,
+    Province, ServiceKind, Shift,
 };
 use lanterna::report::Table;
 use lanterna_server::config::Config;
@@ -166,7 +166,7 @@ pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
             let mut d = ContactData::new(g, nat(nats[(j * 3 + k) % nats.len()]));
             if j % 3 == 0 {
                 d.items.set(ItemKey::plain(ItemKind::Condoms), 3 + (j as u32 % 4));
-                d.services.referrals.insert(ServiceKind::Health);
+                d.services.set_count(EventKind::Referral, Some(ServiceKind::Health), 1);
                 d.first_contact = Some(j % 2 == 0);
             }
             let stop = if j % 4 == 3 { s2.id } else { s1.id };
