@@ -8,6 +8,9 @@ import { runScenario, setPin, shot, tap, waitText, fail } from "./lib.mjs";
 
 const ROSA = '#known button.known-person[data-name="Rosa"]';
 
+// The sheet opens under the tally: bring a part of it to the middle of the screen.
+const centre = (page, selector) => page.$eval(selector, (e) => e.scrollIntoView({ block: "center" }));
+
 await runScenario("persons", "zz-persons-failure", async (page, pin) => {
   await page.waitForSelector("#pin2");
   await setPin(page, pin);
@@ -42,6 +45,7 @@ await runScenario("persons", "zz-persons-failure", async (page, pin) => {
   await page.waitForSelector("#person-name");
   if ((await page.getAttribute("#person-name", "maxlength")) !== "24") fail("the short name has no maxlength 24");
   await page.fill("#person-name", "Rosa");
+  await centre(page, "#person-fields");
   await shot(page, "persons-01-sheet-name");
   await page.click("#save-details");
   await page.waitForSelector("#detail-sheet", { state: "detached" });
@@ -70,10 +74,12 @@ await runScenario("persons", "zz-persons-failure", async (page, pin) => {
   await page.waitForSelector("#merge-search");
   await page.fill("#merge-search", "ros");
   await page.waitForSelector('#merge button.merge-person[data-name="Rosa"]');
+  await centre(page, "#person-fields");
   await shot(page, "persons-05-merge-search");
   await page.click('#merge button.merge-person[data-name="Rosa"]');
   await page.waitForSelector("#undo-merge");
   await waitText(page, "#times-met", 3); // twice Rosa, once the merged one
+  await centre(page, "#person-fields");
   await shot(page, "persons-06-merged");
   await page.click("#undo-merge");
   await page.waitForSelector("#merge-toast", { state: "detached" });

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::common::minidom::Screen;
 use dioxus::prelude::*;
-use lanterna::domain::tables::Mft;
 use lanterna::domain::rules::PERSON_NAME_MAX;
+use lanterna::domain::tables::Mft;
 use lanterna::domain::{AgeBand, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind};
 use lanterna::store::Store;
 use lanterna::ui::components::{Chip, ChipGroup, NationalityPicker, Stepper};
