@@ -13,7 +13,6 @@ use crate::domain::tables::Mft;
 use crate::domain::{
     Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Person, PersonDetails, Place, Shift,
 };
-use crate::store::Merge;
 use crate::ui::components::{
     BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, PersonFields,
     PersonPicker, Stepper, person_summary,
@@ -48,7 +47,7 @@ pub fn OutingScreen(
     let mut known_query = use_signal(String::new);
     let mut name_typed = use_signal(|| None::<(i64, String)>);
     let mut merge_query = use_signal(String::new);
-    let mut merged = use_signal(|| None::<(Merge, String)>);
+    let mut merged = use_signal(|| None::<((i64, i64), String)>);
     let lang = ui.lang();
     let (kq, mq) = (known_query(), merge_query());
     let loaded = ui.read(&[Area::Outings], |app| {
@@ -149,10 +148,11 @@ pub fn OutingScreen(
             merge_query.set(String::new());
             ui.toast.set(None);
             let text = format!("{}: {}", ui.t(T::MergedInto), person_summary(&kept, lang));
-            merged.set(Some((m, text)));
+            let pair = (m.kept, m.absorbed);
+            merged.set(Some((pair, text)));
             spawn(async move {
                 tokio::time::sleep(UNDO_MERGE_FOR).await;
-                if merged.peek().as_ref().map(|(x, _)| *x) == Some(m) {
+                if merged.peek().as_ref().map(|(x, _)| *x) == Some(pair) {
                     merged.set(None);
                 }
             });
