@@ -175,6 +175,16 @@ strings! {
     SyncRefused => "Il server ha rifiutato l'invio", "The server refused the upload";
     Enroll => "Collega", "Enroll";
     Enrolled => "Dispositivo collegato", "Device enrolled";
+    KnownHere => "Conosciuti qui", "Known here";
+    SearchPerson => "Nome o codice", "Name or code";
+    ShortName => "Nome breve o codice (solo su questo telefono)", "Short name or code (this phone only)";
+    ShortNameHint => "es. Rosa, R12", "e.g. Rosa, R12";
+    FirstMet => "Primo incontro", "First met";
+    LastMet => "Ultimo", "Last";
+    TimesMet => "Incontri", "Times met";
+    SamePersonAs => "È la stessa persona di…", "Same person as…";
+    MergedInto => "Stessa persona di", "Same person as";
+    UndoMerge => "Annulla", "Undo";
     DataCredit => "Confini: ISTAT, Openpolis (CC BY 4.0)", "Boundaries: ISTAT, Openpolis (CC BY 4.0)";
 }
 

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 
 export const SHOTS = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 
-export async function openPhone(url) {
+// The default phone is 360x740; a scenario may ask for another (`viewport`).
+export async function openPhone(url, viewport = { width: 360, height: 740 }) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
@@ -20,7 +21,7 @@ export async function openPhone(url) {
     ],
   });
   const context = await browser.newContext({
-    viewport: { width: 360, height: 740 },
+    viewport,
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
@@ -65,12 +66,12 @@ export function fail(message) {
 }
 
 // Runs one scenario script (`node NAME.mjs URL PIN`): a phone at the app's URL, then
-// `steps(page, pin)`. On failure: a screenshot named `failureShot`, the error on stderr and
+// `steps(page, pin)`, at `viewport` if given. On failure: a screenshot named `failureShot`, the error on stderr and
 // a failing exit code; the browser is closed either way.
-export async function runScenario(name, failureShot, steps) {
+export async function runScenario(name, failureShot, steps, viewport) {
   const [url, pin] = process.argv.slice(2);
   if (!url || !pin) fail(`usage: node ${name}.mjs URL PIN`);
-  const { browser, page } = await openPhone(url);
+  const { browser, page } = await openPhone(url, viewport);
   try {
     await steps(page, pin);
     console.log(`e2e ${name}: ok`);

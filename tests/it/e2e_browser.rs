@@ -92,8 +92,14 @@ fn after_script(script: &str) -> Option<(tempfile::TempDir, PathBuf)> {
 }
 
 fn report(db: &Path, kind: &str) -> Value {
-    let json = lanterna_ok(db, &["report", kind, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "json"]);
-    serde_json::from_str(&json).expect("report JSON")
+    report_with(db, kind, &[])
+}
+
+/// A report of every date, as JSON, with further options.
+fn report_with(db: &Path, kind: &str, options: &[&str]) -> Value {
+    let mut args = vec!["report", kind, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "json"];
+    args.extend_from_slice(options);
+    serde_json::from_str(&lanterna_ok(db, &args)).expect("report JSON")
 }
 
 fn mft(v: &Value) -> [u64; 3] {
@@ -213,4 +219,33 @@ fn an_indoor_session_in_the_browser_is_the_report() {
             .unwrap();
     let kit = lanterna::domain::settings::Settings::default().kits.indoor.0;
     assert_eq!(condoms, u64::from(kit.get(lanterna::domain::ItemKey::plain(ItemKind::Condoms))), "{items}");
+}
+
+#[test]
+fn a_known_person_tapped_again_in_the_browser_is_one_person_and_two_contacts() {
+    let Some((dir, db)) = after_script("persons.mjs") else {
+        return;
+    };
+
+    // The short name is only in the encrypted database: not in the file, its WAL or any
+    // other file beside it, as the app left them (before the command line opens them).
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir.path()).expect("the data directory") {
+        let path = entry.expect("an entry").path();
+        let bytes = std::fs::read(&path).expect("readable");
+        assert!(!bytes.windows(4).any(|w| w == b"Rosa"), "{} holds the short name in clear", path.display());
+        files += 1;
+    }
+    assert!(files >= 1 && db.exists(), "the database was written");
+
+    // Rosa, met on two night outings in Brescia: one person, two contacts.
+    let persons = report(&db, "street");
+    let bs = &persons["tables"][0];
+    assert_eq!(bs["province"], "BS", "{persons}");
+    assert_eq!(bs["grand_total"], 1, "{persons}");
+    assert_eq!(mft(&bs["total"]["night"]), [0, 1, 0]);
+    let contacts = report_with(&db, "street", &["--count", "contacts"]);
+    assert_eq!(contacts["tables"][0]["grand_total"], 2, "{contacts}");
+    let list = lanterna_ok(&db, &["outings", "list"]);
+    assert_eq!(list.matches("closed").count(), 2, "{list}");
 }

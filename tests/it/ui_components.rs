@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::common::minidom::Screen;
 use dioxus::prelude::*;
-use lanterna::domain::rules::EVENTS_PER_STEP_MAX;
+use lanterna::domain::rules::{EVENTS_PER_STEP_MAX, PERSON_NAME_MAX};
 use lanterna::domain::tables::Mft;
 use lanterna::domain::{
     Activity, AgeBand, EventKind, Gender, ItemKey, ItemKind, Lang, Nationality, ServiceKind, ServiceSubtype,
@@ -421,6 +421,135 @@ async fn the_summary_shows_the_outings_report_table_then_closes_it() {
     assert!(s.dom.exists(".outing-row[data-status=closed]"), "{}", s.html());
     let outing = p.shared.with(|st| st.outing(id)).unwrap().unwrap();
     assert_eq!(outing.status, lanterna::domain::OutingStatus::Closed);
+}
+
+impl Phone {
+    /// The person of a contact, as the register holds it.
+    fn person_of(&self, contact: i64) -> lanterna::domain::Person {
+        self.shared.with(|a| a.person_of_contact(contact)).expect("unlocked").expect("the person")
+    }
+
+    /// The contacts of an outing, in the order recorded.
+    fn contacts(&self, outing: Uuid) -> Vec<lanterna::domain::Contact> {
+        self.shared.with(|a| a.contacts_of_outing(outing)).expect("unlocked").expect("contacts")
+    }
+
+    /// Ends the outing on screen and confirms.
+    fn end_outing(&mut self) {
+        self.screen.click("#end-outing");
+        self.screen.click("#confirm-end");
+        assert!(self.screen.dom.exists(".outing-row[data-status=closed]"), "{}", self.screen.html());
+    }
+}
+
+#[tokio::test]
+async fn a_named_person_is_one_tap_on_the_next_outing_at_the_same_place() {
+    let mut p = Phone::unlocked();
+    let first = p.night_outing_in_brescia();
+    assert!(!p.screen.dom.exists("#known"), "nobody known yet: no row at all");
+    p.tap("F", "RO");
+    p.screen.click("#details");
+    let s = &mut p.screen;
+    assert_eq!(s.dom.attr_of("#person-name", "maxlength"), Some(PERSON_NAME_MAX.to_string()));
+    assert_eq!(s.dom.attr_of("#person-name", "value").as_deref(), Some(""));
+    assert_eq!(s.dom.text("#times-met"), "1");
+    s.input("#person-name", "  Rosa ");
+    s.click("button[data-age=25-34]");
+    s.click("#save-details");
+    assert!(!s.dom.exists("#detail-sheet"), "{}", s.html());
+    let rosa = p.person_of(p.contacts(first)[0].id);
+    assert_eq!(rosa.name.as_deref(), Some("Rosa"), "saved trimmed, through the register");
+    assert_eq!(rosa.age_band, Some(AgeBand::A25_34), "who she is goes to the register too");
+    assert!(!p.screen.dom.exists("#known"), "persons met on this outing are not offered again");
+    p.end_outing();
+
+    let second = p.night_outing_in_brescia();
+    let chip = "#known button.known-person[data-name=Rosa]";
+    assert!(p.screen.dom.text("#known").contains("Conosciuti qui"), "{}", p.screen.html());
+    let shown = p.screen.dom.text(chip);
+    assert!(shown.contains('F') && shown.contains("Rosa") && shown.contains("Romania"), "{shown}");
+    // The search by short name finds her; a name nobody has finds nobody.
+    p.screen.input("#known-search", "OS");
+    assert!(p.screen.dom.exists(chip));
+    p.screen.input("#known-search", "zz");
+    assert!(!p.screen.dom.exists("#known button.person") && p.screen.dom.exists("#known-search"));
+    p.screen.input("#known-search", "");
+
+    // One tap: recorded, said, and she leaves the row.
+    p.screen.click(chip);
+    assert_eq!(p.shown(), [1, 0, 1, 0]);
+    assert_same(&p, second);
+    let met = p.contacts(second);
+    assert_eq!(met.len(), 1);
+    let again = p.person_of(met[0].id);
+    assert_eq!((again.id, again.times), (rosa.id, 2), "the same person, met twice");
+    assert_eq!(met[0].data.age_band, Some(AgeBand::A25_34), "the contact is who she is");
+    assert!(p.screen.dom.text("#toast").contains("Rosa"), "{}", p.screen.html());
+    assert!(!p.screen.dom.exists("#known"), "{}", p.screen.html());
+    // The usual undo takes her back, and she is offered again.
+    p.screen.click("#undo");
+    assert_eq!(p.shown(), [0, 0, 0, 0]);
+    assert!(p.screen.dom.exists(chip));
+    p.screen.click(chip);
+    p.screen.click("#details");
+    assert_eq!(p.screen.dom.attr_of("#person-name", "value").as_deref(), Some("Rosa"));
+    assert_eq!(p.screen.dom.text("#times-met"), "2");
+    assert!(!p.screen.dom.text("#first-met").is_empty() && !p.screen.dom.text("#last-met").is_empty());
+}
+
+#[tokio::test]
+async fn a_short_name_too_long_is_refused_in_the_interface_language() {
+    use lanterna::app::messages::message;
+    use lanterna::domain::DomainError;
+    use lanterna::domain::rules::Violation;
+
+    let mut p = Phone::unlocked();
+    let id = p.night_outing_in_brescia();
+    p.tap("T", "BR");
+    p.screen.click("#details");
+    p.screen.input("#person-name", &"x".repeat(PERSON_NAME_MAX + 1));
+    p.screen.click("#save-details");
+    let said = p.screen.dom.text("#error");
+    assert_eq!(said, message(&DomainError::from(Violation::PersonName).into(), Lang::It));
+    assert!(p.screen.dom.exists("#detail-sheet"), "the sheet stays open to correct it");
+    assert_eq!(p.person_of(p.contacts(id)[0].id).name, None, "nothing saved");
+    p.screen.input("#person-name", &"é".repeat(PERSON_NAME_MAX));
+    p.screen.click("#save-details");
+    assert!(!p.screen.dom.exists("#detail-sheet"), "{}", p.screen.html());
+    assert_eq!(p.person_of(p.contacts(id)[0].id).name, Some("é".repeat(PERSON_NAME_MAX)));
+}
+
+#[tokio::test]
+async fn same_person_as_merges_into_the_chosen_one_and_undo_takes_it_back() {
+    let mut p = Phone::unlocked();
+    let id = p.night_outing_in_brescia();
+    p.tap("F", "RO");
+    p.screen.click("#details");
+    p.screen.input("#person-name", "Rosa");
+    p.screen.click("#save-details");
+    p.tap("F", "NG");
+    let [rosa_contact, other_contact] = [0, 1].map(|i| p.contacts(id)[i].id);
+    let (rosa, other) = (p.person_of(rosa_contact), p.person_of(other_contact));
+    assert_ne!(rosa.id, other.id);
+
+    p.screen.click("#details");
+    assert!(!p.screen.dom.exists("#merge button.person"), "no candidates before a search");
+    p.screen.input("#merge-search", "ros");
+    p.screen.click("#merge button.merge-person[data-name=Rosa]");
+    assert_eq!(p.person_of(other_contact).id, rosa.id, "this contact's person joined the chosen one");
+    assert_eq!(p.contacts(id)[1].data.nationality.code(), "RO", "with the chosen one's details");
+    assert!(p.screen.dom.text("#merge-toast").contains("Rosa"), "{}", p.screen.html());
+    assert_eq!(p.screen.dom.attr_of("#person-fields", "data-person"), Some(rosa.id.to_string()));
+    assert_eq!(p.screen.dom.text("#times-met"), "2");
+    assert_eq!(p.screen.dom.attr_of("#person-name", "value").as_deref(), Some("Rosa"));
+    assert_eq!(p.screen.dom.attr_of("#merge-search", "value").as_deref(), Some(""));
+
+    p.screen.click("#undo-merge");
+    assert!(!p.screen.dom.exists("#merge-toast"));
+    let back = p.person_of(other_contact);
+    assert_eq!((back.id, back.nationality.code()), (other.id, "NG"), "undone");
+    assert_eq!(p.screen.dom.attr_of("#person-fields", "data-person"), Some(other.id.to_string()));
+    assert_eq!(p.person_of(rosa_contact).times, 1);
 }
 
 /// What a component under test reported through its handler.

@@ -30,6 +30,10 @@ pub fn DetailSheet(
     on_save: EventHandler<ContactData>,
     /// Called on "close".
     on_close: EventHandler<()>,
+    /// Shown under the title: the person of the register (short name, merge), saved by
+    /// the caller with the sheet.
+    #[props(default)]
+    children: Element,
 ) -> Element {
     let mut data = use_signal(move || initial);
     let d = data();
@@ -37,6 +41,7 @@ pub fn DetailSheet(
     rsx! {
         div { id: "detail-sheet", class: "sheet detail", role: "dialog",
             h3 { "{T::Contact.get(lang)}: {d.gender.code()} · {d.nationality.label(lang)}" }
+            {children}
             if identity {
                 GenderPicker { id: "detail-g", value: Some(d.gender), lang,
                     on_change: move |g| data.write().gender = g }

@@ -8,6 +8,8 @@ mod detail_sheet;
 mod gender_picker;
 mod items_field;
 mod nationality_picker;
+mod person_fields;
+mod person_picker;
 mod report_table;
 mod stepper;
 
@@ -18,5 +20,7 @@ pub use detail_sheet::DetailSheet;
 pub use gender_picker::GenderPicker;
 pub use items_field::ItemsField;
 pub use nationality_picker::{NationalityButton, NationalityPicker};
+pub use person_fields::PersonFields;
+pub use person_picker::{PersonChip, PersonPicker, person_summary};
 pub use report_table::ReportTable;
 pub use stepper::Stepper;

@@ -1,5 +1,6 @@
-//! The outing: the current stop, the tally (gender then nationality: two taps a person),
-//! +N, undo, the optional detail sheet and the running totals.
+//! The outing: the current stop, "known here" (one tap a known person), the tally (gender
+//! then nationality: two taps a person), +N, undo, the optional detail sheet with the
+//! person of the register (short name, merge and its undo) and the running totals.
 
 use std::time::{Duration, Instant};
 
@@ -9,9 +10,12 @@ use uuid::Uuid;
 use crate::app::Area;
 use crate::domain::rules::PEOPLE_PER_TAP;
 use crate::domain::tables::Mft;
-use crate::domain::{Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Place, Shift};
+use crate::domain::{
+    Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Person, PersonDetails, Place, Shift,
+};
 use crate::ui::components::{
-    BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, Stepper,
+    BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, PersonFields,
+    PersonPicker, Stepper, person_summary,
 };
 use crate::ui::{Screen, T, Ui};
 
@@ -21,6 +25,8 @@ const LONG_PRESS: Duration = Duration::from_millis(550);
 const MATCHES: usize = 8;
 /// Comuni offered while typing.
 const COMUNI: usize = 8;
+/// How long "same person as…" can be taken back from its message.
+const UNDO_MERGE_FOR: Duration = Duration::from_secs(8);
 
 /// The outing screen.
 #[component]
@@ -36,8 +42,24 @@ pub fn OutingScreen(
     let mut sheet = use_signal(|| None::<i64>);
     let mut asking = use_signal(|| false);
     let mut recorded = use_signal(|| 0u64);
+    // The register: the "known here" search, the short name typed in the sheet (for the
+    // person it was typed for), the "same person as…" search, the merge that can be undone.
+    let mut known_query = use_signal(String::new);
+    let mut name_typed = use_signal(|| None::<(i64, String)>);
+    let mut merge_query = use_signal(String::new);
+    let mut merged = use_signal(|| None::<((i64, i64), String)>);
     let lang = ui.lang();
-    let Some(data) = ui.read(&[Area::Outings], |app| app.outing_view(id, sheet())) else {
+    let (kq, mq) = (known_query(), merge_query());
+    let loaded = ui.read(&[Area::Outings], |app| {
+        let data = app.outing_view(id, sheet())?;
+        let found = app.search_persons(&kq)?;
+        let candidates = match &data.person {
+            Some(p) => app.person_view(p.id, &mq)?.candidates,
+            None => Vec::new(),
+        };
+        Ok((data, found, candidates))
+    });
+    let Some((data, found, candidates)) = loaded else {
         return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
     };
     let current = data.stops.last().cloned();
@@ -72,12 +94,81 @@ pub fn OutingScreen(
             record(n);
         }
     };
-    let mut save_details = move |(cid, d): (i64, ContactData)| {
-        if ui.write(|app| app.update_contact(cid, &d)).is_some() {
-            ui.say(ui.t(T::Saved));
-            sheet.set(None);
+    // One tap on a known person: recorded again at this stop with the kit.
+    let record_known = move |p: Person| {
+        let Some(stop) = stop_id else {
+            ui.say(ui.t(T::PickStopFirst));
+            return;
+        };
+        if let Some(c) = ui.write(|app| app.record_known(stop, p.id)) {
+            last.set(Some(c.id));
+            ui.say(format!("{}: {}", ui.t(T::Recorded), person_summary(&p, lang)));
+            known_query.set(String::new());
+            gender.set(None);
+            *recorded.write() += 1;
         }
     };
+    let person = data.person.clone();
+    let person_id = person.as_ref().map(|p| p.id);
+    let name_shown = match (&person, name_typed()) {
+        (Some(p), Some((typed_for, typed))) if typed_for == p.id => typed,
+        (Some(p), _) => p.name.clone().unwrap_or_default(),
+        (None, _) => String::new(),
+    };
+    let mut close_sheet = move || {
+        sheet.set(None);
+        name_typed.set(None);
+        merge_query.set(String::new());
+    };
+    // Who the person is goes to the register (every contact of theirs follows), what this
+    // contact got stays with the contact.
+    let name_saved = name_shown.clone();
+    let mut save_details = move |(cid, d): (i64, ContactData)| {
+        if let Some(pid) = person_id {
+            let details = PersonDetails {
+                name: Some(name_saved.clone()),
+                gender: d.gender,
+                nationality: d.nationality,
+                age_band: d.age_band,
+                protection: d.protection,
+            };
+            if ui.write(|app| app.update_person(pid, &details)).is_none() {
+                return;
+            }
+        }
+        if ui.write(|app| app.update_contact(cid, &d)).is_some() {
+            ui.say(ui.t(T::Saved));
+            close_sheet();
+        }
+    };
+    // "Same person as…": this contact's person joins the one chosen, which is kept.
+    let merge = move |kept: Person| {
+        let Some(absorbed) = person_id else { return };
+        if let Some(m) = ui.write(|app| app.merge_persons(kept.id, absorbed)) {
+            merge_query.set(String::new());
+            ui.toast.set(None);
+            let text = format!("{}: {}", ui.t(T::MergedInto), person_summary(&kept, lang));
+            let pair = (m.kept, m.absorbed);
+            merged.set(Some((pair, text)));
+            spawn(async move {
+                tokio::time::sleep(UNDO_MERGE_FOR).await;
+                if merged.peek().as_ref().map(|(x, _)| *x) == Some(pair) {
+                    merged.set(None);
+                }
+            });
+        }
+    };
+    let undo_merge = move |_| {
+        merged.set(None);
+        match ui.write(|app| app.undo_merge()) {
+            Some(Some(_)) => ui.say(ui.t(T::Undone)),
+            Some(None) => ui.say(ui.t(T::NothingToUndo)),
+            None => {}
+        }
+    };
+    let tallying = !closed && !picking() && current.is_some();
+    let show_known = !data.known.is_empty() || !kq.trim().is_empty();
+    let known = if kq.trim().is_empty() { data.known.clone() } else { found };
     let undo = move |_| match ui.write(|app| app.undo_last_contact(id)) {
         Some(Some(c)) => {
             ui.say(format!("{}: {} · {}", ui.t(T::Undone), c.data.gender.code(), c.data.nationality.label(lang)));
@@ -109,6 +200,11 @@ pub fn OutingScreen(
                     }
                 }
             }
+            if tallying && show_known {
+                PersonPicker { id: "known", title: ui.t(T::KnownHere), placeholder: ui.t(T::SearchPerson),
+                    query: kq, persons: known, lang,
+                    on_search: move |q| known_query.set(q), on_pick: record_known }
+            }
             if !closed && (picking() || current.is_none()) {
                 StopPicker { recent: data.recent_places.clone(), lang,
                     on_message: move |t: T| ui.say(ui.t(t)),
@@ -124,8 +220,21 @@ pub fn OutingScreen(
                     on_gender: move |g| gender.set(Some(g)), on_count: move |n| count.set(n), on_tap: tap }
             }
             if let (Some(cid), Some(initial)) = (sheet(), data.contact.clone()) {
-                DetailSheet { key: "{cid}", initial, identity: false, lang, on_close: move |_| sheet.set(None),
-                    on_save: move |d: ContactData| save_details((cid, d)) }
+                // Keyed by the person too: after a merge or its undo the sheet shows them afresh.
+                DetailSheet { key: "{cid}-{person_id:?}", initial, identity: false, lang, on_close: move |_| close_sheet(),
+                    on_save: move |d: ContactData| save_details((cid, d)),
+                    if let Some(p) = person {
+                        PersonFields { person: p.clone(), name: name_shown.clone(), merge_query: mq, candidates, lang,
+                            on_name: move |n| name_typed.set(Some((p.id, n))),
+                            on_merge_search: move |q| merge_query.set(q), on_merge: merge }
+                    }
+                }
+            }
+            if let Some((_, text)) = merged() {
+                div { id: "merge-toast", class: "toast action-toast", role: "status",
+                    span { "{text}" }
+                    button { id: "undo-merge", class: "ghost", onclick: undo_merge, {ui.t(T::UndoMerge)} }
+                }
             }
         }
         BottomBar {
