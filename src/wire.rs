@@ -282,6 +282,12 @@ impl Summary {
                     c.measure, self.activity
                 ));
             }
+            if c.measure.is_person() {
+                return Err(format!(
+                    "summary {id}: measure {} counts persons of a period, not of one outing or session",
+                    c.measure
+                ));
+            }
             if !seen.insert((c.province, c.nationality, c.gender, c.measure)) {
                 return Err(format!("summary {id}: cell {}/{}/{} appears twice", c.nationality, c.gender, c.measure));
             }

@@ -232,6 +232,20 @@ fn the_file_and_its_wal_hold_no_readable_trace() {
     let mut s = store.settings().unwrap();
     s.unit_name = "Unita Notturna Brescia Est".into();
     store.save_settings(&s).unwrap();
+    // A person of the register with a short name, and one imported with a code.
+    let first = store.record_contact(stop, &data).unwrap();
+    let rosa = store.person_of_contact(first.id).unwrap();
+    let details = lanterna::domain::PersonDetails { name: Some("Rosalinda".into()), ..rosa.details() };
+    store.update_person(rosa.id, &details).unwrap();
+    let imported = lanterna::domain::ContactRecord {
+        activity: lanterna::domain::Activity::Street,
+        date: lanterna::domain::parse_date("2024-01-05").unwrap(),
+        shift: lanterna::domain::Shift::Night,
+        place: lanterna::domain::Place::province(lanterna::domain::Province::parse("BS").unwrap()),
+        person: Some("QXW-code-4417".into()),
+        data: contact(Gender::F, "RO"),
+    };
+    store.import_records(&[imported], "grep-test").unwrap();
     // Needles of 5 bytes or more: shorter ones turn up by chance in random bytes.
     let needles: &[&str] = &[
         "Via Milano",
@@ -245,6 +259,8 @@ fn the_file_and_its_wal_hold_no_readable_trace() {
         "SQLite format",
         "condoms",
         "health",
+        "Rosalinda",
+        "QXW-code-4417",
         &outing.to_string(),
         &outing.simple().to_string(),
     ];
