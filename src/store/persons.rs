@@ -8,7 +8,7 @@
 //! transaction. A report of a kept period reads those cells; any other range counts the
 //! distinct persons of its contacts. Nothing of this table leaves the phone but counts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
@@ -412,39 +412,8 @@ impl Store {
     /// cui" counts, bucketed like the contacts' tally. A kept period reads its cells, in
     /// the order of their key; any other range reads the distinct persons of its contacts.
     pub fn persons_tally(&self, period: Period, activity: Option<Activity>) -> Result<Tally> {
-        const SUMS: &str = "sum(n), sum(n * new), sum(n * minor), sum(n * protection)";
-        let kept = self.is_kept_period(period)?;
-        let sql = if kept {
-            format!(
-                "SELECT activity, province, shift, nationality, gender, {SUMS}
-                 FROM (SELECT *, persons AS n FROM period_cells WHERE period = ?1 AND (?2 IS NULL OR activity = ?2))
-                 GROUP BY activity, province, shift, nationality, gender"
-            )
-        } else {
-            format!(
-                "SELECT activity, province, shift, nationality, gender, {SUMS}
-                 FROM (SELECT x.activity, x.province, x.shift, p.nationality, p.gender, 1 AS n,
-                              p.age_band IS 'minor' AS minor, p.protection IS 'yes' AS protection,
-                              p.first_met BETWEEN ?3 AND ?4 AND NOT p.known_before AS new
-                       FROM (SELECT DISTINCT o.activity, s.province, o.shift, c.person_id
-                             FROM outings o JOIN stops s ON s.outing_id = o.id JOIN contacts c ON c.stop_id = s.id
-                             WHERE o.date BETWEEN ?3 AND ?4 AND (?2 IS NULL OR o.activity = ?2)) x
-                       JOIN persons p ON p.id = x.person_id)
-                 GROUP BY activity, province, shift, nationality, gender"
-            )
-        };
         let mut tally = Tally::new();
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let mut rows = if kept {
-            st.query(params![period.key(), activity])?
-        } else {
-            st.query(params![rusqlite::types::Null, activity, period.from, period.to])?
-        };
-        while let Some(r) = rows.next()? {
-            let bucket = Bucket { activity: r.get(0)?, province: r.get(1)?, shift: r.get(2)? };
-            let (nationality, gender) = (r.get(3)?, r.get(4)?);
-            let [n, new, minor, protection]: [u64; 4] =
-                [5, 6, 7, 8].map(|i| r.get::<_, i64>(i).map_or(0, |v| v.max(0) as u64));
+        let mut add = |bucket: Bucket, nationality, gender, [n, new, minor, protection]: [u64; 4]| {
             for (measure, count) in [
                 (Measure::Persons, n),
                 (Measure::NewPersons, new),
@@ -456,8 +425,72 @@ impl Store {
                     tally.add(bucket, CellKey { nationality, gender, measure }, count);
                 }
             }
+        };
+        if !self.is_kept_period(period)? {
+            for ((bucket, nationality, gender), sums) in self.persons_of_contacts(period, activity)? {
+                add(bucket, nationality, gender, sums);
+            }
+            return Ok(tally);
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT activity, province, shift, nationality, gender,
+                    sum(persons), sum(persons * new), sum(persons * minor), sum(persons * protection)
+             FROM period_cells WHERE period = ?1 AND (?2 IS NULL OR activity = ?2)
+             GROUP BY activity, province, shift, nationality, gender",
+        )?;
+        let mut rows = st.query(params![period.key(), activity])?;
+        while let Some(r) = rows.next()? {
+            let bucket = Bucket { activity: r.get(0)?, province: r.get(1)?, shift: r.get(2)? };
+            let sums = [5, 6, 7, 8].map(|i| r.get::<_, i64>(i).map_or(0, |v| v.max(0) as u64));
+            add(bucket, r.get(3)?, r.get(4)?, sums);
         }
         Ok(tally)
+    }
+
+    /// Persons, new, minors and protection per bucket and cell among the contacts of a
+    /// range no period keeps: the stops of its outings, then one pass over the contacts
+    /// (a set of bucket × person), then the persons met.
+    fn persons_of_contacts(
+        &self,
+        period: Period,
+        activity: Option<Activity>,
+    ) -> Result<HashMap<(Bucket, Nationality, Gender), [u64; 4]>> {
+        let stops: HashMap<i64, Bucket> = all_rows(
+            &self.conn,
+            "SELECT s.id, o.activity, s.province, o.shift FROM outings o JOIN stops s ON s.outing_id = o.id
+             WHERE o.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.activity = ?3)",
+            params![period.from, period.to, activity],
+            |r| Ok((r.get(0)?, Bucket { activity: r.get(1)?, province: r.get(2)?, shift: r.get(3)? })),
+        )?
+        .into_iter()
+        .collect();
+        let mut met: HashSet<(Bucket, i64)> = HashSet::new();
+        let mut st = self.conn.prepare_cached("SELECT stop_id, person_id FROM contacts")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let (Some(bucket), Some(person)) = (stops.get(&r.get::<_, i64>(0)?), r.get::<_, Option<i64>>(1)?) {
+                met.insert((*bucket, person));
+            }
+        }
+        let mut who: HashMap<i64, (Nationality, Gender, [u64; 4])> = HashMap::new();
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, nationality, gender, first_met BETWEEN ?1 AND ?2 AND NOT known_before, age_band IS 'minor',
+                    protection IS 'yes'
+             FROM persons WHERE merged_into IS NULL",
+        )?;
+        let mut rows = st.query(params![period.from, period.to])?;
+        while let Some(r) = rows.next()? {
+            let flags = [3, 4, 5].map(|i| r.get::<_, bool>(i).unwrap_or(false) as u64);
+            who.insert(r.get(0)?, (r.get(1)?, r.get(2)?, [1, flags[0], flags[1], flags[2]]));
+        }
+        let mut out: HashMap<(Bucket, Nationality, Gender), [u64; 4]> = HashMap::new();
+        for (bucket, person) in met {
+            if let Some((nationality, gender, one)) = who.get(&person) {
+                let sums = out.entry((bucket, *nationality, *gender)).or_default();
+                sums.iter_mut().zip(one).for_each(|(s, o)| *s += o);
+            }
+        }
+        Ok(out)
     }
 
     /// The person summaries the server has not acknowledged yet, at most `limit`: every
