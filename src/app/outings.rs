@@ -52,6 +52,8 @@ pub struct OutingView {
     pub person: Option<Person>,
     /// "Known here": persons met before at the current (last) stop's place.
     pub known: Vec<Person>,
+    /// True when the register has anyone: the search for a person met elsewhere is offered.
+    pub anyone_known: bool,
 }
 
 /// What the end-of-outing screen shows.
@@ -133,6 +135,7 @@ impl Lanterna {
                 Some(stop) => self.known_here(stop.id)?,
                 None => Vec::new(),
             },
+            anyone_known: self.store.anyone_known()?,
             stops,
         })
     }

@@ -393,6 +393,11 @@ impl Store {
         Ok(Some(Merge { kept, absorbed }))
     }
 
+    /// True when the register has anyone.
+    pub fn anyone_known(&self) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM persons WHERE merged_into IS NULL)", [], |r| r.get(0))?)
+    }
+
     /// Number of persons in the register.
     pub fn count_persons(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM persons WHERE merged_into IS NULL", [], |r| r.get::<_, i64>(0))?

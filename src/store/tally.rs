@@ -108,13 +108,23 @@ impl Store {
                     add(&mut tally, at, m, n);
                 }
             }
-            // Persons: distinct register persons per cell (a contact without one is one).
+            // Persons: distinct register persons per activity, province and cell (a contact
+            // without one is one). The services tables have no shift: a person met on day
+            // and night outings is one person, counted under the first shift they had that
+            // service in.
             let referral = EventKind::Referral.code();
             let mut st = self.conn.prepare_cached(&format!(
-                "SELECT {BUCKET_CELL},
-                        count(DISTINCT CASE WHEN e.kind <> '{referral}' THEN coalesce(c.person_id, -c.id) END),
-                        count(DISTINCT CASE WHEN e.kind = '{referral}' THEN coalesce(c.person_id, -c.id) END)
-                 FROM {CONTACTS_IN_PERIOD_EVENTS} GROUP BY 1, 2, 3, 4, 5"
+                "SELECT activity, province, shift, nationality, gender,
+                        count(DISTINCT CASE WHEN kind <> '{referral}' AND shift = first_other THEN who END),
+                        count(DISTINCT CASE WHEN kind = '{referral}' AND shift = first_referral THEN who END)
+                 FROM (SELECT o.activity, s.province, o.shift, c.nationality, c.gender, e.kind,
+                              coalesce(c.person_id, -c.id) AS who,
+                              min(CASE WHEN e.kind <> '{referral}' THEN o.shift END)
+                                  OVER (PARTITION BY o.activity, s.province, coalesce(c.person_id, -c.id)) AS first_other,
+                              min(CASE WHEN e.kind = '{referral}' THEN o.shift END)
+                                  OVER (PARTITION BY o.activity, s.province, coalesce(c.person_id, -c.id)) AS first_referral
+                       FROM {CONTACTS_IN_PERIOD_EVENTS})
+                 GROUP BY 1, 2, 3, 4, 5"
             ))?;
             let mut rows = st.query(params![period.from, period.to])?;
             while let Some(r) = rows.next()? {

@@ -61,7 +61,7 @@ await runScenario("persons", "zz-persons-failure", async (page, pin) => {
   await page.fill("#known-search", "");
   await page.click(ROSA);
   await waitText(page, "#total", 1);
-  await page.waitForSelector("#known", { state: "detached" });
+  await page.waitForSelector(ROSA, { state: "detached" });
   await page.waitForSelector("#toast");
   if (!(await page.textContent("#toast")).includes("Rosa")) fail("the toast does not name Rosa");
   await shot(page, "persons-04-recorded");

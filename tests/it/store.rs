@@ -468,3 +468,34 @@ fn outings_and_sessions_share_one_life_close_reopen_delete_and_tombstone() {
     store.delete_outing(fresh).unwrap();
     assert_eq!(store.pending_count().unwrap(), 2);
 }
+
+/// A person accompanied on a night outing and again on a day outing of the same province
+/// is one person in the services tables, which have no shift; the events are all counted.
+#[test]
+fn a_person_served_day_and_night_is_one_person_of_the_services_tables() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (night, stop) = night_outing(&mut store);
+    let mut data = contact(Gender::F, "NG");
+    data.services.set_count(EventKind::Accompaniment, Some(ServiceKind::Health), 1);
+    let first = store.record_contact(stop, &data).unwrap();
+    let person = store.person_of_contact(first.id).unwrap().id;
+    store.close_outing(night, Utc::now()).unwrap();
+    let day = store
+        .start_outing(&NewOuting {
+            activity: Activity::Street,
+            started_at: Utc::now(),
+            shift: Some(Shift::Day),
+            team_size: Some(2),
+            mediator: false,
+        })
+        .unwrap();
+    let stop = store.add_stop(day.id, Place::comune(Comune::parse("017029").unwrap()), None).unwrap();
+    let again = store.record_known(stop.id, person, &Default::default()).unwrap();
+    store.update_contact(again.id, &ContactData { services: data.services.clone(), ..again.data.clone() }).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let period =
+        lanterna::domain::Period::new(today - chrono::Duration::days(2), today + chrono::Duration::days(2)).unwrap();
+    let tally = store.tally(period, lanterna::store::TallyParts::ALL).unwrap();
+    assert_eq!(tally.sum(Measure::Accompaniment(ServiceKind::Health), |_, _| true), 2, "two accompaniments");
+    assert_eq!(tally.sum(Measure::AccompaniedPersons, |_, _| true), 1, "one person");
+}

@@ -167,7 +167,8 @@ pub fn OutingScreen(
         }
     };
     let tallying = !closed && !picking() && current.is_some();
-    let show_known = !data.known.is_empty() || !kq.trim().is_empty();
+    // The row shows the persons known here, and the search finds one met elsewhere.
+    let show_known = data.anyone_known;
     let known = if kq.trim().is_empty() { data.known.clone() } else { found };
     let undo = move |_| match ui.write(|app| app.undo_last_contact(id)) {
         Some(Some(c)) => {
