@@ -585,6 +585,9 @@ impl Store {
             }
         }
         for (key, (name, period)) in &now {
+            if before.get(key).is_some_and(|n| n == name) {
+                continue;
+            }
             tx.execute(
                 "INSERT INTO periods (period, name) VALUES (?1, ?2) ON CONFLICT (period) DO UPDATE SET name = excluded.name",
                 params![key, name],
