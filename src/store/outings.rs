@@ -9,9 +9,7 @@ use uuid::Uuid;
 
 use super::lifecycle::{Lived, NEWEST_FIRST, ensure_open, touch};
 use super::persons::{self, Met};
-use super::records::{
-    CONTACT_COLUMNS, Person, all_rows, by_id, item_at, register_import, row_to_contact, time_at, uuid_at,
-};
+use super::records::{CONTACT_COLUMNS, Person, all_rows, by_id, register_import, row_to_contact, time_at, uuid_at};
 use super::{Entity, Record, Result, Store, StoreError};
 use crate::domain::rules;
 use crate::domain::tables::Mft;
@@ -391,20 +389,14 @@ impl Store {
         );
         let mut contacts = all_rows(&self.conn, &sql, [&oid], row_to_contact)?;
         let index: HashMap<i64, usize> = contacts.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        let mut st = self.conn.prepare_cached(
-            "SELECT i.contact_id, i.kind, i.language, i.quantity FROM contact_items i
-             JOIN contacts c ON c.id = i.contact_id JOIN stops s ON s.id = c.stop_id WHERE s.outing_id = ?1",
+        Person::Contact.children_of_many(
+            &self.conn,
+            "JOIN contacts c ON c.id = x.contact_id JOIN stops s ON s.id = c.stop_id WHERE s.outing_id = ?1",
+            [&oid],
+            &index,
+            &mut contacts,
+            |c| &mut c.data,
         )?;
-        let rows = st.query_map([&oid], |r| Ok((r.get::<_, i64>(0)?, item_at(r, 1)?, r.get(3)?)))?;
-        for row in rows {
-            let (cid, key, qty) = row?;
-            if let Some(&i) = index.get(&cid) {
-                contacts[i].data.items.set(key, qty);
-            }
-        }
-        for c in &mut contacts {
-            Person::Contact.events_into(&self.conn, c.id, &mut c.data.services)?;
-        }
         Ok(contacts)
     }
 

@@ -2,6 +2,8 @@
 //! a person's details (a contact at a stop and a person met indoors have the same
 //! columns), the items handed out, and the register of imported files.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSqlError, Type};
 use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
@@ -253,35 +255,44 @@ impl Person {
         Ok(())
     }
 
-    /// Reads a person's service events into `services`.
-    pub(super) fn events_into(self, conn: &rusqlite::Connection, id: i64, services: &mut Services) -> Result<()> {
-        let (table, owner) = self.events();
-        let mut st =
-            conn.prepare_cached(&format!("SELECT kind, service, subtype, count FROM {table} WHERE {owner} = ?1"))?;
-        for row in st.query_map([id], |r| Ok((event_at(r, 0)?, r.get(3)?)))? {
-            let (key, n) = row?;
-            services.add(key, n)?;
+    /// Reads one person's items and service events into `data`.
+    pub(super) fn children_into(self, conn: &rusqlite::Connection, id: i64, data: &mut ContactData) -> Result<()> {
+        let (_, owner) = self.items();
+        let index = HashMap::from([(id, 0)]);
+        self.children_of_many(conn, &format!("WHERE x.{owner} = ?1"), [id], &index, std::slice::from_mut(data), |d| d)
+    }
+
+    /// Reads the items and service events of many persons at once: `tail` selects them
+    /// from the items or events table (alias `x`: joins, then `WHERE`, over `args`),
+    /// `index` maps a person's id to its place in `people`, `data` reaches its details.
+    pub(super) fn children_of_many<T, P: rusqlite::Params + Clone>(
+        self,
+        conn: &rusqlite::Connection,
+        tail: &str,
+        args: P,
+        index: &HashMap<i64, usize>,
+        people: &mut [T],
+        data: impl Fn(&mut T) -> &mut ContactData,
+    ) -> Result<()> {
+        let (items, owner) = self.items();
+        let sql = format!("SELECT x.{owner}, x.kind, x.language, x.quantity FROM {items} x {tail}");
+        let mut st = conn.prepare_cached(&sql)?;
+        let mut rows = st.query(args.clone())?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get(0)?) {
+                data(&mut people[i]).items.set(item_at(r, 1)?, r.get(3)?);
+            }
+        }
+        let (events, owner) = self.events();
+        let sql = format!("SELECT x.{owner}, x.kind, x.service, x.subtype, x.count FROM {events} x {tail}");
+        let mut st = conn.prepare_cached(&sql)?;
+        let mut rows = st.query(args)?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get(0)?) {
+                data(&mut people[i]).services.add(event_at(r, 1)?, r.get(4)?)?;
+            }
         }
         Ok(())
-    }
-
-    /// Reads a person's items and service events into `data`.
-    pub(super) fn children_into(self, conn: &rusqlite::Connection, id: i64, data: &mut ContactData) -> Result<()> {
-        data.items = self.items_of(conn, id)?;
-        self.events_into(conn, id, &mut data.services)
-    }
-
-    /// Reads a person's items.
-    fn items_of(self, conn: &rusqlite::Connection, id: i64) -> Result<Items> {
-        let (table, owner) = self.items();
-        let mut st =
-            conn.prepare_cached(&format!("SELECT kind, language, quantity FROM {table} WHERE {owner} = ?1"))?;
-        let mut items = Items::default();
-        for row in st.query_map([id], |r| Ok((item_at(r, 0)?, r.get(2)?)))? {
-            let (key, qty) = row?;
-            items.set(key, qty);
-        }
-        Ok(items)
     }
 }
 

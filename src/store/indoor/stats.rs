@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::meetings::MEETING_AS_CONTACT;
 use crate::domain::indoor::{CONTROLLER_ADS, IndoorStats, SEEN_AGAIN_DAYS, bucket};
 use crate::domain::{CellKey, Channel, ContactData, Gender, Measure, Nationality, Period, Province, Tally};
-use crate::store::records::{count_at, event_at, item_at, row_to_contact};
+use crate::store::records::{Person, count_at, row_to_contact};
 use crate::store::{Result, Store};
 
 /// Which indoor records a tally covers.
@@ -128,30 +128,14 @@ impl Store {
             index.insert(contact.id, out.len());
             out.push((province, contact.data));
         }
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT i.meeting_id, i.kind, i.language, i.quantity FROM indoor_meeting_items i
-             JOIN indoor_meetings m ON m.id = i.meeting_id JOIN indoor_sessions s ON s.id = m.session_id
-             WHERE {cond}"
-        ))?;
-        let rows = st.query_map(params_from_iter(&args), |r| Ok((r.get::<_, i64>(0)?, item_at(r, 1)?, r.get(3)?)))?;
-        for row in rows {
-            let (mid, key, qty) = row?;
-            if let Some(&i) = index.get(&mid) {
-                out[i].1.items.set(key, qty);
-            }
-        }
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT e.meeting_id, e.kind, e.service, e.subtype, e.count FROM indoor_meeting_events e
-             JOIN indoor_meetings m ON m.id = e.meeting_id JOIN indoor_sessions s ON s.id = m.session_id
-             WHERE {cond}"
-        ))?;
-        let rows = st.query_map(params_from_iter(&args), |r| Ok((r.get::<_, i64>(0)?, event_at(r, 1)?, r.get(4)?)))?;
-        for row in rows {
-            let (mid, key, n) = row?;
-            if let Some(&i) = index.get(&mid) {
-                out[i].1.services.add(key, n)?;
-            }
-        }
+        Person::Meeting.children_of_many(
+            &self.conn,
+            &format!("JOIN indoor_meetings m ON m.id = x.meeting_id JOIN indoor_sessions s ON s.id = m.session_id WHERE {cond}"),
+            params_from_iter(&args),
+            &index,
+            &mut out,
+            |(_, data)| data,
+        )?;
         Ok(out)
     }
 
