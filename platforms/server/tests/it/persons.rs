@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use lanterna::domain::{Activity, Gender, Measure, Nationality, Province, Shift};
 use lanterna::sync::{Client, SyncError};
-use lanterna::wire::{AckStatus, Batch, Cell, PersonSummary, Summary};
+use lanterna::wire::{AckStatus, Batch, PersonSummary, Summary};
 use lanterna_server::config::Config;
 use lanterna_server::store::{Backend, Sqlite};
 use serde_json::Value;
@@ -35,23 +35,7 @@ fn stored_persons(server: &TestServer) -> u32 {
 
 /// A street outing in Brescia on 5 November 2023 with `n` contacts (Romanian women, at night).
 fn outing(n: u32) -> Summary {
-    Summary {
-        id: Uuid::new_v4(),
-        revision: 1,
-        deleted: false,
-        activity: Activity::Street,
-        date: NaiveDate::from_ymd_opt(2023, 11, 5).unwrap(),
-        shift: Shift::Night,
-        province: Province::parse("BS").unwrap(),
-        comuni: vec![],
-        cells: vec![Cell {
-            province: None,
-            nationality: Nationality::parse("RO").unwrap(),
-            gender: Gender::F,
-            measure: Measure::Contacts,
-            count: n,
-        }],
-    }
+    crate::common::street_summary(Uuid::new_v4(), 1, NaiveDate::from_ymd_opt(2023, 11, 5).unwrap(), n)
 }
 
 fn batch(summaries: Vec<Summary>, persons: Vec<PersonSummary>) -> Batch {

@@ -3,29 +3,13 @@
 
 use crate::common::{self, persons};
 use chrono::{Duration, NaiveDate, Utc};
-use lanterna::domain::{Activity, Gender, Measure, Nationality, Province, Shift};
-use lanterna::wire::{AckStatus, Batch, Cell, PersonSummary, Summary};
+use lanterna::domain::Activity;
+use lanterna::wire::{AckStatus, Batch, PersonSummary, Summary};
 use lanterna_server::store::{Backend, Device, Postgres, Sqlite, StoreError};
 use uuid::Uuid;
 
 fn summary(id: Uuid, revision: u32, n: u32) -> Summary {
-    Summary {
-        id,
-        revision,
-        deleted: false,
-        activity: Activity::Street,
-        date: NaiveDate::from_ymd_opt(2024, 5, 1).unwrap(),
-        shift: Shift::Night,
-        province: Province::parse("BS").unwrap(),
-        comuni: vec![],
-        cells: vec![Cell {
-            province: None,
-            nationality: Nationality::parse("RO").unwrap(),
-            gender: Gender::F,
-            measure: Measure::Contacts,
-            count: n,
-        }],
-    }
+    common::street_summary(id, revision, NaiveDate::from_ymd_opt(2024, 5, 1).unwrap(), n)
 }
 
 /// Stores summaries alone; their statuses.

@@ -275,3 +275,24 @@ pub fn numbers(v: &Value, out: &mut Vec<u64>) {
         _ => {}
     }
 }
+
+/// A street outing's summary in Brescia on `date` with `n` contacts (Romanian women, at night).
+pub fn street_summary(id: Uuid, revision: u32, date: chrono::NaiveDate, n: u32) -> lanterna::wire::Summary {
+    lanterna::wire::Summary {
+        id,
+        revision,
+        deleted: false,
+        activity: Activity::Street,
+        date,
+        shift: Shift::Night,
+        province: Province::parse("BS").unwrap(),
+        comuni: vec![],
+        cells: vec![lanterna::wire::Cell {
+            province: None,
+            nationality: Nationality::parse("RO").unwrap(),
+            gender: Gender::F,
+            measure: lanterna::domain::Measure::Contacts,
+            count: n,
+        }],
+    }
+}
