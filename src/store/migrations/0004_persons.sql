@@ -91,15 +91,10 @@ CREATE TRIGGER person_periods_out AFTER DELETE ON person_periods BEGIN
         = (OLD.period, OLD.activity, OLD.province, OLD.shift, OLD.nationality, OLD.gender, OLD.minor, OLD.new, OLD.protection);
 END;
 
-CREATE TRIGGER person_periods_change AFTER UPDATE ON person_periods BEGIN
-    DELETE FROM period_cells WHERE persons = 1 AND (period, activity, province, shift, nationality, gender, minor, new, protection)
-        = (OLD.period, OLD.activity, OLD.province, OLD.shift, OLD.nationality, OLD.gender, OLD.minor, OLD.new, OLD.protection);
-    UPDATE period_cells SET persons = persons - 1
-    WHERE (period, activity, province, shift, nationality, gender, minor, new, protection)
-        = (OLD.period, OLD.activity, OLD.province, OLD.shift, OLD.nationality, OLD.gender, OLD.minor, OLD.new, OLD.protection);
-    INSERT INTO period_cells VALUES (NEW.period, NEW.activity, NEW.province, NEW.shift, NEW.nationality,
-                                     NEW.gender, NEW.minor, NEW.new, NEW.protection, 1)
-    ON CONFLICT DO UPDATE SET persons = persons + 1;
+-- A row is never changed in place (a rebuild deletes and inserts): refuse it, so the cells
+-- cannot drift from their rows.
+CREATE TRIGGER person_periods_fixed BEFORE UPDATE ON person_periods BEGIN
+    SELECT RAISE(ABORT, 'person_periods rows are replaced, never updated');
 END;
 
 -- What the server last acknowledged of each period's person cells.
