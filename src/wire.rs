@@ -137,6 +137,152 @@ pub struct PeriodsResponse {
     pub periods: Vec<PublishedPeriod>,
 }
 
+/// Why a coordinator returned an outing to its unit: a closed list, so no free text
+/// crosses to the phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnReason {
+    /// The counts need checking.
+    Counts,
+    /// The outing is under the wrong province.
+    Province,
+    /// The outing has the wrong date.
+    Date,
+    /// The outing is a duplicate of another.
+    Duplicate,
+    /// Anything else (said in person, never in the app).
+    Other,
+}
+
+impl ReturnReason {
+    /// Every reason, in the order the console offers them.
+    pub const ALL: [ReturnReason; 5] = [
+        ReturnReason::Counts,
+        ReturnReason::Province,
+        ReturnReason::Date,
+        ReturnReason::Duplicate,
+        ReturnReason::Other,
+    ];
+
+    /// Its code in URLs, forms and the store.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReturnReason::Counts => "counts",
+            ReturnReason::Province => "province",
+            ReturnReason::Date => "date",
+            ReturnReason::Duplicate => "duplicate",
+            ReturnReason::Other => "other",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(s: &str) -> Option<ReturnReason> {
+        ReturnReason::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// Its words, Italian first.
+    pub fn label(self, lang: crate::domain::Lang) -> &'static str {
+        let (it, en) = match self {
+            ReturnReason::Counts => ("conteggi da verificare", "counts to check"),
+            ReturnReason::Province => ("provincia errata", "wrong province"),
+            ReturnReason::Date => ("data errata", "wrong date"),
+            ReturnReason::Duplicate => ("duplicato", "duplicate"),
+            ReturnReason::Other => ("altro", "other"),
+        };
+        if lang == crate::domain::Lang::En { en } else { it }
+    }
+}
+
+/// A coordinator's verdict on one revision of an outing or session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    /// Checked and accepted.
+    Approved,
+    /// Sent back to the unit to correct.
+    Returned,
+}
+
+/// One review as the phone learns it: the outing's id and the revision reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// The outing's or session's id.
+    pub id: Uuid,
+    /// The revision the coordinator reviewed; a later revision is "to review" again.
+    pub revision: u32,
+    /// Approved or returned.
+    pub state: ReviewState,
+    /// Why it was returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReturnReason>,
+}
+
+/// A period a coordinator closed for the device's unit: later revisions of outings dated
+/// in it are refused (409) until it is reopened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedPeriod {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, included.
+    pub to: NaiveDate,
+}
+
+impl ClosedPeriod {
+    /// Whether `date` falls in it.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        (self.from..=self.to).contains(&date)
+    }
+}
+
+/// `GET /api/v1/feedback`: the latest review of every outing of the device's unit, and
+/// the periods closed for it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackResponse {
+    /// The latest review of each reviewed outing or session of the unit.
+    pub reviews: Vec<Feedback>,
+    /// The periods closed for the unit (directly or through its project).
+    pub closed: Vec<ClosedPeriod>,
+}
+
+/// The body of a 409 to `POST /api/v1/summaries`: nothing of the batch was stored because
+/// these summaries and periods' persons fall in periods a coordinator closed. The phone
+/// keeps them pending and sends the rest again without them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedRefusal {
+    /// What was wrong, in words (server to phone only).
+    pub error: String,
+    /// The summaries refused.
+    pub closed: Vec<Uuid>,
+    /// The periods' persons refused.
+    #[serde(default)]
+    pub closed_persons: Vec<PersonKey>,
+}
+
+/// Which period's persons: the key the server keeps them under for a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonKey {
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// Street or labour.
+    pub activity: Activity,
+    /// The province.
+    pub province: Province,
+}
+
+impl PersonSummary {
+    /// The key it is kept under.
+    pub fn key(&self) -> PersonKey {
+        PersonKey { from: self.from, to: self.to, activity: self.activity, province: self.province }
+    }
+}
+
 /// The aggregated counts of one outing or indoor session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
