@@ -32,8 +32,19 @@ pub struct Config {
     pub rate_per_minute: u32,
     /// Requests a token may make at once.
     pub rate_burst: u32,
-    /// Smallest count shown in cross-unit tables.
+    /// Smallest count shown in published tables (never below 3).
     pub k: u64,
+    /// The address coordinators reach the console at (`https://...` behind a proxy):
+    /// sign-in links start with it, and session cookies are `Secure` when it is https.
+    /// Empty: `http://` and the listening address.
+    pub public_url: String,
+    /// A console session ends after this many minutes without a request.
+    pub session_idle_minutes: u32,
+    /// A console session ends this many hours after signing in, whatever happens.
+    pub session_max_hours: u32,
+    /// Failed sign-ins per account, and per address, within 15 minutes before more are
+    /// refused.
+    pub sign_in_failures: u32,
 }
 
 impl Default for Config {
@@ -50,6 +61,10 @@ impl Default for Config {
             rate_per_minute: 600,
             rate_burst: 60,
             k: 3,
+            public_url: String::new(),
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            sign_in_failures: 5,
         }
     }
 }
@@ -68,6 +83,10 @@ impl fmt::Debug for Config {
             rate_per_minute,
             rate_burst,
             k,
+            public_url,
+            session_idle_minutes,
+            session_max_hours,
+            sign_in_failures,
         } = self;
         f.debug_struct("Config")
             .field("listen", listen)
@@ -80,6 +99,10 @@ impl fmt::Debug for Config {
             .field("rate_per_minute", rate_per_minute)
             .field("rate_burst", rate_burst)
             .field("k", k)
+            .field("public_url", public_url)
+            .field("session_idle_minutes", session_idle_minutes)
+            .field("session_max_hours", session_max_hours)
+            .field("sign_in_failures", sign_in_failures)
             .finish()
     }
 }
@@ -148,6 +171,9 @@ impl Config {
         if let Some((_, v)) = var("db") {
             self.db = v;
         }
+        if let Some((_, v)) = var("public_url") {
+            self.public_url = v;
+        }
         macro_rules! numeric {
             ($($f:ident),*) => {$(
                 if let Some((n, v)) = var(stringify!($f)) {
@@ -156,11 +182,20 @@ impl Config {
             )*};
         }
         numeric!(max_body_bytes, max_json_bytes, max_summaries_per_batch, max_cells_per_summary, max_count_per_cell);
-        numeric!(rate_per_minute, rate_burst, k);
+        numeric!(rate_per_minute, rate_burst, k, session_idle_minutes, session_max_hours, sign_in_failures);
         if self.rate_burst == 0 || self.rate_per_minute == 0 {
             bail!("rate_per_minute and rate_burst must be at least 1");
         }
         Ok(())
+    }
+
+    /// Where coordinators reach the console, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        if self.public_url.trim().is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.public_url.trim().trim_end_matches('/').to_owned()
+        }
     }
 
     /// The summary limits.

@@ -27,6 +27,9 @@ pub enum ServerError {
     /// 409: a name already taken.
     #[error("{0}")]
     Conflict(String),
+    /// 409: a batch that would change a period a coordinator closed; the body lists what.
+    #[error("{}", .0.error)]
+    Closed(lanterna::wire::ClosedRefusal),
     /// 413: a body or batch over the limits.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -61,7 +64,7 @@ impl ServerError {
             ServerError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
-            ServerError::Conflict(_) => StatusCode::CONFLICT,
+            ServerError::Conflict(_) | ServerError::Closed(_) => StatusCode::CONFLICT,
             ServerError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ServerError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -83,6 +86,7 @@ impl IntoResponse for ServerError {
         match &self {
             ServerError::Unavailable(cause) => eprintln!("lanterna-server: store error: {cause}"),
             ServerError::Internal { public, cause } => eprintln!("lanterna-server: {public}: {cause}"),
+            ServerError::Closed(body) => return (status, axum::Json(body)).into_response(),
             _ => {}
         }
         (status, axum::Json(ErrorBody { error: self.to_string() })).into_response()
@@ -95,6 +99,17 @@ impl From<StoreError> for ServerError {
             StoreError::OtherUnit(_) => ServerError::Forbidden(format!("{e}; nothing of this batch was stored")),
             StoreError::NotFound(m) => ServerError::NotFound(m),
             StoreError::Conflict(m) => ServerError::Conflict(m),
+            StoreError::Closed { summaries, persons } => ServerError::Closed(lanterna::wire::ClosedRefusal {
+                error: format!(
+                    "periodo chiuso dal coordinatore / period closed by the coordinator: {} outings or sessions and {} \
+                     periods' persons fall in a period closed for this unit; nothing of this batch was stored. Keep \
+                     them and send the rest; they go once the coordinator reopens the period",
+                    summaries.len(),
+                    persons.len()
+                ),
+                closed: summaries,
+                closed_persons: persons,
+            }),
             StoreError::Db(_) => ServerError::Unavailable(e),
         }
     }

@@ -16,6 +16,7 @@ use lanterna_server::config::Config;
 use lanterna_server::http::{AppState, CODE_LIFETIME_HOURS, serve};
 use lanterna_server::report::{self, Kind};
 use lanterna_server::secret;
+use lanterna_server::store::console::{Coordinator, SERVER_ADMIN, Scope};
 use lanterna_server::store::{self, Backend};
 use uuid::Uuid;
 
@@ -56,10 +57,21 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
-    /// Coordinators (read API)
+    /// Coordinators: accounts of the console and API tokens
     Coordinator {
         #[command(subcommand)]
         command: CoordinatorCommand,
+    },
+    /// Projects: calls for proposals grouping partner units
+    Project {
+        #[command(subcommand)]
+        command: ProjectCommand,
+    },
+    /// The audit trail, newest first
+    Audit {
+        /// How many lines
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
     },
     /// Named reporting periods (the phones count persons met in each)
     Period {
@@ -111,10 +123,61 @@ enum DeviceCommand {
 
 #[derive(Debug, Subcommand)]
 enum CoordinatorCommand {
-    /// Add a coordinator; prints the token once, alone on its last line
+    /// Add a coordinator; prints a one-time sign-in link (valid 24 hours) alone on its last
+    /// line, where they set their password
     Add {
+        /// Their name (1 to 80 characters, unique)
+        name: String,
+        /// What they see: all, unit:UNIT or project:PROJECT (names or ids)
+        #[arg(long)]
+        scope: String,
+    },
+    /// List the coordinators
+    List,
+    /// Revoke a coordinator: their sessions end and their API tokens stop at once
+    Revoke {
         /// Their name
         name: String,
+    },
+    /// A new one-time sign-in link to set a new password (valid 24 hours), alone on its
+    /// last line
+    Reset {
+        /// Their name
+        name: String,
+    },
+    /// A new API token with the coordinator's scope, shown once, alone on its last line
+    Token {
+        /// Their name
+        name: String,
+    },
+    /// List a coordinator's API tokens
+    Tokens {
+        /// Their name
+        name: String,
+    },
+    /// Revoke one API token
+    RevokeToken {
+        /// The token's id (coordinator tokens NAME)
+        id: Uuid,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectCommand {
+    /// Add a project
+    Add {
+        /// Its name (1 to 100 characters, unique)
+        name: String,
+    },
+    /// List the projects and their units
+    List,
+    /// Add units to a project
+    Units {
+        /// The project's name
+        name: String,
+        /// A unit (name or id); repeat for more
+        #[arg(long = "add", required = true)]
+        add: Vec<String>,
     },
 }
 
@@ -153,7 +216,11 @@ struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
-    /// Smallest count shown in cross-unit tables (default from the settings, 3)
+    /// Published: small cells hidden (k from the settings, never below 3), only over a
+    /// whole reporting period. Without it the counts are exact
+    #[arg(long)]
+    public: bool,
+    /// Threshold of a published table (implies --public; at least 3)
     #[arg(long)]
     k: Option<u64>,
     /// Label language
@@ -199,6 +266,56 @@ fn unit_id(backend: &dyn Backend, name_or_id: &str) -> anyhow::Result<Uuid> {
         .with_context(|| format!("no unit '{name_or_id}' (lanterna-server unit list)"))
 }
 
+fn project_named(backend: &dyn Backend, name_or_id: &str) -> anyhow::Result<store::console::Project> {
+    backend
+        .projects()?
+        .into_iter()
+        .find(|p| p.name == name_or_id || p.id.to_string() == name_or_id)
+        .with_context(|| format!("no project '{name_or_id}' (lanterna-server project list)"))
+}
+
+fn coordinator_named(backend: &dyn Backend, name: &str) -> anyhow::Result<Coordinator> {
+    backend.coordinator_named(name)?.with_context(|| format!("no coordinator '{name}' (lanterna-server coordinator list)"))
+}
+
+/// `all`, `unit:UNIT` or `project:PROJECT`, names or ids.
+fn scope(backend: &dyn Backend, s: &str) -> anyhow::Result<Scope> {
+    match s.split_once(':') {
+        None if s == "all" => Ok(Scope::All),
+        Some(("unit", u)) => Ok(Scope::Unit(unit_id(backend, u)?)),
+        Some(("project", p)) => Ok(Scope::Project(project_named(backend, p)?.id)),
+        _ => bail!("--scope {s}: expected all, unit:UNIT or project:PROJECT"),
+    }
+}
+
+/// Words for a scope.
+fn scope_words(backend: &dyn Backend, s: Scope) -> anyhow::Result<String> {
+    Ok(match s {
+        Scope::All => "all units".into(),
+        Scope::Unit(u) => {
+            format!("unit {}", backend.units()?.into_iter().find(|x| x.id == u).map_or(u.to_string(), |x| x.name))
+        }
+        Scope::Project(p) => format!(
+            "project {}",
+            backend.projects()?.into_iter().find(|x| x.id == p).map_or(p.to_string(), |x| x.name)
+        ),
+    })
+}
+
+/// Prints a new one-time sign-in link for `c`, alone on the last line.
+fn print_link(backend: &dyn Backend, config: &Config, c: &Coordinator, why: &str) -> anyhow::Result<()> {
+    let link = secret::token();
+    let expires = Utc::now() + Duration::hours(CODE_LIFETIME_HOURS);
+    backend.add_sign_in_link(c, &secret::hash(&link), expires, why, SERVER_ADMIN)?;
+    println!(
+        "one-time sign-in link for {}, valid until {} UTC (they set their password there):",
+        c.name,
+        expires.format("%Y-%m-%d %H:%M")
+    );
+    println!("{}/console/link/{link}", config.public_url());
+    Ok(())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(db) = cli.db {
@@ -225,7 +342,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if name.trim().is_empty() || name.len() > 100 {
                 bail!("a unit name has 1 to 100 characters");
             }
-            let u = open()?.add_unit(name.trim())?;
+            let b = open()?;
+            let u = b.add_unit(name.trim())?;
+            b.audit(SERVER_ADMIN, "unit.add", &u.name, &u.id.to_string())?;
             println!("unit {} added: {}", u.name, u.id);
         }
         Command::Unit { command: UnitCommand::List } => {
@@ -239,6 +358,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let code = secret::code();
             let expires = Utc::now() + Duration::hours(CODE_LIFETIME_HOURS);
             b.add_enrollment(id, &secret::hash(&code), expires)?;
+            b.audit(SERVER_ADMIN, "device.enroll_code", &unit, &format!("valid until {expires}"))?;
             println!("one-time code for unit {unit}, valid until {} UTC:", expires.format("%Y-%m-%d %H:%M"));
             println!("{code}");
         }
@@ -253,21 +373,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Device { command: DeviceCommand::Revoke { id } } => {
-            if !open()?.revoke(id, Utc::now())? {
+            let b = open()?;
+            if !b.revoke(id, Utc::now())? {
                 bail!("no device {id} (lanterna-server device list)");
             }
+            b.audit(SERVER_ADMIN, "device.revoke", &id.to_string(), "")?;
             println!("device {id} revoked");
         }
-        Command::Coordinator { command: CoordinatorCommand::Add { name } } => {
-            let token = secret::token();
-            let id = open()?.add_coordinator(name.trim(), &secret::hash(&token))?;
-            println!("coordinator {name} added ({id}); their token, shown once:");
-            println!("{token}");
+        Command::Coordinator { command } => coordinator(open()?.as_ref(), &config, command)?,
+        Command::Project { command } => project(open()?.as_ref(), command)?,
+        Command::Audit { limit } => {
+            for e in open()?.audit_log(limit, 0)? {
+                println!("{}  {}  {}  {}  {}", e.at.format("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.subject, e.detail);
+            }
         }
         Command::Period { command: PeriodCommand::Add { name, from, to } } => {
             let name = name.trim();
             check_period(name, from, to)?;
-            let p = open()?.add_period(name, from, to)?;
+            let b = open()?;
+            let p = b.add_period(name, from, to)?;
+            b.audit(SERVER_ADMIN, "period.add", &p.name, &format!("{}..{}", p.from, p.to))?;
             println!("period {} added: {} to {}", p.name, p.from, p.to);
         }
         Command::Period { command: PeriodCommand::List } => {
@@ -286,10 +411,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => (a.from, a.to),
             };
             let selection = Selection { from, to, province: a.province, activity: a.activity };
+            let published = match (a.k, a.public) {
+                (Some(k), _) => Some(k),
+                (None, true) => Some(config.k),
+                (None, false) => None,
+            };
             let q = report::Query {
-                unit,
+                units: unit.map(|u| vec![u]),
                 lang: a.lang,
-                k: a.k.unwrap_or(config.k),
+                published,
                 ..report::Query::over(b.as_ref(), a.kind, selection)?
             };
             let format = match a.format {
@@ -298,6 +428,96 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 FormatArg::Json => Format::Json,
             };
             print!("{}", report::render(b.as_ref(), &q, format)?);
+        }
+    }
+    Ok(())
+}
+
+fn coordinator(b: &dyn Backend, config: &Config, command: CoordinatorCommand) -> anyhow::Result<()> {
+    match command {
+        CoordinatorCommand::Add { name, scope: s } => {
+            let name = name.trim();
+            if !(1..=80).contains(&name.chars().count()) || name.chars().any(char::is_control) {
+                bail!("coordinator name '{name}': 1 to 80 characters, no control characters");
+            }
+            let scope = scope(b, &s)?;
+            let c = b.add_account(name, scope, SERVER_ADMIN)?;
+            println!("coordinator {} added ({}), sees {}", c.name, c.id, scope_words(b, scope)?);
+            print_link(b, config, &c, "invite")?;
+        }
+        CoordinatorCommand::List => {
+            for c in b.coordinators()? {
+                let state = match (c.revoked_at, c.has_password) {
+                    (Some(t), _) => format!("revoked {}", t.format("%Y-%m-%d %H:%M")),
+                    (None, true) => "active".into(),
+                    (None, false) => "invited (no password yet)".into(),
+                };
+                println!("{}  {}  {}  {state}", c.id, c.name, scope_words(b, c.scope)?);
+            }
+        }
+        CoordinatorCommand::Revoke { name } => {
+            let c = coordinator_named(b, &name)?;
+            b.revoke_coordinator(c.id, SERVER_ADMIN)?;
+            println!("coordinator {name} revoked: their sessions ended and their API tokens stopped");
+        }
+        CoordinatorCommand::Reset { name } => {
+            let c = coordinator_named(b, &name)?;
+            print_link(b, config, &c, "reset")?;
+        }
+        CoordinatorCommand::Token { name } => {
+            let c = coordinator_named(b, &name)?;
+            let token = secret::token();
+            let id = b.add_api_token(&c, &secret::hash(&token), SERVER_ADMIN)?;
+            println!("API token {id} for {name} (sees {}), shown once:", scope_words(b, c.scope)?);
+            println!("{token}");
+        }
+        CoordinatorCommand::Tokens { name } => {
+            let c = coordinator_named(b, &name)?;
+            for t in b.api_tokens(c.id)? {
+                let state = t.revoked_at.map_or("active".to_owned(), |r| format!("revoked {}", r.format("%Y-%m-%d %H:%M")));
+                println!("{}  made {}  {state}", t.id, t.created_at.format("%Y-%m-%d %H:%M"));
+            }
+        }
+        CoordinatorCommand::RevokeToken { id } => {
+            if !b.revoke_api_token(id, SERVER_ADMIN)? {
+                bail!("no API token {id} in use (lanterna-server coordinator tokens NAME)");
+            }
+            println!("API token {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+fn project(b: &dyn Backend, command: ProjectCommand) -> anyhow::Result<()> {
+    match command {
+        ProjectCommand::Add { name } => {
+            let name = name.trim();
+            if !(1..=100).contains(&name.chars().count()) || name.chars().any(char::is_control) {
+                bail!("project name '{name}': 1 to 100 characters, no control characters");
+            }
+            let p = b.add_project(name, SERVER_ADMIN)?;
+            println!("project {} added: {}", p.name, p.id);
+        }
+        ProjectCommand::List => {
+            let units = b.units()?;
+            for p in b.projects()? {
+                let names: Vec<&str> =
+                    p.units.iter().filter_map(|u| units.iter().find(|x| x.id == *u)).map(|u| u.name.as_str()).collect();
+                println!("{}  {}  units: {}", p.id, p.name, names.join(", "));
+            }
+        }
+        ProjectCommand::Units { name, add } => {
+            let p = project_named(b, &name)?;
+            let units = b.units()?;
+            let mut found = Vec::new();
+            for u in &add {
+                let id = unit_id(b, u)?;
+                found.extend(units.iter().find(|x| x.id == id).cloned());
+            }
+            for u in &found {
+                b.add_project_unit(&p, u, SERVER_ADMIN)?;
+            }
+            println!("project {}: {} units added", p.name, found.len());
         }
     }
     Ok(())

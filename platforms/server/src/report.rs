@@ -23,21 +23,23 @@ pub struct Query {
     pub kind: Kind,
     /// Dates (default: the first and last summary's), province, activity.
     pub selection: Selection,
-    /// One unit; without it the tables are cross-unit and small cells are hidden.
-    pub unit: Option<Uuid>,
+    /// The units counted (a coordinator's scope, or one unit of it); None for every unit.
+    pub units: Option<Vec<Uuid>>,
     /// Label language.
     pub lang: Lang,
-    /// Smallest count shown in cross-unit tables (1: nothing hidden).
-    pub k: u64,
+    /// Published (an export marked public, the network view): small cells hidden with
+    /// this threshold, never below [`PUBLISHED_K_MIN`], and only over a whole reporting
+    /// period. None: the exact counts, as the funder's tables print them.
+    pub published: Option<u64>,
     /// Persons (street and labour tables over a published period) or contacts.
     pub count: Count,
 }
 
 impl Query {
-    /// A table over `selection`, across units, in Italian, nothing hidden, counting
+    /// A table over `selection`, of every unit, in Italian, nothing hidden, counting
     /// contacts.
     pub fn new(kind: Kind, selection: Selection) -> Query {
-        Query { kind, selection, unit: None, lang: Lang::It, k: 1, count: Count::Contacts }
+        Query { kind, selection, units: None, lang: Lang::It, published: None, count: Count::Contacts }
     }
 
     /// A table over `selection`, counting persons when its dates are exactly a published
@@ -120,8 +122,30 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
         ..ReportScope::period(period)
     };
     let rendered = Rendered::build(q.kind, &tally, &scope);
-    let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
+    let k = published_k(backend, q)?;
     Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+}
+
+/// The smallest count published tables show, whatever the settings say.
+pub const PUBLISHED_K_MIN: u64 = 3;
+
+/// The threshold of a published query, after checking that it covers a whole reporting
+/// period (so two published ranges cannot be differenced into a small cell).
+pub fn published_k(backend: &dyn Backend, q: &Query) -> Result<Option<u64>, ReportError> {
+    let Some(k) = q.published else { return Ok(None) };
+    if counts(backend, &q.selection)? != Count::Persons {
+        return Err(ReportError::Bad(
+            "published tables cover a whole reporting period: a month, a quarter, a year or a named period".into(),
+        ));
+    }
+    Ok(Some(k.max(PUBLISHED_K_MIN)))
+}
+
+/// The report as an XLSX workbook laid out as printed: every province's table and the
+/// synthesis on one sheet.
+pub fn xlsx(backend: &dyn Backend, q: &Query) -> Result<Vec<u8>, ReportError> {
+    let _ = (backend, q);
+    Err(ReportError::Bad("xlsx: not yet".into()))
 }
 
 /// The persons every device (of the unit, or of all) sent for exactly the query's dates.
@@ -131,7 +155,7 @@ fn persons_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), Re
     };
     let period = Period::new(from, to).map_err(|e| ReportError::Bad(e.to_string()))?;
     let mut tally = Tally::new();
-    for p in backend.persons(q.unit, from, to)? {
+    for p in backend.persons(q.units.as_deref(), from, to)? {
         p.add_to(&mut tally);
     }
     Ok((period, tally))
@@ -145,7 +169,7 @@ fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), R
     if from > to {
         return Err(ReportError::Bad(format!("--from {from} is after --to {to}")));
     }
-    let stored = backend.summaries(q.unit, from, to)?;
+    let stored = backend.summaries(q.units.as_deref(), from, to)?;
     let first = stored.iter().map(|s| s.summary.date).min();
     let last = stored.iter().map(|s| s.summary.date).max();
     let today = chrono::Utc::now().date_naive();

@@ -11,17 +11,23 @@ use axum::http::{HeaderMap, header};
 use super::{AppState, blocking};
 use crate::error::ServerError;
 use crate::secret;
+use uuid::Uuid;
+
+use crate::store::console::Coordinator;
 use crate::store::{Backend, Device, Result as StoreResult};
 
 /// An enrolled device, not revoked, within its rate: the device a request comes from.
 #[derive(Debug, Clone)]
 pub struct DeviceAuth(pub Device);
 
-/// A coordinator within their rate. A coordinator reads every unit's summaries and the
-/// tables across units.
+/// A coordinator's API token within its rate: who is reading, and the units their scope
+/// sees (None: every unit).
 #[derive(Debug, Clone)]
 pub struct CoordinatorAuth {
-    _checked: (),
+    /// The coordinator.
+    pub coordinator: Coordinator,
+    /// The units of their scope; None for every unit.
+    pub units: Option<Vec<Uuid>>,
 }
 
 /// The hash of the request's `Authorization: Bearer <token>`.
@@ -74,14 +80,18 @@ impl FromRequestParts<Arc<AppState>> for CoordinatorAuth {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        authenticate(
+        let (coordinator, units) = authenticate(
             parts,
             state,
-            |b, hash| Ok(b.is_coordinator(hash)?.then_some(())),
-            "this token is not a coordinator's",
+            |b, hash| {
+                let Some(c) = b.coordinator_by_token(hash)? else { return Ok(None) };
+                let units = b.units_of(c.scope)?;
+                Ok(Some((c, units)))
+            },
+            "this token is not a coordinator's (or it was revoked)",
             "too many requests: slow down",
         )
         .await?;
-        Ok(CoordinatorAuth { _checked: () })
+        Ok(CoordinatorAuth { coordinator, units })
     }
 }

@@ -24,7 +24,9 @@ use lanterna::domain::rules::DATE_YEARS;
 use lanterna::domain::tables::Selection;
 use lanterna::domain::{Activity, Lang, Province, parse_date};
 use lanterna::report::Format;
-use lanterna::wire::{Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse, PeriodsResponse};
+use lanterna::wire::{
+    Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse, FeedbackResponse, PeriodsResponse,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -97,6 +99,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/enroll", post(enroll))
         .route("/api/v1/summaries", post(upload).get(list))
         .route("/api/v1/periods", get(periods))
+        .route("/api/v1/feedback", get(feedback))
         .route("/api/v1/reports/{kind}", get(report_table))
         .fallback(|| async { ServerError::NotFound("no such endpoint (the API is under /api/v1)".into()) })
         .layer(middleware::from_fn(log))
@@ -175,6 +178,15 @@ async fn periods(State(state): State<Arc<AppState>>, _: DeviceAuth) -> ApiResult
     Ok(axum::Json(PeriodsResponse { periods }))
 }
 
+/// What a device's unit learns at sync: reviews of its shifts and its closed periods.
+async fn feedback(
+    State(state): State<Arc<AppState>>,
+    DeviceAuth(device): DeviceAuth,
+) -> ApiResult<axum::Json<FeedbackResponse>> {
+    let b = state.backend.clone();
+    Ok(axum::Json(blocking(move || b.feedback(device.unit)).await?))
+}
+
 /// The query of the read API, checked field by field.
 struct ReadQuery {
     from: Option<NaiveDate>,
@@ -185,6 +197,30 @@ struct ReadQuery {
     activity: Option<Activity>,
     lang: Lang,
     k: Option<u64>,
+    public: bool,
+    format: ReadFormat,
+}
+
+/// What a report is answered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFormat {
+    /// JSON (the default).
+    Json,
+    /// CSV.
+    Csv,
+    /// An Excel workbook laid out as printed.
+    Xlsx,
+}
+
+impl ReadFormat {
+    fn parse(s: &str) -> Result<ReadFormat, String> {
+        match s {
+            "json" => Ok(ReadFormat::Json),
+            "csv" => Ok(ReadFormat::Csv),
+            "xlsx" => Ok(ReadFormat::Xlsx),
+            _ => Err(format!("'{s}': expected json, csv or xlsx")),
+        }
+    }
 }
 
 /// One query parameter, parsed when present; a 400 naming it when it does not parse.
@@ -198,10 +234,8 @@ fn param<T, E: Display>(
 
 fn read_query(q: &HashMap<String, String>) -> ApiResult<ReadQuery> {
     for k in q.keys() {
-        if !["from", "to", "period", "unit", "province", "activity", "lang", "k"].contains(&k.as_str()) {
-            return Err(ServerError::BadRequest(format!(
-                "query parameter {k}: unknown (from, to, period, unit, province, activity, lang, k)"
-            )));
+        if !READ_PARAMS.contains(&k.as_str()) {
+            return Err(ServerError::BadRequest(format!("query parameter {k}: unknown ({})", READ_PARAMS.join(", "))));
         }
     }
     let period = q.get("period").cloned();
@@ -217,10 +251,42 @@ fn read_query(q: &HashMap<String, String>) -> ApiResult<ReadQuery> {
         activity: param(q, "activity", Activity::parse)?,
         lang: param(q, "lang", Lang::parse)?.unwrap_or_default(),
         k: param(q, "k", str::parse::<u64>)?,
+        public: param(q, "public", |v| match v {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err("expected true or false"),
+        })?
+        .unwrap_or(false),
+        format: param(q, "format", ReadFormat::parse)?.unwrap_or(ReadFormat::Json),
     })
 }
 
+/// The parameters the read API knows.
+const READ_PARAMS: [&str; 10] =
+    ["from", "to", "period", "unit", "province", "activity", "lang", "k", "public", "format"];
+
 impl ReadQuery {
+    /// The units read: the one asked for, when the scope holds it (403 otherwise), or the
+    /// whole scope.
+    fn units(&self, scope: &Option<Vec<Uuid>>) -> ApiResult<Option<Vec<Uuid>>> {
+        match (self.unit, scope) {
+            (Some(u), Some(units)) if !units.contains(&u) => {
+                Err(ServerError::Forbidden(format!("unit {u} is outside this coordinator's scope")))
+            }
+            (Some(u), _) => Ok(Some(vec![u])),
+            (None, scope) => Ok(scope.clone()),
+        }
+    }
+
+    /// Published with threshold k (`public=true`, or a `k` of 2 or more), or exact.
+    fn published(&self, default_k: u64) -> Option<u64> {
+        match self.k {
+            Some(k) if k >= 2 => Some(k),
+            Some(_) => None,
+            None => self.public.then_some(default_k),
+        }
+    }
+
     /// The dates asked for: `from` and `to`, or those of the published `period`.
     fn dates(&self, backend: &dyn crate::store::Backend) -> ApiResult<(Option<NaiveDate>, Option<NaiveDate>)> {
         let Some(name) = &self.period else { return Ok((self.from, self.to)) };
@@ -240,15 +306,16 @@ struct Listing {
 async fn list(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
-    _: CoordinatorAuth,
+    auth: CoordinatorAuth,
 ) -> ApiResult<axum::Json<Listing>> {
     let q = read_query(&q)?;
+    let units = q.units(&auth.units)?;
     let b = state.backend.clone();
     let summaries = blocking(move || {
         let (from, to) = q.dates(b.as_ref())?;
         let from = from.unwrap_or(NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"));
         let to = to.unwrap_or(NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
-        b.summaries(q.unit, from, to).map_err(ServerError::from)
+        b.summaries(units.as_deref(), from, to).map_err(ServerError::from)
     })
     .await?;
     Ok(axum::Json(Listing { summaries }))
@@ -258,22 +325,44 @@ async fn report_table(
     State(state): State<Arc<AppState>>,
     Path(kind): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-    _: CoordinatorAuth,
+    auth: CoordinatorAuth,
 ) -> ApiResult<Response> {
     let kind = Kind::parse(&kind).ok_or_else(|| {
         ServerError::NotFound(format!("no report '{kind}' (street, labour, indoor, massage, services, items)"))
     })?;
     let rq = read_query(&q)?;
-    let (b, k) = (state.backend.clone(), rq.k.unwrap_or(state.config.k));
-    let text = blocking_or("the report failed inside the server", move || {
-        let (from, to) = rq.dates(b.as_ref())?;
+    let units = rq.units(&auth.units)?;
+    let (b, published) = (state.backend.clone(), rq.published(state.config.k));
+    let format = rq.format;
+    let query = move |b: &dyn crate::store::Backend| -> ApiResult<report::Query> {
+        let (from, to) = rq.dates(b)?;
         let selection = Selection { from, to, province: rq.province, activity: rq.activity };
-        let query =
-            report::Query { unit: rq.unit, lang: rq.lang, k, ..report::Query::over(b.as_ref(), kind, selection)? };
-        report::render(b.as_ref(), &query, Format::Json).map_err(ServerError::from)
+        Ok(report::Query { units, lang: rq.lang, published, ..report::Query::over(b, kind, selection)? })
+    };
+    let body = blocking_or("the report failed inside the server", move || {
+        let q = query(b.as_ref())?;
+        match format {
+            ReadFormat::Json => report::render(b.as_ref(), &q, Format::Json).map(String::into_bytes),
+            ReadFormat::Csv => report::render(b.as_ref(), &q, Format::Csv).map(String::into_bytes),
+            ReadFormat::Xlsx => report::xlsx(b.as_ref(), &q),
+        }
+        .map_err(ServerError::from)
     })
     .await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
+    let (mime, ext) = match format {
+        ReadFormat::Json => ("application/json", "json"),
+        ReadFormat::Csv => ("text/csv; charset=utf-8", "csv"),
+        ReadFormat::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    };
+    let disposition = format!("attachment; filename=\"lanterna-{}.{ext}\"", kind.code());
+    let mut resp = ([(header::CONTENT_TYPE, mime)], body).into_response();
+    if format != ReadFormat::Json {
+        resp.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            header::HeaderValue::from_str(&disposition).map_err(|e| ServerError::internal("a bad header", e))?,
+        );
+    }
+    Ok(resp)
 }
 
 /// Enrollment codes live a day.

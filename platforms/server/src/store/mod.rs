@@ -2,7 +2,9 @@
 //! default; PostgreSQL for networks that outgrow one machine), each with its own
 //! append-only migrations. Every method is one transaction.
 
+pub mod console;
 mod postgres;
+pub mod sql;
 mod sqlite;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -25,6 +27,15 @@ pub enum StoreError {
     /// A name already taken.
     #[error("{0}")]
     Conflict(String),
+    /// Summaries or periods' persons that would change a period a coordinator closed:
+    /// nothing of the batch was stored.
+    #[error("{} summaries and {} periods' persons fall in a period closed by the coordinator", summaries.len(), persons.len())]
+    Closed {
+        /// The summaries refused.
+        summaries: Vec<Uuid>,
+        /// The periods' persons refused.
+        persons: Vec<lanterna::wire::PersonKey>,
+    },
     /// The database.
     #[error("database error: {0}")]
     Db(String),
@@ -111,19 +122,20 @@ pub trait Backend: Send + Sync + 'static {
     fn devices(&self) -> Result<Vec<Device>>;
     /// Revokes a device at once; false when there is no such device.
     fn revoke(&self, device: Uuid, now: DateTime<Utc>) -> Result<bool>;
-    /// Adds a coordinator (read API) with a token hash.
-    fn add_coordinator(&self, name: &str, token_hash: &str) -> Result<Uuid>;
-    /// True for a coordinator's token.
-    fn is_coordinator(&self, token_hash: &str) -> Result<bool>;
+    /// Runs `f` in one transaction (a write transaction when `write`), committed when
+    /// `f` returns `Ok`: the SQL of the console's store (`console.rs`), written once.
+    fn with_tx(&self, write: bool, f: &mut dyn FnMut(&mut dyn sql::Tx) -> Result<()>) -> Result<()>;
     /// Stores a device's batch in one transaction: a summary replaces the stored one only
     /// with a higher revision, and so do a period's persons (per device, period, activity
-    /// and province). A summary of another unit fails the whole batch.
+    /// and province). A summary of another unit fails the whole batch, and so does
+    /// anything that would change a period closed for the unit ([`StoreError::Closed`]).
+    /// The device is noted as the sender of what was stored, and its last sync.
     fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses>;
-    /// Summaries dated within `from..=to` (of one unit, or all), tombstones excluded.
-    fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>>;
-    /// The latest persons of every device (of one unit, or all) for exactly the period
+    /// Summaries dated within `from..=to` (of some units, or all), tombstones excluded.
+    fn summaries(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>>;
+    /// The latest persons of every device (of some units, or all) for exactly the period
     /// `from..=to`.
-    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>>;
+    fn persons(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>>;
     /// Adds a named reporting period; names are unique.
     fn add_period(&self, name: &str, from: NaiveDate, to: NaiveDate) -> Result<PublishedPeriod>;
     /// The named periods, oldest first.

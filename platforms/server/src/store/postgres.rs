@@ -8,13 +8,17 @@ use lanterna::wire::{AckStatus, Batch, PersonSummary, PublishedPeriod};
 use postgres::{Client, NoTls};
 use uuid::Uuid;
 
+use super::console;
+use super::sql::Tx;
 use super::{
     Backend, Cell, Cells, Device, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS, Statuses,
     StoreError, Stored, Unit, period_taken, person_status,
 };
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/postgres/0001_initial.sql"), include_str!("migrations/postgres/0002_persons.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/postgres/0001_initial.sql"), include_str!("migrations/postgres/0002_persons.sql"),
+    include_str!("migrations/postgres/0003_console.sql"),
+];
 /// Connections kept open.
 const POOL: usize = 4;
 
@@ -25,6 +29,11 @@ pub struct Postgres {
 
 fn time(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::Db(e.to_string()))
+}
+
+/// Some units as a text array; None for every unit.
+fn unit_list(units: Option<&[Uuid]>) -> Option<Vec<String>> {
+    units.map(|u| u.iter().map(Uuid::to_string).collect())
 }
 
 fn uuid(s: &str) -> Result<Uuid> {
@@ -165,23 +174,19 @@ impl Backend for Postgres {
         Ok(n > 0)
     }
 
-    fn add_coordinator(&self, name: &str, token_hash: &str) -> Result<Uuid> {
-        let id = Uuid::new_v4();
-        self.client().execute(
-            "INSERT INTO coordinators (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-            &[&id.to_string(), &name, &token_hash, &Utc::now().to_rfc3339()],
-        )?;
-        Ok(id)
-    }
-
-    fn is_coordinator(&self, token_hash: &str) -> Result<bool> {
-        Ok(self.client().query_opt("SELECT 1 FROM coordinators WHERE token_hash = $1", &[&token_hash])?.is_some())
+    fn with_tx(&self, _write: bool, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        let mut c = self.client();
+        let mut tx = c.transaction()?;
+        f(&mut tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses> {
         let (unit, summaries) = (device.unit, &batch.summaries);
         let mut c = self.client();
         let mut tx = c.transaction()?;
+        console::refuse_closed(&mut tx, device, batch)?;
         let owner = tx.prepare("SELECT unit_id FROM summaries WHERE id = $1")?;
         let upsert = tx.prepare(
             "INSERT INTO summaries (id, unit_id, revision, deleted, activity, date, shift, province, comuni, cells,
@@ -237,17 +242,19 @@ impl Backend for Postgres {
             };
             acks.push(status);
         }
+        let statuses = Statuses { summaries: acks, persons };
+        console::note_sync(&mut tx, device, &batch.summaries, &statuses)?;
         tx.commit()?;
-        Ok(Statuses { summaries: acks, persons })
+        Ok(statuses)
     }
 
-    fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
+    fn summaries(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
         let rows = self.client().query(
             &format!(
                 "SELECT {SUMMARY_COLUMNS} FROM summaries
-                 WHERE date BETWEEN $1 AND $2 AND ($3::TEXT IS NULL OR unit_id = $3) AND NOT deleted ORDER BY date, id"
+                 WHERE date BETWEEN $1 AND $2 AND ($3::TEXT[] IS NULL OR unit_id = ANY($3)) AND NOT deleted ORDER BY date, id"
             ),
-            &[&from, &to, &unit.map(|u| u.to_string())],
+            &[&from, &to, &unit_list(units)],
         )?;
         rows.iter()
             .map(|r| {
@@ -257,14 +264,14 @@ impl Backend for Postgres {
             .collect()
     }
 
-    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
+    fn persons(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
         let rows = self.client().query(
             &format!(
                 "SELECT {PERSON_COLUMNS} FROM person_summaries
-                 WHERE date_from = $1 AND date_to = $2 AND ($3::TEXT IS NULL OR unit_id = $3)
+                 WHERE date_from = $1 AND date_to = $2 AND ($3::TEXT[] IS NULL OR unit_id = ANY($3))
                  ORDER BY unit_id, device_id, activity, province"
             ),
-            &[&from, &to, &unit.map(|u| u.to_string())],
+            &[&from, &to, &unit_list(units)],
         )?;
         rows.iter().map(|r| PersonRow::read(r)?.summary()).collect()
     }

@@ -9,13 +9,17 @@ use lanterna::wire::{AckStatus, Batch, PersonSummary, PublishedPeriod, Summary};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
+use super::console;
+use super::sql::Tx;
 use super::{
     Backend, Cell, Cells, Device, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS, Statuses,
     StoreError, Stored, Unit, decide, period_taken, person_status,
 };
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/sqlite/0001_initial.sql"), include_str!("migrations/sqlite/0002_persons.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/sqlite/0001_initial.sql"), include_str!("migrations/sqlite/0002_persons.sql"),
+    include_str!("migrations/sqlite/0003_console.sql"),
+];
 
 /// A SQLite store.
 pub struct Sqlite {
@@ -78,6 +82,11 @@ fn store_persons(
             Ok(person_status(n as u64))
         })
         .collect()
+}
+
+/// Some units as a JSON array, for `json_each`; None for every unit.
+fn unit_list(units: Option<&[Uuid]>) -> Result<Option<String>> {
+    Ok(units.map(serde_json::to_string).transpose()?)
 }
 
 fn time(s: String) -> rusqlite::Result<DateTime<Utc>> {
@@ -220,39 +229,36 @@ impl Backend for Sqlite {
         Ok(n > 0)
     }
 
-    fn add_coordinator(&self, name: &str, token_hash: &str) -> Result<Uuid> {
-        let id = Uuid::new_v4();
-        self.conn().execute(
-            "INSERT INTO coordinators (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![id.to_string(), name, token_hash, Utc::now().to_rfc3339()],
-        )?;
-        Ok(id)
-    }
-
-    fn is_coordinator(&self, token_hash: &str) -> Result<bool> {
-        Ok(self.reader().query_row(
-            "SELECT count(*) > 0 FROM coordinators WHERE token_hash = ?1",
-            [token_hash],
-            |r| r.get(0),
-        )?)
+    fn with_tx(&self, write: bool, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        // Writes go through the writer; reads through the reader, never behind a commit.
+        let mut conn = if write { self.conn() } else { self.reader() };
+        let behavior = if write { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
+        let mut tx = conn.transaction_with_behavior(behavior)?;
+        f(&mut tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        console::refuse_closed(&mut tx, device, batch)?;
         let persons = store_persons(&tx, device, &batch.persons, now)?;
         let summaries = store_batch(&tx, device.unit, &batch.summaries, now)?;
+        let statuses = Statuses { summaries, persons };
+        console::note_sync(&mut tx, device, &batch.summaries, &statuses)?;
         tx.commit()?;
-        Ok(Statuses { summaries, persons })
+        Ok(statuses)
     }
 
-    fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
+    fn summaries(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
         let conn = self.reader();
         let mut st = conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM summaries
-             WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR unit_id = ?3) AND deleted = 0 ORDER BY date, id"
+             WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR unit_id IN (SELECT value FROM json_each(?3)))
+               AND deleted = 0 ORDER BY date, id"
         ))?;
-        let rows = st.query_map(params![from, to, unit.map(|u| u.to_string())], |r| Row::read(r))?;
+        let rows = st.query_map(params![from, to, unit_list(units)?], |r| Row::read(r))?;
         let mut out = Vec::new();
         for row in rows {
             let (row, unit) = row?;
@@ -261,14 +267,14 @@ impl Backend for Sqlite {
         Ok(out)
     }
 
-    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
+    fn persons(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
         let conn = self.reader();
         let mut st = conn.prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS} FROM person_summaries
-             WHERE date_from = ?1 AND date_to = ?2 AND (?3 IS NULL OR unit_id = ?3)
+             WHERE date_from = ?1 AND date_to = ?2 AND (?3 IS NULL OR unit_id IN (SELECT value FROM json_each(?3)))
              ORDER BY unit_id, device_id, activity, province"
         ))?;
-        let rows = st.query_map(params![from, to, unit.map(|u| u.to_string())], |r| PersonRow::read(r))?;
+        let rows = st.query_map(params![from, to, unit_list(units)?], |r| PersonRow::read(r))?;
         rows.map(|r| r?.summary()).collect()
     }
 
