@@ -275,7 +275,9 @@ fn project_named(backend: &dyn Backend, name_or_id: &str) -> anyhow::Result<stor
 }
 
 fn coordinator_named(backend: &dyn Backend, name: &str) -> anyhow::Result<Coordinator> {
-    backend.coordinator_named(name)?.with_context(|| format!("no coordinator '{name}' (lanterna-server coordinator list)"))
+    backend
+        .coordinator_named(name)?
+        .with_context(|| format!("no coordinator '{name}' (lanterna-server coordinator list)"))
 }
 
 /// `all`, `unit:UNIT` or `project:PROJECT`, names or ids.
@@ -295,10 +297,9 @@ fn scope_words(backend: &dyn Backend, s: Scope) -> anyhow::Result<String> {
         Scope::Unit(u) => {
             format!("unit {}", backend.units()?.into_iter().find(|x| x.id == u).map_or(u.to_string(), |x| x.name))
         }
-        Scope::Project(p) => format!(
-            "project {}",
-            backend.projects()?.into_iter().find(|x| x.id == p).map_or(p.to_string(), |x| x.name)
-        ),
+        Scope::Project(p) => {
+            format!("project {}", backend.projects()?.into_iter().find(|x| x.id == p).map_or(p.to_string(), |x| x.name))
+        }
     })
 }
 
@@ -384,7 +385,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Project { command } => project(open()?.as_ref(), command)?,
         Command::Audit { limit } => {
             for e in open()?.audit_log(limit, 0)? {
-                println!("{}  {}  {}  {}  {}", e.at.format("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.subject, e.detail);
+                println!(
+                    "{}  {}  {}  {}  {}",
+                    e.at.format("%Y-%m-%d %H:%M:%S"),
+                    e.actor,
+                    e.action,
+                    e.subject,
+                    e.detail
+                );
             }
         }
         Command::Period { command: PeriodCommand::Add { name, from, to } } => {
@@ -474,7 +482,8 @@ fn coordinator(b: &dyn Backend, config: &Config, command: CoordinatorCommand) ->
         CoordinatorCommand::Tokens { name } => {
             let c = coordinator_named(b, &name)?;
             for t in b.api_tokens(c.id)? {
-                let state = t.revoked_at.map_or("active".to_owned(), |r| format!("revoked {}", r.format("%Y-%m-%d %H:%M")));
+                let state =
+                    t.revoked_at.map_or("active".to_owned(), |r| format!("revoked {}", r.format("%Y-%m-%d %H:%M")));
                 println!("{}  made {}  {state}", t.id, t.created_at.format("%Y-%m-%d %H:%M"));
             }
         }

@@ -109,9 +109,9 @@ pub enum ReportError {
     Store(#[from] StoreError),
 }
 
-/// Builds and renders a report from the stored summaries, or, for street and labour
-/// tables counting persons, from the persons stored for exactly the query's dates.
-pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
+/// Builds a report from the stored summaries, or, for street and labour tables counting
+/// persons, from the persons stored for exactly the query's dates.
+fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
     let persons = q.count == Count::Persons && matches!(q.kind.activity(), Some(Activity::Street | Activity::Labour));
     let (period, tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
     let scope = ReportScope {
@@ -121,9 +121,20 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
         count: if persons { Count::Persons } else { Count::Contacts },
         ..ReportScope::period(period)
     };
-    let rendered = Rendered::build(q.kind, &tally, &scope);
+    Ok(Rendered::build(q.kind, &tally, &scope))
+}
+
+/// Builds and renders a report (see [`build`]); published queries hide small cells.
+pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
     let k = published_k(backend, q)?;
-    Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+    Ok(build(backend, q)?.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+}
+
+/// The report's grids as shown on screen and written to XLSX: the province's table alone
+/// when the query names one, otherwise every province's table and the synthesis.
+pub fn grids(backend: &dyn Backend, q: &Query) -> Result<Vec<lanterna::report::Grid>, ReportError> {
+    let k = published_k(backend, q)?;
+    Ok(build(backend, q)?.grids(q.selection.province.is_some(), q.lang, k))
 }
 
 /// The smallest count published tables show, whatever the settings say.
@@ -141,9 +152,13 @@ pub fn published_k(backend: &dyn Backend, q: &Query) -> Result<Option<u64>, Repo
     Ok(Some(k.max(PUBLISHED_K_MIN)))
 }
 
-/// The report as an XLSX workbook laid out as printed: every province's table and the
-/// synthesis on one sheet.
+/// TEMP
 pub fn xlsx(backend: &dyn Backend, q: &Query) -> Result<Vec<u8>, ReportError> {
+    let _ = (backend, q);
+    Err(ReportError::Bad("xlsx: not yet".into()))
+}
+/// TEMP
+pub fn pack(backend: &dyn Backend, q: &[(Kind, Query)]) -> Result<Vec<u8>, ReportError> {
     let _ = (backend, q);
     Err(ReportError::Bad("xlsx: not yet".into()))
 }

@@ -45,12 +45,14 @@ pub struct AppState {
     /// The settings.
     pub config: Config,
     limiter: Mutex<HashMap<String, (f64, Instant)>>,
+    /// Failed console sign-ins.
+    pub sign_in: crate::console::Throttle,
 }
 
 impl AppState {
     /// State over a store.
     pub fn new(backend: Arc<dyn crate::store::Backend>, config: Config) -> Arc<AppState> {
-        Arc::new(AppState { backend, config, limiter: Mutex::new(HashMap::new()) })
+        Arc::new(AppState { backend, config, limiter: Mutex::new(HashMap::new()), sign_in: Default::default() })
     }
 
     /// Token bucket per token: `rate_burst` requests at once, refilled at
@@ -101,6 +103,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/periods", get(periods))
         .route("/api/v1/feedback", get(feedback))
         .route("/api/v1/reports/{kind}", get(report_table))
+        .merge(crate::console::router())
         .fallback(|| async { ServerError::NotFound("no such endpoint (the API is under /api/v1)".into()) })
         .layer(middleware::from_fn(log))
         .with_state(state)

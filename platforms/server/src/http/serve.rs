@@ -37,7 +37,9 @@ pub async fn serve_with_shutdown(
     let listener = listener.tap_io(|s| {
         let _ = s.set_nodelay(true);
     });
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Resolves on SIGTERM or Ctrl-C (SIGINT). The handlers are installed when this is

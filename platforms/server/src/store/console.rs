@@ -5,9 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lanterna::domain::{Activity, Province};
-use lanterna::wire::{
-    Batch, ClosedPeriod, Feedback, FeedbackResponse, ReturnReason, ReviewState, Summary,
-};
+use lanterna::wire::{Batch, ClosedPeriod, Feedback, FeedbackResponse, ReturnReason, ReviewState, Summary};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -392,23 +390,13 @@ pub(crate) fn refuse_closed(tx: &mut dyn Tx, device: &Device, batch: &Batch) -> 
         let stored = tx.row(
             "SELECT revision FROM person_summaries WHERE device_id = $1 AND date_from = $2 AND date_to = $3
                AND activity = $4 AND province = $5",
-            &[
-                device.id.into(),
-                p.from.into(),
-                p.to.into(),
-                p.activity.code().into(),
-                p.province.code().into(),
-            ],
+            &[device.id.into(), p.from.into(), p.to.into(), p.activity.code().into(), p.province.code().into()],
         )?;
         if stored.map(|r| r[0].int()).transpose()?.is_none_or(|rev| rev < i64::from(p.revision)) {
             persons.push(p.key());
         }
     }
-    if summaries.is_empty() && persons.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::Closed { summaries, persons })
-    }
+    if summaries.is_empty() && persons.is_empty() { Ok(()) } else { Err(StoreError::Closed { summaries, persons }) }
 }
 
 /// Inside a device's batch transaction, after it was written: which device sent the
@@ -471,7 +459,13 @@ impl dyn Backend {
             // The column of schema 1 wants a unique token hash: a value no SHA-256 hex can be.
             tx.exec(
                 "INSERT INTO coordinators (id, name, token_hash, created_at, scope) VALUES ($1, $2, $3, $4, $5)",
-                &[c.id.into(), name.into(), format!("account:{}", c.id).into(), c.created_at.into(), scope.code().into()],
+                &[
+                    c.id.into(),
+                    name.into(),
+                    format!("account:{}", c.id).into(),
+                    c.created_at.into(),
+                    scope.code().into(),
+                ],
             )?;
             audit(tx, actor, "coordinator.add", name, &format!("scope {}", scope.code()))?;
             Ok(c)
@@ -489,7 +483,10 @@ impl dyn Backend {
     /// Every coordinator, by name.
     pub fn coordinators(&self) -> Result<Vec<Coordinator>> {
         in_tx(self, false, |tx| {
-            let rows = tx.rows(&format!("SELECT {COORDINATOR_COLUMNS} FROM coordinators c ORDER BY c.name, c.created_at"), &[])?;
+            let rows = tx.rows(
+                &format!("SELECT {COORDINATOR_COLUMNS} FROM coordinators c ORDER BY c.name, c.created_at"),
+                &[],
+            )?;
             rows.iter().map(|r| coordinator(r)).collect()
         })
     }
@@ -524,7 +521,8 @@ impl dyn Backend {
     pub fn revoke_coordinator(&self, id: Uuid, actor: &str) -> Result<bool> {
         in_tx(self, true, |tx| {
             let now = Utc::now();
-            let Some(name) = tx.row("SELECT name FROM coordinators WHERE id = $1 AND revoked_at IS NULL", &[id.into()])?
+            let Some(name) =
+                tx.row("SELECT name FROM coordinators WHERE id = $1 AND revoked_at IS NULL", &[id.into()])?
             else {
                 return Ok(false);
             };
@@ -534,7 +532,10 @@ impl dyn Backend {
                 "UPDATE api_tokens SET revoked_at = $1 WHERE coordinator_id = $2 AND revoked_at IS NULL",
                 &[now.into(), id.into()],
             )?;
-            tx.exec("UPDATE sign_in_links SET used_at = $1 WHERE coordinator_id = $2 AND used_at IS NULL", &[now.into(), id.into()])?;
+            tx.exec(
+                "UPDATE sign_in_links SET used_at = $1 WHERE coordinator_id = $2 AND used_at IS NULL",
+                &[now.into(), id.into()],
+            )?;
             audit(tx, actor, "coordinator.revoke", &name[0].text()?, "")?;
             Ok(true)
         })
@@ -555,7 +556,13 @@ impl dyn Backend {
                 "INSERT INTO sign_in_links (link_hash, coordinator_id, expires_at) VALUES ($1, $2, $3)",
                 &[link_hash.into(), coordinator.id.into(), expires_at.into()],
             )?;
-            audit(tx, actor, &format!("coordinator.link.{why}"), &coordinator.name, &format!("valid until {expires_at}"))
+            audit(
+                tx,
+                actor,
+                &format!("coordinator.link.{why}"),
+                &coordinator.name,
+                &format!("valid until {expires_at}"),
+            )
         })
     }
 
@@ -599,7 +606,12 @@ impl dyn Backend {
                 &[id_hash.into()],
             )?;
             row.map(|r| {
-                Ok(Session { coordinator: coordinator(&r)?, csrf: r[6].text()?, created_at: r[7].time()?, seen_at: r[8].time()? })
+                Ok(Session {
+                    coordinator: coordinator(&r)?,
+                    csrf: r[6].text()?,
+                    created_at: r[7].time()?,
+                    seen_at: r[8].time()?,
+                })
             })
             .transpose()
         })
@@ -644,7 +656,12 @@ impl dyn Backend {
             )?;
             rows.iter()
                 .map(|r| {
-                    Ok(ApiToken { id: r[0].uuid()?, coordinator: r[1].uuid()?, created_at: r[2].time()?, revoked_at: r[3].opt_time()? })
+                    Ok(ApiToken {
+                        id: r[0].uuid()?,
+                        coordinator: r[1].uuid()?,
+                        created_at: r[2].time()?,
+                        revoked_at: r[3].opt_time()?,
+                    })
                 })
                 .collect()
         })
@@ -702,8 +719,13 @@ impl dyn Backend {
             let mut out = Vec::new();
             for r in rows {
                 let id = r[0].uuid()?;
-                let units = tx.rows("SELECT unit_id FROM project_units WHERE project_id = $1 ORDER BY unit_id", &[id.into()])?;
-                out.push(Project { id, name: r[1].text()?, units: units.iter().map(|u| u[0].uuid()).collect::<Result<_>>()? });
+                let units =
+                    tx.rows("SELECT unit_id FROM project_units WHERE project_id = $1 ORDER BY unit_id", &[id.into()])?;
+                out.push(Project {
+                    id,
+                    name: r[1].text()?,
+                    units: units.iter().map(|u| u[0].uuid()).collect::<Result<_>>()?,
+                });
             }
             Ok(out)
         })
@@ -717,7 +739,10 @@ impl dyn Backend {
                 &[project.id.into(), unit.id.into()],
             )?;
             if there.is_none() {
-                tx.exec("INSERT INTO project_units (project_id, unit_id) VALUES ($1, $2)", &[project.id.into(), unit.id.into()])?;
+                tx.exec(
+                    "INSERT INTO project_units (project_id, unit_id) VALUES ($1, $2)",
+                    &[project.id.into(), unit.id.into()],
+                )?;
                 audit(tx, actor, "project.unit", &project.name, &format!("unit {} added", unit.name))?;
             }
             Ok(())
@@ -887,7 +912,14 @@ impl dyn Backend {
     }
 
     /// Closes a period for a unit or a project.
-    pub fn close_period(&self, closed: Closed, from: NaiveDate, to: NaiveDate, by: &str, subject: &str) -> Result<Closing> {
+    pub fn close_period(
+        &self,
+        closed: Closed,
+        from: NaiveDate,
+        to: NaiveDate,
+        by: &str,
+        subject: &str,
+    ) -> Result<Closing> {
         in_tx(self, true, |tx| {
             let c = Closing {
                 id: Uuid::new_v4(),
@@ -937,7 +969,8 @@ impl dyn Backend {
     /// Sets (or replaces) an expected value.
     pub fn set_target(&self, t: &Target, actor: &str, project: &str) -> Result<()> {
         in_tx(self, true, |tx| {
-            let key = [t.project.into(), t.from.into(), t.to.into(), t.indicator.as_str().into(), t.stage.as_str().into()];
+            let key =
+                [t.project.into(), t.from.into(), t.to.into(), t.indicator.as_str().into(), t.stage.as_str().into()];
             tx.exec(
                 "DELETE FROM targets WHERE project_id = $1 AND date_from = $2 AND date_to = $3 AND indicator = $4
                    AND stage = $5",
@@ -951,7 +984,13 @@ impl dyn Backend {
                  VALUES ($1, $2, $3, $4, $5, $6)",
                 &params,
             )?;
-            audit(tx, actor, "target.set", project, &format!("{} {} {}..{}: {}", t.indicator, t.stage, t.from, t.to, t.value))
+            audit(
+                tx,
+                actor,
+                "target.set",
+                project,
+                &format!("{} {} {}..{}: {}", t.indicator, t.stage, t.from, t.to, t.value),
+            )
         })
     }
 

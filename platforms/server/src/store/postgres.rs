@@ -16,7 +16,8 @@ use super::{
 };
 
 const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/postgres/0001_initial.sql"), include_str!("migrations/postgres/0002_persons.sql"),
+    include_str!("migrations/postgres/0001_initial.sql"),
+    include_str!("migrations/postgres/0002_persons.sql"),
     include_str!("migrations/postgres/0003_console.sql"),
 ];
 /// Connections kept open.

@@ -17,7 +17,8 @@ use super::{
 };
 
 const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/sqlite/0001_initial.sql"), include_str!("migrations/sqlite/0002_persons.sql"),
+    include_str!("migrations/sqlite/0001_initial.sql"),
+    include_str!("migrations/sqlite/0002_persons.sql"),
     include_str!("migrations/sqlite/0003_console.sql"),
 ];
 

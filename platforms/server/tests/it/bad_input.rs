@@ -210,17 +210,33 @@ async fn coordinators_read_summaries_and_suppressed_tables() {
     assert_eq!(v["summaries"].as_array().unwrap().len(), 9);
     assert!(!text.contains("Via X"), "no stop label travels");
 
-    // Across units: small cells hidden; one unit (k=1): the phone's own table.
-    let (st, text) = get(format!("{base}/api/v1/reports/street?from=2020-01-01&to=2030-12-31"), coord.clone()).await;
+    // The coordinator's scope (here every unit) reads exact counts, cells of 1 and 2
+    // included: the network of one unit is that unit's own table.
+    for q in [String::new(), format!("&unit={}", server.unit)] {
+        let (st, text) =
+            get(format!("{base}/api/v1/reports/street?from=2020-01-01&to=2030-12-31{q}"), coord.clone()).await;
+        assert_eq!(st, StatusCode::OK, "{text}");
+        let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(theirs, phone.report(lanterna::report::Table::Street));
+    }
+    // Published: only over a whole reporting period, then small cells hidden.
+    let (st, text) =
+        get(format!("{base}/api/v1/reports/street?from=2020-01-01&to=2030-12-31&public=true"), coord.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{text}");
+    assert!(text.contains("whole reporting period"), "{text}");
+    server
+        .backend
+        .add_period(
+            "Tutto",
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(),
+        )
+        .unwrap();
+    let (st, text) = get(format!("{base}/api/v1/reports/services?period=Tutto&public=true"), coord.clone()).await;
     assert_eq!(st, StatusCode::OK, "{text}");
-    assert!(text.contains("\"<3\""), "{text}");
-    let (_, text) = get(
-        format!("{base}/api/v1/reports/street?from=2020-01-01&to=2030-12-31&unit={}&k=1", server.unit),
-        coord.clone(),
-    )
-    .await;
-    let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(theirs, phone.report(lanterna::report::Table::Street));
+    let (st, exact) = get(format!("{base}/api/v1/reports/services?period=Tutto"), coord.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{exact}");
+    assert!(text.contains("\"<3\"") && !exact.contains("\"<3\""), "{text}");
 
     // Bad queries say which parameter.
     for (q, says) in [("from=2024-13-01", "from"), ("province=XY", "province"), ("k=many", "k"), ("name=x", "name")] {

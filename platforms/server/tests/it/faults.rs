@@ -283,7 +283,10 @@ struct TestServerView {
 
 impl TestServerView {
     fn report(&self, kind: lanterna_server::report::Kind, unit: Option<uuid::Uuid>) -> serde_json::Value {
-        let q = lanterna_server::report::Query { unit, ..lanterna_server::report::Query::new(kind, common::period()) };
+        let q = lanterna_server::report::Query {
+            units: unit.map(|u| vec![u]),
+            ..lanterna_server::report::Query::new(kind, common::period())
+        };
         let t = lanterna_server::report::render(self.backend.as_ref(), &q, lanterna::report::Format::Json).unwrap();
         serde_json::from_str(&t).unwrap()
     }

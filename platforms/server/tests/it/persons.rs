@@ -254,7 +254,7 @@ fn both_persons(
         _ => lanterna_server::report::Kind::Street,
     };
     let q = lanterna_server::report::Query {
-        unit: Some(server.unit),
+        units: Some(vec![server.unit]),
         ..lanterna_server::report::Query::over(server.backend.as_ref(), remote, selection).unwrap()
     };
     let theirs = lanterna_server::report::render(server.backend.as_ref(), &q, lanterna::report::Format::Json).unwrap();

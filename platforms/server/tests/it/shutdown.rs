@@ -47,22 +47,23 @@ impl Backend for Gate {
     fn revoke(&self, device: Uuid, now: DateTime<Utc>) -> Result<bool> {
         self.inner.revoke(device, now)
     }
-    fn add_coordinator(&self, name: &str, token_hash: &str) -> Result<Uuid> {
-        self.inner.add_coordinator(name, token_hash)
-    }
-    fn is_coordinator(&self, token_hash: &str) -> Result<bool> {
-        self.inner.is_coordinator(token_hash)
+    fn with_tx(
+        &self,
+        write: bool,
+        f: &mut dyn FnMut(&mut dyn lanterna_server::store::sql::Tx) -> Result<()>,
+    ) -> Result<()> {
+        self.inner.with_tx(write, f)
     }
     fn store(&self, device: &Device, batch: &Batch, now: DateTime<Utc>) -> Result<Statuses> {
         self.entered.send(()).unwrap();
         self.go.lock().unwrap().recv().unwrap();
         self.inner.store(device, batch, now)
     }
-    fn summaries(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
-        self.inner.summaries(unit, from, to)
+    fn summaries(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored>> {
+        self.inner.summaries(units, from, to)
     }
-    fn persons(&self, unit: Option<Uuid>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
-        self.inner.persons(unit, from, to)
+    fn persons(&self, units: Option<&[Uuid]>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PersonSummary>> {
+        self.inner.persons(units, from, to)
     }
     fn add_period(&self, name: &str, from: NaiveDate, to: NaiveDate) -> Result<PublishedPeriod> {
         self.inner.add_period(name, from, to)

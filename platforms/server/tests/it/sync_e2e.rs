@@ -95,8 +95,13 @@ async fn two_units_add_up_and_small_cells_are_hidden_across_units() {
         all["synthesis"]["grand_total"].as_u64().unwrap(),
         ra["synthesis"]["grand_total"].as_u64().unwrap() + rb["synthesis"]["grand_total"].as_u64().unwrap()
     );
-    // With k = 3, cells of 1 and 2 read "<3" and no row has a single hidden cell.
-    let q = lanterna_server::report::Query { k: 3, ..lanterna_server::report::Query::new(kind, common::period()) };
+    // Published with k = 3 (over a whole period, here a named one), cells of 1 and 2
+    // read "<3" and no row has a single hidden cell.
+    server.backend.add_period("Tutto", common::FROM(), common::TO()).unwrap();
+    let q = lanterna_server::report::Query {
+        published: Some(3),
+        ..lanterna_server::report::Query::new(kind, common::period())
+    };
     let text = lanterna_server::report::render(server.backend.as_ref(), &q, lanterna::report::Format::Json).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     // A lone hidden cell in a row or column (whose total is printed) could be worked out,

@@ -71,7 +71,10 @@ impl TestServer {
 
     /// The server's report (JSON, one unit or all, nothing hidden).
     pub fn report(&self, kind: lanterna_server::report::Kind, unit: Option<Uuid>) -> Value {
-        let q = lanterna_server::report::Query { unit, ..lanterna_server::report::Query::new(kind, period()) };
+        let q = lanterna_server::report::Query {
+            units: unit.map(|u| vec![u]),
+            ..lanterna_server::report::Query::new(kind, period())
+        };
         let text = lanterna_server::report::render(self.backend.as_ref(), &q, lanterna::report::Format::Json).unwrap();
         serde_json::from_str(&text).unwrap()
     }
