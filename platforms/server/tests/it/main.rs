@@ -5,6 +5,7 @@
 mod app_sync;
 mod bad_input;
 mod common;
+mod console;
 mod faults;
 #[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
