@@ -154,6 +154,134 @@ fn suite(b: &dyn Backend) {
     assert!(matches!(&e, StoreError::Conflict(m) if m.contains("Bando 2022-2024")), "{e}");
     let names: Vec<String> = b.periods().unwrap().into_iter().map(|p| p.name).collect();
     assert_eq!(names, ["Bando 2022-2024", "Bando 2024-2025"]);
+
+    console_suite(b, &d1, u1.id, u2.id);
+}
+
+/// The console's store (one SQL for both backends): accounts, links, sessions, tokens,
+/// projects, reviews, closings, targets, freshness and the append-only audit trail.
+fn console_suite(b: &dyn Backend, d1: &Device, u1: Uuid, u2: Uuid) {
+    use lanterna::wire::{ReturnReason, ReviewState};
+    use lanterna_server::store::console::{Closed, SERVER_ADMIN, Scope, ShiftFilter, ShiftState, Target};
+    let now = Utc::now();
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+
+    // Accounts: unique names among those not revoked; a link works once and sets the password.
+    let project = b.add_project("Bando", SERVER_ADMIN).unwrap();
+    let units = b.units().unwrap();
+    b.add_project_unit(&project, units.iter().find(|u| u.id == u1).unwrap(), SERVER_ADMIN).unwrap();
+    b.add_project_unit(&project, units.iter().find(|u| u.id == u1).unwrap(), SERVER_ADMIN).unwrap();
+    assert_eq!(b.units_of(Scope::Project(project.id)).unwrap(), Some(vec![u1]));
+    assert_eq!(b.units_of(Scope::All).unwrap(), None);
+    let c = b.add_account("Dora", Scope::Project(project.id), SERVER_ADMIN).unwrap();
+    assert!(matches!(b.add_account("Dora", Scope::All, SERVER_ADMIN), Err(StoreError::Conflict(_))));
+    b.add_sign_in_link(&c, "link-1", now + Duration::hours(24), "invite", SERVER_ADMIN).unwrap();
+    b.add_sign_in_link(&c, "link-old", now - Duration::seconds(1), "invite", SERVER_ADMIN).unwrap();
+    assert!(b.link_holder("link-old", now).unwrap().is_none(), "expired");
+    assert_eq!(b.link_holder("link-1", now).unwrap().map(|c| c.name), Some("Dora".into()));
+    assert!(b.password_of("Dora").unwrap().is_none(), "no password before the link");
+    assert!(b.use_link("link-1", "$argon2id$hash", now).unwrap().is_some());
+    assert!(b.use_link("link-1", "$argon2id$other", now).unwrap().is_none(), "used up");
+    assert_eq!(b.password_of("Dora").unwrap().unwrap().1, "$argon2id$hash");
+
+    // Sessions and API tokens end with the account.
+    b.add_session("session-1", c.id, "csrf-1", now).unwrap();
+    assert_eq!(b.session("session-1").unwrap().unwrap().csrf, "csrf-1");
+    let t = b.add_api_token(&c, "api-1", SERVER_ADMIN).unwrap();
+    assert_eq!(b.coordinator_by_token("api-1").unwrap().unwrap().scope, Scope::Project(project.id));
+    assert_eq!(b.api_tokens(c.id).unwrap().len(), 1);
+    assert!(b.revoke_api_token(t, SERVER_ADMIN).unwrap() && !b.revoke_api_token(t, SERVER_ADMIN).unwrap());
+    assert!(b.coordinator_by_token("api-1").unwrap().is_none());
+    b.add_api_token(&c, "api-2", SERVER_ADMIN).unwrap();
+    assert!(b.revoke_coordinator(c.id, SERVER_ADMIN).unwrap());
+    assert!(b.session("session-1").unwrap().is_none() && b.coordinator_by_token("api-2").unwrap().is_none());
+    let eva = b.add_account("Dora", Scope::Unit(u1), SERVER_ADMIN).unwrap();
+
+    // Shifts of a unit, newest first, with their state; reviews of the current revision.
+    let s1 = Uuid::new_v4();
+    let batch = |id, rev, day| Batch { summaries: vec![common::street_summary(id, rev, day, 2)], persons: vec![] };
+    b.store(d1, &batch(s1, 1, date(2025, 3, 4)), now).unwrap();
+    let mine = ShiftFilter { units: Some(vec![u1]), limit: 10, ..ShiftFilter::default() };
+    let list = b.shifts(&mine).unwrap();
+    assert_eq!(list[0].stored.summary.id, s1, "newest first");
+    assert!(list.iter().all(|s| s.stored.unit == u1));
+    assert_eq!(list[0].device, Some(d1.id));
+    assert!(
+        b.shifts(&ShiftFilter { units: Some(vec![u2]), unit: None, ..mine.clone() })
+            .unwrap()
+            .iter()
+            .all(|s| s.stored.unit == u2)
+    );
+    b.review(s1, 1, ReviewState::Returned, Some(ReturnReason::Date), &eva).unwrap();
+    assert!(matches!(b.review(s1, 7, ReviewState::Approved, None, &eva), Err(StoreError::Conflict(_))));
+    let returned = ShiftFilter { state: Some(ShiftState::Returned), ..mine.clone() };
+    assert_eq!(b.shifts(&returned).unwrap().len(), 1);
+    let f = b.feedback(u1).unwrap();
+    assert_eq!((f.reviews.len(), f.reviews[0].reason), (1, Some(ReturnReason::Date)));
+    assert!(b.feedback(u2).unwrap().reviews.is_empty());
+    b.store(d1, &batch(s1, 2, date(2025, 3, 5)), now).unwrap();
+    assert_eq!(b.shift(s1, Some(&[u1])).unwrap().unwrap().state, ShiftState::ToReview);
+    assert!(b.shift(s1, Some(&[u2])).unwrap().is_none(), "outside the scope");
+    let dated = ShiftFilter { from: Some(date(2025, 3, 5)), to: Some(date(2025, 3, 5)), ..mine.clone() };
+    assert_eq!(b.shifts(&dated).unwrap().len(), 1);
+    assert_eq!(b.reviews(s1).unwrap().len(), 1);
+    assert!(
+        b.freshness(Some(&[u1]))
+            .unwrap()
+            .iter()
+            .any(|f| f.device == d1.id && f.last_sync.is_some() && f.to_review >= 1)
+    );
+
+    // A closed period refuses revisions and new outings in it, whole; reopening lets them in.
+    let closing = b
+        .close_period(Closed::Project(project.id), date(2025, 3, 1), date(2025, 3, 31), "Dora", "project Bando")
+        .unwrap();
+    let e = b.store(d1, &batch(s1, 3, date(2025, 3, 5)), now).unwrap_err();
+    assert!(matches!(&e, StoreError::Closed { summaries, .. } if summaries == &vec![s1]), "{e}");
+    let moved_out = b.store(d1, &batch(s1, 3, date(2025, 4, 2)), now).unwrap_err();
+    assert!(matches!(moved_out, StoreError::Closed { .. }), "moving out of a closed period changes it");
+    assert!(b.store(d1, &batch(s1, 2, date(2025, 3, 5)), now).is_ok(), "a revision already stored changes nothing");
+    assert_eq!(b.feedback(u1).unwrap().closed.len(), 1);
+    assert!(b.feedback(u2).unwrap().closed.is_empty());
+    assert!(
+        b.reopen_period(closing.id, "Dora", "2025-03").unwrap() && !b.reopen_period(closing.id, "Dora", "x").unwrap()
+    );
+    b.store(d1, &batch(s1, 3, date(2025, 3, 5)), now).unwrap();
+
+    // Targets replace their value.
+    let t = Target {
+        project: project.id,
+        from: date(2025, 1, 1),
+        to: date(2025, 12, 31),
+        indicator: "contacts".into(),
+        stage: "final".into(),
+        value: 100,
+    };
+    b.set_target(&t, "Dora", "Bando").unwrap();
+    b.set_target(&Target { value: 120, ..t.clone() }, "Dora", "Bando").unwrap();
+    assert_eq!(b.targets(project.id).unwrap().iter().map(|t| t.value).collect::<Vec<_>>(), [120]);
+
+    // The audit trail has it all, newest first, and refuses to be changed.
+    let log = b.audit_log(100, 0).unwrap();
+    assert!(log.windows(2).all(|w| w[0].seq > w[1].seq));
+    for a in [
+        "project.add",
+        "project.unit",
+        "coordinator.add",
+        "coordinator.password",
+        "coordinator.revoke",
+        "review.return",
+        "period.close",
+        "period.reopen",
+        "target.set",
+    ] {
+        assert!(log.iter().any(|e| e.action == a), "{a}");
+    }
+    let tamper = b.with_tx(true, &mut |tx| tx.exec("UPDATE audit SET actor = $1", &["x".into()]).map(|_| ()));
+    assert!(tamper.is_err(), "append-only");
+    let tamper = b.with_tx(true, &mut |tx| tx.exec("DELETE FROM audit", &[]).map(|_| ()));
+    assert!(tamper.is_err(), "append-only");
+    assert_eq!(b.audit_log(1000, 0).unwrap().len(), log.len());
 }
 
 #[test]
