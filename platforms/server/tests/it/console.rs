@@ -345,3 +345,44 @@ async fn api_tokens_read_only_their_coordinators_scope() {
     assert!(b.revoke_api_token(id, SERVER_ADMIN).unwrap());
     assert_eq!(get("/api/v1/summaries".into()).await.0, StatusCode::UNAUTHORIZED);
 }
+
+#[test]
+fn the_command_line_adds_projects_accounts_links_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let run = |args: &[&str]| crate::common::server_cli(&db, args);
+    assert!(run(&["unit", "add", "Unità Bergamo"]).0);
+    assert!(run(&["project", "add", "Bando 2024"]).0);
+    let (ok, out, err) = run(&["project", "units", "Bando 2024", "--add", "Unità Bergamo"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 units added"), "{out}");
+    // A scope that names nothing is refused, with what was wrong; nothing is added.
+    let (ok, _, err) = run(&["coordinator", "add", "Anna", "--scope", "unit:Nessuna"]);
+    assert!(!ok && err.contains("no unit 'Nessuna'"), "{err}");
+    let (ok, _, err) = run(&["coordinator", "add", "Anna", "--scope", "region:Lombardia"]);
+    assert!(!ok && err.contains("--scope"), "{err}");
+    // The link is alone on the last line, under the public URL.
+    let (ok, out, err) = run(&["coordinator", "add", "Anna", "--scope", "project:Bando 2024"]);
+    assert!(ok, "{err}");
+    let link = out.lines().last().unwrap();
+    assert!(link.starts_with("http://127.0.0.1:8787/console/link/") && link.len() == 35 + 64, "{out}");
+    assert!(out.contains("sees project Bando 2024"), "{out}");
+    let (ok, _, err) = run(&["coordinator", "add", "Anna", "--scope", "all"]);
+    assert!(!ok && err.contains("exists already"), "{err}");
+    // A token alone on the last line, listed, revocable.
+    let (ok, out, _) = run(&["coordinator", "token", "Anna"]);
+    let token = out.lines().last().unwrap();
+    assert!(ok && token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()), "{out}");
+    let (_, list, _) = run(&["coordinator", "tokens", "Anna"]);
+    let id = list.split_whitespace().next().unwrap().to_owned();
+    assert!(run(&["coordinator", "revoke-token", &id]).0);
+    assert!(!run(&["coordinator", "revoke-token", &id]).0, "once");
+    let (_, list, _) = run(&["coordinator", "list"]);
+    assert!(list.contains("Anna") && list.contains("invited (no password yet)"), "{list}");
+    assert!(run(&["coordinator", "reset", "Anna"]).1.lines().last().unwrap().contains("/console/link/"));
+    assert!(run(&["coordinator", "revoke", "Anna"]).0);
+    let (_, audit, _) = run(&["audit"]);
+    for a in ["unit.add", "project.add", "project.unit", "coordinator.add", "coordinator.token", "coordinator.revoke"] {
+        assert!(audit.contains(a), "{a}: {audit}");
+    }
+}
