@@ -9,5 +9,6 @@ pub mod http;
 pub mod report;
 pub mod secret;
 pub mod store;
+pub mod xlsx;
 
 pub use lanterna::domain;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use lanterna::domain::rules::DATE_YEARS;
 use lanterna::domain::tables::{ReportScope, Selection};
 use lanterna::domain::{Activity, Count, Lang, Period, Tally};
-use lanterna::report::{Format, Rendered};
+use lanterna::report::{Format, Grid, Rendered};
 use uuid::Uuid;
 
 use crate::store::{Backend, StoreError};
@@ -110,6 +110,19 @@ pub enum ReportError {
 /// Builds and renders a report from the stored summaries, or, for street and labour
 /// tables counting persons, from the persons stored for exactly the query's dates.
 pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
+    let (rendered, k) = build(backend, q)?;
+    Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+}
+
+/// The grids [`render`] prints (small cells hidden as it hides them): what the XLSX
+/// export lays out ([`crate::xlsx`]).
+pub fn grids(backend: &dyn Backend, q: &Query) -> Result<Vec<Grid>, ReportError> {
+    let (rendered, k) = build(backend, q)?;
+    Ok(rendered.grids(q.selection.province.is_some(), q.lang, k))
+}
+
+/// The report of `q` and the threshold of its small cells (`None`: nothing hidden).
+fn build(backend: &dyn Backend, q: &Query) -> Result<(Rendered, Option<u64>), ReportError> {
     let persons = q.count == Count::Persons && matches!(q.kind.activity(), Some(Activity::Street | Activity::Labour));
     let (period, tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
     let scope = ReportScope {
@@ -121,7 +134,7 @@ pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String
     };
     let rendered = Rendered::build(q.kind, &tally, &scope);
     let k = (q.unit.is_none() && q.k > 1).then_some(q.k);
-    Ok(rendered.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+    Ok((rendered, k))
 }
 
 /// The persons every device (of the unit, or of all) sent for exactly the query's dates.

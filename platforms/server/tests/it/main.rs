@@ -12,3 +12,4 @@ mod persons;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;
+mod xlsx;
