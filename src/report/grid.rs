@@ -276,14 +276,21 @@ impl Grid {
         if own_totals && start == all.end { ranges } else { vec![all] }
     }
 
+    /// Where `cell` of `row` (a row of this grid; `None` for a note's cell) sits in the
+    /// rendered JSON, as a JSON pointer; `None` when the JSON does not show this grid.
+    pub fn pointer(&self, row: Option<&Row>, cell: &Cell) -> Option<String> {
+        let at = self.at.as_ref()?;
+        Some(format!("{at}{}{}", row.map_or("", |r| r.at.as_str()), cell.key))
+    }
+
     /// Writes "<k" into `json` (the rendered JSON's value) at the place of every hidden cell.
     pub(crate) fn hide_in_json(&self, json: &mut serde_json::Value) {
-        let Some(at) = &self.at else { return };
-        let rows = self.rows.iter().chain(&self.totals).flat_map(|r| r.cells.iter().map(move |c| (r.at.as_str(), c)));
-        let notes = self.notes.iter().flat_map(|n| &n.items).map(|(_, c)| ("", c));
+        let rows = self.rows.iter().chain(&self.totals).flat_map(|r| r.cells.iter().map(move |c| (Some(r), c)));
+        let notes = self.notes.iter().flat_map(|n| &n.items).map(|(_, c)| (None, c));
         for (row, c) in rows.chain(notes).filter(|(_, c)| c.is_hidden()) {
-            let place = json.pointer_mut(&format!("{at}{row}{}", c.key));
-            debug_assert!(place.is_some(), "every cell has its place in the JSON: {at}{row}{}", c.key);
+            let Some(pointer) = self.pointer(row, c) else { return };
+            let place = json.pointer_mut(&pointer);
+            debug_assert!(place.is_some(), "every cell has its place in the JSON: {pointer}");
             if let Some(v) = place {
                 *v = serde_json::Value::String(c.to_string());
             }

@@ -13,5 +13,6 @@ pub mod map;
 pub mod report;
 pub mod secret;
 pub mod store;
+pub mod xlsx;
 
 pub use lanterna::domain;

@@ -152,15 +152,24 @@ pub fn published_k(backend: &dyn Backend, q: &Query) -> Result<Option<u64>, Repo
     Ok(Some(k.max(PUBLISHED_K_MIN)))
 }
 
-/// TEMP
+/// The report as an XLSX workbook laid out as printed: every province's table and the
+/// synthesis (or the province's table alone) on one sheet.
 pub fn xlsx(backend: &dyn Backend, q: &Query) -> Result<Vec<u8>, ReportError> {
-    let _ = (backend, q);
-    Err(ReportError::Bad("xlsx: not yet".into()))
+    let grids = grids(backend, q)?;
+    crate::xlsx::report_xlsx(&grids, crate::xlsx::sheet_title(q.kind, q.lang)).map_err(xlsx_error)
 }
-/// TEMP
-pub fn pack(backend: &dyn Backend, q: &[(Kind, Query)]) -> Result<Vec<u8>, ReportError> {
-    let _ = (backend, q);
-    Err(ReportError::Bad("xlsx: not yet".into()))
+
+/// A report pack: one workbook, a sheet per query's table, in order.
+pub fn pack(backend: &dyn Backend, queries: &[(Kind, Query)]) -> Result<Vec<u8>, ReportError> {
+    let mut tables = Vec::with_capacity(queries.len());
+    for (kind, q) in queries {
+        tables.push((crate::xlsx::sheet_title(*kind, q.lang), grids(backend, q)?));
+    }
+    crate::xlsx::pack(&tables).map_err(xlsx_error)
+}
+
+fn xlsx_error(e: crate::xlsx::XlsxError) -> ReportError {
+    ReportError::Store(StoreError::Db(format!("writing the workbook: {e}")))
 }
 
 /// The persons every device (of the unit, or of all) sent for exactly the query's dates.

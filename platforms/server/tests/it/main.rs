@@ -13,3 +13,4 @@ mod persons;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;
+mod xlsx;
