@@ -339,6 +339,15 @@ async fn api_tokens_read_only_their_coordinators_scope() {
     assert_eq!(st, StatusCode::FORBIDDEN);
     let (st, csv) = get("/api/v1/reports/street?period=2024-05&format=csv".into()).await;
     assert_eq!(st, StatusCode::OK, "{csv}");
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/v1/reports/street?period=2024-05&format=xlsx", server.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
+    assert!(resp.bytes().await.unwrap().starts_with(b"PK"), "a zip: the workbook");
     let (st, _) = get("/api/v1/reports/street?format=pdf".into()).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     // Revoked: 401 at once.
