@@ -3,9 +3,11 @@
 //! read the report tables across units, small cells hidden.
 #![warn(missing_docs)]
 
+pub mod charts;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod map;
 pub mod report;
 pub mod secret;
 pub mod store;
