@@ -12,7 +12,6 @@ pub mod cli;
 pub mod domain;
 #[cfg(feature = "app")]
 pub mod import;
-#[cfg(feature = "app")]
 pub mod locate;
 pub mod report;
 #[cfg(feature = "app")]

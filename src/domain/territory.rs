@@ -94,6 +94,14 @@ impl Province {
         self.info().name
     }
 
+    /// The comuni of this province, by ISTAT code.
+    pub fn comuni(self) -> Vec<Comune> {
+        let mut v: Vec<_> =
+            territory().comuni.iter().filter(|c| c.province == self.0).map(|c| Comune(c.istat)).collect();
+        v.sort();
+        v
+    }
+
     /// Every province, by sigla.
     pub fn all() -> Vec<Province> {
         let mut v: Vec<_> = territory().provinces.iter().map(|p| Province(p.code)).collect();
