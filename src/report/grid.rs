@@ -89,6 +89,21 @@ impl Cell {
     fn hide(&mut self, k: u64) {
         self.hidden = Some(k);
     }
+
+    /// The count, hidden or not: what joint suppression weighs (never rendered when hidden).
+    pub(super) fn value(&self) -> u64 {
+        self.value
+    }
+
+    /// Its JSON pointer below its row.
+    pub(super) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Hides the cell with threshold `k`, or shows it (`None`).
+    pub(super) fn set_hidden(&mut self, k: Option<u64>) {
+        self.hidden = k;
+    }
 }
 
 /// The count, or "<k" when hidden (zeros included: what CSV and notes show).
@@ -132,6 +147,23 @@ impl Row {
     pub fn cells(&self) -> &[Cell] {
         &self.cells
     }
+
+    /// Its JSON pointer within the table ("" for total rows).
+    pub(super) fn at(&self) -> &str {
+        &self.at
+    }
+}
+
+/// Where a cell sits in a grid: the i-th body or "di cui" row ([`Grid::rows`]), the i-th
+/// total row, or the i-th note; with the cell's index in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Place {
+    /// In [`Grid::rows`].
+    Row(usize),
+    /// In [`Grid::totals`].
+    Total(usize),
+    /// In [`Grid::notes`].
+    Note(usize),
 }
 
 /// A heading spanning several count columns ("USCITE DIURNE" over M, F, T).
@@ -281,6 +313,40 @@ impl Grid {
     pub fn pointer(&self, row: Option<&Row>, cell: &Cell) -> Option<String> {
         let at = self.at.as_ref()?;
         Some(format!("{at}{}{}", row.map_or("", |r| r.at.as_str()), cell.key))
+    }
+
+    /// The table's JSON pointer in the rendered JSON, when the JSON shows it.
+    pub(super) fn at(&self) -> Option<&str> {
+        self.at.as_deref()
+    }
+
+    /// Every cell with its place and index there: rows, total rows, then notes.
+    pub(super) fn places(&self) -> Vec<(Place, usize, &Cell)> {
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.cells.iter().enumerate().map(move |(i, c)| (Place::Row(r), i, c)));
+        let totals = self
+            .totals
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.cells.iter().enumerate().map(move |(i, c)| (Place::Total(r), i, c)));
+        let notes = self
+            .notes
+            .iter()
+            .enumerate()
+            .flat_map(|(n, note)| note.items.iter().enumerate().map(move |(i, (_, c))| (Place::Note(n), i, c)));
+        rows.chain(totals).chain(notes).collect()
+    }
+
+    /// The cell at `place`, index `i`, when there is one.
+    pub(super) fn cell_mut(&mut self, place: Place, i: usize) -> Option<&mut Cell> {
+        match place {
+            Place::Row(r) => self.rows.get_mut(r)?.cells.get_mut(i),
+            Place::Total(r) => self.totals.get_mut(r)?.cells.get_mut(i),
+            Place::Note(n) => self.notes.get_mut(n)?.items.get_mut(i).map(|(_, c)| c),
+        }
     }
 
     /// Writes "<k" into `json` (the rendered JSON's value) at the place of every hidden cell.

@@ -11,6 +11,7 @@ mod grid;
 mod indoor;
 mod items;
 mod labour;
+mod publish;
 mod services;
 mod street;
 
@@ -24,6 +25,7 @@ use crate::domain::tables::{
 use crate::domain::{Activity, Count, Gender, Lang, Province, Tally};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
+pub use publish::{Disclosure, PUBLISHED_K_MIN, disclosures, suppress_jointly};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,16 +156,22 @@ impl Rendered {
     /// across units: cells of 1..k-1 and their complements read "<k" (see
     /// [`Grid::suppress`]). Text, CSV and JSON show the same suppressed grids.
     pub fn render_suppressed(&self, format: Format, single: bool, lang: Lang, k: Option<u64>) -> String {
-        let grids = self.grids(single, lang, k);
+        self.render_grids(format, single, self.grids(single, lang, k), k.is_some())
+    }
+
+    /// Renders `grids` (this report's, as [`Rendered::grids`] gives them for `single`) in
+    /// `format`; `suppressed` when some of their cells may be hidden, so the JSON gets "<k"
+    /// at their places.
+    fn render_grids(&self, format: Format, single: bool, grids: Vec<Grid>, suppressed: bool) -> String {
         match format {
-            Format::Json => match k {
-                None => json(&JsonView(self, single)),
-                Some(_) => {
-                    let mut v = serde_json::to_value(JsonView(self, single)).expect("report tables serialise");
-                    grids.iter().for_each(|g| g.hide_in_json(&mut v));
-                    json(&v)
+            Format::Json => {
+                if !suppressed {
+                    return json(&JsonView(self, single));
                 }
-            },
+                let mut v = serde_json::to_value(JsonView(self, single)).expect("report tables serialise");
+                grids.iter().for_each(|g| g.hide_in_json(&mut v));
+                json(&v)
+            }
             Format::Text => grids.iter().map(Grid::to_text).collect::<Vec<_>>().join("\n"),
             Format::Csv => {
                 // One row per province's row: syntheses and all-province totals are left out.

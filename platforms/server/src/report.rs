@@ -124,21 +124,35 @@ fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
     Ok(Rendered::build(q.kind, &tally, &scope))
 }
 
-/// Builds and renders a report (see [`build`]); published queries hide small cells.
+/// Builds and renders a report (see [`build`]). A published query renders the whole
+/// pack (every province's table and the synthesis) suppressed together, whatever province
+/// it names: the set is what keeps hidden cells hidden.
 pub fn render(backend: &dyn Backend, q: &Query, format: Format) -> Result<String, ReportError> {
-    let k = published_k(backend, q)?;
-    Ok(build(backend, q)?.render_suppressed(format, q.selection.province.is_some(), q.lang, k))
+    let rendered = build(backend, q)?;
+    Ok(match published_k(backend, q)? {
+        Some(k) => rendered.render_published(format, q.lang, k),
+        None => rendered.render(format, q.selection.province.is_some(), q.lang),
+    })
 }
 
 /// The report's grids as shown on screen and written to XLSX: the province's table alone
-/// when the query names one, otherwise every province's table and the synthesis.
+/// when the query names one, otherwise every province's table and the synthesis. A
+/// published query's grids are suppressed together over the whole pack first.
 pub fn grids(backend: &dyn Backend, q: &Query) -> Result<Vec<lanterna::report::Grid>, ReportError> {
-    let k = published_k(backend, q)?;
-    Ok(build(backend, q)?.grids(q.selection.province.is_some(), q.lang, k))
+    let rendered = build(backend, q)?;
+    Ok(match published_k(backend, q)? {
+        Some(k) => {
+            let all = rendered.published(q.lang, k);
+            match q.selection.province {
+                Some(p) => all.into_iter().filter(|g| g.province() == Some(p.code())).collect(),
+                None => all,
+            }
+        }
+        None => rendered.grids(q.selection.province.is_some(), q.lang, None),
+    })
 }
 
-/// The smallest count published tables show, whatever the settings say.
-pub const PUBLISHED_K_MIN: u64 = 3;
+pub use lanterna::report::PUBLISHED_K_MIN;
 
 /// The threshold of a published query, after checking that it covers a whole reporting
 /// period (so two published ranges cannot be differenced into a small cell).

@@ -411,3 +411,30 @@ fn the_street_report_prints_through_libreoffice() {
     assert!(png.len() > 10_000, "an empty page: {} bytes", png.len());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A published pack, every kind suppressed together, read back as a funder opens it: no
+/// count of 1 or 2 anywhere, and no hidden cell that the pack's totals, syntheses and notes
+/// give back.
+#[test]
+fn a_published_pack_shows_no_small_cell_and_gives_none_back() {
+    let tally = tally();
+    let mut tables = Vec::new();
+    for t in Table::ALL {
+        let grids = Rendered::build(t, &tally, &scope()).published(Lang::It, 2);
+        assert!(lanterna::report::disclosures(&grids).is_empty(), "{t:?}: a hidden cell is given back");
+        tables.push((xlsx::sheet_title(t, Lang::It), grids));
+    }
+    let dir = scratch("published");
+    let file = dir.join("published.xlsx");
+    std::fs::write(&file, xlsx::pack(&tables).unwrap()).unwrap();
+    let mut hidden = 0;
+    for sheet in read_back(&file) {
+        for c in sheet.cells.values() {
+            let v = &c["value"];
+            assert!(!(v.as_u64().is_some_and(|n| n == 1 || n == 2)), "{}: a small count is shown: {c}", sheet.name);
+            hidden += usize::from(v == "<3");
+        }
+    }
+    assert!(hidden > 0, "the data has small cells, and k = 2 was raised to 3");
+    let _ = std::fs::remove_dir_all(dir);
+}
