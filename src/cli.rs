@@ -341,6 +341,16 @@ fn sync(path: &Path, command: Option<&SyncCommand>, out: &mut dyn std::io::Write
                 eprintln!("sync: {sent}/{total} summaries acknowledged");
             }))?;
             writeln!(out, "sync done: {} stored, {} already on the server", report.stored, report.ignored)?;
+            if report.closed + report.closed_persons > 0 {
+                writeln!(
+                    out,
+                    "held back, period closed by the coordinator: {} summaries, {} periods' persons",
+                    report.closed, report.closed_persons
+                )?;
+            }
+            if report.returned > 0 {
+                writeln!(out, "returned by the coordinator to correct: {}", report.returned)?;
+            }
         }
     }
     Ok(())

@@ -10,8 +10,11 @@ use std::time::Duration;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
+use uuid::Uuid;
+
 use crate::wire::{
-    API_PREFIX, Batch, BatchResponse, EnrollRequest, EnrollResponse, ErrorBody, PeriodsResponse, PublishedPeriod,
+    API_PREFIX, Batch, BatchResponse, ClosedRefusal, EnrollRequest, EnrollResponse, ErrorBody, FeedbackResponse,
+    PeriodsResponse, PersonKey, PublishedPeriod,
 };
 
 /// Summaries per request.
@@ -46,6 +49,20 @@ pub enum SyncError {
         status: u16,
         /// The server's words.
         message: String,
+    },
+    /// The whole batch was refused (409): these summaries and periods' persons fall in
+    /// periods a coordinator closed. Nothing of the batch was stored; the rest can be sent
+    /// again without them.
+    #[error(
+        "the server refused the batch: {} summaries and {} periods' persons fall in periods a coordinator closed",
+        closed.len(),
+        closed_persons.len()
+    )]
+    Closed {
+        /// The summaries refused, by id.
+        closed: Vec<Uuid>,
+        /// The periods' persons refused.
+        closed_persons: Vec<PersonKey>,
     },
     /// A success status with a body this app does not understand.
     #[error("the server answered in a way this app does not understand: {why}")]
@@ -101,10 +118,7 @@ impl Client {
         if status == reqwest::StatusCode::UNAUTHORIZED {
             return Err(SyncError::Revoked);
         }
-        let message = serde_json::from_slice::<ErrorBody>(&bytes)
-            .map(|b| b.error)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(200).collect());
-        Err(SyncError::Refused { status: status.as_u16(), message })
+        Err(refused(status.as_u16(), &bytes))
     }
 
     /// Trades a one-time code for this device's token.
@@ -130,6 +144,26 @@ impl Client {
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::CONTENT_ENCODING, "gzip")
             .body(gzip_json(batch))
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        if resp.status() == reqwest::StatusCode::CONFLICT {
+            let bytes = resp.bytes().await.map_err(|e| self.unreachable(e))?;
+            return Err(match serde_json::from_slice::<ClosedRefusal>(&bytes) {
+                Ok(r) => SyncError::Closed { closed: r.closed, closed_persons: r.closed_persons },
+                Err(_) => refused(409, &bytes),
+            });
+        }
+        self.answer(resp).await
+    }
+
+    /// What the coordinators said: the latest review of every reviewed outing or session
+    /// of the device's unit, and the periods closed for the unit now.
+    pub async fn feedback(&self, token: &str) -> Result<FeedbackResponse, SyncError> {
+        let resp = self
+            .http
+            .get(format!("{}{API_PREFIX}/feedback", self.base))
+            .bearer_auth(token)
             .send()
             .await
             .map_err(|e| self.unreachable(e))?;
@@ -164,6 +198,14 @@ impl Client {
             }
         }
     }
+}
+
+/// A refusal with the server's words (its `{"error"}`, else the start of its body).
+fn refused(status: u16, body: &[u8]) -> SyncError {
+    let message = serde_json::from_slice::<ErrorBody>(body)
+        .map(|b| b.error)
+        .unwrap_or_else(|_| String::from_utf8_lossy(body).chars().take(200).collect());
+    SyncError::Refused { status, message }
 }
 
 /// The JSON of a value, gzip'd: what goes on the wire.

@@ -290,6 +290,12 @@ fn sync(e: &SyncError, lang: Lang) -> String {
             "The server refused the upload (status {status})",
             status = status
         ),
+        SyncError::Closed { closed, closed_persons } => say!(
+            lang,
+            "Il coordinatore ha chiuso il periodo: {n} riepiloghi restano in attesa finché non lo riapre",
+            "The coordinator closed the period: {n} summaries wait until it is reopened",
+            n = closed.len() + closed_persons.len()
+        ),
         SyncError::BadAnswer { .. } => say!(
             lang,
             "Il server ha risposto in un modo che l'app non capisce: i riepiloghi restano in attesa",
@@ -339,6 +345,7 @@ mod tests {
             SyncError::Revoked.into(),
             SyncError::Refused { status: 409, message: "conflict".into() }.into(),
             SyncError::BadAnswer { why: "eof".into() }.into(),
+            SyncError::Closed { closed: vec![uuid::Uuid::nil()], closed_persons: Vec::new() }.into(),
             Error::Unacknowledged { missing: 2, sent: 200 },
             Error::StuckPending,
             Error::BadAge("venti".into()),

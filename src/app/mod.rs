@@ -8,6 +8,7 @@
 //! and returns what it changed ([`Done`]), so screens refresh from that.
 
 mod error;
+mod feedback;
 mod import;
 mod indoor;
 pub mod messages;
@@ -22,6 +23,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 pub use self::error::{Error, UnlockError};
+pub use self::feedback::ReviewMark;
 pub use self::import::{ImportFile, Imported};
 pub use self::indoor::{AdForm, IndoorView, MassageVisit, SavedAd};
 pub use self::outings::{HomeView, OutingView, SummaryView};

@@ -2,10 +2,12 @@
 //! undo, details), the end-of-outing summary, close and reopen, and deletion (of an
 //! outing or an indoor session, tombstoned for sync when it was sent).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Area, Done, Error, Lanterna, Result};
+use super::{Area, Done, Error, Lanterna, Result, ReviewMark};
 use crate::domain::tables::Mft;
 use crate::domain::tables::ReportScope;
 use crate::domain::{Contact, ContactData, Gender, Items, Nationality, Outing, Period, Person, Place, Stop};
@@ -29,6 +31,8 @@ pub struct HomeView {
     pub outings: Vec<OutingOverview>,
     /// Every indoor session with its funnel, newest first.
     pub sessions: Vec<IndoorOverview>,
+    /// Where the outings and sessions the coordinators spoke of stand, by id.
+    pub reviews: BTreeMap<Uuid, ReviewMark>,
 }
 
 /// What the outing screen shows, in one load.
@@ -77,7 +81,11 @@ impl Lanterna {
 
     /// The home screen, in one load.
     pub fn home_view(&self) -> Result<HomeView> {
-        Ok(HomeView { outings: self.store.list_outings()?, sessions: self.store.list_indoor_sessions()? })
+        Ok(HomeView {
+            outings: self.store.list_outings()?,
+            sessions: self.store.list_indoor_sessions()?,
+            reviews: self.review_marks()?,
+        })
     }
 
     /// The open outings (the app resumes the first after unlocking).

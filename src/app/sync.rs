@@ -1,16 +1,18 @@
-//! Sync as a use case: enroll with the coordinator's one-time code, then send the closed
-//! outings' and sessions' summaries in batches until nothing is pending, keeping the
-//! status (last success, the last error in the unit's language) in the store. The HTTP
+//! Sync as a use case: enroll with the coordinator's one-time code, then learn what the
+//! coordinators said (reviews, closed periods) and send the closed outings' and sessions'
+//! summaries in batches until nothing is pending, holding back what the server refuses
+//! for a closed period, keeping the status (last success, the last error in the unit's
+//! language) in the store. The HTTP
 //! itself is `crate::sync`'s; the store is lent for a moment at a time, never across
 //! the network.
 
 use chrono::Utc;
 
-use super::{Area, Done, Error, Lanterna, Result, Vault, messages};
+use super::{Area, Done, Error, Lanterna, Result, ReviewMark, Vault, messages};
 use crate::domain::Period;
 use crate::store::{Endpoint, SyncStatus};
-use crate::sync::Client;
-use crate::wire::{Ack, AckStatus, Batch, PersonAck, PersonSummary, Summary};
+use crate::sync::{Client, SyncError};
+use crate::wire::{Ack, AckStatus, Batch, PersonAck, PersonKey, PersonSummary, Summary};
 
 pub use crate::sync::BATCH;
 
@@ -46,6 +48,8 @@ pub struct SyncView {
     pub status: SyncStatus,
     /// Summaries waiting to be sent.
     pub pending: u64,
+    /// Of those, held back because a coordinator closed their period.
+    pub closed: u64,
 }
 
 /// What a sync did.
@@ -57,7 +61,18 @@ pub struct SyncReport {
     pub ignored: usize,
     /// Periods whose persons were sent.
     pub periods: usize,
+    /// Outings and sessions a coordinator returned to correct (their revision on the
+    /// phone is the one returned).
+    pub returned: usize,
+    /// Summaries held back, still pending, because a coordinator closed their period.
+    pub closed: usize,
+    /// Periods' persons held back for the same reason.
+    pub closed_persons: usize,
 }
+
+/// How long the background sync waits, with nothing to send, before it asks the server
+/// again for the coordinators' feedback.
+pub const FEEDBACK_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
 impl Lanterna {
     /// The sync endpoint, if enrolled.
@@ -109,9 +124,16 @@ impl Lanterna {
         Ok(Done::new((), &[Area::Sync]))
     }
 
-    /// Whether there is an endpoint and something to send.
+    /// Whether to sync now: enrolled, and something can be sent (not held back for a
+    /// closed period), or the coordinators' feedback was last asked for over
+    /// [`FEEDBACK_EVERY`] ago.
     pub fn sync_due(&self) -> Result<bool> {
-        Ok(self.store.sync_endpoint()?.is_some() && self.store.pending_count()? > 0)
+        if self.store.sync_endpoint()?.is_none() {
+            return Ok(false);
+        }
+        let sendable = self.store.pending_count()? > self.store.closed_counts()?.0;
+        let stale = self.store.sync_status()?.last_attempt.is_none_or(|t| Utc::now() - t >= FEEDBACK_EVERY);
+        Ok(sendable || stale)
     }
 
     /// Everything the sync screen shows, in one load.
@@ -120,6 +142,7 @@ impl Lanterna {
             endpoint: self.store.sync_endpoint()?.map(|e| e.url),
             status: self.store.sync_status()?,
             pending: self.store.pending_count()?,
+            closed: self.store.closed_counts()?.0,
         })
     }
 
@@ -166,17 +189,47 @@ async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)
     let named: Vec<(String, Period)> =
         periods.into_iter().filter_map(|p| Period::new(p.from, p.to).ok().map(|period| (p.name, period))).collect();
     lent(app, |a| a.set_named_periods(&named))?;
+    // What the coordinators said, before sending: a period reopened since the last sync
+    // lets what it held back go now.
+    match client.feedback(&endpoint.token).await {
+        Ok(feedback) => {
+            lent(app, |a| a.set_feedback(&feedback))?;
+        }
+        // A server without consoles yet: nothing to learn, the summaries still go.
+        Err(SyncError::Refused { status: 404, .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     let total = lent(app, |a| a.pending_count())? as usize;
     let mut report = SyncReport::default();
     let mut sent = 0;
-    for _ in 0..total / BATCH + 3 {
+    let mut answered = 0;
+    while answered < total / BATCH + 3 {
         let summaries = lent(app, |a| a.pending_summaries(BATCH))?;
         if summaries.is_empty() {
             send_persons(app, &client, &endpoint.token, &mut report).await?;
+            let (closed, closed_persons) = lent(app, |a| a.closed_counts())?;
+            (report.closed, report.closed_persons) = (closed as usize, closed_persons as usize);
+            report.returned =
+                lent(app, |a| a.review_marks())?.values().filter(|m| matches!(m, ReviewMark::Returned(_))).count();
             return Ok(report);
         }
         let batch = Batch { summaries, persons: Vec::new() };
-        let answer = client.send_retrying(&endpoint.token, &batch).await?;
+        let answer = match client.send_retrying(&endpoint.token, &batch).await {
+            Ok(answer) => answer,
+            Err(SyncError::Closed { closed, closed_persons }) => {
+                // Nothing was stored: hold back what falls in a closed period and send the
+                // rest again without it. Each refusal holds back at least one summary of
+                // the batch, so this ends.
+                let refused: Vec<Summary> = batch.summaries.into_iter().filter(|s| closed.contains(&s.id)).collect();
+                if refused.is_empty() {
+                    return Err(SyncError::Closed { closed, closed_persons }.into());
+                }
+                lent(app, |a| a.mark_closed(&refused, &[]))?;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        answered += 1;
         for a in &answer.acks {
             match a.status {
                 AckStatus::Stored => report.stored += 1,
@@ -194,7 +247,8 @@ async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)
     Err(Error::StuckPending)
 }
 
-/// Sends the persons of every period whose counts changed, after the outings.
+/// Sends the persons of every period whose counts changed, after the outings; those
+/// refused for a closed period are held back and the rest sent again without them.
 async fn send_persons(app: &impl Access, client: &Client, token: &str, report: &mut SyncReport) -> Result<()> {
     loop {
         let persons = lent(app, |a| a.pending_person_summaries(BATCH))?;
@@ -202,7 +256,19 @@ async fn send_persons(app: &impl Access, client: &Client, token: &str, report: &
             return Ok(());
         }
         let batch = Batch { summaries: Vec::new(), persons };
-        let answer = client.send_retrying(token, &batch).await?;
+        let answer = match client.send_retrying(token, &batch).await {
+            Ok(answer) => answer,
+            Err(SyncError::Closed { closed, closed_persons }) => {
+                let refused: Vec<PersonKey> =
+                    batch.persons.iter().map(PersonSummary::key).filter(|k| closed_persons.contains(k)).collect();
+                if refused.is_empty() {
+                    return Err(SyncError::Closed { closed, closed_persons }.into());
+                }
+                lent(app, |a| a.mark_closed(&[], &refused))?;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let acked = answer.person_acks.len();
         lent(app, |a| a.mark_persons_synced(&answer.person_acks))?;
         report.periods += acked;

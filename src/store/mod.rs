@@ -6,6 +6,7 @@
 
 mod codes;
 mod error;
+mod feedback;
 mod indoor;
 mod key;
 mod lifecycle;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
 pub use error::{Entity, Record, Result, StoreError};
+pub use feedback::ReviewRow;
 pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionCounts};
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
@@ -42,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_persons.sql"),
     include_str!("migrations/0005_events.sql"),
+    include_str!("migrations/0006_feedback.sql"),
 ];
 
 /// The schema that brought the register of persons.

@@ -500,8 +500,9 @@ impl Store {
 
     /// The person summaries the server has not acknowledged yet, at most `limit`: every
     /// kept period × activity × province whose cells changed since last sent (a period
-    /// whose persons were all taken back is sent empty). Nothing is prepared while an
-    /// outing is open: its persons would tell where the unit is now.
+    /// whose persons were all taken back is sent empty), but those refused for a closed
+    /// period. Nothing is prepared while an outing is open: its persons would tell where
+    /// the unit is now.
     pub fn pending_person_summaries(&mut self, limit: usize) -> Result<Vec<PersonSummary>> {
         let open: bool =
             self.conn.query_row("SELECT EXISTS (SELECT 1 FROM outings WHERE status = 'open')", [], |r| r.get(0))?;
@@ -519,6 +520,10 @@ impl Store {
         let mut out = Vec::new();
         for (key, activity, province) in keys {
             let Ok(period) = Period::parse_key(&key) else { continue };
+            if Store::persons_closed(&tx, &key, activity, province)? {
+                // Refused for a closed period: held back until it reopens.
+                continue;
+            }
             let cells = person_cells(&tx, &key, activity, province)?;
             let digest = hex::encode(Sha256::digest(serde_json::to_vec(&cells).unwrap_or_default()));
             let before: Option<(String, u32, u32)> = tx
@@ -562,6 +567,8 @@ impl Store {
                  WHERE period = ?1 AND activity = ?2 AND province = ?3",
             )?
             .execute(params![key, a.activity, a.province, a.revision])?;
+            tx.prepare_cached("DELETE FROM closed_persons WHERE period = ?1 AND activity = ?2 AND province = ?3")?
+                .execute(params![key, a.activity, a.province])?;
         }
         tx.commit()?;
         Ok(())

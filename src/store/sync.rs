@@ -77,7 +77,7 @@ impl Store {
         self.put_setting(STATUS_KEY, status)
     }
 
-    /// How many summaries wait to be sent.
+    /// How many summaries wait to be sent (those held back for a closed period included).
     pub fn pending_count(&self) -> Result<u64> {
         let mut n = 0i64;
         for q in [
@@ -92,7 +92,8 @@ impl Store {
     }
 
     /// Up to `limit` summaries waiting to be sent: closed outings and sessions changed
-    /// since the server last acknowledged them, and tombstones.
+    /// since the server last acknowledged them, and tombstones; not those held back
+    /// because the server refused them for a closed period.
     pub fn pending_summaries(&self, limit: usize) -> Result<Vec<Summary>> {
         self.pending(limit)?
             .iter()
@@ -107,15 +108,16 @@ impl Store {
         let ids = |sql: &str, limit: usize| all_rows(&self.conn, sql, [limit as i64], |r| uuid_at(r, 0));
         for id in ids(
             "SELECT o.id FROM outings o WHERE o.status = 'closed' AND o.revision > o.synced_revision
-             AND EXISTS (SELECT 1 FROM stops s WHERE s.outing_id = o.id) ORDER BY o.date, o.id LIMIT ?1",
+             AND EXISTS (SELECT 1 FROM stops s WHERE s.outing_id = o.id)
+             AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = o.id) ORDER BY o.date, o.id LIMIT ?1",
             limit,
         )? {
             let stops = self.stops(id)?.into_iter().map(|s| s.place).collect();
             out.push(Pending::Outing { outing: self.outing(id)?, stops, tally: self.outing_tally(id)? });
         }
         for id in ids(
-            "SELECT id FROM indoor_sessions WHERE status = 'closed' AND revision > synced_revision
-             ORDER BY date, id LIMIT ?1",
+            "SELECT id FROM indoor_sessions i WHERE status = 'closed' AND revision > synced_revision
+             AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = i.id) ORDER BY date, id LIMIT ?1",
             limit.saturating_sub(out.len()),
         )? {
             let comuni: Vec<Comune> = all_rows(
@@ -128,8 +130,9 @@ impl Store {
             out.push(Pending::Session { session: self.indoor_session(id)?, comuni, tally: self.session_tally(id)? });
         }
         let mut st = self.conn.prepare_cached(
-            "SELECT id, revision, activity, date, shift, province FROM sync_tombstones
-             WHERE revision > synced_revision ORDER BY id LIMIT ?1",
+            "SELECT id, revision, activity, date, shift, province FROM sync_tombstones t
+             WHERE revision > synced_revision AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = t.id)
+             ORDER BY id LIMIT ?1",
         )?;
         let rows = st.query_map([limit.saturating_sub(out.len()) as i64], |r| {
             Ok(Pending::Deleted(Head {
@@ -158,6 +161,8 @@ impl Store {
                 ))?
                 .execute(params![a.id.to_string(), a.revision])?;
             }
+            // The server took it: its period is not closed (any more).
+            tx.prepare_cached("DELETE FROM closed_summaries WHERE id = ?1")?.execute([a.id.to_string()])?;
         }
         tx.commit()?;
         Ok(())

@@ -53,6 +53,10 @@ strings! {
     Open => "aperta", "open";
     Closed => "chiusa", "closed";
     Reopen => "Riapri", "Reopen";
+    ReviewApproved => "approvata", "approved";
+    ReviewReturned => "restituita", "returned";
+    ReviewCorrected => "corretta, da inviare", "corrected, to be sent";
+    ReviewClosed => "periodo chiuso dal coordinatore", "period closed by the coordinator";
     People => "persone", "people";
     Settings => "Impostazioni", "Settings";
     Back => "Indietro", "Back";
@@ -169,6 +173,7 @@ strings! {
     LastSync => "Ultima sincronizzazione", "Last sync";
     NeverSynced => "Mai sincronizzato", "Never synced";
     Pending => "in attesa", "pending";
+    HeldClosed => "fermi: periodo chiuso", "held: period closed";
     SyncNotEnrolled => "Dispositivo non collegato: inserisci l'indirizzo e il codice del coordinamento", "Device not enrolled: enter the coordinators' address and code";
     SyncOffline => "Server non raggiungibile: i riepiloghi restano in attesa e partono appena possibile", "Server unreachable: the summaries wait and go as soon as possible";
     SyncRevoked => "Il server non accetta più questo dispositivo: chiedi un nuovo codice", "The server no longer accepts this device: ask for a new code";

@@ -24,7 +24,8 @@ pub(super) async fn sync_now(mut ui: Ui, vault: Arc<Vault>) -> bool {
             false
         }
     };
-    ui.changed(&[Area::Sync]);
+    // The coordinators' feedback may have changed how outings and sessions are listed.
+    ui.changed(&[Area::Sync, Area::Outings, Area::Indoor]);
     ok
 }
 

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod durability;
 mod e2e_browser;
+mod feedback;
 mod fixture_indoor;
 mod fixture_street;
 mod indoor_numbers;

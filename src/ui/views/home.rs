@@ -1,11 +1,13 @@
 //! Home: start a day or night outing (shift suggested by the clock), resume the open one,
 //! past outings with their totals; on the indoor tab, the sessions and a new one.
 
+use std::collections::BTreeMap;
+
 use chrono::Utc;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
-use crate::app::{Area, HomeView, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview};
+use crate::app::{Area, HomeView, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview, ReviewMark};
 use crate::domain::rules::TEAM_SIZE;
 use crate::domain::{Activity, Lang, Language, OutingStatus, Province, Shift};
 use crate::ui::components::{BottomBar, Chip, ChipGroup, Stepper};
@@ -20,7 +22,7 @@ const LISTED: usize = 50;
 pub fn HomeScreen() -> Element {
     let mut ui: Ui = use_context();
     let mut activity = use_signal(|| Activity::Street);
-    let HomeView { mut outings, sessions } =
+    let HomeView { mut outings, sessions, reviews } =
         ui.read(&[Area::Outings, Area::Indoor], |app| app.home_view()).unwrap_or_default();
     outings.retain(|o| o.outing.activity == activity());
     let open = outings.iter().find(|o| o.outing.status == OutingStatus::Open).map(|o| o.outing.id);
@@ -75,12 +77,12 @@ pub fn HomeScreen() -> Element {
             }
             SyncPanel { full: false }
             if indoor {
-                IndoorHome { sessions, lang, on_open: move |id| ui.screen.set(Screen::Indoor(id)), on_start: start_indoor }
+                IndoorHome { sessions, reviews: reviews.clone(), lang, on_open: move |id| ui.screen.set(Screen::Indoor(id)), on_start: start_indoor }
             }
             if outings.is_empty() && !indoor {
                 p { class: "muted", {ui.t(T::NoOutings)} }
             }
-            OutingList { outings, lang, hidden: indoor,
+            OutingList { outings, reviews, lang, hidden: indoor,
                 on_open: move |id| ui.screen.set(Screen::Outing(id)),
                 on_reopen: move |id| {
                     if ui.write(|app| app.reopen_outing(id)).is_some() {
@@ -108,6 +110,8 @@ pub fn HomeScreen() -> Element {
 fn OutingList(
     /// The outings listed.
     outings: Vec<OutingOverview>,
+    /// Where those the coordinators spoke of stand.
+    reviews: BTreeMap<Uuid, ReviewMark>,
     /// Language of the labels.
     lang: Lang,
     /// Hides the list (the indoor tab).
@@ -133,6 +137,9 @@ fn OutingList(
                         " M {o.contacts.m} · F {o.contacts.f} · T {o.contacts.t} "
                         span { class: "muted", {o.provinces.iter().map(|p| p.code()).collect::<Vec<_>>().join(", ")} }
                     }
+                    if let Some(mark) = reviews.get(&o.outing.id).copied() {
+                        Review { mark, lang }
+                    }
                     {
                         let id = o.outing.id;
                         if o.outing.status == OutingStatus::Open {
@@ -147,12 +154,35 @@ fn OutingList(
     }
 }
 
+/// One line under a listed outing or session: where it stands with the coordinators
+/// ("restituita: provincia errata", "periodo chiuso dal coordinatore", "approvata").
+#[component]
+fn Review(
+    /// Where it stands.
+    mark: ReviewMark,
+    /// Language of the words.
+    lang: Lang,
+) -> Element {
+    let words = match mark {
+        ReviewMark::Approved => T::ReviewApproved.get(lang).to_owned(),
+        ReviewMark::Returned(None) => T::ReviewReturned.get(lang).to_owned(),
+        ReviewMark::Returned(Some(reason)) => format!("{}: {}", T::ReviewReturned.get(lang), reason.label(lang)),
+        ReviewMark::Corrected => T::ReviewCorrected.get(lang).to_owned(),
+        ReviewMark::Closed => T::ReviewClosed.get(lang).to_owned(),
+    };
+    rsx! {
+        div { class: "review", "data-review": mark.code(), {words} }
+    }
+}
+
 /// The indoor tab: resume the open session, past sessions with their funnel, and the form
 /// that starts a new one.
 #[component]
 fn IndoorHome(
     /// Every session, newest first.
     sessions: Vec<IndoorOverview>,
+    /// Where those the coordinators spoke of stand.
+    reviews: BTreeMap<Uuid, ReviewMark>,
     /// Language of the labels.
     lang: Lang,
     /// Called with a session to open.
@@ -182,6 +212,9 @@ fn IndoorHome(
                                 " · {o.session.province.name()}" }
                             div { class: "what",
                                 "{c.ads} {T::AdsLower.get(lang)} → {c.calls + c.messages} {T::AttemptsShort.get(lang)} → {c.contacts} {T::ContactsShort.get(lang)} → {c.met}" }
+                            if let Some(mark) = reviews.get(&id).copied() {
+                                Review { mark, lang }
+                            }
                         }
                     }
                 }

@@ -18,14 +18,18 @@ pub fn SyncPanel(
     let mut url = use_signal(String::new);
     let mut code = use_signal(String::new);
     let mut busy = use_signal(|| false);
-    let SyncView { endpoint, status, pending } = ui.read(&[Area::Sync], |app| app.sync_view()).unwrap_or_default();
+    let SyncView { endpoint, status, pending, closed } =
+        ui.read(&[Area::Sync], |app| app.sync_view()).unwrap_or_default();
     let when = |t: chrono::DateTime<chrono::Utc>| {
         t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string()
     };
-    let line = match status.last_success {
+    let mut line = match status.last_success {
         Some(t) => format!("{} {} · {pending} {}", ui.t(T::LastSync), when(t), ui.t(T::Pending)),
         None => format!("{} · {pending} {}", ui.t(T::NeverSynced), ui.t(T::Pending)),
     };
+    if closed > 0 {
+        line.push_str(&format!(" ({closed} {})", ui.t(T::HeldClosed)));
+    }
     let go = move |_| {
         if busy() {
             return;
