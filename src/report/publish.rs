@@ -109,9 +109,23 @@ pub fn suppress_jointly(grids: &mut [Grid], k: u64) {
         pack.slots.iter().map(|s| s.value > 0 && (s.value < k || (s.was_hidden && s.role != Role::Total))).collect();
     loop {
         pack.complement(&mut hidden, &value);
-        let Some(&x) = pack.determined(&hidden).first() else { break };
-        let Some(c) = pack.cover(x, &hidden, &value) else { break };
-        hidden[c] = true;
+        // One more hidden cell for each determined one, unless a relation of it already got
+        // one in this round (which may have been enough).
+        let mut touched = vec![false; pack.relations.len()];
+        let mut added = false;
+        for x in pack.determined(&hidden) {
+            if pack.by_slot[x].iter().any(|&r| touched[r]) {
+                continue;
+            }
+            if let Some(c) = pack.cover(x, &hidden, &value) {
+                hidden[c] = true;
+                added = true;
+                pack.by_slot[c].iter().for_each(|&r| touched[r] = true);
+            }
+        }
+        if !added {
+            break;
+        }
     }
     for (s, &h) in pack.slots.iter().zip(&hidden) {
         if let Some(cell) = grids[s.grid].cell_mut(s.place, s.index) {
@@ -598,12 +612,13 @@ mod modp {
             m.swap(row, p);
             let f = inv(m[row][col]);
             m[row].iter_mut().for_each(|v| *v = mul(*v, f));
-            let pivot = m[row].clone();
+            // The relations are sparse: only the pivot row's non-zero entries change others.
+            let pivot: Vec<(usize, u64)> = m[row].iter().copied().enumerate().filter(|(_, v)| *v != 0).collect();
             for (r, other) in m.iter_mut().enumerate() {
                 let f = other[col];
                 if r != row && f != 0 {
-                    for (v, p) in other.iter_mut().zip(&pivot) {
-                        *v = sub(*v, mul(f, *p));
+                    for &(c, p) in &pivot {
+                        other[c] = sub(other[c], mul(f, p));
                     }
                 }
             }
@@ -758,6 +773,15 @@ mod tests {
                 let mut ns = Vec::new();
                 numbers(&json, &mut ns);
                 assert!(ns.iter().all(|n| !(1..3).contains(n)), "{table:?} {tally:?}: {json}");
+                for slot in &pack.slots {
+                    let there = json.pointer(&slot.at);
+                    let expected = slot.shown.map_or_else(|| serde_json::json!("<3"), |n| serde_json::json!(n));
+                    assert_eq!(there, Some(&expected), "{}", slot.at);
+                }
+                let rows = json["tables"].as_array().unwrap().iter().chain([&json["synthesis"]]);
+                for row in rows.flat_map(|t| t["rows"].as_array().into_iter().flatten()) {
+                    assert!(row.get("subtypes").is_none(), "no grid shows a row's sub-types: {row}");
+                }
                 let csv = r.render_published(Format::Csv, Lang::It, 3);
                 for line in csv.lines() {
                     assert!(line.split(',').skip(3).all(|f| f != "1" && f != "2"), "{line}");
