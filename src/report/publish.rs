@@ -12,10 +12,15 @@
 //!    equal to its province's totals, the sub-type and items tables of all provinces and the
 //!    synthesis' "di cui" notes as sums over the provinces;
 //! 3. each grid is suppressed as before ([`Grid::suppress`]) with `k` at least
-//!    [`PUBLISHED_K_MIN`], every count of 1 to k-1 whatever its role is hidden, and then,
-//!    until nothing changes, a relation with a single hidden cell gets a complement (so a
-//!    value hidden in one place is hidden wherever it appears), and a hidden cell that some
+//!    [`PUBLISHED_K_MIN`] and its hidden body cells kept (its blanket withholding of every
+//!    total is left to the relations, which withhold the totals that would tell); every
+//!    count of 1 to k-1 whatever its role (totals and notes too) is hidden; then, until
+//!    nothing changes, a relation with a single hidden cell gets a complement (so a value
+//!    hidden in one place is hidden wherever it appears), and a hidden cell that some
 //!    combination of relations would still pin down (exact linear algebra) gets one more.
+//!
+//! The published JSON keeps only the counts its grids show (the services' sub-types per
+//! nationality and per synthesis row, which no grid shows, are left out).
 //!
 //! Zeros are never hidden: a hidden cell is never zero, so a relation with one hidden cell
 //! always has a shown non-zero partner to hide. [`disclosures`] is the attacker's side:
