@@ -12,10 +12,15 @@
 //!    equal to its province's totals, the sub-type and items tables of all provinces and the
 //!    synthesis' "di cui" notes as sums over the provinces;
 //! 3. each grid is suppressed as before ([`Grid::suppress`]) with `k` at least
-//!    [`PUBLISHED_K_MIN`], every count of 1 to k-1 whatever its role is hidden, and then,
-//!    until nothing changes, a relation with a single hidden cell gets a complement (so a
-//!    value hidden in one place is hidden wherever it appears), and a hidden cell that some
+//!    [`PUBLISHED_K_MIN`] and its hidden body cells kept (its blanket withholding of every
+//!    total is left to the relations, which withhold the totals that would tell); every
+//!    count of 1 to k-1 whatever its role (totals and notes too) is hidden; then, until
+//!    nothing changes, a relation with a single hidden cell gets a complement (so a value
+//!    hidden in one place is hidden wherever it appears), and a hidden cell that some
 //!    combination of relations would still pin down (exact linear algebra) gets one more.
+//!
+//! The published JSON keeps only the counts its grids show (the services' sub-types per
+//! nationality and per synthesis row, which no grid shows, are left out).
 //!
 //! Zeros are never hidden: a hidden cell is never zero, so a relation with one hidden cell
 //! always has a shown non-zero partner to hide. [`disclosures`] is the attacker's side:
@@ -109,9 +114,23 @@ pub fn suppress_jointly(grids: &mut [Grid], k: u64) {
         pack.slots.iter().map(|s| s.value > 0 && (s.value < k || (s.was_hidden && s.role != Role::Total))).collect();
     loop {
         pack.complement(&mut hidden, &value);
-        let Some(&x) = pack.determined(&hidden).first() else { break };
-        let Some(c) = pack.cover(x, &hidden, &value) else { break };
-        hidden[c] = true;
+        // One more hidden cell for each determined one, unless a relation of it already got
+        // one in this round (which may have been enough).
+        let mut touched = vec![false; pack.relations.len()];
+        let mut added = false;
+        for x in pack.determined(&hidden) {
+            if pack.by_slot[x].iter().any(|&r| touched[r]) {
+                continue;
+            }
+            if let Some(c) = pack.cover(x, &hidden, &value) {
+                hidden[c] = true;
+                added = true;
+                pack.by_slot[c].iter().for_each(|&r| touched[r] = true);
+            }
+        }
+        if !added {
+            break;
+        }
     }
     for (s, &h) in pack.slots.iter().zip(&hidden) {
         if let Some(cell) = grids[s.grid].cell_mut(s.place, s.index) {
@@ -598,12 +617,13 @@ mod modp {
             m.swap(row, p);
             let f = inv(m[row][col]);
             m[row].iter_mut().for_each(|v| *v = mul(*v, f));
-            let pivot = m[row].clone();
+            // The relations are sparse: only the pivot row's non-zero entries change others.
+            let pivot: Vec<(usize, u64)> = m[row].iter().copied().enumerate().filter(|(_, v)| *v != 0).collect();
             for (r, other) in m.iter_mut().enumerate() {
                 let f = other[col];
                 if r != row && f != 0 {
-                    for (v, p) in other.iter_mut().zip(&pivot) {
-                        *v = sub(*v, mul(f, *p));
+                    for &(c, p) in &pivot {
+                        other[c] = sub(other[c], mul(f, p));
                     }
                 }
             }
@@ -758,6 +778,15 @@ mod tests {
                 let mut ns = Vec::new();
                 numbers(&json, &mut ns);
                 assert!(ns.iter().all(|n| !(1..3).contains(n)), "{table:?} {tally:?}: {json}");
+                for slot in &pack.slots {
+                    let there = json.pointer(&slot.at);
+                    let expected = slot.shown.map_or_else(|| serde_json::json!("<3"), |n| serde_json::json!(n));
+                    assert_eq!(there, Some(&expected), "{}", slot.at);
+                }
+                let rows = json["tables"].as_array().unwrap().iter().chain([&json["synthesis"]]);
+                for row in rows.flat_map(|t| t["rows"].as_array().into_iter().flatten()) {
+                    assert!(row.get("subtypes").is_none(), "no grid shows a row's sub-types: {row}");
+                }
                 let csv = r.render_published(Format::Csv, Lang::It, 3);
                 for line in csv.lines() {
                     assert!(line.split(',').skip(3).all(|f| f != "1" && f != "2"), "{line}");
