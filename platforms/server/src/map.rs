@@ -365,16 +365,20 @@ mod tests {
 
     #[test]
     fn a_whole_province_stays_small() {
-        let comuni = Province::parse("BG").unwrap().comuni();
-        assert!(comuni.len() > 200);
-        let shaded: Vec<(Comune, u64)> = comuni.iter().enumerate().map(|(i, &c)| (c, i as u64 % 17 + 1)).collect();
-        let svg = comuni_map("Bergamo", &shaded, Lang::It);
-        let doc = parse(&svg);
-        assert_eq!(worked(&doc).len(), comuni.len());
-        assert!(svg.len() < 300_000, "{} bytes", svg.len());
-        // Half the province worked, the other half as context: still small.
-        let half = comuni_map("Bergamo", &shaded[..shaded.len() / 2], Lang::It);
-        assert!(half.len() < 300_000, "{} bytes", half.len());
+        // Bergamo (243 comuni) and Torino (312, the most of any province).
+        for (province, at_least) in [("BG", 200), ("TO", 300)] {
+            let comuni = Province::parse(province).unwrap().comuni();
+            assert!(comuni.len() > at_least);
+            let shaded: Vec<(Comune, u64)> = comuni.iter().enumerate().map(|(i, &c)| (c, i as u64 % 17 + 1)).collect();
+            let svg = comuni_map(province, &shaded, Lang::It);
+            let doc = parse(&svg);
+            assert_eq!(worked(&doc).len(), comuni.len());
+            assert!(svg.len() < 300_000, "{province}: {} bytes", svg.len());
+            // Half the province worked, the other half as context: still small.
+            let half = comuni_map(province, &shaded[..shaded.len() / 2], Lang::It);
+            assert!(half.len() < 300_000, "{province}: {} bytes", half.len());
+            eprintln!("{province}: {} bytes all worked, {} half", svg.len(), half.len());
+        }
     }
 
     /// Writes sample charts to tests/e2e/screenshots/ (gitignored) to look at by eye.
@@ -404,6 +408,14 @@ mod tests {
             ("chart-hbars.svg", hbars("Nazionalità", &nat, Lang::It)),
             ("chart-empty.svg", bars("Kit per mese", &[], &[], Lang::It)),
             ("map-bergamo.svg", comuni_map("Comuni con uscite", &shaded, Lang::It)),
+            (
+                "map-two-provinces.svg",
+                comuni_map(
+                    "Outings by comune",
+                    &[(comune("016024"), 40), (comune("017029"), 55), (comune("017112"), 2)],
+                    Lang::En,
+                ),
+            ),
         ];
         for (name, svg) in samples {
             parse(&svg);
