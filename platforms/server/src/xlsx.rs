@@ -363,7 +363,7 @@ fn write_row(
     for i in 0..n {
         let at = col(i + 1)?;
         match row.cells().get(i) {
-            Some(c) if c.is_hidden() => ws.write_string_with_format(r, at, &c.text(), hidden)?,
+            Some(c) if c.is_hidden() => ws.write_string_with_format(r, at, c.text(), hidden)?,
             Some(c) => match c.count() {
                 Some(v) if !c.text().is_empty() => ws.write_number_with_format(r, at, v as f64, count)?,
                 _ => ws.write_blank(r, at, count)?,

@@ -257,10 +257,10 @@ pub fn checked_form(
     headers: &HeaderMap,
     signed: &Signed,
     form: &HashMap<String, String>,
-) -> Result<(), Response> {
+) -> Result<(), Box<Response>> {
     let token_ok = form.get("csrf").is_some_and(|t| same_secret(t, &signed.csrf));
     if !token_ok || !same_origin(state, headers) {
-        return Err(problem(
+        return Err(Box::new(problem(
             StatusCode::FORBIDDEN,
             signed.lang,
             "Richiesta rifiutata",
@@ -269,7 +269,7 @@ pub fn checked_form(
                 "Modulo scaduto o inviato da un altro sito (CSRF): ricarica la pagina e riprova.",
                 "The form expired or came from another site (CSRF): reload the page and try again.",
             ),
-        ));
+        )));
     }
     Ok(())
 }
@@ -432,7 +432,7 @@ async fn sign_out(
     form: axum::Form<HashMap<String, String>>,
 ) -> Response {
     if let Err(r) = checked_form(&state, &headers, &signed, &form) {
-        return r;
+        return *r;
     }
     let (b, h) = (state.backend.clone(), signed.session.clone());
     let _ = tokio::task::spawn_blocking(move || b.end_session(&h)).await;

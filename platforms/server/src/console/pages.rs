@@ -418,7 +418,7 @@ async fn review(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Page {
-    checked_form(&state, &headers, &s, &form)?;
+    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
     let lang = s.lang;
     let Ok(id) = Uuid::parse_str(&id) else { return Err(bad(lang, "not a shift id")) };
     let revision: u32 =
@@ -608,7 +608,7 @@ async fn close(
     s: Signed,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Page {
-    checked_form(&state, &headers, &s, &form)?;
+    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
     let lang = s.lang;
     let for_ = form.get("for").cloned().unwrap_or_default();
     let key = form.get("period").cloned().unwrap_or_default();
@@ -651,7 +651,7 @@ async fn reopen(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Page {
-    checked_form(&state, &headers, &s, &form)?;
+    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
     let lang = s.lang;
     let Ok(id) = Uuid::parse_str(&id) else { return Err(bad(lang, "not a closing id")) };
     let (b, scope, who) = (state.backend.clone(), s.who.scope, s.who.name.clone());
@@ -770,7 +770,7 @@ async fn reports_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
         &unit_options(&units, lang),
         q.get("unit").map(String::as_str),
     ));
-    let checked = if q.get("public").is_some() { " checked" } else { "" };
+    let checked = if q.contains_key("public") { " checked" } else { "" };
     let _ = write!(
         h,
         "<label style=\"flex-direction:row;align-items:center\"><input type=\"checkbox\" name=\"public\" value=\"1\"{checked}> {}</label><button>{}</button></form>",
@@ -972,7 +972,7 @@ async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
                 };
                 let (actual, pct) = match a {
                     Some(n) => {
-                        let pct = if t.value == 0 { 100 } else { (n * 100 / t.value).min(999) };
+                        let pct = (n * 100).checked_div(t.value).map_or(100, |p| p.min(999));
                         (
                             n.to_string(),
                             format!(
@@ -1025,7 +1025,7 @@ async fn set_target(
     s: Signed,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Page {
-    checked_form(&state, &headers, &s, &form)?;
+    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
     let lang = s.lang;
     let (b, scope, who) = (state.backend.clone(), s.who.scope, s.who.name.clone());
     let done = work(lang, move || {
