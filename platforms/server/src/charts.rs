@@ -26,7 +26,7 @@ const WIDTH: f64 = 640.0;
 
 /// Escapes text for XML content and attribute values, dropping characters XML 1.0 cannot
 /// carry at all (most control characters).
-pub(crate) fn esc(text: &str) -> String {
+pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

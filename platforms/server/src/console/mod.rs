@@ -30,8 +30,8 @@ use chrono::{Duration, Utc};
 use lanterna::domain::Lang;
 use uuid::Uuid;
 
-pub use self::html::esc;
 use self::html::{Frame, csrf_field, page, tr};
+pub use crate::charts::esc;
 use crate::http::AppState;
 use crate::secret;
 use crate::store::Backend;
@@ -272,6 +272,33 @@ pub fn checked_form(
         )));
     }
     Ok(())
+}
+
+/// A session's form, posted: the coordinator and the form's fields, once its CSRF token
+/// and origin passed ([`checked_form`]). The body is read last, so this is the handler's
+/// last argument.
+pub struct Posted {
+    /// The signed-in coordinator.
+    pub s: Signed,
+    /// The form's fields.
+    pub form: HashMap<String, String>,
+}
+
+impl axum::extract::FromRequest<Arc<AppState>> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &Arc<AppState>) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let s = Signed::from_request_parts(&mut parts, state).await?;
+        let headers = parts.headers.clone();
+        let req = axum::extract::Request::from_parts(parts, body);
+        let axum::Form(form) =
+            <axum::Form<HashMap<String, String>> as axum::extract::FromRequest<_>>::from_request(req, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        checked_form(state, &headers, &s, &form).map_err(|e| *e)?;
+        Ok(Posted { s, form })
+    }
 }
 
 /// A form shown before signing in, with its CSRF double in a cookie.

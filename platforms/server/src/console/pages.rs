@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
@@ -18,8 +18,9 @@ use lanterna::report::{Format, Table};
 use lanterna::wire::{ReturnReason, ReviewState};
 use uuid::Uuid;
 
-use super::html::{self, csrf_field, esc, page, select, tr};
-use super::{Signed, checked_form, problem};
+use super::esc;
+use super::html::{self, csrf_field, page, select, tr};
+use super::{Posted, Signed, problem};
 use crate::http::AppState;
 use crate::report::{self, Kind};
 use crate::store::console::{Closed, Closing, Project, Scope, Shift, ShiftFilter, ShiftState, Target};
@@ -411,14 +412,7 @@ async fn shift_page(State(state): State<Arc<AppState>>, s: Signed, Path(id): Pat
     Ok(html_page(&s, "shifts", &title, &h))
 }
 
-async fn review(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    s: Signed,
-    Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Page {
-    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
+async fn review(State(state): State<Arc<AppState>>, Path(id): Path<String>, Posted { s, form }: Posted) -> Page {
     let lang = s.lang;
     let Ok(id) = Uuid::parse_str(&id) else { return Err(bad(lang, "not a shift id")) };
     let revision: u32 =
@@ -602,13 +596,7 @@ async fn periods_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
     Ok(html_page(&s, "periods", tr(lang, "Periodi di rendicontazione", "Reporting periods"), &h))
 }
 
-async fn close(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    s: Signed,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Page {
-    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
+async fn close(State(state): State<Arc<AppState>>, Posted { s, form }: Posted) -> Page {
     let lang = s.lang;
     let for_ = form.get("for").cloned().unwrap_or_default();
     let key = form.get("period").cloned().unwrap_or_default();
@@ -644,14 +632,7 @@ async fn close(
     }
 }
 
-async fn reopen(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    s: Signed,
-    Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Page {
-    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
+async fn reopen(State(state): State<Arc<AppState>>, Path(id): Path<String>, Posted { s, .. }: Posted) -> Page {
     let lang = s.lang;
     let Ok(id) = Uuid::parse_str(&id) else { return Err(bad(lang, "not a closing id")) };
     let (b, scope, who) = (state.backend.clone(), s.who.scope, s.who.name.clone());
@@ -1019,13 +1000,7 @@ async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
     Ok(html_page(&s, "targets", tr(lang, "Obiettivi: atteso ed effettivo", "Targets: expected and actual"), &h))
 }
 
-async fn set_target(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    s: Signed,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Page {
-    checked_form(&state, &headers, &s, &form).map_err(|e| *e)?;
+async fn set_target(State(state): State<Arc<AppState>>, Posted { s, form }: Posted) -> Page {
     let lang = s.lang;
     let (b, scope, who) = (state.backend.clone(), s.who.scope, s.who.name.clone());
     let done = work(lang, move || {
