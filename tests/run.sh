@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # display, xdotool and ImageMagick for the real-window test; PostgreSQL's server binaries
 # for the sync server's store suite (each test starts its own cluster in a temp dir).
 PACKAGES=(pkg-config perl make chromium libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
-  xvfb xauth xdotool imagemagick fonts-dejavu-core postgresql)
+  xvfb xauth xdotool imagemagick fonts-dejavu-core postgresql
+  libreoffice-calc-nogui poppler-utils python3-openpyxl fonts-crosextra-carlito)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

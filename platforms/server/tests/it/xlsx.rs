@@ -327,9 +327,9 @@ fn every_kind_reads_back_with_each_count_where_the_json_has_it() {
     assert_laid_out(&sheets[6], &street, &street_json);
     let hidden = sheets[6].cells.values().filter(|c| c["value"] == "<3").count();
     assert!(hidden > 0, "the published street table hides small cells");
-    let bold_totals = sheets[0].cells.iter().filter(|(at, c)| at.1 == 1 && c["value"] == "TOTALE" && c["bold"] == true).count();
+    let bold_totals =
+        sheets[0].cells.iter().filter(|(at, c)| at.1 == 1 && c["value"] == "TOTALE" && c["bold"] == true).count();
     assert_eq!(bold_totals, 4, "three provinces and the synthesis");
-    let _ = std::fs::copy(&file, "/tmp/xlsx-pack-debug.xlsx");
     let _ = std::fs::remove_dir_all(dir);
 }
 
