@@ -106,6 +106,9 @@ fn truncate(s: &str, max: usize) -> String {
     t.trim_end_matches(|c: char| c == '\'' || c.is_whitespace()).to_owned()
 }
 
+/// The widest column written, in characters (Excel's limit is 255).
+const WIDEST: f64 = 100.0;
+
 /// Excel's limit on columns; a grid wider than this cannot be written.
 const MAX_COLUMNS: usize = 16_383;
 
@@ -114,7 +117,7 @@ const MAX_COLUMNS: usize = 16_383;
 fn write_sheet(ws: &mut Worksheet, grids: &[Grid]) -> Result<(), XlsxError> {
     let widths = widths(grids);
     for (i, w) in widths.iter().enumerate() {
-        ws.set_column_width(col(i)?, *w)?;
+        ws.set_column_width(col(i)?, w.min(WIDEST))?;
     }
     // A grid that does not fit on what is left of the page starts a new one.
     let page = page_height(&widths);
