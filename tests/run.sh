@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 # Chromium for the browser tests; WebKitGTK and friends for the desktop build; a virtual X
 # display, xdotool and ImageMagick for the real-window test; PostgreSQL's server binaries
 # for the sync server's store suite (each test starts its own cluster in a temp dir);
-# LibreOffice Calc, poppler and openpyxl to open the console's XLSX exports as a funder would.
+# LibreOffice Calc, poppler and openpyxl to open the console's XLSX exports as a funder would
+# (Carlito has Calibri's metrics, so the printed layout is Excel's).
 PACKAGES=(pkg-config perl make chromium libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   xvfb xauth xdotool imagemagick fonts-dejavu-core postgresql
-  libreoffice-calc-nogui poppler-utils python3-openpyxl)
+  libreoffice-calc-nogui poppler-utils python3-openpyxl fonts-crosextra-carlito)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -106,6 +106,9 @@ fn truncate(s: &str, max: usize) -> String {
     t.trim_end_matches(|c: char| c == '\'' || c.is_whitespace()).to_owned()
 }
 
+/// The widest column written, in characters (Excel's limit is 255).
+const WIDEST: f64 = 100.0;
+
 /// Excel's limit on columns; a grid wider than this cannot be written.
 const MAX_COLUMNS: usize = 16_383;
 
@@ -114,12 +117,22 @@ const MAX_COLUMNS: usize = 16_383;
 fn write_sheet(ws: &mut Worksheet, grids: &[Grid]) -> Result<(), XlsxError> {
     let widths = widths(grids);
     for (i, w) in widths.iter().enumerate() {
-        ws.set_column_width(col(i)?, *w)?;
+        ws.set_column_width(col(i)?, w.min(WIDEST))?;
     }
-    let mut row = 0;
+    // A grid that does not fit on what is left of the page starts a new one.
+    let page = page_height(&widths);
+    let (mut row, mut used, mut breaks) = (0, 0.0, Vec::new());
     for g in grids {
-        row = write_grid(ws, g, row, &widths)? + 1;
+        let sizes = Sizes::of(g, &widths);
+        let height = sizes.total();
+        if used > 0.0 && used + height > page && breaks.len() < MAX_PAGE_BREAKS {
+            breaks.push(row);
+            used = 0.0;
+        }
+        used += height + DEFAULT_ROW;
+        row = write_grid(ws, g, row, &sizes)? + 1;
     }
+    ws.set_page_breaks(&breaks)?;
     ws.set_paper_size(9); // A4
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
@@ -141,6 +154,12 @@ fn chars(s: &str) -> usize {
 /// Widest count column before its heading wraps onto a second line.
 const COUNT_MAX: f64 = 14.0;
 
+/// How much wider than a digit a bold capital of a heading is.
+const HEAD_WIDE: f64 = 1.15;
+
+/// The narrowest a sheet's tables are, in characters.
+const MIN_TABLE: f64 = 50.0;
+
 /// Column widths (in characters of the default font) fitting every grid's labels,
 /// headings and counts: the label column, then the count columns.
 fn widths(grids: &[Grid]) -> Vec<f64> {
@@ -157,19 +176,36 @@ fn widths(grids: &[Grid]) -> Vec<f64> {
         for (i, c) in g.columns().iter().enumerate() {
             // Headings wrap at spaces: the longest word must fit.
             let word = c.head.split_whitespace().map(chars).max().unwrap_or(0);
-            w[i + 1] = w[i + 1].max(word).max(chars(&c.head).min(COUNT_MAX as usize));
+            let head = (word.max(chars(&c.head).min(COUNT_MAX as usize)) as f64 * HEAD_WIDE).ceil() as usize;
+            w[i + 1] = w[i + 1].max(head);
         }
     }
     let mut out: Vec<f64> =
         w.iter().enumerate().map(|(i, &n)| if i == 0 { n as f64 + 3.0 } else { (n as f64 + 2.0).max(6.0) }).collect();
-    // A group's heading fits over its columns: widen them evenly when it does not.
+    // The columns under groups of a grid's headings that span as many columns are as wide
+    // as each other (M, F and T by day and by night alike), and each heading fits over its
+    // columns: widen them evenly when it does not.
     for g in grids {
+        let mut ranges = Vec::new();
         let mut start = 1;
         for group in g.groups() {
             let end = (start + group.span).min(out.len());
-            if end > start {
+            if end > start && !group.label.is_empty() {
+                ranges.push((group.span, start..end));
+            }
+            start = end;
+        }
+        for (span, _) in &ranges {
+            let alike = || ranges.iter().filter(|(s, _)| s == span).map(|(_, r)| r.clone());
+            let widest = alike().flat_map(|r| out[r].to_vec()).fold(0.0, f64::max);
+            alike().for_each(|r| out[r].iter_mut().for_each(|x| *x = widest));
+        }
+        let mut start = 1;
+        for group in g.groups() {
+            let end = (start + group.span).min(out.len());
+            if end > start && !group.label.is_empty() {
                 let have: f64 = out[start..end].iter().sum();
-                let need = chars(&group.label) as f64 + 2.0;
+                let need = chars(&group.label) as f64 * HEAD_WIDE + 2.0;
                 if need > have {
                     let more = (need - have) / (end - start) as f64;
                     out[start..end].iter_mut().for_each(|x| *x += more);
@@ -177,6 +213,11 @@ fn widths(grids: &[Grid]) -> Vec<f64> {
             }
             start = end;
         }
+    }
+    // A narrow table is widened at its label column, so its title takes a line or two.
+    let table: f64 = out.iter().sum();
+    if table < MIN_TABLE {
+        out[0] += MIN_TABLE - table;
     }
     out
 }
@@ -214,6 +255,88 @@ const TEXT: f64 = 1.3;
 /// Row height (points) of `n` lines at `size` points.
 fn height(n: f64, size: f64) -> f64 {
     n * size * 1.35 + 3.0
+}
+
+/// The height of a row left as it is, in points.
+const DEFAULT_ROW: f64 = 15.0;
+
+/// Excel's limit on a sheet's page breaks.
+const MAX_PAGE_BREAKS: usize = 1023;
+
+/// The page's printable height (A4 landscape less its margins), in the sheet's points
+/// before it is shrunk to fit the page's width, less a little for rounding.
+fn page_height(widths: &[f64]) -> f64 {
+    let (page_width, page_height) = (842.0 - 72.0, 595.0 - 2.0 * 0.6 * 72.0);
+    // A column w characters wide is w * 7 + 5 pixels, 3/4 of a point each.
+    let width: f64 = widths.iter().map(|w| (w * 7.0 + 5.0) * 0.75).sum();
+    let scale = (page_width / width.max(1.0)).min(1.0);
+    page_height / scale * 0.92
+}
+
+/// The heights (points) of a grid's rows that are not one line of counts.
+struct Sizes {
+    title: f64,
+    groups: Option<f64>,
+    heads: f64,
+    rows: usize,
+    notes: Vec<f64>,
+}
+
+impl Sizes {
+    fn of(g: &Grid, widths: &[f64]) -> Sizes {
+        let n = g.columns().len();
+        let table: f64 = widths.iter().take(n + 1).sum();
+        let width = |i: usize| widths.get(i).copied().unwrap_or(0.0) - 1.0;
+        let grouped = grouped(g);
+        let heads = g
+            .columns()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| g.groups().is_empty() || grouped[*i])
+            .map(|(i, c)| lines(chars(&c.head), width(i + 1), CAPS))
+            .fold(1.0, f64::max);
+        let groups = (!g.groups().is_empty()).then(|| {
+            let mut start = 1;
+            let mut most = 1.0f64;
+            for group in g.groups() {
+                let end = (start + group.span).min(n + 1);
+                let w: f64 = widths.get(start..end).map_or(0.0, |w| w.iter().sum());
+                most = most.max(lines(chars(&group.label), w - 1.0, CAPS));
+                start = end;
+            }
+            height(most, 11.0)
+        });
+        Sizes {
+            title: height(lines(chars(g.title()), table, CAPS * 0.9), 12.0),
+            groups,
+            heads: height(heads, 11.0),
+            rows: g.rows().len() + g.totals().len(),
+            notes: g.notes().iter().map(|note| height(lines(chars(&note.to_string()), table, TEXT), 10.0)).collect(),
+        }
+    }
+
+    fn total(&self) -> f64 {
+        self.title
+            + self.groups.unwrap_or(0.0)
+            + self.heads
+            + self.rows as f64 * DEFAULT_ROW
+            + self.notes.iter().sum::<f64>()
+    }
+}
+
+/// For each count column, whether a group with a heading stands over it.
+fn grouped(g: &Grid) -> Vec<bool> {
+    let n = g.columns().len();
+    let mut out = vec![false; n];
+    let mut start = 0;
+    for group in g.groups() {
+        let end = (start + group.span).min(n);
+        if end > start && !group.label.is_empty() {
+            out[start..end].iter_mut().for_each(|x| *x = true);
+        }
+        start = end;
+    }
+    out
 }
 
 /// The formats of a grid's parts.
@@ -257,12 +380,11 @@ impl Styles {
     }
 }
 
-/// Writes `g` from row `top`; returns the row after its last line.
-fn write_grid(ws: &mut Worksheet, g: &Grid, top: u32, widths: &[f64]) -> Result<u32, XlsxError> {
+/// Writes `g` from row `top`, its rows `sizes` high; returns the row after its last line.
+fn write_grid(ws: &mut Worksheet, g: &Grid, top: u32, sizes: &Sizes) -> Result<u32, XlsxError> {
     let st = Styles::new();
     let n = g.columns().len();
     let last = col(n)?;
-    let table_width: f64 = widths.iter().take(n + 1).sum();
     let mut r = top;
 
     // The title, over the table's width.
@@ -271,50 +393,47 @@ fn write_grid(ws: &mut Worksheet, g: &Grid, top: u32, widths: &[f64]) -> Result<
     } else {
         ws.write_string_with_format(r, 0, g.title(), &st.title)?;
     }
-    ws.set_row_height(r, height(lines(chars(g.title()), table_width, CAPS * 0.9), 12.0))?;
+    ws.set_row_height(r, sizes.title)?;
     r += 1;
 
     // The column groups, then the headings; the label column's heading and a column
     // without a group stand over both rows.
-    let heads = r + u32::from(!g.groups().is_empty());
-    let mut grouped = vec![false; n];
-    if heads > r {
-        let mut start = 0;
-        for group in g.groups() {
-            let end = (start + group.span).min(n);
-            if end > start && !group.label.is_empty() {
-                grouped[start..end].iter_mut().for_each(|x| *x = true);
-                if end - start > 1 {
-                    ws.merge_range(r, col(start + 1)?, r, col(end)?, &group.label, &st.group)?;
-                } else {
-                    ws.write_string_with_format(r, col(start + 1)?, &group.label, &st.group)?;
+    let grouped = grouped(g);
+    let heads = match sizes.groups {
+        Some(h) => {
+            ws.set_row_height(r, h)?;
+            let mut start = 0;
+            for group in g.groups() {
+                let end = (start + group.span).min(n);
+                match end - start {
+                    _ if group.label.is_empty() => {}
+                    0 => {}
+                    1 => {
+                        ws.write_string_with_format(r, col(start + 1)?, &group.label, &st.group)?;
+                    }
+                    _ => {
+                        ws.merge_range(r, col(start + 1)?, r, col(end)?, &group.label, &st.group)?;
+                    }
                 }
+                start = end;
             }
-            start = end;
+            ws.merge_range(r, 0, r + 1, 0, g.first_heading(), &st.head)?;
+            r + 1
         }
-        ws.merge_range(r, 0, heads, 0, g.first_heading(), &st.head)?;
-    } else {
-        ws.write_string_with_format(heads, 0, g.first_heading(), &st.head)?;
-    }
-    let mut head_lines = 1.0f64;
+        None => {
+            ws.write_string_with_format(r, 0, g.first_heading(), &st.head)?;
+            r
+        }
+    };
     for (i, c) in g.columns().iter().enumerate() {
         let at = col(i + 1)?;
         if heads > r && !grouped[i] {
             ws.merge_range(r, at, heads, at, &c.head, &st.head)?;
         } else {
             ws.write_string_with_format(heads, at, &c.head, &st.head)?;
-            head_lines = head_lines.max(lines(chars(&c.head), widths[i + 1] - 1.0, CAPS));
         }
     }
-    if heads > r {
-        let group_lines = g.groups().iter().fold((1.0f64, 1usize), |(l, start), group| {
-            let end = (start + group.span).min(n + 1);
-            let w: f64 = widths.get(start..end).map_or(0.0, |w| w.iter().sum());
-            (l.max(lines(chars(&group.label), w - 1.0, CAPS)), end)
-        });
-        ws.set_row_height(r, height(group_lines.0, 11.0))?;
-    }
-    ws.set_row_height(heads, height(head_lines, 11.0))?;
+    ws.set_row_height(heads, sizes.heads)?;
     r = heads + 1;
 
     // Body and "di cui" rows.
@@ -335,14 +454,14 @@ fn write_grid(ws: &mut Worksheet, g: &Grid, top: u32, widths: &[f64]) -> Result<
     }
 
     // Notes: lines under the table, wrapped to its width.
-    for note in g.notes() {
+    for (note, h) in g.notes().iter().zip(&sizes.notes) {
         let text = note.to_string();
         if last > 0 {
             ws.merge_range(r, 0, r, last, &text, &st.note)?;
         } else {
             ws.write_string_with_format(r, 0, &text, &st.note)?;
         }
-        ws.set_row_height(r, height(lines(chars(&text), table_width, TEXT), 10.0))?;
+        ws.set_row_height(r, *h)?;
         r += 1;
     }
     Ok(r)

@@ -49,7 +49,7 @@ fn summary(activity: Activity, province: &str, shift: Shift, cells: &[(&str, Gen
 /// Three provinces' outings and sessions: street and labour by day and at night with their
 /// "di cui" counts, services, items and leaflets by language, indoor ads, calls and
 /// massage centres. Some counts are small, so published tables hide cells.
-fn tally() -> Tally {
+fn summaries() -> Vec<Summary> {
     use Gender::{F, M, T};
     use Measure::*;
     let mut summaries = Vec::new();
@@ -114,8 +114,12 @@ fn tally() -> Tally {
             ],
         ));
     }
+    summaries
+}
+
+fn tally() -> Tally {
     let mut tally = Tally::new();
-    for s in &summaries {
+    for s in &summaries() {
         s.add_to(&mut tally);
     }
     tally
@@ -330,7 +334,6 @@ fn every_kind_reads_back_with_each_count_where_the_json_has_it() {
     let bold_totals =
         sheets[0].cells.iter().filter(|(at, c)| at.1 == 1 && c["value"] == "TOTALE" && c["bold"] == true).count();
     assert_eq!(bold_totals, 4, "three provinces and the synthesis");
-    let _ = std::fs::copy(&file, "/tmp/xlsx-pack-debug.xlsx");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -437,4 +440,48 @@ fn a_published_pack_shows_no_small_cell_and_gives_none_back() {
     }
     assert!(hidden > 0, "the data has small cells, and k = 2 was raised to 3");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_servers_published_pack_is_what_its_json_says() {
+    use lanterna::domain::tables::Selection;
+    use lanterna::wire::Batch;
+    use lanterna_server::report::{self, Query};
+    use lanterna_server::store::{Backend, Sqlite};
+
+    let dir = scratch("server");
+    let backend = Sqlite::open(&dir.join("server.db")).unwrap();
+    let unit = backend.add_unit("Unità").unwrap();
+    let now = chrono::Utc::now();
+    backend.add_enrollment(unit.id, "code", now + chrono::Duration::hours(1)).unwrap();
+    let device = backend.redeem("code", "token", now).unwrap().unwrap();
+    backend.store(&device, &Batch { summaries: summaries(), persons: vec![] }, now).unwrap();
+
+    let selection = Selection::dates(date("2024-01-01"), date("2024-12-31"));
+    let queries: Vec<Query> =
+        Table::ALL.into_iter().map(|t| Query { published: Some(3), ..Query::new(t, selection) }).collect();
+    let tables: Vec<(&str, Vec<Grid>)> =
+        queries.iter().map(|q| (xlsx::sheet_title(q.kind, Lang::It), report::grids(&backend, q).unwrap())).collect();
+    let file = dir.join("pack.xlsx");
+    std::fs::write(&file, xlsx::pack(&tables).unwrap()).unwrap();
+    let sheets = read_back(&file);
+    let mut hidden = 0;
+    for ((q, (_, grids)), sheet) in queries.iter().zip(&tables).zip(&sheets) {
+        let json: Value = serde_json::from_str(&report::render(&backend, q, Format::Json).unwrap()).unwrap();
+        assert_laid_out(sheet, grids, &json);
+        hidden += sheet.cells.values().filter(|c| c["value"] == "<3").count();
+    }
+    assert!(hidden > 10, "published across units, small cells are hidden: {hidden}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn empty_input_still_makes_a_workbook() {
+    for bytes in [
+        xlsx::workbook(&[]).unwrap(),
+        xlsx::report_xlsx(&[], "Vuoto").unwrap(),
+        xlsx::report_xlsx(&[Grid::default()], "").unwrap(),
+    ] {
+        assert_eq!(&bytes[..2], b"PK", "a zip file");
+    }
 }
