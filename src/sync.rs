@@ -160,9 +160,14 @@ impl Client {
     /// What the coordinators said: the latest review of every reviewed outing or session
     /// of the device's unit, and the periods closed for the unit now.
     pub async fn feedback(&self, token: &str) -> Result<FeedbackResponse, SyncError> {
+        self.get(token, "feedback").await
+    }
+
+    /// `GET {API_PREFIX}/{path}` with the device's token, its JSON answer parsed.
+    async fn get<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> Result<T, SyncError> {
         let resp = self
             .http
-            .get(format!("{}{API_PREFIX}/feedback", self.base))
+            .get(format!("{}{API_PREFIX}/{path}", self.base))
             .bearer_auth(token)
             .send()
             .await
@@ -173,14 +178,7 @@ impl Client {
     /// The named reporting periods the server publishes, oldest first (calendar months,
     /// quarters and years are implied and not listed).
     pub async fn periods(&self, token: &str) -> Result<Vec<PublishedPeriod>, SyncError> {
-        let resp = self
-            .http
-            .get(format!("{}{API_PREFIX}/periods", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(e))?;
-        Ok(self.answer::<PeriodsResponse>(resp).await?.periods)
+        Ok(self.get::<PeriodsResponse>(token, "periods").await?.periods)
     }
 
     /// Sends one batch, retrying with backoff when the network or the server fails.

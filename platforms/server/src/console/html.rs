@@ -137,6 +137,21 @@ pub fn select(label: &str, name: &str, options: &[(String, String)], chosen: Opt
     h
 }
 
+/// A period field: a month, quarter or year typed, or one of the named `periods` offered.
+pub fn period_input(lang: Lang, value: &str, named: &[lanterna::wire::PublishedPeriod], required: bool) -> String {
+    let mut h = format!(
+        "<label>{}<input name=\"period\" list=\"named\" size=\"12\" value=\"{}\" placeholder=\"2024-05, 2024-Q2, 2024\"{}></label><datalist id=\"named\">",
+        tr(lang, "Periodo", "Period"),
+        esc(value),
+        if required { " required" } else { "" }
+    );
+    for p in named {
+        let _ = write!(h, "<option value=\"{}\">", esc(&p.name));
+    }
+    h.push_str("</datalist>");
+    h
+}
+
 /// A report grid as an HTML table, laid out as printed: the title, the column groups
 /// over their columns, the headings, rows, "di cui" rows, bold totals, and the notes.
 pub fn grid(g: &Grid) -> String {

@@ -197,16 +197,7 @@ async fn shifts(State(state): State<Arc<AppState>>, s: Signed, Query(q): Query<H
         tr(lang, "Provincia", "Province"),
         esc(q.get("province").map_or("", String::as_str))
     );
-    let _ = write!(
-        h,
-        "<label>{}<input name=\"period\" list=\"periods\" size=\"12\" value=\"{}\" placeholder=\"2024-05, 2024-Q2, 2024\"></label><datalist id=\"periods\">",
-        tr(lang, "Periodo", "Period"),
-        esc(q.get("period").map_or("", String::as_str))
-    );
-    for p in &periods {
-        let _ = write!(h, "<option value=\"{}\">", esc(&p.name));
-    }
-    h.push_str("</datalist>");
+    h.push_str(&html::period_input(lang, q.get("period").map_or("", String::as_str), &periods, false));
     let mut states = vec![(String::new(), tr(lang, "tutti", "all").to_owned())];
     states.extend(ShiftState::ALL.iter().map(|x| (x.code().to_owned(), state_words(*x, lang).to_owned())));
     h.push_str(&select(tr(lang, "Stato", "State"), "state", &states, q.get("state").map(String::as_str)));
@@ -519,17 +510,10 @@ async fn periods_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
             .map(|p| (format!("project:{}", p.id), format!("{} {}", tr(lang, "progetto", "project"), p.name))),
     );
     h.push_str(&select(tr(lang, "Per", "For"), "for", &whom, None));
+    h.push_str(&html::period_input(lang, "", &named, true));
     let _ = write!(
         h,
-        "<label>{}<input name=\"period\" list=\"named\" required placeholder=\"2024-05, 2024-Q2, 2024\"></label><datalist id=\"named\">",
-        tr(lang, "Periodo", "Period")
-    );
-    for p in &named {
-        let _ = write!(h, "<option value=\"{}\">", esc(&p.name));
-    }
-    let _ = write!(
-        h,
-        "</datalist><button id=\"close-period\">{}</button></form><p class=\"muted\">{}</p></div>",
+        "<button id=\"close-period\">{}</button></form><p class=\"muted\">{}</p></div>",
         tr(lang, "Chiudi", "Close"),
         tr(
             lang,
@@ -729,16 +713,7 @@ async fn reports_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
     let kinds: Vec<(String, String)> =
         Kind::ALL.iter().map(|k| (k.code().to_owned(), kind_words(*k, lang).to_owned())).collect();
     h.push_str(&select(tr(lang, "Tabella", "Table"), "kind", &kinds, q.get("kind").map(String::as_str)));
-    let _ = write!(
-        h,
-        "<label>{}<input name=\"period\" list=\"named\" size=\"12\" value=\"{}\" placeholder=\"2024-05, 2024-Q2, 2024\"></label><datalist id=\"named\">",
-        tr(lang, "Periodo", "Period"),
-        esc(q.get("period").map_or("", String::as_str))
-    );
-    for p in &periods {
-        let _ = write!(h, "<option value=\"{}\">", esc(&p.name));
-    }
-    h.push_str("</datalist>");
+    h.push_str(&html::period_input(lang, q.get("period").map_or("", String::as_str), &periods, false));
     let _ = write!(
         h,
         "<label>{}<input name=\"province\" size=\"3\" maxlength=\"2\" value=\"{}\" placeholder=\"BG\"></label>",

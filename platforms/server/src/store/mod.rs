@@ -142,6 +142,13 @@ pub trait Backend: Send + Sync + 'static {
     fn periods(&self) -> Result<Vec<PublishedPeriod>>;
 }
 
+/// Schema 3 (the console) in one dialect: the shared tables with the dialect's types for
+/// an auto-numbered key, a 64-bit integer and a day, then its append-only trigger.
+pub(crate) fn console_schema(serial: &str, bigint: &str, date: &str, audit: &str) -> String {
+    let shared = include_str!("migrations/shared/0003_console.sql");
+    shared.replace("{serial}", serial).replace("{bigint}", bigint).replace("{date}", date) + audit
+}
+
 /// Opens the store a URL names: `sqlite://PATH` or `postgres://...`.
 pub fn open(url: &str) -> anyhow::Result<Box<dyn Backend>> {
     if let Some(path) = url.strip_prefix("sqlite://") {

@@ -1,6 +1,7 @@
 //! PostgreSQL, for networks that outgrow one machine: the same schema and rules as SQLite,
 //! its own migrations, a small pool of connections (callers are blocking threads).
 
+use std::borrow::Cow;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,11 +16,19 @@ use super::{
     StoreError, Stored, Unit, period_taken, person_status,
 };
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/postgres/0001_initial.sql"),
-    include_str!("migrations/postgres/0002_persons.sql"),
-    include_str!("migrations/postgres/0003_console.sql"),
-];
+/// The migrations, in order.
+fn migrations() -> Vec<Cow<'static, str>> {
+    vec![
+        Cow::Borrowed(include_str!("migrations/postgres/0001_initial.sql")),
+        Cow::Borrowed(include_str!("migrations/postgres/0002_persons.sql")),
+        Cow::Owned(super::console_schema(
+            "BIGSERIAL PRIMARY KEY",
+            "BIGINT",
+            "DATE",
+            include_str!("migrations/postgres/0003_audit.sql"),
+        )),
+    ]
+}
 /// Connections kept open.
 const POOL: usize = 4;
 
@@ -75,10 +84,10 @@ impl Postgres {
                 0
             }
         };
-        if version as usize > MIGRATIONS.len() {
+        if version as usize > migrations().len() {
             return Err(StoreError::Db(format!("the database has schema {version}, newer than this server")));
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        for (i, sql) in migrations().iter().enumerate().skip(version as usize) {
             tx.batch_execute(sql)?;
             tx.execute("UPDATE schema_version SET version = $1", &[&(i as i32 + 1)])?;
         }

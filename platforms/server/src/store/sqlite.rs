@@ -1,6 +1,7 @@
 //! The embedded default: one SQLite file, WAL, `synchronous = FULL` (an acknowledged
 //! batch survives a crash), one writer at a time.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -16,11 +17,19 @@ use super::{
     StoreError, Stored, Unit, decide, period_taken, person_status,
 };
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/sqlite/0001_initial.sql"),
-    include_str!("migrations/sqlite/0002_persons.sql"),
-    include_str!("migrations/sqlite/0003_console.sql"),
-];
+/// The migrations, in order.
+fn migrations() -> Vec<Cow<'static, str>> {
+    vec![
+        Cow::Borrowed(include_str!("migrations/sqlite/0001_initial.sql")),
+        Cow::Borrowed(include_str!("migrations/sqlite/0002_persons.sql")),
+        Cow::Owned(super::console_schema(
+            "INTEGER PRIMARY KEY AUTOINCREMENT",
+            "INTEGER",
+            "TEXT",
+            include_str!("migrations/sqlite/0003_audit.sql"),
+        )),
+    ]
+}
 
 /// A SQLite store.
 pub struct Sqlite {
@@ -128,10 +137,10 @@ impl Sqlite {
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > MIGRATIONS.len() as i64 {
+        if version > migrations().len() as i64 {
             return Err(StoreError::Db(format!("{} has schema {version}, newer than this server", path.display())));
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        for (i, sql) in migrations().iter().enumerate().skip(version as usize) {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;

@@ -1,7 +1,9 @@
--- lanterna-server on PostgreSQL, schema 3: the coordinators' console. Accounts with a scope,
--- sign-in links, sessions and API tokens (only hashes of secrets are kept); projects
--- grouping units; which device sent each summary; reviews, closed periods, targets and
--- an append-only audit trail. Append-only: add files, never edit.
+-- lanterna-server, schema 3, on both backends: the coordinators' console. Accounts with a
+-- scope, sign-in links, sessions and API tokens (only hashes of secrets are kept);
+-- projects grouping units; which device sent each summary; reviews, closed periods,
+-- targets and an append-only audit trail. {serial}, {bigint} and {date} are each
+-- dialect's types; the audit trail's trigger is the dialect's own file (0003_audit.sql).
+-- Append-only: add files, never edit.
 ALTER TABLE coordinators ADD COLUMN scope TEXT NOT NULL DEFAULT 'all';  -- all | unit:ID | project:ID
 ALTER TABLE coordinators ADD COLUMN password_hash TEXT;                -- Argon2id PHC string
 ALTER TABLE coordinators ADD COLUMN revoked_at TEXT;
@@ -41,9 +43,9 @@ ALTER TABLE summaries ADD COLUMN device_id TEXT;  -- NULL for summaries of schem
 ALTER TABLE devices ADD COLUMN last_sync_at TEXT;
 CREATE INDEX summaries_by_unit ON summaries(unit_id, date);
 CREATE TABLE reviews (
-    id             BIGSERIAL PRIMARY KEY,
+    id             {serial},
     summary_id     TEXT NOT NULL REFERENCES summaries(id),
-    revision       BIGINT NOT NULL,
+    revision       {bigint} NOT NULL,
     state          TEXT NOT NULL,  -- approved | returned
     reason         TEXT,           -- a ReturnReason code
     coordinator_id TEXT NOT NULL REFERENCES coordinators(id),
@@ -54,8 +56,8 @@ CREATE TABLE closings (
     id          TEXT PRIMARY KEY,
     unit_id     TEXT REFERENCES units(id),
     project_id  TEXT REFERENCES projects(id),
-    date_from   DATE NOT NULL,
-    date_to     DATE NOT NULL,
+    date_from   {date} NOT NULL,
+    date_to     {date} NOT NULL,
     closed_by   TEXT NOT NULL,
     closed_at   TEXT NOT NULL,
     reopened_by TEXT,
@@ -63,23 +65,18 @@ CREATE TABLE closings (
 );
 CREATE TABLE targets (
     project_id TEXT NOT NULL REFERENCES projects(id),
-    date_from  DATE NOT NULL,
-    date_to    DATE NOT NULL,
+    date_from  {date} NOT NULL,
+    date_to    {date} NOT NULL,
     indicator  TEXT NOT NULL,
     stage      TEXT NOT NULL,  -- intermediate | final
-    value      BIGINT NOT NULL,
+    value      {bigint} NOT NULL,
     PRIMARY KEY (project_id, date_from, date_to, indicator, stage)
 );
 CREATE TABLE audit (
-    seq     BIGSERIAL PRIMARY KEY,
+    seq     {serial},
     at      TEXT NOT NULL,
     actor   TEXT NOT NULL,  -- a coordinator's name, or "server admin" for the command line
     action  TEXT NOT NULL,
     subject TEXT NOT NULL,
     detail  TEXT NOT NULL
 );
-CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'the audit trail is append-only';
-END $$;
-CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
