@@ -124,6 +124,11 @@ impl Lanterna {
         Ok(Done::new((), &[Area::Sync]))
     }
 
+    /// Summaries that can be sent now: pending, and not held back for a closed period.
+    pub fn sendable_count(&self) -> Result<u64> {
+        Ok(self.store.pending_count()?.saturating_sub(self.store.closed_counts()?.0))
+    }
+
     /// Whether to sync now: enrolled, and something can be sent (not held back for a
     /// closed period), or the coordinators' feedback was last asked for over
     /// [`FEEDBACK_EVERY`] ago.
@@ -131,7 +136,7 @@ impl Lanterna {
         if self.store.sync_endpoint()?.is_none() {
             return Ok(false);
         }
-        let sendable = self.store.pending_count()? > self.store.closed_counts()?.0;
+        let sendable = self.sendable_count()? > 0;
         let stale = self.store.sync_status()?.last_attempt.is_none_or(|t| Utc::now() - t >= FEEDBACK_EVERY);
         Ok(sendable || stale)
     }

@@ -13,14 +13,24 @@ use crate::app::sync::sync_all;
 
 /// Sends what is pending; the outcome is kept as the sync status (the error in the
 /// unit's language) and said in a short message.
-pub(super) async fn sync_now(mut ui: Ui, vault: Arc<Vault>) -> bool {
+pub(super) async fn sync_now(ui: Ui, vault: Arc<Vault>) -> bool {
+    run_sync(ui, vault, true).await
+}
+
+/// One sync; `say` false keeps quiet unless something was stored (a background fetch of
+/// the coordinators' feedback with nothing to send).
+async fn run_sync(mut ui: Ui, vault: Arc<Vault>, say: bool) -> bool {
     let ok = match sync_all(vault.as_ref(), |_, _| {}).await {
         Ok(r) => {
-            ui.say(format!("{}: {}", ui.t(T::SyncDone), r.stored));
+            if say || r.stored > 0 {
+                ui.say(format!("{}: {}", ui.t(T::SyncDone), r.stored));
+            }
             true
         }
         Err(e) => {
-            ui.say(ui.words(&e));
+            if say {
+                ui.say(ui.words(&e));
+            }
             false
         }
     };
@@ -34,7 +44,8 @@ pub(super) async fn sync_now(mut ui: Ui, vault: Arc<Vault>) -> bool {
 const RETRY_EVERY: Duration = Duration::from_secs(60);
 const RETRY_AT_MOST: Duration = Duration::from_secs(1800);
 
-/// The background retry: tries when something is pending.
+/// The background retry: tries when something can be sent, and now and then to fetch the
+/// coordinators' feedback (quietly when nothing could be sent).
 pub fn use_background_sync(ui: Ui) {
     use_future(move || async move {
         let mut wait = RETRY_EVERY;
@@ -45,7 +56,8 @@ pub fn use_background_sync(ui: Ui) {
                 wait = RETRY_EVERY;
                 continue;
             }
-            wait = if sync_now(ui, vault).await { RETRY_EVERY } else { (wait * 2).min(RETRY_AT_MOST) };
+            let sendable = vault.with(|app| app.sendable_count().unwrap_or(0) > 0) == Some(true);
+            wait = if run_sync(ui, vault, sendable).await { RETRY_EVERY } else { (wait * 2).min(RETRY_AT_MOST) };
         }
     });
 }

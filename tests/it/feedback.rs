@@ -268,6 +268,11 @@ async fn one_outing_in_a_closed_period_never_wedges_the_queue() {
     let report = lanterna::app::sync::sync_all(&app, |_, _| {}).await.unwrap();
     assert_eq!((report.stored, report.closed), (0, 1));
     assert!(fake.batches.lock().unwrap().is_empty());
+    {
+        let a = app.lock().unwrap();
+        assert_eq!(a.sendable_count().unwrap(), 0);
+        assert!(!a.sync_due().unwrap(), "held back and just asked: the background sync waits");
+    }
 
     // The coordinator reopens the period: the next sync sends it.
     fake.closed.lock().unwrap().clear();
