@@ -8,7 +8,8 @@
 //   approve  the corrected shift is "da rivedere" again: approve it, then close May 2024
 //            for the unit on Periodi (params: shift, unit, revision)
 //   after    the shift still shows the approved revision, the audit trail lists the
-//            return, approval and closing; screenshots of every page (params: shift, revision)
+//            return, approval and closing; a project's coordinator sets targets;
+//            screenshots of every page (params: shift, revision, project_link, outings)
 //
 // Screenshots: tests/e2e/screenshots/console-PAGE-WIDTH.png at 1280x800 and 360x740; at
 // 360 px no page may scroll sideways at the body level (tables scroll in `.scroll`).
@@ -111,7 +112,31 @@ const stages = {
     expect(!(await page.$("p.error")), "no error");
   },
 
-  async after(page) {
+  async after(page, browser) {
+    // A coordinator of the whole project sets targets and sees them against the actual
+    // figures (a unit's coordinator has none to see).
+    const other = await browser.newContext({ viewport: WIDE });
+    const p2 = await other.newPage();
+    p2.setDefaultTimeout(15000);
+    await go(p2, params.project_link);
+    await p2.fill("input[name=password]", "la password del progetto");
+    await p2.fill("input[name=again]", "la password del progetto");
+    await Promise.all([p2.waitForURL("**/console/shifts"), p2.click("form button")]);
+    await go(p2, "/console/targets");
+    for (const [indicator, stage, value] of [["outings", "final", "6"], ["contacts", "intermediate", "40"]]) {
+      await p2.selectOption("select[name=indicator]", indicator);
+      await p2.selectOption("select[name=stage]", stage);
+      await p2.fill("form input[name=period]", "2024");
+      await p2.fill("input[name=value]", value);
+      await Promise.all([p2.waitForNavigation(), p2.click("form[action='/console/targets'] button")]);
+      expect(!(await p2.$("p.error")), `the target ${indicator} is saved`);
+    }
+    const outings = await p2.textContent("tr:has(td:text-is('Uscite')) td:nth-child(5)");
+    expect(outings.trim() === String(params.outings), `actual outings: ${outings}, expected ${params.outings}`);
+    await shots(p2, "targets");
+    await other.close();
+
+
     // The server refused the later revision: the page still shows the approved one.
     await go(page, `/console/shifts/${params.shift}`);
     await badge(page, "approved", "approvata");
@@ -144,7 +169,7 @@ const stages = {
     await page.waitForSelector("table caption");
     await shots(page, "reports-services");
     await go(page, "/console/targets");
-    await shots(page, "targets");
+    await shots(page, "targets-unit");
     await go(page, "/console/charts?period=2024");
     await page.waitForSelector("svg");
     await shots(page, "charts");
@@ -172,7 +197,7 @@ try {
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   try {
-    await steps(page);
+    await steps(page, browser);
     await context.storageState({ path: statePath });
     if (overflows.length) throw new Error(`pages wider than 360 px: ${overflows.join("; ")}`);
     console.log(`e2e console ${stage}: ok`);

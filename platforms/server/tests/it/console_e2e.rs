@@ -166,6 +166,17 @@ async fn a_coordinator_reviews_and_closes_in_the_browser_and_the_phone_follows()
     )
     .unwrap();
     let link = format!("/console/link/{token}");
+    let marco = b.add_account("Marco Bianchi", Scope::Project(project.id), SERVER_ADMIN).unwrap();
+    let token = lanterna_server::secret::token();
+    b.add_sign_in_link(
+        &marco,
+        &lanterna_server::secret::hash(&token),
+        Utc::now() + Duration::hours(24),
+        "invite",
+        SERVER_ADMIN,
+    )
+    .unwrap();
+    let project_link = format!("/console/link/{token}");
 
     // The unit's phone: four outings in May 2024, synced with the real client.
     let phone = Phone::new();
@@ -237,7 +248,8 @@ async fn a_coordinator_reviews_and_closes_in_the_browser_and_the_phone_follows()
 
     // e. The browser: the shift page still shows revision 2 approved, the audit trail lists
     // the return, approval and closing; then screenshots of every page.
-    stage("after", base, path, json!({ "shift": shift, "revision": 2 })).await;
+    let params = json!({ "shift": shift, "revision": 2, "project_link": project_link, "outings": 4 });
+    stage("after", base, path, params).await;
     for page in [
         "sign-in",
         "link",
@@ -247,6 +259,8 @@ async fn a_coordinator_reviews_and_closes_in_the_browser_and_the_phone_follows()
         "periods",
         "reports",
         "targets",
+        "targets-unit",
+        "reports-services",
         "charts",
         "audit",
         "account",
