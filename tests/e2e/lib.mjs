@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 
 export const SHOTS = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 
-// The default phone is 360x740; a scenario may ask for another (`viewport`).
-export async function openPhone(url, viewport = { width: 360, height: 740 }) {
-  const browser = await chromium.launch({
+// Debian's Chromium, headless, quiet (no background network, no updates).
+export function launch() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     args: [
@@ -20,6 +20,11 @@ export async function openPhone(url, viewport = { width: 360, height: 740 }) {
       "--no-first-run",
     ],
   });
+}
+
+// The default phone is 360x740; a scenario may ask for another (`viewport`).
+export async function openPhone(url, viewport = { width: 360, height: 740 }) {
+  const browser = await launch();
   const context = await browser.newContext({
     viewport,
     deviceScaleFactor: 2,

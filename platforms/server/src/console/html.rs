@@ -28,6 +28,8 @@ main { padding: 1rem; max-width: 1200px; margin: 0 auto; }
 h1 { font-size: 1.3rem; margin: .2rem 0 1rem; }
 h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 .box { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin-bottom: 1rem; }
+.box > :first-child { margin-top: 0; } .box > :last-child { margin-bottom: 0; }
+.scroll + .box, p.note + .box { margin-top: 1rem; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; background: #fff; font-size: .9rem; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: right; white-space: nowrap; }
@@ -35,7 +37,7 @@ th:first-child, td:first-child, td.l, th.l { text-align: left; }
 thead th { background: #eef1f5; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 tr.ofwhich td { font-style: italic; color: var(--muted); }
-caption { text-align: left; font-weight: 700; padding: .3rem 0; }
+caption { text-align: left; font-weight: 700; padding: .3rem 0; position: sticky; left: 0; }
 p.note { margin: .2rem 0; font-size: .85rem; color: var(--muted); }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
 label { display: flex; flex-direction: column; font-size: .8rem; color: var(--muted); gap: .15rem; }
@@ -48,11 +50,20 @@ button.warn { background: var(--warn); border-color: var(--warn); }
 .error { color: var(--warn); font-weight: 600; }
 .ok { color: var(--ok); font-weight: 600; }
 .muted { color: var(--muted); }
-.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1rem; }
+.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 1rem; }
+.grid2 > .box { margin-bottom: 0; }
 svg { max-width: 100%; height: auto; }
-.bar { background: #eef1f5; height: .6rem; border-radius: 3px; min-width: 6rem; }
-.bar > span { display: block; height: 100%; background: var(--accent); border-radius: 3px; }
-@media (max-width: 600px) { main { padding: .6rem; } th, td { padding: .2rem .3rem; } }
+div.bar { background: #eef1f5; height: .6rem; border-radius: 3px; min-width: 6rem; }
+div.bar > span { display: block; height: 100%; background: var(--accent); border-radius: 3px; }
+@media (max-width: 600px) {
+  main { padding: .6rem; } th, td { padding: .2rem .3rem; }
+  header { padding: .4rem .6rem; }
+  header > a.muted { margin-left: auto; }
+  nav { order: 1; flex-basis: 100%; gap: .1rem .8rem; }
+  header .who { order: 2; }
+  caption { max-width: calc(100vw - 1.2rem); }
+  .grid2 > .box { padding: .5rem; }
+}
 "#;
 
 /// The sections of the console, in the navigation's order: path, Italian, English.

@@ -1192,6 +1192,17 @@ async fn account_page(State(state): State<Arc<AppState>>, s: Signed) -> Page {
         )
     );
     let _ = write!(h, "<h2>{}</h2><ul>", tr(lang, "Token API", "API tokens"));
+    if tokens.is_empty() {
+        let _ = write!(
+            h,
+            "<li class=\"muted\">{}</li>",
+            tr(
+                lang,
+                "Nessun token (lanterna-server coordinator token).",
+                "No token (lanterna-server coordinator token)."
+            )
+        );
+    }
     for t in &tokens {
         let state_words = t.revoked_at.map_or_else(
             || tr(lang, "attivo", "active").to_owned(),
