@@ -901,8 +901,8 @@ async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
             "<p class=\"muted\">{}</p>",
             tr(
                 lang,
-                "Nessun progetto nel tuo ambito (lanterna-server project add).",
-                "No project in your scope (lanterna-server project add)."
+                "Gli obiettivi sono dei progetti: li vede e li imposta chi coordina un progetto o tutta la rete.",
+                "Targets belong to projects: a coordinator of a project or of the whole network sees and sets them."
             )
         );
     }
@@ -1028,6 +1028,14 @@ fn months(from: NaiveDate, to: NaiveDate) -> Vec<String> {
     out
 }
 
+/// One chart series per activity.
+fn series_of(by_activity: BTreeMap<Activity, Vec<u64>>, lang: Lang) -> Vec<crate::charts::Series> {
+    by_activity
+        .into_iter()
+        .map(|(a, values)| crate::charts::Series { label: activity_words(a, lang).to_owned(), values })
+        .collect()
+}
+
 async fn charts_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Query<HashMap<String, String>>) -> Page {
     let lang = s.lang;
     let (b, units) = (state.backend.clone(), s.units.clone());
@@ -1039,7 +1047,18 @@ async fn charts_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Qu
             Ok(None) | Err(_) => return Ok(Err(format!("period '{k2}': a month, quarter, year or named period"))),
         };
         let stored = b.summaries(units.as_deref(), period.from, period.to)?;
-        Ok(Ok((period, stored)))
+        // Persons met per calendar month (each month is a published period), by activity.
+        let mut persons: BTreeMap<Activity, Vec<u64>> = BTreeMap::new();
+        let cats = months(period.from, period.to);
+        for (i, m) in cats.iter().enumerate() {
+            let Some(first) = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok() else { continue };
+            let month = Period::calendar_of(first)[0];
+            for p in b.persons(units.as_deref(), month.from, month.to)? {
+                let n: u64 = p.cells.iter().filter(|c| c.measure == Measure::Persons).map(|c| u64::from(c.count)).sum();
+                persons.entry(p.activity).or_insert_with(|| vec![0; cats.len()])[i] += n;
+            }
+        }
+        Ok(Ok((period, stored, persons)))
     })
     .await?;
     let mut h = format!(
@@ -1048,7 +1067,7 @@ async fn charts_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Qu
         esc(&key),
         tr(lang, "Mostra", "Show")
     );
-    let (period, stored) = match data {
+    let (period, stored, persons) = match data {
         Ok(d) => d,
         Err(e) => {
             let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e));
@@ -1076,17 +1095,21 @@ async fn charts_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Qu
             *outings.entry(*c).or_default() += 1;
         }
     }
-    let series: Vec<crate::charts::Series> = contacts
-        .iter()
-        .map(|(a, v)| crate::charts::Series { label: activity_words(*a, lang).to_owned(), values: v.clone() })
-        .collect();
+    let series = series_of(contacts, lang);
     let mut nats: Vec<(String, u64)> = nat.into_iter().collect();
     nats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     nats.truncate(15);
     let shaded: Vec<(lanterna::domain::Comune, u64)> = outings.into_iter().collect();
+    let person_series = series_of(persons, lang);
     let _ = write!(
         h,
-        "<div class=\"grid2\"><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div></div>",
+        "<div class=\"grid2\"><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div></div>",
+        crate::charts::bars(
+            tr(lang, "Persone incontrate per mese e attività", "Persons met per month and activity"),
+            &cats,
+            &person_series,
+            lang
+        ),
         crate::charts::bars(
             tr(lang, "Contatti per mese e attività", "Contacts per month and activity"),
             &cats,
