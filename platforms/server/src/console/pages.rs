@@ -829,30 +829,27 @@ pub const INDICATORS: [(&str, &str, &str); 7] = [
     ("accompaniments", "Accompagnamenti", "Accompaniments"),
 ];
 
-/// The actual value of an indicator for some units over a period.
-fn actual(
+/// The actual values of every indicator for some units over a period, in one pass over
+/// its summaries; persons only over a published period (None otherwise).
+fn actuals(
     b: &dyn Backend,
     units: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
-    indicator: &str,
-) -> Result<Option<u64>, StoreError> {
-    if indicator == "persons" {
-        let period = Period::new(from, to).map_err(|e| StoreError::Db(e.to_string()))?;
-        let published = period.is_calendar() || b.periods()?.iter().any(|p| p.from == from && p.to == to);
-        if !published {
-            return Ok(None);
-        }
+) -> Result<HashMap<&'static str, Option<u64>>, StoreError> {
+    let period = Period::new(from, to).map_err(|e| StoreError::Db(e.to_string()))?;
+    let published = period.is_calendar() || b.periods()?.iter().any(|p| p.from == from && p.to == to);
+    let persons = if published {
         let n = b.persons(Some(units), from, to)?;
-        return Ok(Some(
+        Some(
             n.iter().flat_map(|p| &p.cells).filter(|c| c.measure == Measure::Persons).map(|c| u64::from(c.count)).sum(),
-        ));
-    }
-    let stored = b.summaries(Some(units), from, to)?;
+        )
+    } else {
+        None
+    };
     let mut tally = Tally::new();
-    let mut outings = 0;
-    let mut sessions = 0;
-    for s in &stored {
+    let (mut outings, mut sessions) = (0, 0);
+    for s in b.summaries(Some(units), from, to)? {
         s.summary.add_to(&mut tally);
         if s.summary.activity == Activity::Indoor {
             sessions += 1;
@@ -860,19 +857,17 @@ fn actual(
             outings += 1;
         }
     }
-    Ok(Some(match indicator {
-        "contacts" => contacts_of(&tally),
-        "outings" => outings,
-        "sessions" => sessions,
-        "items" => tally.iter().filter(|(_, k, _)| matches!(k.measure, Measure::Item(_))).map(|(_, _, n)| n).sum(),
-        "referrals" => {
-            tally.iter().filter(|(_, k, _)| matches!(k.measure, Measure::Referral(_))).map(|(_, _, n)| n).sum()
-        }
-        "accompaniments" => {
-            tally.iter().filter(|(_, k, _)| matches!(k.measure, Measure::Accompaniment(_))).map(|(_, _, n)| n).sum()
-        }
-        _ => return Ok(None),
-    }))
+    let of =
+        |keep: fn(&Measure) -> bool| tally.iter().filter(|(_, k, _)| keep(&k.measure)).map(|(_, _, n)| n).sum::<u64>();
+    Ok(HashMap::from([
+        ("persons", persons),
+        ("contacts", Some(contacts_of(&tally))),
+        ("outings", Some(outings)),
+        ("sessions", Some(sessions)),
+        ("items", Some(of(|m| matches!(m, Measure::Item(_))))),
+        ("referrals", Some(of(|m| matches!(m, Measure::Referral(_))))),
+        ("accompaniments", Some(of(|m| matches!(m, Measure::Accompaniment(_))))),
+    ]))
 }
 
 async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Query<HashMap<String, String>>) -> Page {
@@ -882,8 +877,15 @@ async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
         let mut out = Vec::new();
         for p in scope_projects(b.as_ref(), scope)? {
             let mut lines = Vec::new();
+            let mut by_period: HashMap<(NaiveDate, NaiveDate), HashMap<&'static str, Option<u64>>> = HashMap::new();
             for t in b.targets(p.id)? {
-                let a = actual(b.as_ref(), &p.units, t.from, t.to, &t.indicator)?;
+                let values = match by_period.entry((t.from, t.to)) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(actuals(b.as_ref(), &p.units, t.from, t.to)?)
+                    }
+                };
+                let a = values.get(t.indicator.as_str()).copied().flatten();
                 lines.push((t, a));
             }
             out.push((p, lines));

@@ -31,12 +31,18 @@ fn migrations() -> Vec<Cow<'static, str>> {
     ]
 }
 
+/// Read connections kept open.
+const READERS: usize = 4;
+
 /// A SQLite store.
 pub struct Sqlite {
     conn: Mutex<Connection>,
     /// Token checks and reads: a second connection, so they never wait behind a commit
-    /// (WAL readers see every committed write, a revocation included).
-    reader: Mutex<Connection>,
+    /// (WAL readers see every committed write, a revocation included). Several, so a
+    /// long report does not hold up a token check or another coordinator's page.
+    readers: Vec<Mutex<Connection>>,
+    /// Which reader the next wait is for.
+    next_reader: std::sync::atomic::AtomicUsize,
 }
 
 /// Writes one batch inside the open transaction.
@@ -146,17 +152,28 @@ impl Sqlite {
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             tx.commit()?;
         }
-        let reader = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        reader.busy_timeout(std::time::Duration::from_secs(10))?;
-        Ok(Sqlite { conn: Mutex::new(conn), reader: Mutex::new(reader) })
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            reader.busy_timeout(std::time::Duration::from_secs(10))?;
+            readers.push(Mutex::new(reader));
+        }
+        Ok(Sqlite { conn: Mutex::new(conn), readers, next_reader: Default::default() })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// A free reader, or else a wait for the readers in turn (so waits spread over them).
     fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+        for r in &self.readers {
+            if let Ok(g) = r.try_lock() {
+                return g;
+            }
+        }
+        let i = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
+        self.readers[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
