@@ -1020,15 +1020,25 @@ impl dyn Backend {
     /// Per device of the scope's units: last sync and shifts still to review.
     pub fn freshness(&self, units: Option<&[Uuid]>) -> Result<Vec<Freshness>> {
         in_tx(self, false, |tx| {
+            let mut params: Vec<Val> = vec![false.into()];
+            let only = match units {
+                Some([]) => return Ok(vec![]),
+                Some(units) => {
+                    params.extend(units.iter().map(|u| Val::from(*u)));
+                    format!("WHERE d.unit_id IN ({})", placeholders(2, units.len()))
+                }
+                None => String::new(),
+            };
             let rows = tx.rows(
-                "SELECT d.id, d.unit_id, d.enrolled_at, d.revoked_at, d.last_sync_at,
+                &format!(
+                    "SELECT d.id, d.unit_id, d.enrolled_at, d.revoked_at, d.last_sync_at,
                         (SELECT count(*) FROM summaries s WHERE s.device_id = d.id AND s.deleted = $1
                            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.summary_id = s.id AND r.revision = s.revision))
-                 FROM devices d ORDER BY d.unit_id, d.enrolled_at",
-                &[false.into()],
+                     FROM devices d {only} ORDER BY d.unit_id, d.enrolled_at"
+                ),
+                &params,
             )?;
-            let all = rows
-                .iter()
+            rows.iter()
                 .map(|r| {
                     Ok(Freshness {
                         device: r[0].uuid()?,
@@ -1039,8 +1049,7 @@ impl dyn Backend {
                         to_review: u64::try_from(r[5].int()?).unwrap_or(0),
                     })
                 })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(all.into_iter().filter(|f| units.is_none_or(|u| u.contains(&f.unit))).collect())
+                .collect::<Result<Vec<_>>>()
         })
     }
 }

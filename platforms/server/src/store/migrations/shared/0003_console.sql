@@ -42,6 +42,7 @@ CREATE TABLE project_units (
 ALTER TABLE summaries ADD COLUMN device_id TEXT;  -- NULL for summaries of schema 1 and 2
 ALTER TABLE devices ADD COLUMN last_sync_at TEXT;
 CREATE INDEX summaries_by_unit ON summaries(unit_id, date);
+CREATE INDEX summaries_by_device ON summaries(device_id);
 CREATE TABLE reviews (
     id             {serial},
     summary_id     TEXT NOT NULL REFERENCES summaries(id),
