@@ -9,7 +9,7 @@
 //!
 //! The server runs in-process on 127.0.0.1:0 over a temporary SQLite store seeded with ten
 //! units in three projects, the phones enrolled over the units, a year (2024) of their
-//! outings, reviews, targets, closed periods and a named period. Coordinators sign in
+//! outings and persons, reviews, targets, closed periods and a named period. Coordinators sign in
 //! through the real forms (one-time link, then name and password) and browse a mix of
 //! pages with a little think time.
 //!
@@ -24,9 +24,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use lanterna::domain::{Activity, Comune, Province};
+use lanterna::domain::{Activity, Comune, Gender, Measure, Nationality, Province, Shift};
 use lanterna::sync::Client;
-use lanterna::wire::{Batch, ReturnReason, ReviewState, Summary};
+use lanterna::wire::{AckStatus, Batch, PersonCell, PersonSummary, ReturnReason, ReviewState, Summary};
 use lanterna_server::secret;
 use lanterna_server::store::console::{Closed, Scope, Target};
 use lanterna_server::store::{Backend, Sqlite};
@@ -34,7 +34,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde_json::json;
 use uuid::Uuid;
 
-use self::common::{pct, serve, summary, token};
+use self::common::{NATS, pct, serve, summary, token};
 
 /// The units: name, province, comune (ISTAT).
 const UNITS: [(&str, &str, &str); 10] = [
@@ -60,6 +60,8 @@ const COORDINATORS: usize = 20;
 const PER_BATCH: usize = 2;
 /// A named period coordinators report on.
 const NAMED: &str = "Bando 2024 H1";
+/// A coordinator's think time between pages.
+const THINK: std::ops::RangeInclusive<Duration> = Duration::from_millis(100)..=Duration::from_millis(300);
 /// Pages started in the first moments of a browsing phase are not counted (connections
 /// opening, caches warming).
 const WARM: Duration = Duration::from_secs(1);
@@ -76,7 +78,7 @@ struct Size {
 impl Size {
     fn new(quick: bool) -> Size {
         if quick {
-            Size { phones: 200, history_per_phone: 10, reviews: 200, rounds: 2, idle_pages: Duration::from_secs(4) }
+            Size { phones: 200, history_per_phone: 10, reviews: 200, rounds: 6, idle_pages: Duration::from_secs(4) }
         } else {
             Size {
                 phones: 1_000,
@@ -119,6 +121,32 @@ fn place(u: usize) -> (Province, Comune) {
 fn outing(i: usize, place: (Province, Comune), date: NaiveDate) -> Summary {
     let activity = if i % 4 == 3 { Activity::Labour } else { Activity::Street };
     Summary { activity, date, province: place.0, comuni: vec![place.1], ..summary(i) }
+}
+
+/// The persons a phone of `place` met in 2024 on street outings: about a dozen, each
+/// counted once in the year (and once more as new to the unit).
+fn persons_2024(i: usize, place: (Province, Comune)) -> PersonSummary {
+    let mut cells = Vec::new();
+    for j in 0..(6 + i % 7) {
+        let (shift, nationality, gender) = (
+            if j % 2 == 0 { Shift::Night } else { Shift::Day },
+            Nationality::parse(NATS[(i + j) % NATS.len()]).expect("a nationality"),
+            [Gender::F, Gender::T, Gender::M][j % 3],
+        );
+        for (measure, count) in [(Measure::Persons, 1 + (j % 4) as u32), (Measure::NewPersons, 1)] {
+            cells.push(PersonCell { shift, nationality, gender, measure, count });
+        }
+    }
+    cells.sort_by_key(|c| (c.shift, c.nationality, c.gender, c.measure));
+    cells.dedup_by_key(|c| (c.shift, c.nationality, c.gender, c.measure));
+    PersonSummary {
+        from: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+        activity: Activity::Street,
+        province: place.0,
+        revision: 1,
+        cells,
+    }
 }
 
 /// An enrolled phone: its unit (index) and token.
@@ -172,7 +200,10 @@ fn seed(b: &dyn Backend, size: &Size) -> World {
             })
             .collect();
         stored.extend(summaries.iter().map(|s| s.id));
-        b.store(&device, &Batch { summaries, persons: vec![] }, Utc::now()).unwrap();
+        let persons = vec![persons_2024(i, place(unit))];
+        let st = b.store(&device, &Batch { summaries, persons }, Utc::now()).unwrap();
+        let stored_all = |v: &[AckStatus]| v.iter().all(|s| *s == AckStatus::Stored);
+        assert!(stored_all(&st.summaries) && stored_all(&st.persons), "seed refused: {st:?}");
         phones.push(Phone { unit, token: tok });
     }
 
@@ -348,6 +379,18 @@ impl Page {
         }
     }
 
+    /// What a page with data must hold: the tables of the lists and reports, the charts'
+    /// drawings.
+    fn shows(self) -> Option<&'static str> {
+        match self {
+            Page::Shifts | Page::ToReview | Page::ShiftsFiltered | Page::Units | Page::Reports | Page::ReportsNamed => {
+                Some("<table")
+            }
+            Page::Charts => Some("<svg"),
+            _ => None,
+        }
+    }
+
     fn pick(rng: &mut Rng) -> Page {
         let total: usize = MIX.iter().map(|m| m.1).sum();
         let mut n = rng.below(total);
@@ -366,9 +409,11 @@ struct Sample {
     page: Page,
     started: Instant,
     took: Duration,
+    bytes: usize,
 }
 
-/// A page that did not come back as a working 200.
+/// A page that did not come back as a working 200: another status, no answer, an error
+/// message or nothing drawn.
 struct Failure {
     page: Page,
     path: String,
@@ -387,65 +432,130 @@ fn shift_ids(html: &str) -> impl Iterator<Item = &str> {
     html.match_indices("href=\"/console/shifts/").filter_map(|(i, m)| html.get(i + m.len()..i + m.len() + 36))
 }
 
-/// A coordinator browsing until `stop`: each page's latency, and the failures.
-async fn browse(c: Arc<Coord>, base: String, seed: u64, stop: Arc<AtomicBool>) -> (Vec<Sample>, Vec<Failure>) {
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let mut rng = Rng::new(seed);
-    let mut ids: Vec<String> = Vec::new();
-    let (mut samples, mut failures) = (Vec::new(), Vec::new());
-    let named = serde_urlencoded::to_string([("period", NAMED)]).unwrap();
-    while !stop.load(Ordering::Relaxed) {
-        let mut page = Page::pick(&mut rng);
-        if page == Page::Shift && ids.is_empty() {
-            page = Page::Shifts;
-        }
-        let unit = c.units[rng.below(c.units.len())];
-        let path = match page {
+/// Longest wait for a page: past it the page counts as failed (and as taking this long).
+const PAGE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A coordinator's browser: their session, the shifts they last saw listed.
+struct Browser {
+    http: reqwest::Client,
+    c: Arc<Coord>,
+    base: String,
+    ids: Vec<String>,
+    rng: Rng,
+}
+
+impl Browser {
+    fn new(c: Arc<Coord>, base: &str, seed: u64) -> Browser {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(PAGE_TIMEOUT)
+            .build()
+            .unwrap();
+        Browser { http, c, base: base.to_owned(), ids: Vec::new(), rng: Rng::new(seed) }
+    }
+
+    /// The address of a page, its parameters drawn from the coordinator's scope.
+    fn path(&mut self, page: Page) -> String {
+        let unit = self.c.units[self.rng.below(self.c.units.len())];
+        match page {
             Page::Shifts => "/console/shifts".to_owned(),
             Page::ToReview => "/console/shifts?state=to_review".to_owned(),
             Page::ShiftsFiltered => {
-                let month = 1 + rng.below(12);
+                let month = 1 + self.rng.below(12);
                 format!("/console/shifts?unit={unit}&activity=street&province=&period=2024-{month:02}&state=")
             }
-            Page::Shift => format!("/console/shifts/{}", ids[rng.below(ids.len())]),
+            Page::Shift => match self.ids.len() {
+                0 => "/console/shifts".to_owned(),
+                n => format!("/console/shifts/{}", self.ids[self.rng.below(n)]),
+            },
             Page::Units => "/console/units".to_owned(),
             Page::Reports => "/console/reports?kind=street&period=2024".to_owned(),
-            Page::ReportsNamed => format!("/console/reports?kind=services&{named}"),
+            Page::ReportsNamed => {
+                format!("/console/reports?kind=services&{}", serde_urlencoded::to_string([("period", NAMED)]).unwrap())
+            }
             Page::Periods => "/console/periods".to_owned(),
             Page::Audit => "/console/audit".to_owned(),
             Page::Targets => "/console/targets".to_owned(),
             Page::Charts => "/console/charts?period=2024".to_owned(),
-        };
+        }
+    }
+
+    /// Loads a page: its sample (None when it failed to answer at all), and its failure if
+    /// it did not come back as a 200 without an error message.
+    async fn load(&mut self, page: Page) -> (Option<Sample>, Option<Failure>) {
+        let path = self.path(page);
         let started = Instant::now();
-        let got = match http.get(format!("{base}{path}")).header(COOKIE, &c.cookie).send().await {
+        let got = match self.http.get(format!("{}{path}", self.base)).header(COOKIE, &self.c.cookie).send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
-                resp.text().await.map(|body| (status, body)).map_err(|e| e.to_string())
+                resp.text().await.map(|body| (status, body))
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e),
         };
         let took = started.elapsed();
         match got {
             Ok((200, body)) => {
-                if let Some(what) = error_of(&body) {
-                    failures.push(Failure { page, path, status: 200, what });
-                }
                 if matches!(page, Page::Shifts | Page::ToReview | Page::ShiftsFiltered | Page::Audit) {
                     let found: Vec<String> = shift_ids(&body).map(str::to_owned).collect();
                     if !found.is_empty() {
-                        ids = found;
+                        self.ids = found;
                     }
                 }
-                samples.push(Sample { page, started, took });
+                let failure = match (error_of(&body), page.shows()) {
+                    (Some(what), _) => Some(Failure { page, path, status: 200, what }),
+                    (None, Some(mark)) if !body.contains(mark) => {
+                        Some(Failure { page, path, status: 200, what: format!("200 without {mark}: nothing drawn") })
+                    }
+                    _ => None,
+                };
+                (Some(Sample { page, started, took, bytes: body.len() }), failure)
             }
             Ok((status, body)) => {
                 let what = error_of(&body).unwrap_or_else(|| body.chars().take(200).collect());
-                failures.push(Failure { page, path, status, what });
+                (None, Some(Failure { page, path, status, what }))
             }
-            Err(what) => failures.push(Failure { page, path, status: 0, what }),
+            // A page that timed out took at least this long: kept, so percentiles are not
+            // flattered by the pages that never came.
+            Err(e) if e.is_timeout() => (
+                Some(Sample { page, started, took, bytes: 0 }),
+                Some(Failure { page, path, status: 0, what: format!("no answer within {PAGE_TIMEOUT:?}") }),
+            ),
+            Err(e) => (None, Some(Failure { page, path, status: 0, what: e.to_string() })),
         }
-        // A little think time: 100 to 300 ms.
-        tokio::time::sleep(Duration::from_millis(100 + rng.below(201) as u64)).await;
+    }
+}
+
+/// A coordinator browsing until `stop`: each page's latency, and the failures.
+async fn browse(c: Arc<Coord>, base: String, seed: u64, stop: Arc<AtomicBool>) -> (Vec<Sample>, Vec<Failure>) {
+    let mut b = Browser::new(c, &base, seed);
+    let (mut samples, mut failures) = (Vec::new(), Vec::new());
+    while !stop.load(Ordering::Relaxed) {
+        let page = Page::pick(&mut b.rng);
+        let (sample, failure) = b.load(page).await;
+        samples.extend(sample);
+        failures.extend(failure);
+        let (lo, hi) = (THINK.start().as_millis() as usize, THINK.end().as_millis() as usize);
+        tokio::time::sleep(Duration::from_millis((lo + b.rng.below(hi - lo + 1)) as u64)).await;
+    }
+    (samples, failures)
+}
+
+/// Each page alone, for a coordinator of the whole network and one of a single unit, one
+/// after the other with nothing else running: what a page costs without any queue, and
+/// its size in bytes.
+async fn alone(coords: &[Arc<Coord>], base: &str) -> (Vec<[(Duration, usize); 2]>, Vec<Failure>) {
+    let mut samples = vec![[(Duration::ZERO, 0); 2]; MIX.len()];
+    let mut failures = Vec::new();
+    for (k, i) in [0, 10].into_iter().enumerate() {
+        let Some(c) = coords.get(i) else { continue };
+        let mut b = Browser::new(c.clone(), base, 99 + i as u64);
+        // Warm: the shifts list, which also gives the shift ids.
+        let _ = b.load(Page::Shifts).await;
+        for (n, (p, _)) in MIX.iter().enumerate() {
+            let (sample, failure) = b.load(*p).await;
+            samples[n][k] = sample.map_or((Duration::ZERO, 0), |s| (s.took, s.bytes));
+            failures.extend(failure);
+        }
     }
     (samples, failures)
 }
@@ -592,6 +702,9 @@ async fn run(backend: Arc<dyn Backend>, world: World, size: &Size, quick: bool) 
     );
     assert!(!coords.is_empty(), "no coordinator could sign in");
 
+    // Each page alone, for a baseline without any queue.
+    let (alone, alone_fail) = alone(&coords, &base).await;
+
     // (a) Idle pages.
     let idle_for = size.idle_pages;
     let (idle_pages, idle_fail, idle_window) = browsing(&coords, &base, 1, tokio::time::sleep(idle_for)).await;
@@ -626,7 +739,8 @@ async fn run(backend: Arc<dyn Backend>, world: World, size: &Size, quick: bool) 
         coords.len(),
         (&idle_pages, &together_pages),
         (&idle_sync, &together_sync),
-        (&idle_fail, &together_fail),
+        (&alone_fail, &idle_fail, &together_fail),
+        &alone,
         (idle_window, together_window),
     );
 }
@@ -639,7 +753,8 @@ fn report(
     coordinators: usize,
     pages: (&[Sample], &[Sample]),
     syncs: (&Syncs, &Syncs),
-    failures: (&[Failure], &[Failure]),
+    failures: (&[Failure], &[Failure], &[Failure]),
+    alone: &[[(Duration, usize); 2]],
     windows: (Duration, Duration),
 ) {
     let (in_, ip50, ip95) = page_stats(pages.0, None);
@@ -706,16 +821,19 @@ fn report(
 
     println!();
     println!(
-        "{:<36}{:>7}{:>9}{:>9}{:>7}{:>9}{:>9}{:>9}",
-        "page", "idle n", "p50 ms", "p95 ms", "tog. n", "p50 ms", "p95 ms", "p95 x"
+        "{:<36}{:>20}{:>7}{:>9}{:>9}{:>7}{:>9}{:>9}{:>8}",
+        "page", "alone ms net/unit", "idle n", "p50 ms", "p95 ms", "tog. n", "p50 ms", "p95 ms", "p95 x"
     );
     let mut per_page = Vec::new();
-    for (p, _) in MIX {
+    for (n, (p, _)) in MIX.into_iter().enumerate() {
+        let a = alone[n];
+        let alone_words = format!("{:.0}/{:.0} ({}K)", ms(a[0].0), ms(a[1].0), a[0].1 / 1024);
         let (a_n, a50, a95) = page_stats(pages.0, Some(p));
         let (b_n, b50, b95) = page_stats(pages.1, Some(p));
         println!(
-            "{:<36}{:>7}{:>9.1}{:>9.1}{:>7}{:>9.1}{:>9.1}{:>8.2}x",
+            "{:<36}{:>20}{:>7}{:>9.1}{:>9.1}{:>7}{:>9.1}{:>9.1}{:>7.2}x",
             p.name(),
+            alone_words,
             a_n,
             ms(a50),
             ms(a95),
@@ -726,15 +844,20 @@ fn report(
         );
         per_page.push(json!({
             "page": p.name(),
+            "alone": {"network_ms": ms(a[0].0), "unit_ms": ms(a[1].0), "network_bytes": a[0].1, "unit_bytes": a[1].1},
             "idle": {"n": a_n, "p50_ms": ms(a50), "p95_ms": ms(a95)},
             "together": {"n": b_n, "p50_ms": ms(b50), "p95_ms": ms(b95)},
             "p95_ratio": ratio(b95, a95),
         }));
     }
 
-    let fails = (summarize_failures(failures.0), summarize_failures(failures.1));
+    let fails = (summarize_failures(failures.1), summarize_failures(failures.2));
+    let alone_fails = summarize_failures(failures.0);
+    for (k, (n, example)) in &alone_fails {
+        println!("alone: {n} x {k}, e.g. {example}");
+    }
     let sync_errors = syncs.0.errors.len() + syncs.1.errors.len();
-    if fails.0.is_empty() && fails.1.is_empty() && sync_errors == 0 {
+    if alone_fails.is_empty() && fails.0.is_empty() && fails.1.is_empty() && sync_errors == 0 {
         println!("\nevery page answered 200 without an error message; every batch was stored");
     }
     for (phase, f) in [("idle", &fails.0), ("together", &fails.1)] {
@@ -762,7 +885,8 @@ fn report(
             "reviews": size.reviews,
             "sync_rounds": size.rounds,
             "summaries_per_batch": PER_BATCH,
-            "think_time_ms": [100, 300],
+            "think_time_ms": [THINK.start().as_millis() as u64, THINK.end().as_millis() as u64],
+            "page_timeout_s": PAGE_TIMEOUT.as_secs(),
             "store": "SQLite (temporary file)",
         },
         "idle_pages": {"n": in_, "p50_ms": ms(ip50), "p95_ms": ms(ip95), "window_s": windows.0.as_secs_f64()},
@@ -778,7 +902,7 @@ fn report(
             "sync_p99": ratio(ts99, is99),
         },
         "pages": per_page,
-        "failures": {"idle": fail_json(&fails.0), "together": fail_json(&fails.1)},
+        "failures": {"alone": fail_json(&alone_fails), "idle": fail_json(&fails.0), "together": fail_json(&fails.1)},
     });
     let path = target_dir().join("console-load.json");
     match std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()) {
