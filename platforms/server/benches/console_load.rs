@@ -72,20 +72,30 @@ struct Size {
     history_per_phone: usize,
     reviews: usize,
     rounds: usize,
+    /// No sync round starts after this long in a phase.
+    sync_cap: Duration,
     idle_pages: Duration,
 }
 
 impl Size {
     fn new(quick: bool) -> Size {
         if quick {
-            Size { phones: 200, history_per_phone: 10, reviews: 200, rounds: 6, idle_pages: Duration::from_secs(4) }
+            Size {
+                phones: 200,
+                history_per_phone: 10,
+                reviews: 200,
+                rounds: 6,
+                sync_cap: Duration::from_secs(8),
+                idle_pages: Duration::from_secs(4),
+            }
         } else {
             Size {
                 phones: 1_000,
                 history_per_phone: 30,
                 reviews: 1_500,
                 rounds: 3,
-                idle_pages: Duration::from_secs(20),
+                sync_cap: Duration::from_secs(40),
+                idle_pages: Duration::from_secs(15),
             }
         }
     }
@@ -433,7 +443,7 @@ fn shift_ids(html: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Longest wait for a page: past it the page counts as failed (and as taking this long).
-const PAGE_TIMEOUT: Duration = Duration::from_secs(15);
+const PAGE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A coordinator's browser: their session, the shifts they last saw listed.
 struct Browser {
@@ -595,15 +605,25 @@ struct Syncs {
     retries: usize,
     errors: Vec<String>,
     took: Duration,
+    rounds: usize,
 }
 
+/// Longest wait for a phone's batch, retries included: past it the batch counts as failed
+/// (and as taking this long).
+const SYNC_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// `rounds` rounds of every phone sending one batch of new outings at once, as at the end
-/// of an evening; `first` numbers the rounds so every batch is new.
-async fn sync_rounds(phones: &[Phone], base: &str, first: usize, rounds: usize) -> Syncs {
+/// of an evening; `first` numbers the rounds so every batch is new. No round starts after
+/// `cap`, so that a saturated server still ends the run.
+async fn sync_rounds(phones: &[Phone], base: &str, first: usize, rounds: usize, cap: Duration) -> Syncs {
     let mut out = Syncs::default();
     let t = Instant::now();
     let today = Utc::now().date_naive();
     for round in first..first + rounds {
+        if t.elapsed() > cap {
+            break;
+        }
+        out.rounds += 1;
         let start = Arc::new(tokio::sync::Barrier::new(phones.len()));
         let mut tasks = Vec::new();
         for (i, p) in phones.iter().enumerate() {
@@ -621,26 +641,32 @@ async fn sync_rounds(phones: &[Phone], base: &str, first: usize, rounds: usize) 
                 let t = Instant::now();
                 let mut retries = 0;
                 let mut wait = Duration::from_millis(200);
-                let res = loop {
-                    match client.send(&tok, &batch).await {
-                        Err(e) if e.retryable() && retries < 3 => {
-                            retries += 1;
-                            tokio::time::sleep(wait).await;
-                            wait *= 2;
+                let send = async {
+                    loop {
+                        match client.send(&tok, &batch).await {
+                            Err(e) if e.retryable() && retries < 3 => {
+                                retries += 1;
+                                tokio::time::sleep(wait).await;
+                                wait *= 2;
+                            }
+                            other => break other.map(|_| ()).map_err(|e| e.to_string()),
                         }
-                        other => break other,
                     }
                 };
-                (t.elapsed(), retries, res.err().map(|e| e.to_string()))
+                let res = tokio::time::timeout(SYNC_TIMEOUT, send)
+                    .await
+                    .unwrap_or_else(|_| Err(format!("no answer within {SYNC_TIMEOUT:?}")));
+                (t.elapsed(), retries, res.err())
             }));
         }
         for task in tasks {
             let (took, retries, err) = task.await.unwrap();
             out.retries += retries;
-            match err {
-                None => out.latencies.push(took),
-                Some(e) => out.errors.push(e),
+            // A batch that timed out took at least this long: kept in the percentiles.
+            if err.as_ref().is_none_or(|e| e.starts_with("no answer within")) {
+                out.latencies.push(took);
             }
+            out.errors.extend(err);
         }
     }
     out.took = t.elapsed();
@@ -711,23 +737,24 @@ async fn run(backend: Arc<dyn Backend>, world: World, size: &Size, quick: bool) 
     println!("(a) idle pages: {} pages in {:.1} s", idle_pages.len(), idle_window.as_secs_f64());
 
     // (b) Idle sync.
-    let idle_sync = sync_rounds(&world.phones, &base, 0, size.rounds).await;
+    let idle_sync = sync_rounds(&world.phones, &base, 0, size.rounds, size.sync_cap).await;
     println!(
         "(b) idle sync: {} batches in {:.1} s ({} rounds)",
         idle_sync.latencies.len(),
         idle_sync.took.as_secs_f64(),
-        size.rounds
+        idle_sync.rounds
     );
 
     // (c) Together: the same rounds while the coordinators browse.
     let mut together_sync = Syncs::default();
     let (together_pages, together_fail, together_window) = browsing(&coords, &base, 2, async {
-        together_sync = sync_rounds(&world.phones, &base, size.rounds, size.rounds).await;
+        together_sync = sync_rounds(&world.phones, &base, size.rounds, size.rounds, size.sync_cap).await;
     })
     .await;
     println!(
-        "(c) together: {} batches and {} pages in {:.1} s",
+        "(c) together: {} batches ({} rounds) and {} pages in {:.1} s",
         together_sync.latencies.len(),
+        together_sync.rounds,
         together_pages.len(),
         together_window.as_secs_f64()
     );
@@ -883,17 +910,18 @@ fn report(
             "units": world.units.len(),
             "history_summaries": world.summaries,
             "reviews": size.reviews,
-            "sync_rounds": size.rounds,
+            "sync_rounds_planned": size.rounds,
+            "sync_timeout_s": SYNC_TIMEOUT.as_secs(),
             "summaries_per_batch": PER_BATCH,
             "think_time_ms": [THINK.start().as_millis() as u64, THINK.end().as_millis() as u64],
             "page_timeout_s": PAGE_TIMEOUT.as_secs(),
             "store": "SQLite (temporary file)",
         },
         "idle_pages": {"n": in_, "p50_ms": ms(ip50), "p95_ms": ms(ip95), "window_s": windows.0.as_secs_f64()},
-        "idle_sync": {"n": si.len(), "p50_ms": ms(is50), "p99_ms": ms(is99), "retries": syncs.0.retries, "errors": syncs.0.errors.len(), "took_s": syncs.0.took.as_secs_f64()},
+        "idle_sync": {"n": si.len(), "p50_ms": ms(is50), "p99_ms": ms(is99), "retries": syncs.0.retries, "errors": syncs.0.errors.len(), "rounds": syncs.0.rounds, "took_s": syncs.0.took.as_secs_f64()},
         "together": {
             "pages": {"n": tn, "p50_ms": ms(tp50), "p95_ms": ms(tp95), "window_s": windows.1.as_secs_f64()},
-            "sync": {"n": st.len(), "p50_ms": ms(ts50), "p99_ms": ms(ts99), "retries": syncs.1.retries, "errors": syncs.1.errors.len(), "took_s": syncs.1.took.as_secs_f64()},
+            "sync": {"n": st.len(), "p50_ms": ms(ts50), "p99_ms": ms(ts99), "retries": syncs.1.retries, "errors": syncs.1.errors.len(), "rounds": syncs.1.rounds, "took_s": syncs.1.took.as_secs_f64()},
         },
         "ratios_together_over_idle": {
             "page_p50": ratio(tp50, ip50),
