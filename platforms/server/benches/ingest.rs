@@ -7,91 +7,24 @@
 //!
 //! `cargo bench -p lanterna-server --bench ingest` (LANTERNA_BENCH_QUICK=1: smaller).
 
+mod common;
+
 use std::io::Read;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use lanterna::domain::{
-    Activity, Comune, ContactData, EventKind, Gender, ItemKey, ItemKind, Measure, Nationality, Place, Province,
-    ServiceKind, Shift,
+    Activity, Comune, ContactData, EventKind, Gender, ItemKey, ItemKind, Nationality, Place, Province, ServiceKind,
+    Shift,
 };
 use lanterna::store::{NewOuting, Store};
 use lanterna::sync::{Client, gzip_json};
-use lanterna::wire::{Batch, Cell, Limits, Summary};
-use lanterna_server::config::Config;
-use lanterna_server::http::AppState;
-use lanterna_server::store::{Backend, Device, Sqlite};
+use lanterna::wire::{Batch, Limits};
+use lanterna_server::store::{Backend, Sqlite};
 use uuid::Uuid;
 
-const NATS: [&str; 12] = ["RO", "NG", "AL", "BR", "ZZ", "XE", "CN", "MA", "BG", "PE", "UA", "CO"];
-
-/// A realistic summary: an outing of ~10 people, ~25 cells.
-fn summary(i: usize) -> Summary {
-    let mut cells = Vec::new();
-    for j in 0..(4 + i % 5) {
-        for (m, n) in [
-            (Measure::Contacts, 1 + (j % 3) as u32),
-            (Measure::Item(ItemKind::Condoms), 3),
-            (Measure::Item(ItemKind::Leaflets), 1),
-        ] {
-            cells.push(Cell {
-                province: None,
-                nationality: Nationality::parse(NATS[(i + j) % NATS.len()]).unwrap(),
-                gender: [Gender::F, Gender::T, Gender::M][j % 3],
-                measure: m,
-                count: n,
-            });
-        }
-    }
-    cells.sort_by_key(|c| (c.nationality, c.gender, c.measure));
-    cells.dedup_by_key(|c| (c.nationality, c.gender, c.measure));
-    Summary {
-        id: Uuid::new_v4(),
-        revision: 1,
-        deleted: false,
-        activity: Activity::Street,
-        date: chrono::NaiveDate::from_ymd_opt(2024, 1 + (i % 12) as u32, 1 + (i % 28) as u32).unwrap(),
-        shift: if i % 2 == 0 { Shift::Night } else { Shift::Day },
-        province: Province::parse("BS").unwrap(),
-        comuni: vec![Comune::parse("017029").unwrap()],
-        cells,
-    }
-}
-
-fn pct(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((p / 100.0) * v.len() as f64).ceil() as usize - 1]
-}
-
-async fn serve(backend: Arc<dyn Backend>) -> String {
-    let config = Config {
-        listen: "127.0.0.1:0".into(),
-        rate_burst: 1_000_000,
-        rate_per_minute: 60_000_000,
-        ..Config::default()
-    };
-    let listener = lanterna_server::http::bind(&config.listen).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    // Served until the bench ends: Ctrl-C still stops the bench itself.
-    let state = AppState::new(backend, config);
-    tokio::spawn(lanterna_server::http::serve_with_shutdown(state, listener, std::future::pending()));
-    format!("http://{addr}")
-}
-
-/// A device of `unit` and its token.
-fn token(backend: &dyn Backend, unit: Uuid) -> (Device, String) {
-    let code = lanterna_server::secret::code();
-    let t = lanterna_server::secret::token();
-    backend
-        .add_enrollment(unit, &lanterna_server::secret::hash(&code), Utc::now() + chrono::Duration::hours(1))
-        .unwrap();
-    let device = backend
-        .redeem(&lanterna_server::secret::hash(&code), &lanterna_server::secret::hash(&t), Utc::now())
-        .unwrap()
-        .unwrap();
-    (device, t)
-}
+use self::common::{NATS, pct, serve, summary, token};
 
 async fn ingest(name: &str, backend: Arc<dyn Backend>, n: usize) {
     // Store calls block (the PostgreSQL client has its own runtime): off the async threads.
