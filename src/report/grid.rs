@@ -437,6 +437,34 @@ impl Grid {
     }
 }
 
+/// Tables built outside the report families.
+impl Grid {
+    /// A plain table of counts: `rows` of labelled counts under the column `heads`, and,
+    /// with `total`, a total row of each column's sum. For tables a report family does not
+    /// build (the server's table of units as rows); it has no place in a report's JSON and
+    /// is never suppressed, so it is for exact, unpublished tables only.
+    pub fn plain(
+        title: String,
+        first: &str,
+        heads: &[String],
+        rows: &[(String, Vec<u64>)],
+        total: Option<&str>,
+    ) -> Grid {
+        let mut g = Grid::new(title, None, None);
+        let keys: Vec<String> = (0..heads.len()).map(|i| format!("/{i}")).collect();
+        g.header(first, heads.iter().cloned(), keys.clone());
+        for (i, (label, counts)) in rows.iter().enumerate() {
+            let cells = counts.iter().zip(&keys).map(|(n, k)| Cell::new(*n, Role::Count, k.clone())).collect();
+            g.row(RowKind::Body, format!("/rows/{i}"), label, label, cells);
+        }
+        if let Some(label) = total {
+            let sums = (0..heads.len()).map(|c| rows.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0)).sum::<u64>());
+            g.total(label, sums.zip(&keys).map(|(n, k)| Cell::new(n, Role::Total, k.clone())).collect());
+        }
+        g
+    }
+}
+
 /// Rendering a grid as text and CSV.
 impl Grid {
     /// Aligned text: label column left, counts right, blank for zero in body rows.

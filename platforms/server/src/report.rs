@@ -4,11 +4,14 @@
 //! year) count the persons the devices sent for exactly that period; over other dates
 //! they count contacts.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use lanterna::domain::rules::DATE_YEARS;
 use lanterna::domain::tables::{ReportScope, Selection};
-use lanterna::domain::{Activity, Count, Lang, Period, Tally};
-use lanterna::report::{Format, Rendered};
+
+use lanterna::domain::{Activity, Count, Lang, Measure, Period, Tally};
+use lanterna::report::{Format, Grid, Rendered};
 use uuid::Uuid;
 
 use crate::store::{Backend, StoreError};
@@ -166,6 +169,94 @@ pub fn published_k(backend: &dyn Backend, q: &Query) -> Result<Option<u64>, Repo
     Ok(Some(k.max(PUBLISHED_K_MIN)))
 }
 
+/// The indicators of targets and of the table of units: code, Italian, English.
+pub const INDICATORS: [(&str, &str, &str); 7] = [
+    ("persons", "Persone contattate (strada e lavoro)", "Persons contacted (street and labour)"),
+    ("contacts", "Contatti", "Contacts"),
+    ("outings", "Uscite", "Outings"),
+    ("sessions", "Sessioni indoor", "Indoor sessions"),
+    ("items", "Materiali distribuiti", "Items handed out"),
+    ("referrals", "Invii ai servizi", "Referrals to services"),
+    ("accompaniments", "Accompagnamenti", "Accompaniments"),
+];
+
+/// The actual values of every indicator ([`INDICATORS`]) for some units over a period, in
+/// one pass over its summaries; persons only over a published period (None otherwise).
+pub fn indicators(
+    b: &dyn Backend,
+    units: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<&'static str, Option<u64>>, StoreError> {
+    let period = Period::new(from, to).map_err(|e| StoreError::Db(e.to_string()))?;
+    let published = period.is_calendar() || b.periods()?.iter().any(|p| p.from == from && p.to == to);
+    let persons = if published {
+        let n = b.persons(Some(units), from, to)?;
+        Some(
+            n.iter().flat_map(|p| &p.cells).filter(|c| c.measure == Measure::Persons).map(|c| u64::from(c.count)).sum(),
+        )
+    } else {
+        None
+    };
+    let mut tally = Tally::new();
+    let (mut outings, mut sessions) = (0, 0);
+    for s in b.summaries(Some(units), from, to)? {
+        s.summary.add_to(&mut tally);
+        if s.summary.activity == Activity::Indoor {
+            sessions += 1;
+        } else {
+            outings += 1;
+        }
+    }
+    let of =
+        |keep: fn(&Measure) -> bool| tally.iter().filter(|(_, k, _)| keep(&k.measure)).map(|(_, _, n)| n).sum::<u64>();
+    Ok(HashMap::from([
+        ("persons", persons),
+        ("contacts", Some(contacts(&tally))),
+        ("outings", Some(outings)),
+        ("sessions", Some(sessions)),
+        ("items", Some(of(|m| matches!(m, Measure::Item(_))))),
+        ("referrals", Some(of(|m| matches!(m, Measure::Referral(_))))),
+        ("accompaniments", Some(of(|m| matches!(m, Measure::Accompaniment(_))))),
+    ]))
+}
+
+/// Contacts counted by summaries (indoor: persons reached, massage contacts).
+pub fn contacts(t: &Tally) -> u64 {
+    t.sum(Measure::Contacts, |_, _| true)
+        + t.sum(Measure::Reached, |_, _| true)
+        + t.sum(Measure::MassageContacts, |_, _| true)
+}
+
+/// The units as rows, as the reports print them per partner organisation: every
+/// indicator of each unit over the period, and the total. Exact counts: never published.
+pub fn per_unit(
+    backend: &dyn Backend,
+    units: &[crate::store::Unit],
+    period: Period,
+    lang: Lang,
+) -> Result<Grid, ReportError> {
+    let it = lang == Lang::It;
+    let heads: Vec<String> = INDICATORS.iter().map(|i| (if it { i.1 } else { i.2 }).to_owned()).collect();
+    let mut rows = Vec::with_capacity(units.len());
+    for u in units {
+        let values = indicators(backend, &[u.id], period.from, period.to)?;
+        rows.push((
+            u.name.clone(),
+            INDICATORS.iter().map(|i| values.get(i.0).copied().flatten().unwrap_or(0)).collect(),
+        ));
+    }
+    let title = format!(
+        "{} — {} {} {} {}",
+        if it { "ATTIVITÀ PER UNITÀ (ENTE PARTNER)" } else { "ACTIVITY BY UNIT (PARTNER ORGANISATION)" },
+        if it { "dal" } else { "from" },
+        period.from.format("%d/%m/%Y"),
+        if it { "al" } else { "to" },
+        period.to.format("%d/%m/%Y")
+    );
+    Ok(Grid::plain(title, if it { "UNITÀ" } else { "UNIT" }, &heads, &rows, Some(if it { "TOTALE" } else { "TOTAL" })))
+}
+
 /// The report as an XLSX workbook laid out as printed: every province's table and the
 /// synthesis (or the province's table alone) on one sheet.
 pub fn xlsx(backend: &dyn Backend, q: &Query) -> Result<Vec<u8>, ReportError> {
@@ -173,11 +264,16 @@ pub fn xlsx(backend: &dyn Backend, q: &Query) -> Result<Vec<u8>, ReportError> {
     crate::xlsx::report_xlsx(&grids, crate::xlsx::sheet_title(q.kind, q.lang)).map_err(xlsx_error)
 }
 
-/// A report pack: one workbook, a sheet per query's table, in order.
-pub fn pack(backend: &dyn Backend, queries: &[(Kind, Query)]) -> Result<Vec<u8>, ReportError> {
-    let mut tables = Vec::with_capacity(queries.len());
+/// A report pack: one workbook, a sheet per query's table, in order, then the table of
+/// units as rows when given ([`per_unit`]).
+pub fn pack(backend: &dyn Backend, queries: &[(Kind, Query)], units: Option<Grid>) -> Result<Vec<u8>, ReportError> {
+    let mut tables = Vec::with_capacity(queries.len() + 1);
     for (kind, q) in queries {
         tables.push((crate::xlsx::sheet_title(*kind, q.lang), grids(backend, q)?));
+    }
+    if let Some(g) = units {
+        let lang = queries.first().map_or(Lang::It, |(_, q)| q.lang);
+        tables.push((if lang == Lang::En { "Units" } else { "Per unità" }, vec![g]));
     }
     crate::xlsx::pack(&tables).map_err(xlsx_error)
 }

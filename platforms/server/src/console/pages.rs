@@ -13,8 +13,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
 use lanterna::domain::tables::{ReportScope, Selection};
-use lanterna::domain::{Activity, Count, Lang, Measure, Period, Province, Shift as DayShift, Tally};
-use lanterna::report::{Format, Table};
+use lanterna::domain::{Activity, Count, Lang, Measure, Period, Province, Shift as DayShift};
+use lanterna::report::{Format, Grid, Table};
 use lanterna::wire::{ReturnReason, ReviewState};
 use uuid::Uuid;
 
@@ -228,7 +228,7 @@ async fn shifts(State(state): State<Arc<AppState>>, s: Signed, Query(q): Query<H
         );
         for sh in &list {
             let sm = &sh.stored.summary;
-            let contacts: u64 = if sm.deleted { 0 } else { contacts_of(&sm.tally()) };
+            let contacts: u64 = if sm.deleted { 0 } else { report::contacts(&sm.tally()) };
             let deleted = if sm.deleted { tr(lang, " (eliminata)", " (deleted)") } else { "" };
             let _ = write!(
                 h,
@@ -258,13 +258,6 @@ async fn shifts(State(state): State<Arc<AppState>>, s: Signed, Query(q): Query<H
         }
     }
     Ok(html_page(&s, "shifts", tr(lang, "Turni da rivedere e rivisti", "Shifts to review and reviewed"), &h))
-}
-
-/// Contacts counted by a summary (indoor: persons reached and met, massage contacts).
-fn contacts_of(t: &Tally) -> u64 {
-    t.sum(Measure::Contacts, |_, _| true)
-        + t.sum(Measure::Reached, |_, _| true)
-        + t.sum(Measure::MassageContacts, |_, _| true)
 }
 
 fn parse_filter(
@@ -648,6 +641,8 @@ struct ReportAsk {
     province: Option<Province>,
     unit: Option<Uuid>,
     public: bool,
+    /// Every unit of the network, published (whatever the scope): the network view.
+    network: bool,
 }
 
 fn report_ask(b: &dyn Backend, q: &HashMap<String, String>, s_units: &Option<Vec<Uuid>>) -> Result<ReportAsk, String> {
@@ -667,8 +662,13 @@ fn report_ask(b: &dyn Backend, q: &HashMap<String, String>, s_units: &Option<Vec
         period,
         province: parse_opt(q, "province", |v| Province::parse(v).ok())?,
         unit,
-        public: q.get("public").is_some_and(|v| v == "1" || v == "on" || v == "true"),
+        public: flag(q, "public"),
+        network: flag(q, "network"),
     })
+}
+
+fn flag(q: &HashMap<String, String>, k: &str) -> bool {
+    q.get(k).is_some_and(|v| v == "1" || v == "on" || v == "true")
 }
 
 impl ReportAsk {
@@ -686,12 +686,26 @@ impl ReportAsk {
             province: self.province,
             activity: None,
         };
+        // The network view reads every unit, published; otherwise the scope, exact unless
+        // marked public.
+        let units = if self.network { None } else { self.unit.map(|u| vec![u]).or_else(|| s_units.clone()) };
         Ok(report::Query {
-            units: self.unit.map(|u| vec![u]).or_else(|| s_units.clone()),
+            units,
             lang,
-            published: self.public.then_some(k),
+            published: (self.public || self.network).then_some(k),
             ..report::Query::over(b, kind, selection)?
         })
+    }
+
+    /// The units of the scope (or the one asked for) as rows: for exact tables over a
+    /// period only, never for what is published.
+    fn per_unit(&self, b: &dyn Backend, s_units: &Option<Vec<Uuid>>, lang: Lang) -> Result<Option<Grid>, String> {
+        let Some(period) = self.period.filter(|_| !self.public && !self.network) else { return Ok(None) };
+        let mut units = scope_units(b, s_units).map_err(|e| e.to_string())?;
+        if let Some(u) = self.unit {
+            units.retain(|x| x.id == u);
+        }
+        report::per_unit(b, &units, period, lang).map(Some).map_err(|e| e.to_string())
     }
 }
 
@@ -704,7 +718,9 @@ async fn reports_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
         let periods = b.periods()?;
         let result = report_ask(b.as_ref(), &qq, &units_scope).and_then(|ask| {
             let query = ask.query(b.as_ref(), &units_scope, lang, k, ask.kind).map_err(|e| e.to_string())?;
-            report::grids(b.as_ref(), &query).map_err(|e| e.to_string())
+            let mut grids = report::grids(b.as_ref(), &query).map_err(|e| e.to_string())?;
+            grids.extend(ask.per_unit(b.as_ref(), &units_scope, lang)?);
+            Ok(grids)
         });
         Ok((units, periods, result))
     })
@@ -726,13 +742,18 @@ async fn reports_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
         &unit_options(&units, lang),
         q.get("unit").map(String::as_str),
     ));
-    let checked = if q.contains_key("public") { " checked" } else { "" };
-    let _ = write!(
-        h,
-        "<label style=\"flex-direction:row;align-items:center\"><input type=\"checkbox\" name=\"public\" value=\"1\"{checked}> {}</label><button>{}</button></form>",
-        tr(lang, "da pubblicare (celle sotto 3 nascoste)", "to publish (cells under 3 hidden)"),
-        tr(lang, "Mostra", "Show")
-    );
+    for (name, it, en) in [
+        ("public", "da pubblicare (celle sotto 3 nascoste)", "to publish (cells under 3 hidden)"),
+        ("network", "tutta la rete (pubblicata)", "the whole network (published)"),
+    ] {
+        let checked = if flag(&q, name) { " checked" } else { "" };
+        let _ = write!(
+            h,
+            "<label style=\"flex-direction:row;align-items:center;gap:.3rem\"><input type=\"checkbox\" name=\"{name}\" value=\"1\"{checked}> {}</label>",
+            tr(lang, it, en)
+        );
+    }
+    let _ = write!(h, "<button>{}</button></form>", tr(lang, "Mostra", "Show"));
     match result {
         Err(e) => {
             let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e));
@@ -797,10 +818,18 @@ async fn report_file(
             };
             out.push((*kind, query));
         }
+        let extra = if kinds.len() > 1 {
+            match ask.per_unit(b.as_ref(), &units_scope, lang) {
+                Ok(g) => g,
+                Err(e) => return Ok(Err(e)),
+            }
+        } else {
+            None
+        };
         let bytes = if ext_owned == "csv" {
             report::render(b.as_ref(), &out[0].1, Format::Csv).map(String::into_bytes)
         } else {
-            report::pack(b.as_ref(), &out)
+            report::pack(b.as_ref(), &out, extra)
         };
         Ok(bytes.map_err(|e| e.to_string()))
     })
@@ -818,58 +847,6 @@ async fn report_file(
     Ok(resp)
 }
 
-/// The indicators targets are set for: code, Italian, English.
-pub const INDICATORS: [(&str, &str, &str); 7] = [
-    ("persons", "Persone contattate (strada e lavoro)", "Persons contacted (street and labour)"),
-    ("contacts", "Contatti", "Contacts"),
-    ("outings", "Uscite", "Outings"),
-    ("sessions", "Sessioni indoor", "Indoor sessions"),
-    ("items", "Materiali distribuiti", "Items handed out"),
-    ("referrals", "Invii ai servizi", "Referrals to services"),
-    ("accompaniments", "Accompagnamenti", "Accompaniments"),
-];
-
-/// The actual values of every indicator for some units over a period, in one pass over
-/// its summaries; persons only over a published period (None otherwise).
-fn actuals(
-    b: &dyn Backend,
-    units: &[Uuid],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<HashMap<&'static str, Option<u64>>, StoreError> {
-    let period = Period::new(from, to).map_err(|e| StoreError::Db(e.to_string()))?;
-    let published = period.is_calendar() || b.periods()?.iter().any(|p| p.from == from && p.to == to);
-    let persons = if published {
-        let n = b.persons(Some(units), from, to)?;
-        Some(
-            n.iter().flat_map(|p| &p.cells).filter(|c| c.measure == Measure::Persons).map(|c| u64::from(c.count)).sum(),
-        )
-    } else {
-        None
-    };
-    let mut tally = Tally::new();
-    let (mut outings, mut sessions) = (0, 0);
-    for s in b.summaries(Some(units), from, to)? {
-        s.summary.add_to(&mut tally);
-        if s.summary.activity == Activity::Indoor {
-            sessions += 1;
-        } else {
-            outings += 1;
-        }
-    }
-    let of =
-        |keep: fn(&Measure) -> bool| tally.iter().filter(|(_, k, _)| keep(&k.measure)).map(|(_, _, n)| n).sum::<u64>();
-    Ok(HashMap::from([
-        ("persons", persons),
-        ("contacts", Some(contacts_of(&tally))),
-        ("outings", Some(outings)),
-        ("sessions", Some(sessions)),
-        ("items", Some(of(|m| matches!(m, Measure::Item(_))))),
-        ("referrals", Some(of(|m| matches!(m, Measure::Referral(_))))),
-        ("accompaniments", Some(of(|m| matches!(m, Measure::Accompaniment(_))))),
-    ]))
-}
-
 async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Query<HashMap<String, String>>) -> Page {
     let lang = s.lang;
     let (b, scope) = (state.backend.clone(), s.who.scope);
@@ -882,7 +859,7 @@ async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
                 let values = match by_period.entry((t.from, t.to)) {
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(actuals(b.as_ref(), &p.units, t.from, t.to)?)
+                        e.insert(report::indicators(b.as_ref(), &p.units, t.from, t.to)?)
                     }
                 };
                 let a = values.get(t.indicator.as_str()).copied().flatten();
@@ -921,8 +898,10 @@ async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
                 tr(lang, "Effettivo", "Actual")
             );
             for (t, a) in lines {
-                let words =
-                    INDICATORS.iter().find(|i| i.0 == t.indicator).map_or(t.indicator.as_str(), |i| tr(lang, i.1, i.2));
+                let words = report::INDICATORS
+                    .iter()
+                    .find(|i| i.0 == t.indicator)
+                    .map_or(t.indicator.as_str(), |i| tr(lang, i.1, i.2));
                 let stage = if t.stage == "final" {
                     tr(lang, "finale", "final")
                 } else {
@@ -959,7 +938,7 @@ async fn targets_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
             p.id
         );
         let ind: Vec<(String, String)> =
-            INDICATORS.iter().map(|i| (i.0.to_owned(), tr(lang, i.1, i.2).to_owned())).collect();
+            report::INDICATORS.iter().map(|i| (i.0.to_owned(), tr(lang, i.1, i.2).to_owned())).collect();
         h.push_str(&select(tr(lang, "Indicatore", "Indicator"), "indicator", &ind, None));
         let stages = vec![
             ("intermediate".to_owned(), tr(lang, "intermedio", "intermediate").to_owned()),
@@ -988,7 +967,7 @@ async fn set_target(State(state): State<Arc<AppState>>, Posted { s, form }: Post
             .and_then(|p| projects.into_iter().find(|x| x.id == p));
         let Some(project) = project else { return Ok(Err("project: one of your scope".to_owned())) };
         let indicator = form.get("indicator").cloned().unwrap_or_default();
-        if !INDICATORS.iter().any(|i| i.0 == indicator) {
+        if !report::INDICATORS.iter().any(|i| i.0 == indicator) {
             return Ok(Err(format!("indicator '{indicator}': not one of the list")));
         }
         let stage = form.get("stage").cloned().unwrap_or_default();
@@ -1086,7 +1065,7 @@ async fn charts_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Qu
         let sm = &st.summary;
         let Some(i) = idx(sm.date) else { continue };
         let t = sm.tally();
-        contacts.entry(sm.activity).or_insert_with(|| vec![0; cats.len()])[i] += contacts_of(&t);
+        contacts.entry(sm.activity).or_insert_with(|| vec![0; cats.len()])[i] += report::contacts(&t);
         items[i] += t.iter().filter(|(_, k, _)| matches!(k.measure, Measure::Item(_))).map(|(_, _, n)| n).sum::<u64>();
         for c in &sm.cells {
             if c.measure == Measure::Contacts {

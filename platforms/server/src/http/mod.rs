@@ -201,6 +201,7 @@ struct ReadQuery {
     lang: Lang,
     k: Option<u64>,
     public: bool,
+    network: bool,
     format: ReadFormat,
 }
 
@@ -254,24 +255,36 @@ fn read_query(q: &HashMap<String, String>) -> ApiResult<ReadQuery> {
         activity: param(q, "activity", Activity::parse)?,
         lang: param(q, "lang", Lang::parse)?.unwrap_or_default(),
         k: param(q, "k", str::parse::<u64>)?,
-        public: param(q, "public", |v| match v {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            _ => Err("expected true or false"),
-        })?
-        .unwrap_or(false),
+        public: param(q, "public", yes_no)?.unwrap_or(false),
+        network: param(q, "network", yes_no)?.unwrap_or(false),
         format: param(q, "format", ReadFormat::parse)?.unwrap_or(ReadFormat::Json),
     })
 }
 
+/// `true`/`1` or `false`/`0`.
+fn yes_no(v: &str) -> Result<bool, &'static str> {
+    match v {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err("expected true or false"),
+    }
+}
+
 /// The parameters the read API knows.
-const READ_PARAMS: [&str; 10] =
-    ["from", "to", "period", "unit", "province", "activity", "lang", "k", "public", "format"];
+const READ_PARAMS: [&str; 11] =
+    ["from", "to", "period", "unit", "province", "activity", "lang", "k", "public", "network", "format"];
 
 impl ReadQuery {
     /// The units read: the one asked for, when the scope holds it (403 otherwise), or the
     /// whole scope.
     fn units(&self, scope: &Option<Vec<Uuid>>) -> ApiResult<Option<Vec<Uuid>>> {
+        if self.network {
+            // The network view: every unit, and only ever published (see `published`).
+            return match self.unit {
+                Some(_) => Err(ServerError::BadRequest("query parameter network: not with unit".into())),
+                None => Ok(None),
+            };
+        }
         match (self.unit, scope) {
             (Some(u), Some(units)) if !units.contains(&u) => {
                 Err(ServerError::Forbidden(format!("unit {u} is outside this coordinator's scope")))
@@ -285,8 +298,8 @@ impl ReadQuery {
     fn published(&self, default_k: u64) -> Option<u64> {
         match self.k {
             Some(k) if k >= 2 => Some(k),
-            Some(_) => None,
-            None => self.public.then_some(default_k),
+            _ if self.network || self.public => Some(default_k),
+            _ => None,
         }
     }
 
@@ -312,6 +325,11 @@ async fn list(
     auth: CoordinatorAuth,
 ) -> ApiResult<axum::Json<Listing>> {
     let q = read_query(&q)?;
+    if q.network {
+        return Err(ServerError::BadRequest(
+            "query parameter network: raw summaries are read only within the coordinator's scope".into(),
+        ));
+    }
     let units = q.units(&auth.units)?;
     let b = state.backend.clone();
     let summaries = blocking(move || {

@@ -163,6 +163,15 @@ async fn a_coordinator_signs_in_reviews_and_closes_within_their_scope() {
     // Exact, as the funder's tables print them: her one contact is a 1, not "<3".
     let (_, page, _) = anna.get("/console/reports?kind=street&period=2024-05").await;
     assert!(!page.contains("&lt;3"), "{page}");
+    // Her units as rows (one), as the reports print partners; not in what is published.
+    assert!(page.contains("ATTIVITÀ PER UNITÀ") && !page.contains("Unità Brescia</th>"), "{page}");
+    let (_, page, _) = anna.get("/console/reports?kind=street&period=2024-05&public=1").await;
+    assert!(!page.contains("ATTIVITÀ PER UNITÀ"), "{page}");
+    // The network view: every unit, published whatever she asks.
+    let (st, page, _) = anna.get("/console/reports?kind=street&period=2024-05&network=1").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(!page.contains("<td>1</td>") && !page.contains("<td>2</td>"), "{page}");
+    assert!(!page.contains("ATTIVITÀ PER UNITÀ"), "no units as rows in the network view");
     let (_, page, _) = anna.get("/console/reports?kind=services&period=2024-05&public=1").await;
     assert!(page.contains("&lt;3") || !page.contains("<td>1</td>"), "published hides small cells");
 
@@ -302,7 +311,7 @@ async fn api_tokens_read_only_their_coordinators_scope() {
     let server = TestServer::start().await;
     let b = server.backend.clone();
     let other = b.add_unit("Unità Brescia").unwrap();
-    for (unit, n) in [(server.unit, 1), (other.id, 2)] {
+    for (unit, n) in [(server.unit, 1), (other.id, 1)] {
         let d = b.devices().unwrap();
         let device = match d.iter().find(|x| x.unit == unit) {
             Some(d) => d.clone(),
@@ -311,12 +320,14 @@ async fn api_tokens_read_only_their_coordinators_scope() {
                 b.devices().unwrap().into_iter().find(|x| x.unit == unit).unwrap()
             }
         };
-        b.store(
-            &device,
-            &Batch { summaries: vec![street_summary(Uuid::new_v4(), 1, day(), n)], persons: vec![] },
-            Utc::now(),
-        )
-        .unwrap();
+        // The phone's persons for May, as it sends them for every calendar month.
+        let may = lanterna::wire::PersonSummary {
+            from: NaiveDate::from_ymd_opt(2024, 5, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2024, 5, 31).unwrap(),
+            ..crate::common::persons(lanterna::domain::Activity::Street, 1, n)
+        };
+        let batch = Batch { summaries: vec![street_summary(Uuid::new_v4(), 1, day(), n)], persons: vec![may] };
+        b.store(&device, &batch, Utc::now()).unwrap();
     }
     let c = b.add_account("Carla", Scope::Unit(server.unit), SERVER_ADMIN).unwrap();
     let token = lanterna_server::secret::token();
@@ -348,6 +359,16 @@ async fn api_tokens_read_only_their_coordinators_scope() {
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(resp.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
     assert!(resp.bytes().await.unwrap().starts_with(b"PK"), "a zip: the workbook");
+    // The network view is published (whole period, small cells hidden); raw summaries
+    // never leave the scope.
+    let (st, text) = get("/api/v1/reports/street?period=2024-05&network=true".into()).await;
+    assert_eq!(st, StatusCode::OK, "{text}");
+    assert!(text.contains("\"<3\""), "{text}");
+    assert_eq!(
+        get("/api/v1/reports/street?from=2024-05-01&to=2024-05-09&network=true".into()).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(get("/api/v1/summaries?network=true".into()).await.0, StatusCode::BAD_REQUEST);
     let (st, _) = get("/api/v1/reports/street?format=pdf".into()).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     // Revoked: 401 at once.
