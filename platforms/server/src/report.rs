@@ -114,11 +114,13 @@ pub enum ReportError {
 
 /// Builds a report from the stored summaries, or, for street and labour tables counting
 /// persons, from the persons stored for exactly the query's dates.
+/// A published query is built over every province, whatever it names: the whole pack is
+/// suppressed together, and only then is a province's table picked out of it.
 fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
     let persons = q.count == Count::Persons && matches!(q.kind.activity(), Some(Activity::Street | Activity::Labour));
     let (period, tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
     let scope = ReportScope {
-        province: q.selection.province,
+        province: if q.published.is_some() { None } else { q.selection.province },
         activity: q.selection.activity,
         lang: q.lang,
         count: if persons { Count::Persons } else { Count::Contacts },
@@ -157,10 +159,23 @@ pub fn grids(backend: &dyn Backend, q: &Query) -> Result<Vec<lanterna::report::G
 
 pub use lanterna::report::PUBLISHED_K_MIN;
 
+/// The units of the network view for a coordinator whose scope is `scope`: every unit for
+/// a coordinator of the whole network, otherwise the units outside their scope. Their own
+/// units' exact counts are theirs already; a network total that held them could be
+/// differenced back into the other units' small cells.
+pub fn network_units(backend: &dyn Backend, scope: Option<&[Uuid]>) -> Result<Option<Vec<Uuid>>, StoreError> {
+    let Some(mine) = scope else { return Ok(None) };
+    Ok(Some(backend.units()?.into_iter().map(|u| u.id).filter(|u| !mine.contains(u)).collect()))
+}
+
 /// The threshold of a published query, after checking that it covers a whole reporting
 /// period (so two published ranges cannot be differenced into a small cell).
 pub fn published_k(backend: &dyn Backend, q: &Query) -> Result<Option<u64>, ReportError> {
     let Some(k) = q.published else { return Ok(None) };
+    if q.selection.activity.is_some() {
+        // Tables of one activity and of all, each suppressed on its own, could be differenced.
+        return Err(ReportError::Bad("published tables cover every activity: leave out activity".into()));
+    }
     if counts(backend, &q.selection)? != Count::Persons {
         return Err(ReportError::Bad(
             "published tables cover a whole reporting period: a month, a quarter, a year or a named period".into(),

@@ -402,6 +402,10 @@ async fn sign_in(State(state): State<Arc<AppState>>, req: axum::extract::Request
             ),
         );
     }
+    // The attempt counts before the password is checked, so parallel attempts cannot all
+    // pass the limit; a success takes the name's count back.
+    state.sign_in.fail(&acct);
+    state.sign_in.fail(&ip);
     let (b, n) = (state.backend.clone(), name.clone());
     let checked = tokio::task::spawn_blocking(move || -> Option<Coordinator> {
         let found = b.password_of(&n).ok().flatten();
@@ -419,8 +423,6 @@ async fn sign_in(State(state): State<Arc<AppState>>, req: axum::extract::Request
             start_session(&state, &c).await.unwrap_or_else(|e| e)
         }
         None => {
-            state.sign_in.fail(&acct);
-            state.sign_in.fail(&ip);
             let mut resp = pre_form(
                 &state,
                 lang,

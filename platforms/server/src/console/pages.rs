@@ -688,7 +688,11 @@ impl ReportAsk {
         };
         // The network view reads every unit, published; otherwise the scope, exact unless
         // marked public.
-        let units = if self.network { None } else { self.unit.map(|u| vec![u]).or_else(|| s_units.clone()) };
+        let units = if self.network {
+            report::network_units(b, s_units.as_deref())?
+        } else {
+            self.unit.map(|u| vec![u]).or_else(|| s_units.clone())
+        };
         Ok(report::Query {
             units,
             lang,
@@ -744,7 +748,7 @@ async fn reports_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Q
     ));
     for (name, it, en) in [
         ("public", "da pubblicare (celle sotto 3 nascoste)", "to publish (cells under 3 hidden)"),
-        ("network", "tutta la rete (pubblicata)", "the whole network (published)"),
+        ("network", "il resto della rete (pubblicata)", "the rest of the network (published)"),
     ] {
         let checked = if flag(&q, name) { " checked" } else { "" };
         let _ = write!(
@@ -1132,7 +1136,9 @@ async fn audit_page(State(state): State<Arc<AppState>>, s: Signed) -> Page {
         for e in all {
             let mine = e.actor == me
                 || e.subject == me
-                || names.iter().any(|n| e.subject == *n || e.subject.ends_with(&format!(" {n}")))
+                || names.iter().any(|n| {
+                    e.subject == *n || e.subject == format!("unit {n}") || e.subject == format!("project {n}")
+                })
                 || (e.action.starts_with("review.")
                     && Uuid::parse_str(&e.subject)
                         .is_ok_and(|id| b.shift(id, units.as_deref()).ok().flatten().is_some()));
@@ -1153,7 +1159,8 @@ async fn audit_page(State(state): State<Arc<AppState>>, s: Signed) -> Page {
     );
     for e in &entries {
         let subject = if e.action.starts_with("review.") {
-            format!("<a href=\"/console/shifts/{}\">{}</a>", esc(&e.subject), esc(&e.subject[..e.subject.len().min(8)]))
+            let short: String = e.subject.chars().take(8).collect();
+            format!("<a href=\"/console/shifts/{}\">{}</a>", esc(&e.subject), esc(&short))
         } else {
             esc(&e.subject)
         };

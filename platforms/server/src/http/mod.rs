@@ -111,7 +111,12 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// One line per request: method, path, status, time. No address, no query, no body.
 async fn log(req: Request, next: Next) -> Response {
-    let (method, path, t) = (req.method().clone(), req.uri().path().to_owned(), Instant::now());
+    let (method, t) = (req.method().clone(), Instant::now());
+    // A one-time sign-in link is a secret: its token never reaches the log.
+    let path = match req.uri().path() {
+        p if p.starts_with("/console/link/") => "/console/link/…".to_owned(),
+        p => p.to_owned(),
+    };
     let resp = next.run(req).await;
     eprintln!("{method} {path} {} {}ms", resp.status().as_u16(), t.elapsed().as_millis());
     resp
@@ -355,7 +360,9 @@ async fn report_table(
     let units = rq.units(&auth.units)?;
     let (b, published) = (state.backend.clone(), rq.published(state.config.k));
     let format = rq.format;
+    let scope = auth.units;
     let query = move |b: &dyn crate::store::Backend| -> ApiResult<report::Query> {
+        let units = if rq.network { report::network_units(b, scope.as_deref())? } else { units };
         let (from, to) = rq.dates(b)?;
         let selection = Selection { from, to, province: rq.province, activity: rq.activity };
         Ok(report::Query { units, lang: rq.lang, published, ..report::Query::over(b, kind, selection)? })

@@ -369,6 +369,10 @@ async fn api_tokens_read_only_their_coordinators_scope() {
         StatusCode::BAD_REQUEST
     );
     assert_eq!(get("/api/v1/summaries?network=true".into()).await.0, StatusCode::BAD_REQUEST);
+    // One activity published alone could be differenced from all activities: refused.
+    let (st, text) = get("/api/v1/reports/services?period=2024-05&public=true&activity=street".into()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{text}");
+    assert!(text.contains("every activity"), "{text}");
     let (st, _) = get("/api/v1/reports/street?format=pdf".into()).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     // Revoked: 401 at once.
