@@ -142,11 +142,33 @@ pub trait Backend: Send + Sync + 'static {
     fn periods(&self) -> Result<Vec<PublishedPeriod>>;
 }
 
-/// Schema 3 (the console) in one dialect: the shared tables with the dialect's types for
-/// an auto-numbered key, a 64-bit integer and a day, then its append-only trigger.
-pub(crate) fn console_schema(serial: &str, bigint: &str, date: &str, audit: &str) -> String {
-    let shared = include_str!("migrations/shared/0003_console.sql");
-    shared.replace("{serial}", serial).replace("{bigint}", bigint).replace("{date}", date) + audit
+/// What differs between the backends' schemas: their own files of schemas 1 and 2 and of
+/// the audit trail's trigger, and their types for an auto-numbered key, a 64-bit integer
+/// and a day (schema 3 is shared text with those filled in).
+pub(crate) struct Dialect {
+    /// Schema 1.
+    pub initial: &'static str,
+    /// Schema 2.
+    pub persons: &'static str,
+    /// The audit trail's append-only trigger of schema 3.
+    pub audit: &'static str,
+    /// An auto-numbered primary key.
+    pub serial: &'static str,
+    /// A 64-bit integer.
+    pub bigint: &'static str,
+    /// A day.
+    pub date: &'static str,
+}
+
+impl Dialect {
+    /// The migrations, in order.
+    pub(crate) fn migrations(&self) -> Vec<std::borrow::Cow<'static, str>> {
+        let shared = include_str!("migrations/shared/0003_console.sql");
+        let console =
+            shared.replace("{serial}", self.serial).replace("{bigint}", self.bigint).replace("{date}", self.date)
+                + self.audit;
+        vec![self.initial.into(), self.persons.into(), console.into()]
+    }
 }
 
 /// Opens the store a URL names: `sqlite://PATH` or `postgres://...`.

@@ -1,7 +1,6 @@
 //! PostgreSQL, for networks that outgrow one machine: the same schema and rules as SQLite,
 //! its own migrations, a small pool of connections (callers are blocking threads).
 
-use std::borrow::Cow;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -12,23 +11,19 @@ use uuid::Uuid;
 use super::console;
 use super::sql::Tx;
 use super::{
-    Backend, Cell, Cells, Device, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS, Statuses,
-    StoreError, Stored, Unit, period_taken, person_status,
+    Backend, Cell, Cells, Device, Dialect, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS,
+    Statuses, StoreError, Stored, Unit, period_taken, person_status,
 };
 
-/// The migrations, in order.
-fn migrations() -> Vec<Cow<'static, str>> {
-    vec![
-        Cow::Borrowed(include_str!("migrations/postgres/0001_initial.sql")),
-        Cow::Borrowed(include_str!("migrations/postgres/0002_persons.sql")),
-        Cow::Owned(super::console_schema(
-            "BIGSERIAL PRIMARY KEY",
-            "BIGINT",
-            "DATE",
-            include_str!("migrations/postgres/0003_audit.sql"),
-        )),
-    ]
-}
+/// This backend's schemas.
+const DIALECT: Dialect = Dialect {
+    initial: include_str!("migrations/postgres/0001_initial.sql"),
+    persons: include_str!("migrations/postgres/0002_persons.sql"),
+    audit: include_str!("migrations/postgres/0003_audit.sql"),
+    serial: "BIGSERIAL PRIMARY KEY",
+    bigint: "BIGINT",
+    date: "DATE",
+};
 /// Connections kept open.
 const POOL: usize = 4;
 
@@ -84,10 +79,11 @@ impl Postgres {
                 0
             }
         };
-        if version as usize > migrations().len() {
+        let migrations = DIALECT.migrations();
+        if version as usize > migrations.len() {
             return Err(StoreError::Db(format!("the database has schema {version}, newer than this server")));
         }
-        for (i, sql) in migrations().iter().enumerate().skip(version as usize) {
+        for (i, sql) in migrations.iter().enumerate().skip(version as usize) {
             tx.batch_execute(sql)?;
             tx.execute("UPDATE schema_version SET version = $1", &[&(i as i32 + 1)])?;
         }

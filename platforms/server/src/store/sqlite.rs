@@ -1,7 +1,6 @@
 //! The embedded default: one SQLite file, WAL, `synchronous = FULL` (an acknowledged
 //! batch survives a crash), one writer at a time.
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -13,23 +12,19 @@ use uuid::Uuid;
 use super::console;
 use super::sql::Tx;
 use super::{
-    Backend, Cell, Cells, Device, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS, Statuses,
-    StoreError, Stored, Unit, decide, period_taken, person_status,
+    Backend, Cell, Cells, Device, Dialect, PERSON_COLUMNS, PERSONS_UPSERT, PersonRow, Result, Row, SUMMARY_COLUMNS,
+    Statuses, StoreError, Stored, Unit, decide, period_taken, person_status,
 };
 
-/// The migrations, in order.
-fn migrations() -> Vec<Cow<'static, str>> {
-    vec![
-        Cow::Borrowed(include_str!("migrations/sqlite/0001_initial.sql")),
-        Cow::Borrowed(include_str!("migrations/sqlite/0002_persons.sql")),
-        Cow::Owned(super::console_schema(
-            "INTEGER PRIMARY KEY AUTOINCREMENT",
-            "INTEGER",
-            "TEXT",
-            include_str!("migrations/sqlite/0003_audit.sql"),
-        )),
-    ]
-}
+/// This backend's schemas.
+const DIALECT: Dialect = Dialect {
+    initial: include_str!("migrations/sqlite/0001_initial.sql"),
+    persons: include_str!("migrations/sqlite/0002_persons.sql"),
+    audit: include_str!("migrations/sqlite/0003_audit.sql"),
+    serial: "INTEGER PRIMARY KEY AUTOINCREMENT",
+    bigint: "INTEGER",
+    date: "TEXT",
+};
 
 /// Read connections kept open.
 const READERS: usize = 4;
@@ -143,10 +138,11 @@ impl Sqlite {
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > migrations().len() as i64 {
+        let migrations = DIALECT.migrations();
+        if version > migrations.len() as i64 {
             return Err(StoreError::Db(format!("{} has schema {version}, newer than this server", path.display())));
         }
-        for (i, sql) in migrations().iter().enumerate().skip(version as usize) {
+        for (i, sql) in migrations.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
