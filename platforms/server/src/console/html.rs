@@ -53,6 +53,8 @@ button.warn { background: var(--warn); border-color: var(--warn); }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 1rem; }
 .grid2 > .box { margin-bottom: 0; }
 svg { max-width: 100%; height: auto; }
+.chart { overflow-x: auto; }
+.chart svg { min-width: 520px; }
 div.bar { background: #eef1f5; height: .6rem; border-radius: 3px; min-width: 6rem; }
 div.bar > span { display: block; height: 100%; background: var(--accent); border-radius: 3px; }
 @media (max-width: 600px) {

@@ -242,13 +242,18 @@ pub fn scope_words(b: &dyn Backend, scope: Scope, lang: Lang) -> crate::store::R
         Scope::All => tr(lang, "tutte le unità", "all units").to_owned(),
         Scope::Unit(u) => {
             let name = b.units()?.into_iter().find(|x| x.id == u).map_or(u.to_string(), |x| x.name);
-            format!("{} {name}", tr(lang, "unità", "unit"))
+            named(tr(lang, "unità", "unit"), name)
         }
         Scope::Project(p) => {
             let name = b.projects()?.into_iter().find(|x| x.id == p).map_or(p.to_string(), |x| x.name);
-            format!("{} {name}", tr(lang, "progetto", "project"))
+            named(tr(lang, "progetto", "project"), name)
         }
     })
+}
+
+/// "unità Bergamo", but "Unità di strada Bergamo" as it is, not "unità Unità di strada ...".
+fn named(kind: &str, name: String) -> String {
+    if name.to_lowercase().starts_with(&kind.to_lowercase()) { name } else { format!("{kind} {name}") }
 }
 
 /// A checked form of a session: its fields, after the CSRF token and the origin passed.
@@ -592,6 +597,13 @@ mod tests {
         assert!(!verify_password("un'altra password", &h));
         assert!(!verify_password("anything", "not a hash"));
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn a_scope_is_not_named_twice() {
+        assert_eq!(named("unità", "Bergamo".into()), "unità Bergamo");
+        assert_eq!(named("unità", "Unità di strada Bergamo".into()), "Unità di strada Bergamo");
+        assert_eq!(named("project", "Bando".into()), "project Bando");
     }
 
     #[test]

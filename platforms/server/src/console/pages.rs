@@ -1088,7 +1088,7 @@ async fn charts_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Qu
     let person_series = series_of(persons, lang);
     let _ = write!(
         h,
-        "<div class=\"grid2\"><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div><div class=\"box\">{}</div></div>",
+        "<div class=\"grid2\"><div class=\"box chart\">{}</div><div class=\"box chart\">{}</div><div class=\"box chart\">{}</div><div class=\"box chart\">{}</div><div class=\"box\">{}</div></div>",
         crate::charts::bars(
             tr(lang, "Persone incontrate per mese e attività", "Persons met per month and activity"),
             &cats,

@@ -366,6 +366,7 @@ fn closed_for(tx: &mut dyn Tx, unit: Uuid) -> Result<Vec<ClosedPeriod>> {
 /// periods' persons that would change a closed period. A summary changes what the server
 /// has when its revision is higher than the stored one (or it is new).
 pub(crate) fn refuse_closed(tx: &mut dyn Tx, device: &Device, batch: &Batch) -> Result<()> {
+    tx.lock_unit(device.unit, false)?;
     let closed = closed_for(tx, device.unit)?;
     if closed.is_empty() {
         return Ok(());
@@ -921,6 +922,19 @@ impl dyn Backend {
         subject: &str,
     ) -> Result<Closing> {
         in_tx(self, true, |tx| {
+            let units = match closed {
+                Closed::Unit(u) => vec![u],
+                Closed::Project(p) => {
+                    let rows = tx.rows(
+                        "SELECT unit_id FROM project_units WHERE project_id = $1 ORDER BY unit_id",
+                        &[p.into()],
+                    )?;
+                    rows.iter().map(|r| r[0].uuid()).collect::<Result<Vec<_>>>()?
+                }
+            };
+            for u in units {
+                tx.lock_unit(u, true)?;
+            }
             let c = Closing {
                 id: Uuid::new_v4(),
                 closed,

@@ -139,6 +139,12 @@ pub trait Tx {
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64>;
     /// Runs a query; its rows, each a row of columns.
     fn rows(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Vec<Val>>>;
+    /// Holds a unit's lock until the transaction ends: shared by batches, exclusive for
+    /// closing a period, so a batch and a closing of its unit never interleave. SQLite
+    /// has one writer at a time already: nothing to do there.
+    fn lock_unit(&mut self, _unit: Uuid, _exclusive: bool) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl dyn Tx + '_ {
@@ -275,6 +281,14 @@ impl Tx for postgres::Transaction<'_> {
     fn rows(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Vec<Val>>> {
         let rows = self.query(sql, &pg_params(params))?;
         rows.iter().map(|r| (0..r.len()).map(|i| pg_val(r, i)).collect()).collect()
+    }
+
+    fn lock_unit(&mut self, unit: Uuid, exclusive: bool) -> Result<()> {
+        // Read committed: without it a closing committed while a batch runs would let the
+        // batch into the period just closed.
+        let f = if exclusive { "pg_advisory_xact_lock" } else { "pg_advisory_xact_lock_shared" };
+        self.execute(&format!("SELECT {f}(hashtext($1))"), &[&unit.to_string()])?;
+        Ok(())
     }
 }
 
