@@ -599,14 +599,7 @@ async fn close(State(state): State<Arc<AppState>>, Posted { s, form }: Posted) -
         Ok(Ok(()))
     })
     .await?;
-    match done {
-        Ok(()) => Ok(Redirect::to("/console/periods").into_response()),
-        Err(e) => Ok(Redirect::to(&format!(
-            "/console/periods?{}",
-            serde_urlencoded::to_string([("error", e)]).unwrap_or_default()
-        ))
-        .into_response()),
-    }
+    Ok(back("/console/periods", done))
 }
 
 async fn reopen(State(state): State<Arc<AppState>>, Path(id): Path<String>, Posted { s, .. }: Posted) -> Page {
@@ -632,6 +625,15 @@ async fn reopen(State(state): State<Arc<AppState>>, Path(id): Path<String>, Post
     })
     .await?;
     Ok(Redirect::to("/console/periods").into_response())
+}
+
+/// Back to the page a form was on, with what was wrong with the form, if anything.
+fn back(page: &str, done: Result<(), String>) -> Response {
+    match done {
+        Ok(()) => Redirect::to(page).into_response(),
+        Err(e) => Redirect::to(&format!("{page}?{}", serde_urlencoded::to_string([("error", e)]).unwrap_or_default()))
+            .into_response(),
+    }
 }
 
 /// A report request from the page's query: checked against the scope.
@@ -992,14 +994,7 @@ async fn set_target(State(state): State<Arc<AppState>>, Posted { s, form }: Post
         Ok(Ok(()))
     })
     .await?;
-    match done {
-        Ok(()) => Ok(Redirect::to("/console/targets").into_response()),
-        Err(e) => Ok(Redirect::to(&format!(
-            "/console/targets?{}",
-            serde_urlencoded::to_string([("error", e)]).unwrap_or_default()
-        ))
-        .into_response()),
-    }
+    Ok(back("/console/targets", done))
 }
 
 /// Month keys `YYYY-MM` from `from` to `to`.

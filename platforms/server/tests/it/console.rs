@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use uuid::Uuid;
 
-use crate::common::{TestServer, street_summary};
+use crate::common::{TestServer, invite, street_summary};
 
 /// A browser: cookies kept by hand (so their attributes can be checked), no redirects
 /// followed.
@@ -79,22 +79,6 @@ impl Browser {
     }
 }
 
-/// A coordinator with a one-time link, as `coordinator add` makes it.
-fn invite(server: &TestServer, name: &str, scope: Scope) -> String {
-    let b = server.backend.as_ref();
-    let c = b.add_account(name, scope, SERVER_ADMIN).unwrap();
-    let link = lanterna_server::secret::token();
-    b.add_sign_in_link(
-        &c,
-        &lanterna_server::secret::hash(&link),
-        Utc::now() + chrono::Duration::hours(24),
-        "invite",
-        SERVER_ADMIN,
-    )
-    .unwrap();
-    format!("/console/link/{link}")
-}
-
 /// Sets the password from the link; the browser is then signed in.
 async fn accept(browser: &mut Browser, link: &str, password: &str) {
     let (st, page, _) = browser.get(link).await;
@@ -141,7 +125,7 @@ async fn a_coordinator_signs_in_reviews_and_closes_within_their_scope() {
 
     // The link sets a password; a used link is refused.
     let mut anna = Browser::new(&server.url());
-    let link = invite(&server, "Anna", Scope::Unit(server.unit));
+    let link = invite(server.backend.as_ref(), "Anna", Scope::Unit(server.unit));
     accept(&mut anna, &link, "una password lunga").await;
     let session = anna.seen.iter().find(|c| c.starts_with("lanterna_console=")).unwrap().clone();
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
@@ -277,7 +261,7 @@ async fn a_coordinator_signs_in_reviews_and_closes_within_their_scope() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_is_throttled_and_needs_its_form() {
     let server = TestServer::start().await;
-    let link = invite(&server, "Bruno", Scope::All);
+    let link = invite(server.backend.as_ref(), "Bruno", Scope::All);
     accept(&mut Browser::new(&server.url()), &link, "password di Bruno").await;
 
     let mut b = Browser::new(&server.url());

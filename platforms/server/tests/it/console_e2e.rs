@@ -27,7 +27,7 @@ use lanterna_server::store::console::{SERVER_ADMIN, Scope};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::common::{KEY, Phone, TestServer};
+use crate::common::{KEY, Phone, TestServer, invite};
 use crate::minidom::Screen;
 
 /// The longest one browser stage may take.
@@ -155,28 +155,8 @@ async fn a_coordinator_reviews_and_closes_in_the_browser_and_the_phone_follows()
     let unit = b.add_unit("Unità Brescia").unwrap();
     let project = b.add_project("Bando 2024-2025", SERVER_ADMIN).unwrap();
     b.add_project_unit(&project, &unit, SERVER_ADMIN).unwrap();
-    let anna = b.add_account("Anna Rossi", Scope::Unit(unit.id), SERVER_ADMIN).unwrap();
-    let token = lanterna_server::secret::token();
-    b.add_sign_in_link(
-        &anna,
-        &lanterna_server::secret::hash(&token),
-        Utc::now() + Duration::hours(24),
-        "invite",
-        SERVER_ADMIN,
-    )
-    .unwrap();
-    let link = format!("/console/link/{token}");
-    let marco = b.add_account("Marco Bianchi", Scope::Project(project.id), SERVER_ADMIN).unwrap();
-    let token = lanterna_server::secret::token();
-    b.add_sign_in_link(
-        &marco,
-        &lanterna_server::secret::hash(&token),
-        Utc::now() + Duration::hours(24),
-        "invite",
-        SERVER_ADMIN,
-    )
-    .unwrap();
-    let project_link = format!("/console/link/{token}");
+    let link = invite(b.as_ref(), "Anna Rossi", Scope::Unit(unit.id));
+    let project_link = invite(b.as_ref(), "Marco Bianchi", Scope::Project(project.id));
 
     // The unit's phone: four outings in May 2024, synced with the real client.
     let phone = Phone::new();

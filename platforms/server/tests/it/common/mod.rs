@@ -299,3 +299,14 @@ pub fn street_summary(id: Uuid, revision: u32, date: chrono::NaiveDate, n: u32) 
         }],
     }
 }
+
+/// A coordinator's account with a one-time sign-in link, as `coordinator add` makes them:
+/// the link's path.
+pub fn invite(b: &dyn Backend, name: &str, scope: lanterna_server::store::console::Scope) -> String {
+    use lanterna_server::store::console::SERVER_ADMIN;
+    let c = b.add_account(name, scope, SERVER_ADMIN).unwrap();
+    let link = lanterna_server::secret::token();
+    let hash = lanterna_server::secret::hash(&link);
+    b.add_sign_in_link(&c, &hash, Utc::now() + Duration::hours(24), "invite", SERVER_ADMIN).unwrap();
+    format!("/console/link/{link}")
+}
