@@ -10,7 +10,7 @@ pub mod app;
 #[cfg(feature = "app")]
 pub mod cli;
 pub mod domain;
-#[cfg(feature = "app")]
+#[cfg(feature = "import")]
 pub mod import;
 pub mod locate;
 pub mod report;

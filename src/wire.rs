@@ -17,6 +17,9 @@ use crate::domain::{
     Activity, Bucket, CellKey, Comune, Gender, Measure, Nationality, Outing, Place, Province, Shift, Tally,
 };
 
+#[cfg(feature = "wire-body")]
+pub mod body;
+
 /// Where version 1 of the API lives.
 pub const API_PREFIX: &str = "/api/v1";
 

@@ -9,6 +9,7 @@ mod e2e_browser;
 mod feedback;
 mod fixture_indoor;
 mod fixture_street;
+mod fuzz_regressions;
 mod indoor_numbers;
 mod layers;
 mod properties;

@@ -1,13 +1,17 @@
 //! A request's JSON body as a handler argument: `Content-Type: application/json`, at most
 //! `max_body_bytes` as sent and `max_json_bytes` once gunzipped, parsed into a wire type
 //! (400 for malformed JSON, 422 for the wrong fields, types or codes).
+//!
+//! The checks themselves are [`decode_body`], a pure function over the headers and the bytes
+//! (the core crate's [`lanterna::wire::body`], which `fuzz/` drives); the extractor only
+//! collects the body, stopping at the limit.
 
-use std::io::Read;
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
+pub use lanterna::wire::body::BodyLimits;
+use lanterna::wire::body::{self as wire_body, BodyError};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
@@ -21,39 +25,31 @@ impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for WireJson<T> {
     type Rejection = ServerError;
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let limits =
+            BodyLimits { max_body_bytes: state.config.max_body_bytes, max_json_bytes: state.config.max_json_bytes };
         let (parts, body) = req.into_parts();
-        let bytes = json_bytes(state, &parts.headers, body).await?;
-        Ok(WireJson(serde_json::from_slice(&bytes)?))
+        let max = limits.max_body_bytes;
+        let raw = axum::body::to_bytes(body, max)
+            .await
+            .map_err(|_| ServerError::PayloadTooLarge(format!("the body is larger than {max} bytes")))?;
+        Ok(WireJson(decode_body(&parts.headers, &raw, limits)?))
     }
 }
 
-/// The request's JSON bytes: size-limited, gunzipped when sent so.
-async fn json_bytes(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ServerError> {
-    if let Some(ct) = headers.get(header::CONTENT_TYPE)
-        && !ct.to_str().unwrap_or("").starts_with("application/json")
-    {
-        return Err(ServerError::UnsupportedMediaType("send Content-Type: application/json".into()));
-    }
-    let max = state.config.max_body_bytes;
-    let raw = axum::body::to_bytes(body, max)
-        .await
-        .map_err(|_| ServerError::PayloadTooLarge(format!("the body is larger than {max} bytes")))?;
-    match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap_or("?")) {
-        None | Some("identity") => Ok(raw.to_vec()),
-        Some("gzip") => {
-            let limit = state.config.max_json_bytes;
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&raw[..])
-                .take(limit as u64 + 1)
-                .read_to_end(&mut out)
-                .map_err(|e| ServerError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
-            if out.len() > limit {
-                return Err(ServerError::PayloadTooLarge(format!("the body is larger than {limit} bytes unpacked")));
-            }
-            Ok(out)
-        }
-        Some(other) => {
-            Err(ServerError::UnsupportedMediaType(format!("Content-Encoding {other} is not supported (gzip is)")))
-        }
-    }
+/// A body already read, decoded into a wire type under `limits`: the content type and
+/// encoding checks, the size limits, the gunzip and the JSON parse, each refusal with its
+/// status (415, 413, 400, 422).
+pub fn decode_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+    limits: BodyLimits,
+) -> Result<T, ServerError> {
+    let ct = headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes());
+    let ce = headers.get(header::CONTENT_ENCODING).map(|v| v.as_bytes());
+    wire_body::decode(ct, ce, body, limits).map_err(|e| match e {
+        BodyError::UnsupportedMediaType(m) => ServerError::UnsupportedMediaType(m),
+        BodyError::TooLarge(m) => ServerError::PayloadTooLarge(m),
+        BodyError::Corrupt(m) => ServerError::BadRequest(m),
+        BodyError::Json(e) => ServerError::from(e),
+    })
 }

@@ -31,7 +31,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use self::auth::{CoordinatorAuth, DeviceAuth};
-pub use self::body::WireJson;
+pub use self::body::{BodyLimits, WireJson, decode_body};
 pub use self::serve::{bind, serve, serve_with_shutdown, shutdown_signal};
 use crate::config::Config;
 use crate::error::ServerError;
