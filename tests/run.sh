@@ -46,3 +46,5 @@ cargo clippy --features desktop --quiet -- -D warnings
 cargo clippy --no-default-features --features mobile --quiet -- -D warnings
 # The server's store suite runs against a throwaway PostgreSQL cluster too: required here.
 LANTERNA_REQUIRE_POSTGRES=1 cargo test --workspace
+# A bounded fuzz run (about 60 s a target; FUZZ_SECONDS to change it): nightly and cargo-fuzz.
+tests/fuzz.sh
