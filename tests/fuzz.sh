@@ -19,6 +19,10 @@ toolchain=${FUZZ_TOOLCHAIN:-nightly}
 export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-$PWD/fuzz/target}
 export CARGO_TERM_COLOR=never
 
+if ! command -v c++ >/dev/null; then
+  echo "tests/fuzz.sh: libFuzzer is C++: install g++ (Debian: apt-get install g++)" >&2
+  exit 1
+fi
 if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1; then
   rustup toolchain install "$toolchain" --profile minimal
 fi
