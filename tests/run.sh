@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # (Carlito has Calibri's metrics, so the printed layout is Excel's).
 PACKAGES=(pkg-config perl make chromium libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   xvfb xauth xdotool imagemagick fonts-dejavu-core postgresql
-  libreoffice-calc-nogui poppler-utils python3-openpyxl fonts-crosextra-carlito)
+  libreoffice-calc-nogui poppler-utils python3-openpyxl fonts-crosextra-carlito g++)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
