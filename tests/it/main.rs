@@ -11,6 +11,8 @@ mod fixture_indoor;
 mod fixture_street;
 mod indoor_numbers;
 mod layers;
+#[cfg(feature = "liveview")]
+mod liveview;
 mod properties;
 mod store;
 mod ui_components;
