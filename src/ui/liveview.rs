@@ -239,6 +239,11 @@ fn shell(secret: &LaunchSecret) -> String {
 <style>html,body{{margin:0;background:#0b0d10}}</style>
 </head>
 <body><div id="main"></div>
+<script>
+// Every submit is a liveview event: the browser never submits a form itself (a GET to this
+// page would drop the secret from the address and reload the app).
+document.addEventListener("submit", (e) => e.preventDefault(), true);
+</script>
 {}
 </body>
 </html>"#,

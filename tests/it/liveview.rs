@@ -86,6 +86,7 @@ async fn the_page_and_the_socket_need_the_launch_secret() {
     let (status, body) = get(format!("/?t={secret}")).await;
     assert_eq!(status, 200);
     assert!(body.contains(&format!("/ws?t={secret}")), "the page's websocket carries the secret: {body}");
+    assert!(body.contains(r#"addEventListener("submit""#), "the browser never submits a form itself: {body}");
 
     // A local process sets the Origin the check expects: without the secret it is refused.
     assert_eq!(open_ws(addr, "", &origin).await.err(), Some(403));
