@@ -35,9 +35,13 @@ fn start_app(cli: &Cli) -> anyhow::Result<()> {
     }
     #[cfg(feature = "liveview")]
     {
+        // The link carries this launch's secret: printed on its own line, logged nowhere else.
+        let options = lanterna::ui::liveview::Options::new()?;
+        let url = |addr| options.url(addr);
         let runtime = tokio::runtime::Runtime::new()?;
-        runtime.block_on(lanterna::ui::liveview::serve(vault, cli.port, |addr| {
-            println!("Lanterna: open http://{addr}/ (database {})", path.display());
+        runtime.block_on(lanterna::ui::liveview::serve(vault, options.clone(), cli.port, |addr| {
+            println!("Lanterna: database {}; open this link (it carries this launch's key):", path.display());
+            println!("{}", url(addr));
         }))?;
     }
     Ok(())

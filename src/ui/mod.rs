@@ -9,6 +9,8 @@ mod views;
 
 #[cfg(feature = "liveview")]
 pub mod liveview;
+#[cfg(feature = "mobile")]
+mod mobile;
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 mod native;
 
@@ -219,13 +221,18 @@ pub fn App() -> Element {
         }
     });
     sync::use_background_sync(ui);
+    #[cfg(feature = "mobile")]
+    mobile::use_lock_in_background(ui);
     // The idle lock: checked every few seconds, never while locked already.
     use_future(move || async move {
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
             let minutes = ui.settings.peek().idle_lock_minutes.max(1) as u64;
             let locked = matches!(*ui.screen.peek(), Screen::Lock | Screen::Hidden);
-            if !locked && ui.touched.peek().elapsed() >= Duration::from_secs(minutes * 60) {
+            // Locked from outside this view (the liveview server when the tab went quiet,
+            // the phone going to the background): the screen follows.
+            let closed = !ui.vault.peek().is_unlocked();
+            if !locked && (closed || ui.touched.peek().elapsed() >= Duration::from_secs(minutes * 60)) {
                 ui.lock(false);
             }
         }

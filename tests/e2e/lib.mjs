@@ -22,7 +22,8 @@ export function launch() {
   });
 }
 
-// The default phone is 360x740; a scenario may ask for another (`viewport`).
+// The default phone is 360x740; a scenario may ask for another (`viewport`). `url` is the
+// link the app printed, with this launch's secret (`/?t=...`): without it the page is refused.
 export async function openPhone(url, viewport = { width: 360, height: 740 }) {
   const browser = await launch();
   const context = await browser.newContext({
@@ -33,7 +34,8 @@ export async function openPhone(url, viewport = { width: 360, height: 740 }) {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
-  await page.goto(url);
+  const response = await page.goto(url);
+  if (!response || response.status() !== 200) fail(`${url} answered ${response?.status()}: open the printed link`);
   await page.waitForSelector("#app");
   return { browser, page };
 }

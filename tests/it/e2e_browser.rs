@@ -30,13 +30,20 @@ impl App {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the lanterna binary starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first line");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-            .unwrap_or_else(|| panic!("the app prints its URL, got {line:?}"))
-            .to_owned();
+        // The link, with this launch's secret, is a line of its own.
+        let mut printed = Vec::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let url = loop {
+            let mut line = String::new();
+            if stdout.read_line(&mut line).expect("a line") == 0 {
+                panic!("the app exited without printing its link: {printed:?}");
+            }
+            let line = line.trim();
+            if line.starts_with("http://127.0.0.1:") && line.contains("/?t=") {
+                break line.to_owned();
+            }
+            printed.push(line.to_owned());
+        };
         App { child, url }
     }
 }

@@ -12,6 +12,8 @@ mod fixture_street;
 mod fuzz_regressions;
 mod indoor_numbers;
 mod layers;
+#[cfg(feature = "liveview")]
+mod liveview;
 mod properties;
 mod store;
 mod ui_components;
