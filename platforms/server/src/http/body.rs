@@ -22,26 +22,43 @@ impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for WireJson<T> {
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
-        let bytes = json_bytes(state, &parts.headers, body).await?;
+        let (sent, unpacked) = (state.config.max_body_bytes, state.config.max_json_bytes);
+        let bytes = json_bytes(sent, unpacked, &parts.headers, body).await?;
         Ok(WireJson(serde_json::from_slice(&bytes)?))
     }
 }
 
-/// The request's JSON bytes: size-limited, gunzipped when sent so.
-async fn json_bytes(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ServerError> {
+/// A small wire type (an enrolment) read from the request's body: at most
+/// `max_enroll_bytes` as sent and once gunzipped, so that nobody can make the server
+/// inflate megabytes before it has looked at a code.
+#[derive(Debug, Clone)]
+pub struct EnrollJson<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for EnrollJson<T> {
+    type Rejection = ServerError;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let max = state.config.max_enroll_bytes;
+        let bytes = json_bytes(max, max, &parts.headers, body).await?;
+        Ok(EnrollJson(serde_json::from_slice(&bytes)?))
+    }
+}
+
+/// The request's JSON bytes: at most `max` as sent and `limit` once gunzipped (the
+/// inflating stops one byte past it).
+async fn json_bytes(max: usize, limit: usize, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ServerError> {
     if let Some(ct) = headers.get(header::CONTENT_TYPE)
         && !ct.to_str().unwrap_or("").starts_with("application/json")
     {
         return Err(ServerError::UnsupportedMediaType("send Content-Type: application/json".into()));
     }
-    let max = state.config.max_body_bytes;
     let raw = axum::body::to_bytes(body, max)
         .await
         .map_err(|_| ServerError::PayloadTooLarge(format!("the body is larger than {max} bytes")))?;
     match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap_or("?")) {
         None | Some("identity") => Ok(raw.to_vec()),
         Some("gzip") => {
-            let limit = state.config.max_json_bytes;
             let mut out = Vec::new();
             flate2::read::GzDecoder::new(&raw[..])
                 .take(limit as u64 + 1)

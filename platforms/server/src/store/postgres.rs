@@ -157,8 +157,9 @@ impl Backend for Postgres {
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>> {
         self.client()
             .query_opt(
-                "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
-                &[&token_hash],
+                "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = $1 AND revoked_at IS NULL
+                   AND (token_expires_at IS NULL OR token_expires_at > $2)",
+                &[&token_hash, &Utc::now().to_rfc3339()],
             )?
             .as_ref()
             .map(device)

@@ -9,6 +9,7 @@ mod common;
 mod console;
 mod console_e2e;
 mod faults;
+mod hardening;
 #[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
 mod persons;
