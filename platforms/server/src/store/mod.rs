@@ -4,6 +4,7 @@
 
 pub mod console;
 pub mod guard;
+pub mod pg_tls;
 mod postgres;
 pub mod sql;
 mod sqlite;

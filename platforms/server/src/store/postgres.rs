@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lanterna::wire::{AckStatus, Batch, PersonSummary, PublishedPeriod};
-use postgres::{Client, NoTls};
+use postgres::Client;
 use uuid::Uuid;
 
 use super::console;
@@ -63,10 +63,18 @@ impl Cells for postgres::Row {
 }
 
 impl Postgres {
-    /// Connects and applies the migrations (under an advisory lock, so two servers
-    /// starting together do not race).
+    /// Connects (over TLS as the URL's `sslmode` says, `prefer` by default: see
+    /// [`super::pg_tls`]) and applies the migrations (under an advisory lock, so two
+    /// servers starting together do not race).
     pub fn connect(url: &str) -> Result<Postgres> {
-        let mut first = Client::connect(url, NoTls)?;
+        let target = super::pg_tls::target(url)?;
+        let connect = || -> Result<Client> {
+            target
+                .config
+                .connect(target.tls.clone())
+                .map_err(|e| StoreError::Db(format!("cannot connect to PostgreSQL (sslmode {:?}): {e}", target.mode)))
+        };
+        let mut first = connect()?;
         let mut tx = first.transaction()?;
         tx.batch_execute(
             "SELECT pg_advisory_xact_lock(4242);
@@ -90,7 +98,7 @@ impl Postgres {
         tx.commit()?;
         let mut pool = vec![Mutex::new(first)];
         for _ in 1..POOL {
-            pool.push(Mutex::new(Client::connect(url, NoTls)?));
+            pool.push(Mutex::new(connect()?));
         }
         Ok(Postgres { pool })
     }

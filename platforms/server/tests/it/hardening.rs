@@ -377,3 +377,161 @@ async fn revoke_purge_takes_a_stolen_phone_out_of_the_reports() {
     let (ok, audit, _) = common::server_cli(&db, &["audit"]);
     assert!(ok && audit.contains("device.quarantine"), "{audit}");
 }
+
+/// A self-signed certificate for `names`, written as PEM files in `dir`: (cert, key).
+fn self_signed(dir: &std::path::Path, names: &[&str]) -> (std::path::PathBuf, std::path::PathBuf) {
+    let ck = rcgen::generate_simple_self_signed(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    (cert, key)
+}
+
+#[tokio::test]
+async fn serve_terminates_tls_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path(), &["localhost"]);
+    let backend: Arc<dyn Backend> = Arc::new(Sqlite::open(&dir.path().join("server.db")).unwrap());
+    let unit = backend.add_unit("Unità TLS").unwrap().id;
+    let tls = lanterna_server::http::tls_config(&cert, &key).unwrap();
+    let listener = lanterna_server::http::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let state = lanterna_server::http::AppState::new(backend.clone(), Config::default());
+    tokio::spawn(lanterna_server::http::serve_with_shutdown_tls(state, listener, tls, std::future::pending()));
+
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&cert).unwrap()).unwrap())
+        .resolve("localhost", ([127, 0, 0, 1], port).into())
+        .build()
+        .unwrap();
+    let base = format!("https://localhost:{port}");
+    let code = lanterna_server::secret::code();
+    backend.add_enrollment(unit, &lanterna_server::secret::hash(&code), Utc::now() + Duration::hours(1)).unwrap();
+    let resp = client
+        .post(format!("{base}/api/v1/enroll"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "code": code }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let enrolled: lanterna::wire::EnrollResponse = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
+    let batch = Batch { summaries: vec![common::street_summary(Uuid::new_v4(), 1, day(1), 5)], persons: vec![] };
+    let resp = client
+        .post(format!("{base}/api/v1/summaries"))
+        .bearer_auth(&enrolled.token)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&batch).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+    assert_eq!(backend.summaries(None, day(1), day(1)).unwrap().len(), 1);
+    // Plain HTTP on the TLS port gets nowhere; a client that does not trust the
+    // certificate neither.
+    assert!(reqwest::get(format!("http://127.0.0.1:{port}/api/v1/periods")).await.is_err());
+    let untrusting = reqwest::Client::builder().resolve("localhost", ([127, 0, 0, 1], port).into()).build().unwrap();
+    assert!(untrusting.get(format!("{base}/api/v1/periods")).send().await.is_err());
+}
+
+#[test]
+fn bad_tls_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path(), &["localhost"]);
+    let missing = dir.path().join("nope.pem");
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate\n").unwrap();
+    let err = |c: &std::path::Path, k: &std::path::Path| {
+        format!("{:#}", lanterna_server::http::tls_config(c, k).err().expect("refused"))
+    };
+    let e = err(&missing, &key);
+    assert!(e.contains("tls_cert") && e.contains("nope.pem"), "{e}");
+    let e = err(&junk, &key);
+    assert!(e.contains("tls_cert") && e.contains("junk.pem") && e.contains("no certificate"), "{e}");
+    let e = err(&cert, &missing);
+    assert!(e.contains("tls_key") && e.contains("nope.pem"), "{e}");
+    let e = err(&cert, &junk);
+    assert!(e.contains("tls_key") && e.contains("junk.pem"), "{e}");
+    // The server refuses to start on them, naming the file.
+    let db = dir.path().join("server.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lanterna-server"))
+        .args(["--db", &format!("sqlite://{}", db.display()), "serve", "--listen", "127.0.0.1:0"])
+        .env("LANTERNA_SERVER_TLS_CERT", &junk)
+        .env("LANTERNA_SERVER_TLS_KEY", &key)
+        .env_remove("LANTERNA_SERVER_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("junk.pem"), "{stderr}");
+    assert!(lanterna_server::http::tls_config(&cert, &key).is_ok());
+}
+
+/// Whether the backend's connection is encrypted.
+fn encrypted(b: &dyn Backend) -> bool {
+    let mut ssl = false;
+    b.with_tx(false, &mut |tx| {
+        let r = tx.row("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])?;
+        ssl = r.is_some_and(|r| r[0] == lanterna_server::store::sql::Val::Bool(true));
+        Ok(())
+    })
+    .unwrap();
+    ssl
+}
+
+#[test]
+fn postgres_connections_take_sslmode() {
+    let Some(pg) = common::pg::Pg::start() else { return };
+    let plain = pg.database("sslmode");
+    // The test cluster has no TLS: prefer falls back to plain, require and the verifying
+    // modes refuse to go on without it.
+    let b = lanterna_server::store::Postgres::connect(&plain).unwrap();
+    assert!(!encrypted(&b));
+    for mode in ["require", "verify-ca", "verify-full"] {
+        let e = lanterna_server::store::Postgres::connect(&format!("{plain}?sslmode={mode}")).err().expect(mode);
+        assert!(e.to_string().contains("cannot connect"), "{mode}: {e}");
+    }
+    let e = lanterna_server::store::Postgres::connect(&format!("{plain}?sslmode=maybe")).err().unwrap();
+    assert!(e.to_string().contains("sslmode=maybe"), "{e}");
+
+    // Now with TLS on, a certificate for localhost only (the cluster runs as postgres
+    // when the tests run as root: the key must be its own).
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path(), &["localhost"]);
+    let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    if root {
+        assert!(std::process::Command::new("chown").arg("postgres").arg(&key).status().unwrap().success());
+    }
+    let mut admin = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
+    admin.batch_execute(&format!("ALTER SYSTEM SET ssl_cert_file = '{}'", cert.display())).unwrap();
+    admin.batch_execute(&format!("ALTER SYSTEM SET ssl_key_file = '{}'", key.display())).unwrap();
+    admin.batch_execute("ALTER SYSTEM SET ssl = on").unwrap();
+    admin.batch_execute("SELECT pg_reload_conf()").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+
+    let b = lanterna_server::store::Postgres::connect(&plain).unwrap();
+    assert!(encrypted(&b), "prefer takes TLS when offered");
+    let b = lanterna_server::store::Postgres::connect(&format!("{plain}?sslmode=require")).unwrap();
+    assert!(encrypted(&b));
+    let b = lanterna_server::store::Postgres::connect(&format!("{plain}?sslmode=disable")).unwrap();
+    assert!(!encrypted(&b));
+    let named = plain.replace("127.0.0.1", "localhost");
+    let rooted = format!("{named}?sslmode=verify-full&sslrootcert={}", cert.display());
+    assert!(encrypted(&lanterna_server::store::Postgres::connect(&rooted).unwrap()));
+    // Not signed by a trusted authority: the verifying modes refuse it.
+    for mode in ["verify-ca", "verify-full"] {
+        let e = lanterna_server::store::Postgres::connect(&format!("{named}?sslmode={mode}")).err().expect(mode);
+        assert!(e.to_string().contains("cannot connect"), "{mode}: {e}");
+    }
+    // Signed, but not for the host connected to (127.0.0.1): verify-ca takes it,
+    // verify-full does not.
+    let ca = format!("{plain}?sslmode=verify-ca&sslrootcert={}", cert.display());
+    assert!(encrypted(&lanterna_server::store::Postgres::connect(&ca).unwrap()));
+    let full = format!("{plain}?sslmode=verify-full&sslrootcert={}", cert.display());
+    let e = lanterna_server::store::Postgres::connect(&full).err().expect("another host's certificate");
+    assert!(e.to_string().contains("cannot connect"), "{e}");
+}
