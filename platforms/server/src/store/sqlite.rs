@@ -135,8 +135,10 @@ fn private_files(path: &Path) -> Result<()> {
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         let io = |p: &Path, e: std::io::Error| StoreError::Db(format!("{}: {e}", p.display()));
-        if !path.exists() {
-            std::fs::OpenOptions::new().write(true).create(true).mode(0o600).open(path).map_err(|e| io(path, e))?;
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(path, e)),
         }
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut name = path.as_os_str().to_owned();

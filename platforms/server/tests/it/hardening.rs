@@ -442,7 +442,7 @@ fn bad_tls_files_are_named() {
     let junk = dir.path().join("junk.pem");
     std::fs::write(&junk, "not a certificate\n").unwrap();
     let err = |c: &std::path::Path, k: &std::path::Path| {
-        format!("{:#}", lanterna_server::http::tls_config(c, k).err().expect("refused"))
+        format!("{:#}", lanterna_server::http::tls_config(c, k).expect_err("refused"))
     };
     let e = err(&missing, &key);
     assert!(e.contains("tls_cert") && e.contains("nope.pem"), "{e}");
