@@ -45,6 +45,29 @@ pub struct Config {
     /// Failed sign-ins per account, and per address, within 15 minutes before more are
     /// refused.
     pub sign_in_failures: u32,
+    /// Enrolment attempts per minute per client address (a bucket of `enroll_burst`).
+    pub enroll_per_minute: u32,
+    /// Enrolment attempts a client address may make at once.
+    pub enroll_burst: u32,
+    /// Requests with an unknown, revoked or expired token per minute per client address
+    /// (a bucket of `auth_failures_burst`); past it they are answered 429.
+    pub auth_failures_per_minute: u32,
+    /// Failed tokens a client address may send at once.
+    pub auth_failures_burst: u32,
+    /// The reverse proxy's addresses (comma-separated IPs): only from them is
+    /// `X-Forwarded-For` believed, for rate limits by address. Empty: the peer address.
+    pub trusted_proxy: String,
+    /// Largest enrolment body, as sent and once decompressed, bytes.
+    pub max_enroll_bytes: usize,
+    /// A device's token expires this many days after enrolling; 0: never.
+    pub device_token_days: u32,
+    /// A coordinator's API token expires this many days after it is made; 0: never.
+    pub api_token_days: u32,
+    /// A PEM certificate chain: `serve` terminates TLS itself (with `tls_key`). Empty:
+    /// plain HTTP (behind a reverse proxy that terminates TLS).
+    pub tls_cert: String,
+    /// The PEM private key of `tls_cert`.
+    pub tls_key: String,
 }
 
 impl Default for Config {
@@ -65,6 +88,16 @@ impl Default for Config {
             session_idle_minutes: 30,
             session_max_hours: 12,
             sign_in_failures: 5,
+            enroll_per_minute: 10,
+            enroll_burst: 10,
+            auth_failures_per_minute: 10,
+            auth_failures_burst: 20,
+            trusted_proxy: String::new(),
+            max_enroll_bytes: 4096,
+            device_token_days: 0,
+            api_token_days: 0,
+            tls_cert: String::new(),
+            tls_key: String::new(),
         }
     }
 }
@@ -87,6 +120,16 @@ impl fmt::Debug for Config {
             session_idle_minutes,
             session_max_hours,
             sign_in_failures,
+            enroll_per_minute,
+            enroll_burst,
+            auth_failures_per_minute,
+            auth_failures_burst,
+            trusted_proxy,
+            max_enroll_bytes,
+            device_token_days,
+            api_token_days,
+            tls_cert,
+            tls_key,
         } = self;
         f.debug_struct("Config")
             .field("listen", listen)
@@ -103,6 +146,16 @@ impl fmt::Debug for Config {
             .field("session_idle_minutes", session_idle_minutes)
             .field("session_max_hours", session_max_hours)
             .field("sign_in_failures", sign_in_failures)
+            .field("enroll_per_minute", enroll_per_minute)
+            .field("enroll_burst", enroll_burst)
+            .field("auth_failures_per_minute", auth_failures_per_minute)
+            .field("auth_failures_burst", auth_failures_burst)
+            .field("trusted_proxy", trusted_proxy)
+            .field("max_enroll_bytes", max_enroll_bytes)
+            .field("device_token_days", device_token_days)
+            .field("api_token_days", api_token_days)
+            .field("tls_cert", tls_cert)
+            .field("tls_key", tls_key)
             .finish()
     }
 }
@@ -174,6 +227,15 @@ impl Config {
         if let Some((_, v)) = var("public_url") {
             self.public_url = v;
         }
+        for (f, slot) in [
+            ("trusted_proxy", &mut self.trusted_proxy),
+            ("tls_cert", &mut self.tls_cert),
+            ("tls_key", &mut self.tls_key),
+        ] {
+            if let Some((_, v)) = var(f) {
+                *slot = v;
+            }
+        }
         macro_rules! numeric {
             ($($f:ident),*) => {$(
                 if let Some((n, v)) = var(stringify!($f)) {
@@ -183,9 +245,27 @@ impl Config {
         }
         numeric!(max_body_bytes, max_json_bytes, max_summaries_per_batch, max_cells_per_summary, max_count_per_cell);
         numeric!(rate_per_minute, rate_burst, k, session_idle_minutes, session_max_hours, sign_in_failures);
+        numeric!(enroll_per_minute, enroll_burst, auth_failures_per_minute, auth_failures_burst, max_enroll_bytes);
+        numeric!(device_token_days, api_token_days);
+        self.check()
+    }
+
+    /// Refuses settings that cannot work.
+    pub fn check(&self) -> anyhow::Result<()> {
         if self.rate_burst == 0 || self.rate_per_minute == 0 {
             bail!("rate_per_minute and rate_burst must be at least 1");
         }
+        if [self.enroll_per_minute, self.enroll_burst, self.auth_failures_per_minute, self.auth_failures_burst]
+            .contains(&0)
+        {
+            bail!(
+                "enroll_per_minute, enroll_burst, auth_failures_per_minute and auth_failures_burst must be at least 1"
+            );
+        }
+        if self.tls_cert.trim().is_empty() != self.tls_key.trim().is_empty() {
+            bail!("tls_cert and tls_key go together: set both (serve terminates TLS) or neither");
+        }
+        self.trusted_proxies()?;
         Ok(())
     }
 
@@ -196,6 +276,16 @@ impl Config {
         } else {
             self.public_url.trim().trim_end_matches('/').to_owned()
         }
+    }
+
+    /// The addresses of `trusted_proxy`.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<std::net::IpAddr>> {
+        self.trusted_proxy
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().map_err(|_| anyhow::anyhow!("trusted_proxy {s}: not an IP address")))
+            .collect()
     }
 
     /// The summary limits.

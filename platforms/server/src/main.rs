@@ -114,10 +114,18 @@ enum UnitCommand {
 enum DeviceCommand {
     /// List the devices
     List,
-    /// Revoke a device: its token stops working at once
+    /// Revoke a device: its token stops working at once. With --purge (also for a device
+    /// revoked before), what it sent from --since on leaves every report, page and
+    /// published table, kept aside in quarantine and counted in the audit trail
     Revoke {
         /// The device's id
         id: Uuid,
+        /// Quarantine what the device sent (summaries, their reviews, periods' persons)
+        #[arg(long, requires = "since")]
+        purge: bool,
+        /// With --purge: from this day on, by the day the server received it (YYYY-MM-DD)
+        #[arg(long, value_parser = date, requires = "purge")]
+        since: Option<chrono::NaiveDate>,
     },
 }
 
@@ -149,6 +157,10 @@ enum CoordinatorCommand {
     Token {
         /// Their name
         name: String,
+        /// The token stops working this many days from now (default: api_token_days from
+        /// the settings; 0 there means never)
+        #[arg(long)]
+        expires: Option<u32>,
     },
     /// List a coordinator's API tokens
     Tokens {
@@ -328,10 +340,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(l) = listen {
                 config.listen = l;
             }
+            config.check()?;
             let backend: Arc<dyn Backend> = Arc::from(open()?);
+            let purged = backend.purge_expired_codes(Utc::now())?;
+            if purged > 0 {
+                eprintln!("lanterna-server: {purged} expired enrollment codes deleted");
+            }
             let state = AppState::new(backend.clone(), config);
             let runtime = tokio::runtime::Runtime::new()?;
-            let served = runtime.block_on(serve(state, |addr| println!("lanterna-server: listening on http://{addr}")));
+            let served = runtime.block_on(serve(state, |addr, tls| {
+                println!("lanterna-server: listening on {}://{addr}", if tls { "https" } else { "http" })
+            }));
             // Every request has had its answer. Ending the runtime drops what its tasks
             // still held; then the last handle on the store goes and the store closes.
             drop(runtime);
@@ -355,6 +374,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Enroll { unit } => {
             let b = open()?;
+            b.purge_expired_codes(Utc::now())?;
             let id = unit_id(b.as_ref(), &unit)?;
             let code = secret::code();
             let expires = Utc::now() + Duration::hours(CODE_LIFETIME_HOURS);
@@ -373,13 +393,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}  {}  enrolled {}  {state}", d.id, unit, d.enrolled_at.format("%Y-%m-%d %H:%M"));
             }
         }
-        Command::Device { command: DeviceCommand::Revoke { id } } => {
+        Command::Device { command: DeviceCommand::Revoke { id, purge, since } } => {
             let b = open()?;
             if !b.revoke(id, Utc::now())? {
                 bail!("no device {id} (lanterna-server device list)");
             }
             b.audit(SERVER_ADMIN, "device.revoke", &id.to_string(), "")?;
             println!("device {id} revoked");
+            if let (true, Some(since)) = (purge, since) {
+                let q = b.quarantine(id, since, SERVER_ADMIN)?;
+                println!(
+                    "quarantined what it sent since {since}: {} summaries, {} periods' persons, {} reviews; they \
+                     no longer count anywhere",
+                    q.summaries, q.persons, q.reviews
+                );
+                if q.replaced > 0 {
+                    println!(
+                        "{} of those summaries were at a revision above 1: the server keeps only the latest revision, \
+                         so an earlier one they replaced is gone; have the unit send those outings again",
+                        q.replaced
+                    );
+                }
+            }
         }
         Command::Coordinator { command } => coordinator(open()?.as_ref(), &config, command)?,
         Command::Project { command } => project(open()?.as_ref(), command)?,
@@ -472,11 +507,20 @@ fn coordinator(b: &dyn Backend, config: &Config, command: CoordinatorCommand) ->
             let c = coordinator_named(b, &name)?;
             print_link(b, config, &c, "reset")?;
         }
-        CoordinatorCommand::Token { name } => {
+        CoordinatorCommand::Token { name, expires } => {
             let c = coordinator_named(b, &name)?;
             let token = secret::token();
             let id = b.add_api_token(&c, &secret::hash(&token), SERVER_ADMIN)?;
-            println!("API token {id} for {name} (sees {}), shown once:", scope_words(b, c.scope)?);
+            // The token is shown only once its expiry is kept.
+            let until = match expires.unwrap_or(config.api_token_days) {
+                0 => "never expires".to_owned(),
+                days => {
+                    let at = Utc::now() + Duration::days(i64::from(days));
+                    b.expire_api_token(id, at)?;
+                    format!("expires {} UTC", at.format("%Y-%m-%d %H:%M"))
+                }
+            };
+            println!("API token {id} for {name} (sees {}, {until}), shown once:", scope_words(b, c.scope)?);
             println!("{token}");
         }
         CoordinatorCommand::Tokens { name } => {

@@ -14,14 +14,13 @@ mod html;
 mod pages;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -120,9 +119,11 @@ fn set_cookie(resp: &mut Response, value: String) {
     }
 }
 
-/// A request's address, for throttling (the proxy's, behind one).
-fn address(parts_ext: &axum::http::Extensions) -> String {
-    parts_ext.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+/// A request's client address, for throttling: the peer's, or behind a proxy named in
+/// `trusted_proxy`, the client's it forwarded.
+fn address(state: &AppState, parts: &axum::http::request::Parts) -> String {
+    crate::http::limit::client_ip_of(&state.trusted, &parts.extensions, &parts.headers)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 /// Refuses a cross-site form: an `Origin` (or, without one, a `Referer`) that is not this
@@ -373,7 +374,7 @@ async fn start_session(state: &AppState, c: &Coordinator) -> Result<Response, Re
 async fn sign_in(State(state): State<Arc<AppState>>, req: axum::extract::Request) -> Response {
     let (parts, body) = req.into_parts();
     let lang = lang_of(&parts.headers);
-    let addr = address(&parts.extensions);
+    let addr = address(&state, &parts);
     let form: HashMap<String, String> = match axum::body::to_bytes(body, 16 * 1024).await {
         Ok(bytes) => serde_urlencoded::from_bytes(&bytes).unwrap_or_default(),
         Err(_) => HashMap::new(),

@@ -1,6 +1,8 @@
 //! Who is asking: the bearer token of a device or a coordinator, as handler arguments.
 //! A token is looked up by its SHA-256 hash (the clear value is never stored), then its
-//! rate is checked; an unknown token is 401, a token over its rate 429.
+//! rate is checked; an unknown token is 401 (`token expired` when it has expired), a
+//! token over its rate 429. Failed tokens count against the client's address: past
+//! `auth_failures_burst` of them, that address is answered 429 until its bucket refills.
 
 use std::sync::Arc;
 
@@ -8,7 +10,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 
-use super::{AppState, blocking};
+use super::{AppState, blocking, limit};
 use crate::error::ServerError;
 use crate::secret;
 use uuid::Uuid;
@@ -41,7 +43,8 @@ fn bearer(headers: &HeaderMap) -> Result<String, ServerError> {
 }
 
 /// The token's holder as `lookup` finds it in the store (401 with `unknown` when not
-/// found), then the token's rate (429 with `too_fast` when over it).
+/// found, or `token expired`; 429 once the address has failed too often), then the
+/// token's rate (429 with `too_fast` when over it).
 async fn authenticate<T: Send + 'static>(
     parts: &Parts,
     state: &AppState,
@@ -49,12 +52,27 @@ async fn authenticate<T: Send + 'static>(
     unknown: &str,
     too_fast: &str,
 ) -> Result<T, ServerError> {
-    let hash = bearer(&parts.headers)?;
+    let ip = limit::client_ip(state, parts);
+    let rate = state.failed_token_rate();
+    let failed = |message: String| match ip.map(|ip| state.addresses.take(limit::Kind::FailedToken, ip, rate)) {
+        Some(Err(_)) => ServerError::TooManyRequests(
+            "too many requests with an unknown, revoked or expired token from this address: wait and try again".into(),
+        ),
+        _ => ServerError::Unauthorized(message),
+    };
+    let hash = bearer(&parts.headers).map_err(|e| failed(e.to_string()))?;
     let (backend, h) = (state.backend.clone(), hash.clone());
-    let holder = blocking(move || lookup(backend.as_ref(), &h))
-        .await?
-        .ok_or_else(|| ServerError::Unauthorized(unknown.to_owned()))?;
-    if !state.allow(&hash) {
+    let Some(holder) = blocking(move || lookup(backend.as_ref(), &h)).await? else {
+        let (backend, h) = (state.backend.clone(), hash.clone());
+        let expired = blocking(move || backend.token_expired(&h, chrono::Utc::now())).await?;
+        return Err(failed(if expired { "token expired".to_owned() } else { unknown.to_owned() }));
+    };
+    within_rate(state, &hash, holder, too_fast)
+}
+
+/// The holder, when its token is within its rate.
+fn within_rate<T>(state: &AppState, hash: &str, holder: T, too_fast: &str) -> Result<T, ServerError> {
+    if !state.allow(hash) {
         return Err(ServerError::TooManyRequests(too_fast.to_owned()));
     }
     Ok(holder)

@@ -27,13 +27,33 @@ impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for WireJson<T> {
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let limits =
             BodyLimits { max_body_bytes: state.config.max_body_bytes, max_json_bytes: state.config.max_json_bytes };
-        let (parts, body) = req.into_parts();
-        let max = limits.max_body_bytes;
-        let raw = axum::body::to_bytes(body, max)
-            .await
-            .map_err(|_| ServerError::PayloadTooLarge(format!("the body is larger than {max} bytes")))?;
-        Ok(WireJson(decode_body(&parts.headers, &raw, limits)?))
+        Ok(WireJson(read_body(req, limits).await?))
     }
+}
+
+/// A small wire type (an enrolment) read from the request's body: at most
+/// `max_enroll_bytes` as sent and once gunzipped, so that nobody can make the server
+/// inflate megabytes before it has looked at a code.
+#[derive(Debug, Clone)]
+pub struct EnrollJson<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for EnrollJson<T> {
+    type Rejection = ServerError;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let max = state.config.max_enroll_bytes;
+        Ok(EnrollJson(read_body(req, BodyLimits { max_body_bytes: max, max_json_bytes: max }).await?))
+    }
+}
+
+/// The request's body collected (stopping at `limits.max_body_bytes`) and decoded.
+async fn read_body<T: DeserializeOwned>(req: Request, limits: BodyLimits) -> Result<T, ServerError> {
+    let (parts, body) = req.into_parts();
+    let max = limits.max_body_bytes;
+    let raw = axum::body::to_bytes(body, max)
+        .await
+        .map_err(|_| ServerError::PayloadTooLarge(format!("the body is larger than {max} bytes")))?;
+    decode_body(&parts.headers, &raw, limits)
 }
 
 /// A body already read, decoded into a wire type under `limits`: the content type and

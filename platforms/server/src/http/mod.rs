@@ -6,7 +6,9 @@
 
 mod auth;
 mod body;
+pub mod limit;
 mod serve;
+mod tls;
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -31,8 +33,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use self::auth::{CoordinatorAuth, DeviceAuth};
-pub use self::body::{BodyLimits, WireJson, decode_body};
-pub use self::serve::{bind, serve, serve_with_shutdown, shutdown_signal};
+pub use self::body::{BodyLimits, EnrollJson, WireJson, decode_body};
+pub use self::serve::{bind, serve, serve_with_shutdown, serve_with_shutdown_tls, shutdown_signal};
+pub use self::tls::tls_config;
 use crate::config::Config;
 use crate::error::ServerError;
 use crate::report::{self, Kind};
@@ -47,12 +50,35 @@ pub struct AppState {
     limiter: Mutex<HashMap<String, (f64, Instant)>>,
     /// Failed console sign-ins.
     pub sign_in: crate::console::Throttle,
+    /// Rate limits by client address.
+    pub addresses: limit::AddressLimiter,
+    /// The trusted proxies' addresses (`trusted_proxy`).
+    pub trusted: Vec<std::net::IpAddr>,
 }
 
 impl AppState {
-    /// State over a store.
+    /// State over a store. A `trusted_proxy` that does not parse trusts no proxy
+    /// ([`Config::load`] refuses it before).
     pub fn new(backend: Arc<dyn crate::store::Backend>, config: Config) -> Arc<AppState> {
-        Arc::new(AppState { backend, config, limiter: Mutex::new(HashMap::new()), sign_in: Default::default() })
+        let trusted = config.trusted_proxies().unwrap_or_default();
+        Arc::new(AppState {
+            backend,
+            config,
+            limiter: Mutex::new(HashMap::new()),
+            sign_in: Default::default(),
+            addresses: Default::default(),
+            trusted,
+        })
+    }
+
+    /// The rate of enrolment attempts per address.
+    fn enroll_rate(&self) -> limit::Rate {
+        limit::Rate { per_minute: self.config.enroll_per_minute, burst: self.config.enroll_burst }
+    }
+
+    /// The rate of failed tokens per address.
+    fn failed_token_rate(&self) -> limit::Rate {
+        limit::Rate { per_minute: self.config.auth_failures_per_minute, burst: self.config.auth_failures_burst }
     }
 
     /// Token bucket per token: `rate_burst` requests at once, refilled at
@@ -105,8 +131,47 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/reports/{kind}", get(report_table))
         .merge(crate::console::router())
         .fallback(|| async { ServerError::NotFound("no such endpoint (the API is under /api/v1)".into()) })
+        .layer(middleware::from_fn(retry_after))
         .layer(middleware::from_fn(log))
         .with_state(state)
+}
+
+/// Every 429 says when to come back (`Retry-After`, seconds), unless it said already.
+async fn retry_after(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    if resp.status() == StatusCode::TOO_MANY_REQUESTS && !resp.headers().contains_key(header::RETRY_AFTER) {
+        resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+    }
+    resp
+}
+
+/// A 429 that says when to come back.
+pub(crate) fn too_many(message: &str, wait: std::time::Duration) -> Response {
+    let mut resp = ServerError::TooManyRequests(message.to_owned()).into_response();
+    let secs = wait.as_secs().max(1).to_string();
+    if let Ok(v) = header::HeaderValue::from_str(&secs) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
+/// An enrolment attempt within its address's rate, checked before the body is read.
+struct EnrollGate;
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for EnrollGate {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(ip) = limit::client_ip(state, parts) else { return Ok(EnrollGate) };
+        state
+            .addresses
+            .take(limit::Kind::Enroll, ip, state.enroll_rate())
+            .map(|()| EnrollGate)
+            .map_err(|wait| too_many("too many enrollment attempts from this address: wait and try again", wait))
+    }
 }
 
 /// One line per request: method, path, status, time. No address, no query, no body.
@@ -122,15 +187,30 @@ async fn log(req: Request, next: Next) -> Response {
     resp
 }
 
-async fn enroll(State(state): State<Arc<AppState>>, WireJson(req): WireJson<EnrollRequest>) -> ApiResult<Response> {
+async fn enroll(
+    State(state): State<Arc<AppState>>,
+    _: EnrollGate,
+    EnrollJson(req): EnrollJson<EnrollRequest>,
+) -> ApiResult<Response> {
     if !secret::is_code(&req.code) {
         return Err(ServerError::Unprocessable(format!("an enrollment code looks like {CODE_PATTERN}")));
     }
     let token = secret::token();
     let (b, code_hash, token_hash) = (state.backend.clone(), secret::hash(&req.code), secret::hash(&token));
-    let device = blocking(move || b.redeem(&code_hash, &token_hash, Utc::now()))
-        .await?
-        .ok_or_else(|| ServerError::Forbidden("unknown, used or expired enrollment code".into()))?;
+    let days = state.config.device_token_days;
+    let device = blocking(move || {
+        let now = Utc::now();
+        b.purge_expired_codes(now)?;
+        let Some(device) = b.redeem(&code_hash, &token_hash, now)? else { return Ok(None) };
+        // The token is not shown before its expiry is kept: a failure here leaves a
+        // device nobody holds the token of.
+        if days > 0 {
+            b.expire_device_token(device.id, now + Duration::days(i64::from(days)))?;
+        }
+        Ok::<_, crate::store::StoreError>(Some(device))
+    })
+    .await?
+    .ok_or_else(|| ServerError::Forbidden("unknown, used or expired enrollment code".into()))?;
     Ok((StatusCode::CREATED, axum::Json(EnrollResponse { token, device: device.id })).into_response())
 }
 

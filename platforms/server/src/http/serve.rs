@@ -42,6 +42,20 @@ pub async fn serve_with_shutdown(
         .await
 }
 
+/// As [`serve_with_shutdown`], over TLS with `config` (see [`super::tls_config`]).
+pub async fn serve_with_shutdown_tls(
+    state: Arc<AppState>,
+    listener: TcpListener,
+    config: Arc<rustls::ServerConfig>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    // Tapped (with nothing to do) so that the peer address reaches the handlers.
+    let listener = super::tls::TlsListener::new(listener, config)?.tap_io(|_| {});
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 /// Resolves on SIGTERM or Ctrl-C (SIGINT). The handlers are installed when this is
 /// called, not when the future is first polled: a signal that comes right after is not
 /// lost. Call it inside a Tokio runtime.
@@ -65,12 +79,21 @@ pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static
     }
 }
 
-/// Serves on the configured address until SIGTERM or Ctrl-C; `ready` gets the bound
-/// address once the port listens and the signal handlers are in place.
-pub async fn serve(state: Arc<AppState>, ready: impl FnOnce(std::net::SocketAddr)) -> anyhow::Result<()> {
+/// Serves on the configured address until SIGTERM or Ctrl-C, over TLS when `tls_cert`
+/// and `tls_key` are set; `ready` gets the bound address and whether it is TLS once the
+/// port listens and the signal handlers are in place. Bad certificate or key files fail
+/// before the port is bound, naming the file.
+pub async fn serve(state: Arc<AppState>, ready: impl FnOnce(std::net::SocketAddr, bool)) -> anyhow::Result<()> {
+    let tls = match (state.config.tls_cert.trim(), state.config.tls_key.trim()) {
+        ("", "") => None,
+        (cert, key) => Some(super::tls_config(std::path::Path::new(cert), std::path::Path::new(key))?),
+    };
     let listener = bind(&state.config.listen).await?;
     let shutdown = shutdown_signal()?;
-    ready(listener.local_addr()?);
-    serve_with_shutdown(state, listener, shutdown).await?;
+    ready(listener.local_addr()?, tls.is_some());
+    match tls {
+        Some(config) => serve_with_shutdown_tls(state, listener, config, shutdown).await?,
+        None => serve_with_shutdown(state, listener, shutdown).await?,
+    }
     Ok(())
 }

@@ -276,7 +276,7 @@ pub struct Freshness {
 }
 
 /// Runs `f` in one transaction of the backend.
-fn in_tx<T>(b: &dyn Backend, write: bool, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+pub(crate) fn in_tx<T>(b: &dyn Backend, write: bool, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
     let mut f = Some(f);
     let mut out = None;
     b.with_tx(write, &mut |tx| {
@@ -682,15 +682,17 @@ impl dyn Backend {
         })
     }
 
-    /// The coordinator of an API token, when neither is revoked.
+    /// The coordinator of an API token, when neither is revoked and the token has not
+    /// expired.
     pub fn coordinator_by_token(&self, token_hash: &str) -> Result<Option<Coordinator>> {
         in_tx(self, false, |tx| {
             tx.row(
                 &format!(
                     "SELECT {COORDINATOR_COLUMNS} FROM api_tokens t JOIN coordinators c ON c.id = t.coordinator_id
-                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND c.revoked_at IS NULL"
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND c.revoked_at IS NULL
+                       AND (t.expires_at IS NULL OR t.expires_at > $2)"
                 ),
-                &[token_hash.into()],
+                &[token_hash.into(), Utc::now().into()],
             )?
             .map(|r| coordinator(&r))
             .transpose()

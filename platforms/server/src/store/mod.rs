@@ -3,6 +3,8 @@
 //! append-only migrations. Every method is one transaction.
 
 pub mod console;
+pub mod guard;
+pub mod pg_tls;
 mod postgres;
 pub mod sql;
 mod sqlite;
@@ -167,7 +169,8 @@ impl Dialect {
         let console =
             shared.replace("{serial}", self.serial).replace("{bigint}", self.bigint).replace("{date}", self.date)
                 + self.audit;
-        vec![self.initial.into(), self.persons.into(), console.into()]
+        let guard = include_str!("migrations/shared/0004_guard.sql");
+        vec![self.initial.into(), self.persons.into(), console.into(), guard.into()]
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lanterna::wire::{AckStatus, Batch, PersonSummary, PublishedPeriod};
-use postgres::{Client, NoTls};
+use postgres::Client;
 use uuid::Uuid;
 
 use super::console;
@@ -63,10 +63,18 @@ impl Cells for postgres::Row {
 }
 
 impl Postgres {
-    /// Connects and applies the migrations (under an advisory lock, so two servers
-    /// starting together do not race).
+    /// Connects (over TLS as the URL's `sslmode` says, `prefer` by default: see
+    /// [`super::pg_tls`]) and applies the migrations (under an advisory lock, so two
+    /// servers starting together do not race).
     pub fn connect(url: &str) -> Result<Postgres> {
-        let mut first = Client::connect(url, NoTls)?;
+        let target = super::pg_tls::target(url)?;
+        let connect = || -> Result<Client> {
+            target
+                .config
+                .connect(target.tls.clone())
+                .map_err(|e| StoreError::Db(format!("cannot connect to PostgreSQL (sslmode {:?}): {e}", target.mode)))
+        };
+        let mut first = connect()?;
         let mut tx = first.transaction()?;
         tx.batch_execute(
             "SELECT pg_advisory_xact_lock(4242);
@@ -90,7 +98,7 @@ impl Postgres {
         tx.commit()?;
         let mut pool = vec![Mutex::new(first)];
         for _ in 1..POOL {
-            pool.push(Mutex::new(Client::connect(url, NoTls)?));
+            pool.push(Mutex::new(connect()?));
         }
         Ok(Postgres { pool })
     }
@@ -157,8 +165,9 @@ impl Backend for Postgres {
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>> {
         self.client()
             .query_opt(
-                "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
-                &[&token_hash],
+                "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = $1 AND revoked_at IS NULL
+                   AND (token_expires_at IS NULL OR token_expires_at > $2)",
+                &[&token_hash, &Utc::now().to_rfc3339()],
             )?
             .as_ref()
             .map(device)

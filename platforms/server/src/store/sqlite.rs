@@ -127,12 +127,42 @@ impl Cells for rusqlite::Row<'_> {
     }
 }
 
+/// Only the server's user reads the database: it is created 0600 before SQLite opens it
+/// (SQLite gives its `-wal` and `-shm` the database's mode), and a database, WAL or index
+/// that an older server left readable by others is made 0600.
+fn private_files(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |p: &Path, e: std::io::Error| StoreError::Db(format!("{}: {e}", p.display()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(path, e)),
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let p = Path::new(&name);
+            if let Ok(meta) = std::fs::metadata(p)
+                && meta.permissions().mode() & 0o077 != 0
+            {
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600)).map_err(|e| io(p, e))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 impl Sqlite {
     /// Opens (creating) the database file and applies its migrations.
     pub fn open(path: &Path) -> Result<Sqlite> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
         }
+        private_files(path)?;
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
@@ -148,6 +178,8 @@ impl Sqlite {
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             tx.commit()?;
         }
+        // The WAL and its index now exist, made by SQLite with the database's mode.
+        private_files(path)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -231,8 +263,9 @@ impl Backend for Sqlite {
         Ok(self
             .reader()
             .query_row(
-                "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
-                [token_hash],
+                "SELECT id, unit_id, enrolled_at, revoked_at FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL
+                   AND (token_expires_at IS NULL OR token_expires_at > ?2)",
+                [token_hash, &Utc::now().to_rfc3339()],
                 device,
             )
             .optional()?)

@@ -10,6 +10,7 @@ mod console;
 mod console_e2e;
 mod faults;
 mod fuzz_regressions;
+mod hardening;
 #[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
 mod persons;
