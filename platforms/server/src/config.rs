@@ -45,6 +45,10 @@ pub struct Config {
     /// Failed sign-ins per account, and per address, within 15 minutes before more are
     /// refused.
     pub sign_in_failures: u32,
+    /// How many days before its creation on the server a unit's outings may be dated
+    /// (registers kept before it joined); earlier ones are refused one by one
+    /// (`date_out_of_range`), as are those after tomorrow.
+    pub history_days: u32,
 }
 
 impl Default for Config {
@@ -65,6 +69,7 @@ impl Default for Config {
             session_idle_minutes: 30,
             session_max_hours: 12,
             sign_in_failures: 5,
+            history_days: 3653,
         }
     }
 }
@@ -87,6 +92,7 @@ impl fmt::Debug for Config {
             session_idle_minutes,
             session_max_hours,
             sign_in_failures,
+            history_days,
         } = self;
         f.debug_struct("Config")
             .field("listen", listen)
@@ -103,6 +109,7 @@ impl fmt::Debug for Config {
             .field("session_idle_minutes", session_idle_minutes)
             .field("session_max_hours", session_max_hours)
             .field("sign_in_failures", sign_in_failures)
+            .field("history_days", history_days)
             .finish()
     }
 }
@@ -183,8 +190,23 @@ impl Config {
         }
         numeric!(max_body_bytes, max_json_bytes, max_summaries_per_batch, max_cells_per_summary, max_count_per_cell);
         numeric!(rate_per_minute, rate_burst, k, session_idle_minutes, session_max_hours, sign_in_failures);
+        numeric!(history_days);
         if self.rate_burst == 0 || self.rate_per_minute == 0 {
             bail!("rate_per_minute and rate_burst must be at least 1");
+        }
+        self.check_limits()
+    }
+
+    /// The summary limits may be lowered (a summary over them is then refused alone, and
+    /// the phone marks it), never raised above what a phone records (the domain's
+    /// limits): above those the server would accept what no honest phone sends.
+    pub fn check_limits(&self) -> anyhow::Result<()> {
+        let most = Limits::default();
+        if self.max_cells_per_summary > most.cells_per_summary || self.max_cells_per_summary == 0 {
+            bail!("max_cells_per_summary must be between 1 and {}", most.cells_per_summary);
+        }
+        if self.max_count_per_cell > most.count_per_cell || self.max_count_per_cell == 0 {
+            bail!("max_count_per_cell must be between 1 and {}", most.count_per_cell);
         }
         Ok(())
     }

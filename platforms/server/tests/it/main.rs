@@ -12,6 +12,7 @@ mod faults;
 #[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
 mod persons;
+mod refusals;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;
