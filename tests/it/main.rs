@@ -13,5 +13,6 @@ mod indoor_numbers;
 mod layers;
 mod properties;
 mod store;
+mod sync_refusals;
 mod ui_components;
 mod wire_schema;

@@ -37,16 +37,15 @@ impl Plausible {
     /// Checks one summary; the error says why.
     pub fn summary(&self, s: &Summary) -> Result<(), Invalid> {
         s.validate(&self.limits)?;
-        if !(self.earliest..=self.latest).contains(&s.date) {
-            return Err(Invalid {
-                reason: Refusal::DateOutOfRange,
-                message: format!(
-                    "summary {}: date {} is outside {}..={} (the unit's history to tomorrow)",
-                    s.id, s.date, self.earliest, self.latest
-                ),
-            });
-        }
-        Ok(())
+        let (id, date) = (s.id, s.date);
+        let message = if date > self.latest {
+            format!("summary {id}: date {date} is in the future (after {})", self.latest)
+        } else if date < self.earliest {
+            format!("summary {id}: date {date} is before the unit's history on this server ({})", self.earliest)
+        } else {
+            return Ok(());
+        };
+        Err(Invalid { reason: Refusal::DateOutOfRange, message })
     }
 
     /// Checks one period's persons; the error says why. A period may start before the

@@ -103,7 +103,7 @@ async fn a_phone_of_version_1_gets_the_whole_batch_refused_as_before() {
     let token = server.token(server.unit).await;
     let (status, text) = post(&server, &token, &stolen_batch(), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
-    assert!(text.contains("outside"), "{text}");
+    assert!(text.contains("before the unit's history"), "{text}");
     assert_eq!(everything(&server), 0, "nothing of a refused request is kept");
     // Version 1 answers never carry a status it cannot parse.
     let (status, text) = post(&server, &token, &json!({"summaries": [summary("2024-03-01", "BS", 3)]}), Some(1)).await;
