@@ -10,7 +10,8 @@ use chrono::Utc;
 
 use super::{Area, Done, Error, Lanterna, Result, ReviewMark, Vault, messages};
 use crate::domain::Period;
-use crate::store::{Endpoint, RefusedRow, SyncStatus};
+use crate::store::{Endpoint, SyncStatus};
+pub use crate::store::{RefusedKind, RefusedRow};
 use crate::sync::{Client, SyncError};
 use crate::wire::{Ack, AckStatus, Batch, PersonAck, PersonKey, PersonSummary, Summary};
 

@@ -4,8 +4,7 @@
 use dioxus::prelude::*;
 
 use crate::app::Area;
-use crate::app::sync::{SyncView, enroll};
-use crate::store::{RefusedKind, RefusedRow};
+use crate::app::sync::{RefusedKind, RefusedRow, SyncView, enroll};
 use crate::ui::sync::sync_now;
 use crate::ui::{T, Ui};
 
