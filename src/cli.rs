@@ -351,6 +351,14 @@ fn sync(path: &Path, command: Option<&SyncCommand>, out: &mut dyn std::io::Write
             if report.returned > 0 {
                 writeln!(out, "returned by the coordinator to correct: {}", report.returned)?;
             }
+            let refused = app.lock().unwrap_or_else(|e| e.into_inner()).refused_summaries()?;
+            for r in refused {
+                writeln!(
+                    out,
+                    "refused by the server (edit it to send again): {} {} {}: {}",
+                    r.id, r.activity, r.date, r.reason
+                )?;
+            }
         }
     }
     Ok(())

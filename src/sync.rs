@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::wire::{
     API_PREFIX, Batch, BatchResponse, ClosedRefusal, EnrollRequest, EnrollResponse, ErrorBody, FeedbackResponse,
-    PeriodsResponse, PersonKey, PublishedPeriod,
+    PeriodsResponse, PersonKey, PublishedPeriod, SYNC_VERSION, SYNC_VERSION_HEADER,
 };
 
 /// Summaries per request.
@@ -64,6 +64,24 @@ pub enum SyncError {
         /// The periods' persons refused.
         closed_persons: Vec<PersonKey>,
     },
+    /// An `http://` URL of a host that is neither loopback nor allowed in Settings: the
+    /// unit's counts would travel unencrypted. Refused before any connection.
+    #[error(
+        "'{host}' is reached over plain http://: use https://, or allow this address in Settings (the counts would travel unencrypted)"
+    )]
+    PlainHttp {
+        /// The host (and port) refused.
+        host: String,
+    },
+    /// The server answered with a redirect: never followed, so nothing (no token, no body)
+    /// goes where it points.
+    #[error("the server answered {status}, redirecting to '{location}': check the sync address")]
+    Redirected {
+        /// HTTP status (301, 302, 307, 308, ...).
+        status: u16,
+        /// Where it pointed (as given, at most 200 characters).
+        location: String,
+    },
     /// A success status with a body this app does not understand.
     #[error("the server answered in a way this app does not understand: {why}")]
     BadAnswer {
@@ -87,16 +105,51 @@ pub struct Client {
     base: String,
 }
 
+/// Whether a plain-http address may be used: loopback (`127.0.0.0/8`, `::1`,
+/// `localhost`), or one the user allowed in Settings, as `host` or `host:port`
+/// (compared without case).
+pub fn http_allowed(url: &reqwest::Url, allowed: &[String]) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    };
+    if loopback {
+        return true;
+    }
+    let with_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(80));
+    allowed.iter().map(|a| a.trim()).any(|a| a.eq_ignore_ascii_case(host) || a.eq_ignore_ascii_case(&with_port))
+}
+
 impl Client {
-    /// A client for `url` (`http://` or `https://`, no path beyond the server's root).
+    /// A client for `url` (`https://`, or `http://` on loopback only; no path beyond the
+    /// server's root).
     pub fn new(url: &str) -> Result<Client, SyncError> {
+        Client::with_http_allowed(url, &[])
+    }
+
+    /// A client for `url`, where `http://` is also accepted for the addresses in
+    /// `allowed` (`host` or `host:port`, the Settings' list). Redirects are never
+    /// followed.
+    pub fn with_http_allowed(url: &str, allowed: &[String]) -> Result<Client, SyncError> {
         let base = url.trim().trim_end_matches('/').to_owned();
         let bad = || SyncError::BadUrl { url: url.to_owned() };
         let parsed = reqwest::Url::parse(&base).map_err(|_| bad())?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(bad());
         }
+        if parsed.scheme() == "http" && !http_allowed(&parsed, allowed) {
+            let host = match parsed.port() {
+                Some(p) => format!("{}:{p}", parsed.host_str().unwrap_or_default()),
+                None => parsed.host_str().unwrap_or_default().to_owned(),
+            };
+            return Err(SyncError::PlainHttp { host });
+        }
         let http = reqwest::Client::builder()
+            // A redirect is an error, never followed: a body or a token never goes where
+            // a server (or whoever answers for it) points.
+            .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10))
@@ -111,6 +164,9 @@ impl Client {
 
     async fn answer<T: serde::de::DeserializeOwned>(&self, resp: reqwest::Response) -> Result<T, SyncError> {
         let status = resp.status();
+        if status.is_redirection() {
+            return Err(redirected(&resp));
+        }
         let bytes = resp.bytes().await.map_err(|e| self.unreachable(e))?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| SyncError::BadAnswer { why: e.to_string() });
@@ -143,10 +199,14 @@ impl Client {
             .bearer_auth(token)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::CONTENT_ENCODING, "gzip")
+            .header(SYNC_VERSION_HEADER, SYNC_VERSION.to_string())
             .body(gzip_json(batch))
             .send()
             .await
             .map_err(|e| self.unreachable(e))?;
+        if resp.status().is_redirection() {
+            return Err(redirected(&resp));
+        }
         if resp.status() == reqwest::StatusCode::CONFLICT {
             let bytes = resp.bytes().await.map_err(|e| self.unreachable(e))?;
             return Err(match serde_json::from_slice::<ClosedRefusal>(&bytes) {
@@ -196,6 +256,16 @@ impl Client {
             }
         }
     }
+}
+
+/// A redirect answer as an error naming where it pointed.
+fn redirected(resp: &reqwest::Response) -> SyncError {
+    let location = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).chars().take(200).collect())
+        .unwrap_or_default();
+    SyncError::Redirected { status: resp.status().as_u16(), location }
 }
 
 /// A refusal with the server's words (its `{"error"}`, else the start of its body).

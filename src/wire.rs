@@ -28,7 +28,17 @@ pub const CODE_PATTERN: &str = "^[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$";
 /// Pattern of a device token: 64 lowercase hex digits.
 pub const TOKEN_PATTERN: &str = "^[0-9a-f]{64}$";
 
-/// What a server accepts at most, checked on every summary.
+/// The request header a phone sends to say which version of the batch answer it reads:
+/// [`SYNC_VERSION`] and above read per-summary refusals ([`AckStatus::Refused`]). A
+/// request without it gets the answers of version 1: one summary the server refuses
+/// refuses the whole batch (422), so an older phone never meets a status it cannot parse.
+pub const SYNC_VERSION_HEADER: &str = "lanterna-sync";
+/// The version of the batch answer this build reads.
+pub const SYNC_VERSION: u32 = 2;
+
+/// What a server accepts at most, checked on every summary. The defaults are the
+/// domain's limits ([`crate::domain::rules`]), the most a phone records; a server may
+/// lower them, never raise them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Summaries in one request.
@@ -43,7 +53,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { summaries_per_batch: 500, cells_per_summary: 5_000, comuni_per_summary: 200, count_per_cell: 100_000 }
+        use crate::domain::rules::{CELLS_PER_SUMMARY_MAX, COMUNI_PER_SUMMARY_MAX, COUNT_PER_CELL_MAX};
+        Limits {
+            summaries_per_batch: 500,
+            cells_per_summary: CELLS_PER_SUMMARY_MAX,
+            comuni_per_summary: COMUNI_PER_SUMMARY_MAX,
+            count_per_cell: COUNT_PER_CELL_MAX,
+        }
     }
 }
 
@@ -115,8 +131,11 @@ pub struct PersonAck {
     pub province: Province,
     /// The revision as sent.
     pub revision: u32,
-    /// Stored, or ignored.
+    /// Stored, ignored or refused.
     pub status: AckStatus,
+    /// Why it was refused (only with [`AckStatus::Refused`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Refusal>,
 }
 
 /// A reporting period the server publishes: a named one a coordinator added (calendar
@@ -354,11 +373,26 @@ pub struct Ack {
     pub id: Uuid,
     /// Its revision as sent.
     pub revision: u32,
-    /// Stored, or ignored (the server had this revision or a higher one).
+    /// Stored, ignored (the server had this revision or a higher one) or refused.
     pub status: AckStatus,
+    /// Why it was refused (only with [`AckStatus::Refused`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Refusal>,
 }
 
-/// Stored or ignored.
+impl Ack {
+    /// Stored or ignored: no reason.
+    pub fn new(id: Uuid, revision: u32, status: AckStatus) -> Ack {
+        Ack { id, revision, status, reason: None }
+    }
+
+    /// Refused, and why.
+    pub fn refused(id: Uuid, revision: u32, reason: Refusal) -> Ack {
+        Ack { id, revision, status: AckStatus::Refused, reason: Some(reason) }
+    }
+}
+
+/// Stored, ignored or refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AckStatus {
@@ -366,6 +400,120 @@ pub enum AckStatus {
     Stored,
     /// Equal to or older than the server's copy: nothing changed.
     Ignored,
+    /// Not stored, for the reason given: this revision will never be stored, so the phone
+    /// marks it and stops sending it; a new revision (an edit) is judged again. Sent only
+    /// to phones that read [`SYNC_VERSION`] 2.
+    Refused,
+}
+
+/// Why the server refused one summary or one period's persons: a closed list, so no free
+/// text crosses to the phone (the phone says each in the unit's language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// Revision 0.
+    Revision,
+    /// A deleted summary with cells.
+    DeletedWithCells,
+    /// More cells than the server accepts in one summary.
+    TooManyCells,
+    /// More comuni than the server accepts in one summary.
+    TooManyComuni,
+    /// A cell counting 0, or more than the server accepts for one outing or session.
+    CellOverLimit,
+    /// The same cell twice.
+    DuplicateCell,
+    /// A measure of another activity (indoor measures outside indoor, persons measures
+    /// in a summary, other measures in persons).
+    MeasureActivity,
+    /// An indoor session by night.
+    IndoorNight,
+    /// A date before the unit's history on the server starts, or after tomorrow.
+    DateOutOfRange,
+    /// A persons period that runs backwards or is too long.
+    PersonsPeriod,
+    /// Persons of an activity other than street or labour.
+    PersonsActivity,
+}
+
+impl Refusal {
+    /// Every reason.
+    pub const ALL: [Refusal; 11] = [
+        Refusal::Revision,
+        Refusal::DeletedWithCells,
+        Refusal::TooManyCells,
+        Refusal::TooManyComuni,
+        Refusal::CellOverLimit,
+        Refusal::DuplicateCell,
+        Refusal::MeasureActivity,
+        Refusal::IndoorNight,
+        Refusal::DateOutOfRange,
+        Refusal::PersonsPeriod,
+        Refusal::PersonsActivity,
+    ];
+
+    /// Its code on the wire and in the phone's store.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Revision => "revision",
+            Refusal::DeletedWithCells => "deleted_with_cells",
+            Refusal::TooManyCells => "too_many_cells",
+            Refusal::TooManyComuni => "too_many_comuni",
+            Refusal::CellOverLimit => "cell_over_limit",
+            Refusal::DuplicateCell => "duplicate_cell",
+            Refusal::MeasureActivity => "measure_activity",
+            Refusal::IndoorNight => "indoor_night",
+            Refusal::DateOutOfRange => "date_out_of_range",
+            Refusal::PersonsPeriod => "persons_period",
+            Refusal::PersonsActivity => "persons_activity",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(s: &str) -> Option<Refusal> {
+        Refusal::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// Its words, Italian or English.
+    pub fn label(self, lang: crate::domain::Lang) -> &'static str {
+        let (it, en) = match self {
+            Refusal::Revision => ("revisione non valida", "invalid revision"),
+            Refusal::DeletedWithCells => ("eliminata ma con conteggi", "deleted but with counts"),
+            Refusal::TooManyCells => ("troppe voci in un'uscita", "too many counts in one outing"),
+            Refusal::TooManyComuni => ("troppi comuni in un'uscita", "too many comuni in one outing"),
+            Refusal::CellOverLimit => {
+                ("un conteggio oltre il massimo per uscita", "a count over the per-outing maximum")
+            }
+            Refusal::DuplicateCell => ("un conteggio ripetuto", "a count appears twice"),
+            Refusal::MeasureActivity => ("un conteggio di un'altra attività", "a count of another activity"),
+            Refusal::IndoorNight => ("indoor solo di giorno", "indoor has no night shift"),
+            Refusal::DateOutOfRange => ("data fuori dall'intervallo ammesso", "date outside the allowed range"),
+            Refusal::PersonsPeriod => ("periodo non valido", "invalid period"),
+            Refusal::PersonsActivity => ("persone solo per strada e lavoro", "persons only for street and labour"),
+        };
+        if lang == crate::domain::Lang::En { en } else { it }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label(crate::domain::Lang::En))
+    }
+}
+
+/// A summary or a period's persons that breaks a rule: the code the phone gets, and the
+/// words the server's log and version-1 answers use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    /// Why, as a code.
+    pub reason: Refusal,
+    /// What is wrong, in English.
+    pub message: String,
+}
+
+fn invalid(reason: Refusal, message: String) -> Invalid {
+    Invalid { reason, message }
 }
 
 /// Enrolling a device with a one-time code.
@@ -398,51 +546,62 @@ pub struct ErrorBody {
 impl Summary {
     /// Checks a summary against the limits and the rules of the field; the error says
     /// what is wrong.
-    pub fn validate(&self, limits: &Limits) -> Result<(), String> {
+    pub fn validate(&self, limits: &Limits) -> Result<(), Invalid> {
         let id = self.id;
         if self.revision == 0 {
-            return Err(format!("summary {id}: revision starts at 1"));
+            return Err(invalid(Refusal::Revision, format!("summary {id}: revision starts at 1")));
         }
         if self.deleted && !self.cells.is_empty() {
-            return Err(format!("summary {id}: a deleted summary has no cells"));
+            return Err(invalid(Refusal::DeletedWithCells, format!("summary {id}: a deleted summary has no cells")));
         }
         if self.cells.len() > limits.cells_per_summary {
-            return Err(format!(
-                "summary {id}: {} cells, more than the {} allowed",
-                self.cells.len(),
-                limits.cells_per_summary
+            return Err(invalid(
+                Refusal::TooManyCells,
+                format!("summary {id}: {} cells, more than the {} allowed", self.cells.len(), limits.cells_per_summary),
             ));
         }
         if self.comuni.len() > limits.comuni_per_summary {
-            return Err(format!("summary {id}: {} comuni, more than {}", self.comuni.len(), limits.comuni_per_summary));
+            return Err(invalid(
+                Refusal::TooManyComuni,
+                format!("summary {id}: {} comuni, more than {}", self.comuni.len(), limits.comuni_per_summary),
+            ));
         }
         let indoor = self.activity == Activity::Indoor;
         let mut seen = HashSet::new();
         for c in &self.cells {
             if c.count == 0 || c.count > limits.count_per_cell {
-                return Err(format!(
-                    "summary {id}: count {} of cell {}/{}/{} is outside 1..={}",
-                    c.count, c.nationality, c.gender, c.measure, limits.count_per_cell
+                return Err(invalid(
+                    Refusal::CellOverLimit,
+                    format!(
+                        "summary {id}: count {} of cell {}/{}/{} is outside 1..={}",
+                        c.count, c.nationality, c.gender, c.measure, limits.count_per_cell
+                    ),
                 ));
             }
             if indoor != c.measure.is_indoor() && (c.measure.is_indoor() || c.measure == Measure::Contacts) {
-                return Err(format!(
-                    "summary {id}: measure {} does not belong to activity {}",
-                    c.measure, self.activity
+                return Err(invalid(
+                    Refusal::MeasureActivity,
+                    format!("summary {id}: measure {} does not belong to activity {}", c.measure, self.activity),
                 ));
             }
             if c.measure.is_person() {
-                return Err(format!(
-                    "summary {id}: measure {} counts persons of a period, not of one outing or session",
-                    c.measure
+                return Err(invalid(
+                    Refusal::MeasureActivity,
+                    format!(
+                        "summary {id}: measure {} counts persons of a period, not of one outing or session",
+                        c.measure
+                    ),
                 ));
             }
             if !seen.insert((c.province, c.nationality, c.gender, c.measure)) {
-                return Err(format!("summary {id}: cell {}/{}/{} appears twice", c.nationality, c.gender, c.measure));
+                return Err(invalid(
+                    Refusal::DuplicateCell,
+                    format!("summary {id}: cell {}/{}/{} appears twice", c.nationality, c.gender, c.measure),
+                ));
             }
         }
         if indoor && self.shift != Shift::Day {
-            return Err(format!("summary {id}: indoor sessions have no night shift"));
+            return Err(invalid(Refusal::IndoorNight, format!("summary {id}: indoor sessions have no night shift")));
         }
         Ok(())
     }
@@ -488,38 +647,46 @@ impl PersonSummary {
     pub const MAX_DAYS: i64 = 5 * 366;
 
     /// Checks a period's persons against the limits; the error says what is wrong.
-    pub fn validate(&self, limits: &Limits) -> Result<(), String> {
+    pub fn validate(&self, limits: &Limits) -> Result<(), Invalid> {
         let key = format!("persons {}..{} {} {}", self.from, self.to, self.activity, self.province);
         if self.revision == 0 {
-            return Err(format!("{key}: revision starts at 1"));
+            return Err(invalid(Refusal::Revision, format!("{key}: revision starts at 1")));
         }
         if self.from > self.to || (self.to - self.from).num_days() >= Self::MAX_DAYS {
-            return Err(format!("{key}: the period must run forwards and last at most {} days", Self::MAX_DAYS));
+            return Err(invalid(
+                Refusal::PersonsPeriod,
+                format!("{key}: the period must run forwards and last at most {} days", Self::MAX_DAYS),
+            ));
         }
         if !matches!(self.activity, Activity::Street | Activity::Labour) {
-            return Err(format!("{key}: persons are counted for street and labour outings only"));
+            return Err(invalid(
+                Refusal::PersonsActivity,
+                format!("{key}: persons are counted for street and labour outings only"),
+            ));
         }
         if self.cells.len() > limits.cells_per_summary {
-            return Err(format!(
-                "{key}: {} cells, more than the {} allowed",
-                self.cells.len(),
-                limits.cells_per_summary
+            return Err(invalid(
+                Refusal::TooManyCells,
+                format!("{key}: {} cells, more than the {} allowed", self.cells.len(), limits.cells_per_summary),
             ));
         }
         let mut seen = HashSet::new();
         for c in &self.cells {
             let cell = format!("{}/{}/{}/{}", c.shift, c.nationality, c.gender, c.measure);
             if !c.measure.is_person() {
-                return Err(format!("{key}: cell {cell}: only persons measures belong here"));
+                return Err(invalid(
+                    Refusal::MeasureActivity,
+                    format!("{key}: cell {cell}: only persons measures belong here"),
+                ));
             }
             if c.count == 0 || c.count > limits.count_per_cell {
-                return Err(format!(
-                    "{key}: count {} of cell {cell} is outside 1..={}",
-                    c.count, limits.count_per_cell
+                return Err(invalid(
+                    Refusal::CellOverLimit,
+                    format!("{key}: count {} of cell {cell} is outside 1..={}", c.count, limits.count_per_cell),
                 ));
             }
             if !seen.insert((c.shift, c.nationality, c.gender, c.measure)) {
-                return Err(format!("{key}: cell {cell} appears twice"));
+                return Err(invalid(Refusal::DuplicateCell, format!("{key}: cell {cell} appears twice")));
             }
         }
         Ok(())
@@ -536,7 +703,12 @@ impl PersonSummary {
     /// The acknowledgement of this revision.
     pub fn ack(&self, status: AckStatus) -> PersonAck {
         let PersonSummary { from, to, activity, province, revision, .. } = *self;
-        PersonAck { from, to, activity, province, revision, status }
+        PersonAck { from, to, activity, province, revision, status, reason: None }
+    }
+
+    /// The refusal of this revision.
+    pub fn refused(&self, reason: Refusal) -> PersonAck {
+        PersonAck { status: AckStatus::Refused, reason: Some(reason), ..self.ack(AckStatus::Refused) }
     }
 }
 

@@ -21,6 +21,9 @@ pub enum ReviewMark {
     Corrected,
     /// The server refused the pending revision: a coordinator closed its period.
     Closed,
+    /// The server refused this revision as implausible, for this reason; an edit sends
+    /// a new one.
+    Refused(crate::wire::Refusal),
 }
 
 impl ReviewMark {
@@ -30,6 +33,9 @@ impl ReviewMark {
     /// is sent, then nothing until it is reviewed again.
     pub fn of(row: &ReviewRow) -> Option<ReviewMark> {
         let pending = row.revision > row.synced_revision;
+        if let (Some(reason), true, false) = (row.refused, pending, row.open) {
+            return Some(ReviewMark::Refused(reason));
+        }
         if row.closed && pending && !row.open {
             return Some(ReviewMark::Closed);
         }
@@ -51,6 +57,7 @@ impl ReviewMark {
             ReviewMark::Returned(_) => "returned",
             ReviewMark::Corrected => "corrected",
             ReviewMark::Closed => "closed",
+            ReviewMark::Refused(_) => "refused",
         }
     }
 }
@@ -103,6 +110,7 @@ mod tests {
                 reason: (state == ReviewState::Returned).then_some(ReturnReason::Province),
             }),
             closed,
+            refused: None,
         }
     }
 

@@ -76,6 +76,8 @@ pub struct SavedAd {
 impl Lanterna {
     /// Starts an indoor session.
     pub fn start_indoor_session(&mut self, new: &NewIndoorSession) -> Result<Done<IndoorSession>> {
+        crate::domain::rules::check_date(new.started_at.date_naive(), chrono::Utc::now().date_naive())
+            .map_err(crate::domain::DomainError::from)?;
         Ok(Done::new(self.store.start_indoor_session(new)?, INDOOR))
     }
 
@@ -119,6 +121,7 @@ impl Lanterna {
 
     /// Records an ad; its number, if given, is kept only as a keyed hash.
     pub fn add_ad(&mut self, session: Uuid, data: &AdData, number: Option<&str>) -> Result<Done<(Ad, NumberHistory)>> {
+        self.store.check_session_cells(session, 1)?;
         Ok(Done::new(self.store.add_ad(session, data, number)?, INDOOR))
     }
 
@@ -168,6 +171,7 @@ impl Lanterna {
 
     /// Records a call or message to an ad's number and how it went.
     pub fn record_attempt(&mut self, ad: i64, channel: Channel, outcome: Outcome) -> Result<Done<Attempt>> {
+        self.store.check_session_cells(self.store.ad(ad)?.session_id, 1)?;
         Ok(Done::new(self.store.record_attempt(ad, channel, outcome)?, INDOOR))
     }
 
@@ -179,6 +183,8 @@ impl Lanterna {
         province: Province,
         data: &ContactData,
     ) -> Result<Done<i64>> {
+        let more = crate::domain::Measure::of_meeting(data).into_iter().map(|(_, n)| n).max().unwrap_or(1);
+        self.store.check_session_cells(session, more)?;
         Ok(Done::new(self.store.record_meeting(session, ad, province, data)?, INDOOR))
     }
 
@@ -190,6 +196,8 @@ impl Lanterna {
 
     /// Records a massage-centre visit; returns how many persons it counted.
     pub fn record_massage_visit(&mut self, session: Uuid, visit: &MassageVisit) -> Result<Done<u64>> {
+        let more: u64 = visit.persons.iter().map(|&(_, _, n)| u64::from(n)).sum();
+        self.store.check_session_cells(session, more)?;
         let counted = self.store.record_massage_visit(session, visit.province, visit.comune, &visit.persons)?;
         Ok(Done::new(counted, INDOOR))
     }

@@ -169,6 +169,18 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
             "Il lavoro indoor si registra nelle sessioni indoor, non nelle uscite",
             "Indoor work is recorded in indoor sessions, not outings"
         ),
+        Violation::CellOverLimit => say!(
+            lang,
+            "Un conteggio di un'uscita o sessione arriva al massimo a {n}",
+            "One count of an outing or session reaches at most {n}",
+            n = crate::domain::rules::COUNT_PER_CELL_MAX
+        ),
+        Violation::DateOutOfRange => say!(
+            lang,
+            "La data deve cadere tra il {y} e domani",
+            "The date must fall between {y} and tomorrow",
+            y = crate::domain::rules::DATE_YEARS.start()
+        ),
     }
 }
 
@@ -301,6 +313,19 @@ fn sync(e: &SyncError, lang: Lang) -> String {
             "Il server ha risposto in un modo che l'app non capisce: i riepiloghi restano in attesa",
             "The server answered in a way this app does not understand: the summaries stay pending"
         ),
+        SyncError::PlainHttp { host } => say!(
+            lang,
+            "{host} usa http:// senza cifratura: aggiungilo in Impostazioni tra gli indirizzi http ammessi, o usa https://",
+            "{host} uses http:// without encryption: add it to the allowed http addresses in Settings, or use https://",
+            host = host
+        ),
+        SyncError::Redirected { status, location } => say!(
+            lang,
+            "Il server rimanda altrove ({status} verso «{location}»): controlla l'indirizzo, nulla è stato inviato lì",
+            "The server redirects elsewhere ({status} to '{location}'): check the address, nothing was sent there",
+            status = status,
+            location = location
+        ),
     }
 }
 
@@ -330,6 +355,10 @@ mod tests {
             DomainError::from(Violation::Sites).into(),
             DomainError::from(Violation::IdleLock).into(),
             DomainError::from(Violation::IndoorIsNotAnOuting).into(),
+            DomainError::from(Violation::CellOverLimit).into(),
+            DomainError::from(Violation::DateOutOfRange).into(),
+            SyncError::PlainHttp { host: "10.0.0.1".into() }.into(),
+            SyncError::Redirected { status: 307, location: "https://x".into() }.into(),
             StoreError::WrongKey { path: file.clone() }.into(),
             StoreError::Missing { path: file.clone() }.into(),
             StoreError::NotFound { what: Entity::Outing, id: "1".into() }.into(),

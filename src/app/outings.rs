@@ -100,6 +100,8 @@ impl Lanterna {
 
     /// Starts an outing.
     pub fn start_outing(&mut self, new: &NewOuting) -> Result<Done<Outing>> {
+        crate::domain::rules::check_date(new.started_at.date_naive(), chrono::Utc::now().date_naive())
+            .map_err(crate::domain::DomainError::from)?;
         Ok(Done::new(self.store.start_outing(new)?, &[Area::Outings]))
     }
 
@@ -184,6 +186,7 @@ impl Lanterna {
 
     /// Records `n` persons at a stop, each with the same details (the tally's "+N").
     pub fn record_contacts(&mut self, stop: i64, data: &ContactData, n: u32) -> Result<Done<Vec<Contact>>> {
+        self.store.check_outing_cells(stop, data, n, None)?;
         Ok(Done::new(self.store.record_contacts(stop, data, n)?, &[Area::Outings]))
     }
 
@@ -212,6 +215,8 @@ impl Lanterna {
 
     /// Changes a contact's details.
     pub fn update_contact(&mut self, id: i64, data: &ContactData) -> Result<Done<Contact>> {
+        let stop = self.store.contact(id)?.stop_id;
+        self.store.check_outing_cells(stop, data, 1, Some(id))?;
         Ok(Done::new(self.store.update_contact(id, data)?, &[Area::Outings]))
     }
 

@@ -11,6 +11,7 @@ use chrono::Utc;
 use super::{Area, Done, Error, Lanterna, Result, ReviewMark, Vault, messages};
 use crate::domain::Period;
 use crate::store::{Endpoint, SyncStatus};
+pub use crate::store::{RefusedKind, RefusedRow};
 use crate::sync::{Client, SyncError};
 use crate::wire::{Ack, AckStatus, Batch, PersonAck, PersonKey, PersonSummary, Summary};
 
@@ -50,6 +51,10 @@ pub struct SyncView {
     pub pending: u64,
     /// Of those, held back because a coordinator closed their period.
     pub closed: u64,
+    /// The outings, sessions and deletions whose revision the server refused, and why.
+    pub refused: Vec<RefusedRow>,
+    /// Addresses the user allowed to sync over plain http.
+    pub http_allowed: Vec<String>,
 }
 
 /// What a sync did.
@@ -68,6 +73,10 @@ pub struct SyncReport {
     pub closed: usize,
     /// Periods' persons held back for the same reason.
     pub closed_persons: usize,
+    /// Summaries the server refused in this sync (marked, not sent again).
+    pub refused: usize,
+    /// Periods' persons it refused.
+    pub refused_persons: usize,
 }
 
 /// How long the background sync waits, with nothing to send, before it asks the server
@@ -112,9 +121,13 @@ impl Lanterna {
         Ok(self.store.pending_person_summaries(limit)?)
     }
 
-    /// Records the server's acknowledgements of persons.
+    /// Records the server's acknowledgements of persons: refused ones are marked, and that
+    /// revision is not sent again.
     pub fn mark_persons_synced(&mut self, acks: &[PersonAck]) -> Result<Done<()>> {
-        self.store.mark_persons_synced(acks)?;
+        let (refused, taken): (Vec<PersonAck>, Vec<PersonAck>) =
+            acks.iter().partition(|a| a.status == AckStatus::Refused);
+        self.store.mark_persons_synced(&taken)?;
+        self.store.mark_persons_refused(&refused)?;
         Ok(Done::new((), &[Area::Sync]))
     }
 
@@ -124,9 +137,47 @@ impl Lanterna {
         Ok(Done::new((), &[Area::Sync]))
     }
 
-    /// Summaries that can be sent now: pending, and not held back for a closed period.
+    /// Summaries that can be sent now: pending, and neither held back for a closed period
+    /// nor refused by the server.
     pub fn sendable_count(&self) -> Result<u64> {
-        Ok(self.store.pending_count()?.saturating_sub(self.store.closed_counts()?.0))
+        let held = self.store.closed_counts()?.0 + self.store.refused_counts()?.0;
+        Ok(self.store.pending_count()?.saturating_sub(held))
+    }
+
+    /// The outings, sessions and deletions whose revision the server refused, and why.
+    pub fn refused_summaries(&self) -> Result<Vec<RefusedRow>> {
+        Ok(self.store.refused_summaries()?)
+    }
+
+    /// The addresses allowed to sync over plain http (`host` or `host:port`).
+    pub fn http_allowed(&self) -> Result<Vec<String>> {
+        Ok(self.store.http_allowed()?)
+    }
+
+    /// Replaces the addresses allowed over plain http from the Settings field: `host` or
+    /// `host:port`, separated by commas or spaces; anything else is refused.
+    pub fn set_http_allowed(&mut self, text: &str) -> Result<Done<Vec<String>>> {
+        let mut hosts = Vec::new();
+        for h in text.split([',', ' ', '\n']).map(str::trim).filter(|h| !h.is_empty()) {
+            let ok = reqwest::Url::parse(&format!("http://{h}/"))
+                .ok()
+                .filter(|u| u.path() == "/" && u.username().is_empty() && u.query().is_none())
+                .and_then(|u| u.host_str().map(|host| (host.to_owned(), u.port())))
+                .filter(|(host, port)| {
+                    let again = match port {
+                        Some(p) => format!("{host}:{p}"),
+                        None => host.clone(),
+                    };
+                    again.eq_ignore_ascii_case(h)
+                });
+            match ok {
+                Some(_) => hosts.push(h.to_ascii_lowercase()),
+                None => return Err(SyncError::BadUrl { url: h.to_owned() }.into()),
+            }
+        }
+        hosts.dedup();
+        self.store.set_http_allowed(&hosts)?;
+        Ok(Done::new(hosts, &[Area::Sync]))
     }
 
     /// Whether to sync now: enrolled, and something can be sent (not held back for a
@@ -148,6 +199,8 @@ impl Lanterna {
             status: self.store.sync_status()?,
             pending: self.store.pending_count()?,
             closed: self.store.closed_counts()?.0,
+            refused: self.store.refused_summaries()?,
+            http_allowed: self.store.http_allowed()?,
         })
     }
 
@@ -170,7 +223,8 @@ impl Lanterna {
 
 /// Enrolls this device and keeps the token in the encrypted store.
 pub async fn enroll(app: &impl Access, url: &str, code: &str) -> Result<()> {
-    let client = Client::new(url)?;
+    let allowed = lent(app, |a| a.http_allowed())?;
+    let client = Client::with_http_allowed(url, &allowed)?;
     let answer = client.enroll(code).await?;
     let endpoint = Endpoint { url: url.trim().trim_end_matches('/').to_owned(), token: answer.token };
     lent(app, |a| a.set_sync_endpoint(&endpoint))?;
@@ -188,7 +242,8 @@ pub async fn sync_all(app: &impl Access, mut progress: impl FnMut(usize, usize))
 
 async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)) -> Result<SyncReport> {
     let endpoint = lent(app, |a| a.sync_endpoint())?.ok_or(Error::NotEnrolled)?;
-    let client = Client::new(&endpoint.url)?;
+    let allowed = lent(app, |a| a.http_allowed())?;
+    let client = Client::with_http_allowed(&endpoint.url, &allowed)?;
     // The periods the coordinators published: their persons are kept cell by cell.
     let periods = client.periods(&endpoint.token).await?;
     let named: Vec<(String, Period)> =
@@ -239,6 +294,7 @@ async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)
             match a.status {
                 AckStatus::Stored => report.stored += 1,
                 AckStatus::Ignored => report.ignored += 1,
+                AckStatus::Refused => report.refused += 1,
             }
         }
         let acked = answer.acks.len();
@@ -276,7 +332,9 @@ async fn send_persons(app: &impl Access, client: &Client, token: &str, report: &
         };
         let acked = answer.person_acks.len();
         lent(app, |a| a.mark_persons_synced(&answer.person_acks))?;
-        report.periods += acked;
+        let refused = answer.person_acks.iter().filter(|a| a.status == AckStatus::Refused).count();
+        report.refused_persons += refused;
+        report.periods += acked - refused;
         if acked < batch.persons.len() {
             return Err(Error::Unacknowledged { missing: batch.persons.len() - acked, sent: batch.persons.len() });
         }

@@ -45,6 +45,19 @@ pub const PIN_FREE_ATTEMPTS: u32 = 3;
 /// The longest wait between PIN attempts, in seconds (the wait doubles up to it).
 pub const PIN_MAX_WAIT_SECS: u64 = 300;
 
+// Plausibility: what one outing or session can hold. The phone refuses a tap past these
+// before recording; the sync server refuses a summary past them (its settings may lower
+// them, never raise them: what a phone recorded the server must be able to take).
+/// The most one cell (nationality × gender × measure) counts in one outing or session.
+pub const COUNT_PER_CELL_MAX: u32 = 10_000;
+/// The most cells one outing's or session's summary has.
+pub const CELLS_PER_SUMMARY_MAX: usize = 5_000;
+/// The most comuni one outing's or session's summary names.
+pub const COMUNI_PER_SUMMARY_MAX: usize = 200;
+/// Days after today (the phone's) an outing or session may be dated: tomorrow, for a
+/// night shift past midnight or a clock a little off.
+pub const DAYS_AHEAD_MAX: i64 = 1;
+
 /// Whether `pin` is a PIN the app accepts: at least [`PIN_MIN_DIGITS`] digits, nothing else.
 pub fn valid_pin(pin: &str) -> bool {
     pin.len() >= PIN_MIN_DIGITS && pin.bytes().all(|b| b.is_ascii_digit())
@@ -106,6 +119,29 @@ pub enum Violation {
     /// Indoor work recorded as an outing.
     #[error("indoor work is recorded in indoor sessions, not outings")]
     IndoorIsNotAnOuting,
+    /// A tap that would take one count of an outing or session past [`COUNT_PER_CELL_MAX`].
+    #[error("one count of an outing or session reaches at most {COUNT_PER_CELL_MAX}")]
+    CellOverLimit,
+    /// A day outside [`DATE_YEARS`] or after tomorrow.
+    #[error("the date must fall between {} and tomorrow", DATE_YEARS.start())]
+    DateOutOfRange,
+}
+
+/// Checks that a cell of one outing or session, at `now` and growing by `more`, stays
+/// within [`COUNT_PER_CELL_MAX`].
+pub fn check_cell(now: u64, more: u64) -> Result<(), Violation> {
+    if now.saturating_add(more) <= u64::from(COUNT_PER_CELL_MAX) { Ok(()) } else { Err(Violation::CellOverLimit) }
+}
+
+/// Checks the day of an outing or session: in [`DATE_YEARS`], and at most
+/// [`DAYS_AHEAD_MAX`] after `today`.
+pub fn check_date(date: chrono::NaiveDate, today: chrono::NaiveDate) -> Result<(), Violation> {
+    use chrono::Datelike;
+    if DATE_YEARS.contains(&date.year()) && date <= today + chrono::Duration::days(DAYS_AHEAD_MAX) {
+        Ok(())
+    } else {
+        Err(Violation::DateOutOfRange)
+    }
 }
 
 /// Checks a team size or operator count.

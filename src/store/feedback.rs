@@ -32,6 +32,8 @@ pub struct ReviewRow {
     pub review: Option<Feedback>,
     /// The server refused its pending revision: its period is closed.
     pub closed: bool,
+    /// The server refused its revision now as implausible, and why.
+    pub refused: Option<crate::wire::Refusal>,
 }
 
 fn state_code(s: ReviewState) -> &'static str {
@@ -157,11 +159,13 @@ impl Store {
     pub fn review_rows(&self) -> Result<Vec<ReviewRow>> {
         all_rows(
             &self.conn,
-            "SELECT t.id, t.revision, t.synced_revision, t.status, r.revision, r.state, r.reason, m.id IS NOT NULL
+            "SELECT t.id, t.revision, t.synced_revision, t.status, r.revision, r.state, r.reason, m.id IS NOT NULL,
+                    f.reason
              FROM (SELECT id, revision, synced_revision, status FROM outings
                    UNION ALL SELECT id, revision, synced_revision, status FROM indoor_sessions) t
              LEFT JOIN reviews r ON r.id = t.id LEFT JOIN closed_summaries m ON m.id = t.id
-             WHERE r.id IS NOT NULL OR m.id IS NOT NULL",
+             LEFT JOIN refused_summaries f ON f.id = t.id AND f.revision = t.revision
+             WHERE r.id IS NOT NULL OR m.id IS NOT NULL OR f.id IS NOT NULL",
             [],
             |r| {
                 let id = uuid_at(r, 0)?;
@@ -172,6 +176,7 @@ impl Store {
                     open: r.get::<_, OutingStatus>(3)? == OutingStatus::Open,
                     review: review_at(r, id, 4)?,
                     closed: r.get(7)?,
+                    refused: r.get::<_, Option<String>>(8)?.and_then(|c| crate::wire::Refusal::parse(&c)),
                 })
             },
         )

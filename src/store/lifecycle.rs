@@ -76,11 +76,13 @@ pub(super) fn ensure_open(tx: &Transaction<'_>, what: Record, id: &str) -> Resul
 }
 
 /// Marks a record changed: after a sync, the first change bumps the revision so the
-/// summary is sent again; before any sync nothing needs writing.
+/// summary is sent again; before any sync nothing needs writing. A revision the server
+/// refused counts as sent: the first change after it bumps too, so the correction goes.
 pub(super) fn touch(tx: &Transaction<'_>, what: Record, id: &str) -> Result<()> {
     tx.prepare_cached(&format!(
-        "UPDATE {} SET revision = revision + 1, updated_at = ?2 WHERE id = ?1 AND revision = synced_revision",
-        what.table()
+        "UPDATE {t} SET revision = revision + 1, updated_at = ?2 WHERE id = ?1 AND (revision = synced_revision
+         OR EXISTS (SELECT 1 FROM refused_summaries f WHERE f.id = {t}.id AND f.revision = {t}.revision))",
+        t = what.table()
     ))?
     .execute(params![id, Utc::now().to_rfc3339()])?;
     Ok(())

@@ -32,7 +32,7 @@ pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionC
 pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
 pub use persons::Merge;
-pub use sync::{Endpoint, SyncStatus};
+pub use sync::{Endpoint, RefusedKind, RefusedRow, SyncStatus};
 
 /// `PRAGMA application_id` of a Lanterna database ('LNTA').
 pub const APPLICATION_ID: i64 = 0x4C4E_5441;
@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_persons.sql"),
     include_str!("migrations/0005_events.sql"),
     include_str!("migrations/0006_feedback.sql"),
+    include_str!("migrations/0008_refusals.sql"),
 ];
 
 /// The schema that brought the register of persons.

@@ -549,6 +549,10 @@ impl Store {
                  ON CONFLICT DO UPDATE SET digest = excluded.digest, revision = excluded.revision",
             )?
             .execute(params![key, activity, province, digest, revision])?;
+            if Store::persons_refused(&tx, &key, activity, province, revision)? {
+                // The server refused this revision: not sent again until the counts change.
+                continue;
+            }
             if out.len() < limit {
                 out.push(PersonSummary { from: period.from, to: period.to, activity, province, revision, cells });
             }

@@ -3,14 +3,15 @@
 //! server acknowledged), tombstones of deleted ones, and the last result in plain words.
 //! Open outings are never sent: where a unit is right now does not leave the phone.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::records::{all_rows, uuid_at};
 use super::{Record, Result, Store, StoreError};
-use crate::domain::Comune;
-use crate::wire::{Ack, Head, NoStops, Pending, Summary};
+use crate::domain::{Activity, Comune, Period, Province};
+use crate::wire::{Ack, AckStatus, Head, NoStops, Pending, PersonAck, Refusal, Summary};
 
 const URL_KEY: &str = "sync_url";
 const TOKEN_KEY: &str = "sync_token";
@@ -109,7 +110,9 @@ impl Store {
         for id in ids(
             "SELECT o.id FROM outings o WHERE o.status = 'closed' AND o.revision > o.synced_revision
              AND EXISTS (SELECT 1 FROM stops s WHERE s.outing_id = o.id)
-             AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = o.id) ORDER BY o.date, o.id LIMIT ?1",
+             AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = o.id)
+             AND NOT EXISTS (SELECT 1 FROM refused_summaries f WHERE f.id = o.id AND f.revision = o.revision)
+             ORDER BY o.date, o.id LIMIT ?1",
             limit,
         )? {
             let stops = self.stops(id)?.into_iter().map(|s| s.place).collect();
@@ -117,7 +120,9 @@ impl Store {
         }
         for id in ids(
             "SELECT id FROM indoor_sessions i WHERE status = 'closed' AND revision > synced_revision
-             AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = i.id) ORDER BY date, id LIMIT ?1",
+             AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = i.id)
+             AND NOT EXISTS (SELECT 1 FROM refused_summaries f WHERE f.id = i.id AND f.revision = i.revision)
+             ORDER BY date, id LIMIT ?1",
             limit.saturating_sub(out.len()),
         )? {
             let comuni: Vec<Comune> = all_rows(
@@ -132,6 +137,7 @@ impl Store {
         let mut st = self.conn.prepare_cached(
             "SELECT id, revision, activity, date, shift, province FROM sync_tombstones t
              WHERE revision > synced_revision AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = t.id)
+             AND NOT EXISTS (SELECT 1 FROM refused_summaries f WHERE f.id = t.id AND f.revision = t.revision)
              ORDER BY id LIMIT ?1",
         )?;
         let rows = st.query_map([limit.saturating_sub(out.len()) as i64], |r| {
@@ -151,10 +157,22 @@ impl Store {
     }
 
     /// Notes what the server acknowledged (stored or ignored: either way it has that
-    /// revision or a newer one), in one transaction.
+    /// revision or a newer one; a refused one is marked with its reason and that revision
+    /// is not sent again), in one transaction.
     pub fn mark_synced(&mut self, acks: &[Ack]) -> Result<()> {
         let tx = self.write()?;
         for a in acks {
+            if a.status == AckStatus::Refused {
+                let reason = a.reason.unwrap_or(Refusal::Revision);
+                tx.prepare_cached(
+                    "INSERT INTO refused_summaries (id, revision, reason) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, reason = excluded.reason",
+                )?
+                .execute(params![a.id.to_string(), a.revision, reason.code()])?;
+                continue;
+            }
+            tx.prepare_cached("DELETE FROM refused_summaries WHERE id = ?1 AND revision <= ?2")?
+                .execute(params![a.id.to_string(), a.revision])?;
             for table in Record::ALL.map(Record::table).into_iter().chain([TOMBSTONES]) {
                 tx.prepare_cached(&format!(
                     "UPDATE {table} SET synced_revision = max(synced_revision, ?2) WHERE id = ?1"
@@ -166,5 +184,137 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+/// A revision the server refused, as the sync screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedRow {
+    /// The outing's, session's or tombstone's id.
+    pub id: Uuid,
+    /// What it is.
+    pub kind: RefusedKind,
+    /// Its day.
+    pub date: NaiveDate,
+    /// Its activity.
+    pub activity: Activity,
+    /// The revision refused (the one on the phone now).
+    pub revision: u32,
+    /// Why.
+    pub reason: Refusal,
+}
+
+/// What a refused summary was of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusedKind {
+    /// An outing.
+    Outing,
+    /// An indoor session.
+    Session,
+    /// A deletion.
+    Deleted,
+}
+
+impl Store {
+    /// The outings, sessions and deletions whose pending revision the server refused,
+    /// oldest day first (a later edit, a new revision, leaves the list).
+    pub fn refused_summaries(&self) -> Result<Vec<RefusedRow>> {
+        all_rows(
+            &self.conn,
+            "SELECT t.id, t.kind, t.date, t.activity, t.revision, f.reason FROM refused_summaries f JOIN (
+                 SELECT id, 'outing' AS kind, date, activity, revision, synced_revision FROM outings WHERE status = 'closed'
+                 UNION ALL SELECT id, 'session', date, 'indoor', revision, synced_revision FROM indoor_sessions
+                     WHERE status = 'closed'
+                 UNION ALL SELECT id, 'deleted', date, activity, revision, synced_revision FROM sync_tombstones
+             ) t ON t.id = f.id AND t.revision = f.revision AND t.revision > t.synced_revision
+             ORDER BY t.date, t.id",
+            [],
+            |r| {
+                let kind = match r.get::<_, String>(1)?.as_str() {
+                    "outing" => RefusedKind::Outing,
+                    "session" => RefusedKind::Session,
+                    _ => RefusedKind::Deleted,
+                };
+                let reason: String = r.get(5)?;
+                Ok(RefusedRow {
+                    id: uuid_at(r, 0)?,
+                    kind,
+                    date: r.get(2)?,
+                    activity: r.get(3)?,
+                    revision: r.get(4)?,
+                    reason: Refusal::parse(&reason).unwrap_or(Refusal::Revision),
+                })
+            },
+        )
+    }
+
+    /// The refusal of a record's revision now, if the server refused it.
+    pub fn refusal_of(&self, id: Uuid, revision: u32) -> Result<Option<Refusal>> {
+        let reason: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT reason FROM refused_summaries WHERE id = ?1 AND revision = ?2",
+                params![id.to_string(), revision],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(reason.and_then(|r| Refusal::parse(&r)))
+    }
+
+    /// Marks the periods' persons the server refused: that revision is not sent again.
+    pub fn mark_persons_refused(&mut self, acks: &[PersonAck]) -> Result<()> {
+        let tx = self.write()?;
+        for a in acks.iter().filter(|a| a.status == AckStatus::Refused) {
+            let key = Period { from: a.from, to: a.to }.key();
+            let reason = a.reason.unwrap_or(Refusal::Revision);
+            tx.prepare_cached(
+                "INSERT INTO refused_persons (period, activity, province, revision, reason) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO UPDATE SET revision = excluded.revision, reason = excluded.reason",
+            )?
+            .execute(params![key, a.activity, a.province, a.revision, reason.code()])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether this revision of a period's persons was refused by the server.
+    pub(super) fn persons_refused(
+        conn: &rusqlite::Connection,
+        key: &str,
+        activity: Activity,
+        province: Province,
+        revision: u32,
+    ) -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM refused_persons
+                 WHERE period = ?1 AND activity = ?2 AND province = ?3 AND revision = ?4)",
+            )?
+            .query_row(params![key, activity, province, revision], |r| r.get(0))?)
+    }
+
+    /// How many pending summaries and periods' persons the server refused.
+    pub fn refused_counts(&self) -> Result<(u64, u64)> {
+        let summaries = self.refused_summaries()?.len() as u64;
+        let persons: i64 = self.conn.query_row(
+            "SELECT count(*) FROM refused_persons f JOIN person_cells_sync p ON p.period = f.period
+             AND p.activity = f.activity AND p.province = f.province AND p.revision = f.revision
+             AND p.revision > p.synced_revision",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((summaries, persons.max(0) as u64))
+    }
+
+    const HTTP_ALLOWED_KEY: &str = "sync_http_allowed";
+
+    /// The addresses (`host` or `host:port`) the user allowed to sync over plain http.
+    pub fn http_allowed(&self) -> Result<Vec<String>> {
+        Ok(self.setting(Self::HTTP_ALLOWED_KEY)?.unwrap_or_default())
+    }
+
+    /// Replaces the addresses allowed over plain http.
+    pub fn set_http_allowed(&mut self, hosts: &[String]) -> Result<()> {
+        self.put_setting(Self::HTTP_ALLOWED_KEY, &hosts.to_vec())
     }
 }

@@ -250,3 +250,55 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get::<_, i64>(0))? as u64)
     }
 }
+
+impl Store {
+    /// Checks, before recording, that `n` more contacts like `data` at `stop_id` (in place
+    /// of contact `replacing`, when one is edited) keep every cell of the stop's outing
+    /// within [`crate::domain::rules::COUNT_PER_CELL_MAX`]: what a server refuses is never
+    /// recorded.
+    pub fn check_outing_cells(
+        &self,
+        stop_id: i64,
+        data: &crate::domain::ContactData,
+        n: u32,
+        replacing: Option<i64>,
+    ) -> Result<()> {
+        let (outing_id, province): (String, Province) = self
+            .conn
+            .prepare_cached("SELECT outing_id, province FROM stops WHERE id = ?1")?
+            .query_row([stop_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| super::StoreError::not_found(super::Entity::Stop, stop_id))?;
+        let outing_id = uuid::Uuid::parse_str(&outing_id)
+            .map_err(|_| super::StoreError::not_found(super::Entity::Outing, outing_id.clone()))?;
+        let outing = self.outing(outing_id)?;
+        let stops: HashMap<i64, Province> =
+            self.stops(outing_id)?.into_iter().map(|s| (s.id, s.place.province)).collect();
+        let bucket = |p: Province| Bucket { activity: outing.activity, province: p, shift: outing.shift };
+        let mut now = Tally::new();
+        for c in self.contacts_of_outing(outing_id)? {
+            if Some(c.id) == replacing {
+                continue;
+            }
+            if let Some(&p) = stops.get(&c.stop_id) {
+                now.add_contact(bucket(p), &c.data);
+            }
+        }
+        let mut one = Tally::new();
+        one.add_contact(bucket(province), data);
+        let before: HashMap<(Bucket, CellKey), u64> = now.iter().map(|(b, c, k)| ((b, c), k)).collect();
+        for (b, c, k) in one.iter() {
+            let had = before.get(&(b, c)).copied().unwrap_or(0);
+            crate::domain::rules::check_cell(had, k.saturating_mul(u64::from(n)))?;
+        }
+        Ok(())
+    }
+
+    /// Checks, before recording, that `more` of anything in an indoor session keeps every
+    /// cell within [`crate::domain::rules::COUNT_PER_CELL_MAX`] (measured against its
+    /// largest cell: the session's cells are many small counts).
+    pub fn check_session_cells(&self, session: uuid::Uuid, more: u64) -> Result<()> {
+        let largest = self.session_tally(session)?.iter().map(|(_, _, n)| n).max().unwrap_or(0);
+        Ok(crate::domain::rules::check_cell(largest, more)?)
+    }
+}

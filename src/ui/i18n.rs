@@ -180,6 +180,15 @@ strings! {
     SyncRefused => "Il server ha rifiutato l'invio", "The server refused the upload";
     Enroll => "Collega", "Enroll";
     Enrolled => "Dispositivo collegato", "Device enrolled";
+    ReviewRefused => "rifiutata dal server", "refused by the server";
+    HeldRefused => "rifiutati dal server", "refused by the server";
+    RefusedTitle => "Rifiutati dal server: correggi l'uscita o la sessione per inviarla di nuovo", "Refused by the server: edit the outing or session to send it again";
+    RefusedOuting => "Uscita", "Outing";
+    RefusedSession => "Sessione indoor", "Indoor session";
+    RefusedDeleted => "Eliminazione", "Deletion";
+    HttpAllowed => "Indirizzi ammessi su http (host o host:porta)", "Addresses allowed over http (host or host:port)";
+    HttpAllowedWarning => "Attenzione: su http i conteggi dell'unità viaggiano senza cifratura. Aggiungi solo indirizzi di una rete fidata.", "Warning: over http the unit's counts travel unencrypted. Add only addresses on a network you trust.";
+    SaveHttpAllowed => "Salva indirizzi", "Save addresses";
     KnownHere => "Conosciuti qui", "Known here";
     SearchPerson => "Nome o codice", "Name or code";
     ShortName => "Nome breve o codice (solo su questo telefono)", "Short name or code (this phone only)";

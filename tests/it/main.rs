@@ -16,5 +16,6 @@ mod layers;
 mod liveview;
 mod properties;
 mod store;
+mod sync_refusals;
 mod ui_components;
 mod wire_schema;

@@ -438,8 +438,7 @@ fn outings_and_sessions_share_one_life_close_reopen_delete_and_tombstone() {
         sent.iter().map(|x| (x.id, x.revision, x.deleted)).collect::<Vec<_>>(),
         [(outing, 1, false), (s.id, 1, false)]
     );
-    let acks: Vec<Ack> =
-        sent.iter().map(|x| Ack { id: x.id, revision: x.revision, status: AckStatus::Stored }).collect();
+    let acks: Vec<Ack> = sent.iter().map(|x| Ack::new(x.id, x.revision, AckStatus::Stored)).collect();
     store.mark_synced(&acks).unwrap();
     assert_eq!(store.pending_count().unwrap(), 0);
 

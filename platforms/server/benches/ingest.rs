@@ -205,10 +205,8 @@ fn unit_year(outings: usize) {
         let body = gzip_json(&Batch { summaries: s.clone(), persons: vec![] });
         // The request as sent: head (with a bearer token) and gzip'd body.
         ours += body.len() + 260;
-        let acks: Vec<_> = s
-            .iter()
-            .map(|x| lanterna::wire::Ack { id: x.id, revision: x.revision, status: lanterna::wire::AckStatus::Stored })
-            .collect();
+        let acks: Vec<_> =
+            s.iter().map(|x| lanterna::wire::Ack::new(x.id, x.revision, lanterna::wire::AckStatus::Stored)).collect();
         store.mark_synced(&acks).unwrap();
     }
     println!(

@@ -68,6 +68,10 @@ pub struct Config {
     pub tls_cert: String,
     /// The PEM private key of `tls_cert`.
     pub tls_key: String,
+    /// How many days before its creation on the server a unit's outings may be dated
+    /// (registers kept before it joined); earlier ones are refused one by one
+    /// (`date_out_of_range`), as are those after tomorrow.
+    pub history_days: u32,
 }
 
 impl Default for Config {
@@ -98,6 +102,7 @@ impl Default for Config {
             api_token_days: 0,
             tls_cert: String::new(),
             tls_key: String::new(),
+            history_days: 3653,
         }
     }
 }
@@ -130,6 +135,7 @@ impl fmt::Debug for Config {
             api_token_days,
             tls_cert,
             tls_key,
+            history_days,
         } = self;
         f.debug_struct("Config")
             .field("listen", listen)
@@ -156,6 +162,7 @@ impl fmt::Debug for Config {
             .field("api_token_days", api_token_days)
             .field("tls_cert", tls_cert)
             .field("tls_key", tls_key)
+            .field("history_days", history_days)
             .finish()
     }
 }
@@ -246,7 +253,7 @@ impl Config {
         numeric!(max_body_bytes, max_json_bytes, max_summaries_per_batch, max_cells_per_summary, max_count_per_cell);
         numeric!(rate_per_minute, rate_burst, k, session_idle_minutes, session_max_hours, sign_in_failures);
         numeric!(enroll_per_minute, enroll_burst, auth_failures_per_minute, auth_failures_burst, max_enroll_bytes);
-        numeric!(device_token_days, api_token_days);
+        numeric!(device_token_days, api_token_days, history_days);
         self.check()
     }
 
@@ -266,6 +273,20 @@ impl Config {
             bail!("tls_cert and tls_key go together: set both (serve terminates TLS) or neither");
         }
         self.trusted_proxies()?;
+        self.check_limits()
+    }
+
+    /// The summary limits may be lowered (a summary over them is then refused alone, and
+    /// the phone marks it), never raised above what a phone records (the domain's
+    /// limits): above those the server would accept what no honest phone sends.
+    pub fn check_limits(&self) -> anyhow::Result<()> {
+        let most = Limits::default();
+        if self.max_cells_per_summary > most.cells_per_summary || self.max_cells_per_summary == 0 {
+            bail!("max_cells_per_summary must be between 1 and {}", most.cells_per_summary);
+        }
+        if self.max_count_per_cell > most.count_per_cell || self.max_count_per_cell == 0 {
+            bail!("max_count_per_cell must be between 1 and {}", most.count_per_cell);
+        }
         Ok(())
     }
 

@@ -169,6 +169,7 @@ fn Review(
         ReviewMark::Returned(Some(reason)) => format!("{}: {}", T::ReviewReturned.get(lang), reason.label(lang)),
         ReviewMark::Corrected => T::ReviewCorrected.get(lang).to_owned(),
         ReviewMark::Closed => T::ReviewClosed.get(lang).to_owned(),
+        ReviewMark::Refused(reason) => format!("{}: {}", T::ReviewRefused.get(lang), reason.label(lang)),
     };
     rsx! {
         div { class: "review", "data-review": mark.code(), {words} }

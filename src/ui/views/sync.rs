@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use crate::app::Area;
-use crate::app::sync::{SyncView, enroll};
+use crate::app::sync::{RefusedKind, RefusedRow, SyncView, enroll};
 use crate::ui::sync::sync_now;
 use crate::ui::{T, Ui};
 
@@ -18,8 +18,10 @@ pub fn SyncPanel(
     let mut url = use_signal(String::new);
     let mut code = use_signal(String::new);
     let mut busy = use_signal(|| false);
-    let SyncView { endpoint, status, pending, closed } =
+    let SyncView { endpoint, status, pending, closed, refused, http_allowed } =
         ui.read(&[Area::Sync], |app| app.sync_view()).unwrap_or_default();
+    let mut hosts = use_signal(|| None::<String>);
+    let hosts_text = hosts().unwrap_or_else(|| http_allowed.join(", "));
     let when = |t: chrono::DateTime<chrono::Utc>| {
         t.with_timezone(&chrono_tz::Europe::Rome).format("%d/%m/%Y %H:%M").to_string()
     };
@@ -30,6 +32,16 @@ pub fn SyncPanel(
     if closed > 0 {
         line.push_str(&format!(" ({closed} {})", ui.t(T::HeldClosed)));
     }
+    if !refused.is_empty() {
+        line.push_str(&format!(" ({} {})", refused.len(), ui.t(T::HeldRefused)));
+    }
+    let save_hosts = move |_| {
+        let text = hosts.peek().clone().unwrap_or_default();
+        if ui.write(|app| app.set_http_allowed(&text)).is_some() {
+            hosts.set(None);
+            ui.say(ui.t(T::Saved));
+        }
+    };
     let go = move |_| {
         if busy() {
             return;
@@ -66,6 +78,9 @@ pub fn SyncPanel(
                     if let Some(e) = status.last_error.clone() {
                         p { id: "sync-error", class: "warn", "{e}" }
                     }
+                    if !refused.is_empty() {
+                        Refused { rows: refused.clone() }
+                    }
                     button { id: "sync-now", class: "small", disabled: busy(), onclick: go, {ui.t(T::SyncNow)} }
                 } else {
                     p { class: "muted", {ui.t(T::SyncNotEnrolled)} }
@@ -76,6 +91,44 @@ pub fn SyncPanel(
                     input { id: "sync-code", r#type: "text", autocomplete: "off", placeholder: "ABCD-EFGH-JKLM-NPQR",
                         value: "{code}", oninput: move |e| code.set(e.value()) }
                     button { id: "sync-enroll", class: "small", disabled: busy(), onclick: do_enroll, {ui.t(T::Enroll)} }
+                    label { {ui.t(T::HttpAllowed)}
+                        input { id: "sync-http-allowed", r#type: "text", autocomplete: "off", placeholder: "10.0.0.5:8787",
+                            value: "{hosts_text}", oninput: move |e| hosts.set(Some(e.value())) }
+                    }
+                    p { class: "warn", {ui.t(T::HttpAllowedWarning)} }
+                    button { id: "sync-http-save", class: "small", onclick: save_hosts, {ui.t(T::SaveHttpAllowed)} }
+                }
+            }
+        }
+    }
+}
+
+/// The outings and sessions the server refused: which (kind and day) and why.
+#[component]
+fn Refused(
+    /// The refused revisions, oldest day first.
+    rows: Vec<RefusedRow>,
+) -> Element {
+    let ui: Ui = use_context();
+    let lang = ui.lang();
+    rsx! {
+        div { id: "sync-refused", class: "warn",
+            p { {ui.t(T::RefusedTitle)} }
+            ul {
+                for r in rows {
+                    li { key: "{r.id}", "data-refused": "{r.id}", "data-reason": r.reason.code(),
+                        {format!(
+                            "{} {} {}: {}",
+                            ui.t(match r.kind {
+                                RefusedKind::Outing => T::RefusedOuting,
+                                RefusedKind::Session => T::RefusedSession,
+                                RefusedKind::Deleted => T::RefusedDeleted,
+                            }),
+                            r.activity.label(lang),
+                            r.date.format("%d/%m/%Y"),
+                            r.reason.label(lang)
+                        )}
+                    }
                 }
             }
         }

@@ -7,6 +7,7 @@
 mod auth;
 mod body;
 pub mod limit;
+pub mod plausible;
 mod serve;
 mod tls;
 
@@ -21,13 +22,13 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
-use lanterna::domain::rules::DATE_YEARS;
+use chrono::{NaiveDate, Utc};
 use lanterna::domain::tables::Selection;
 use lanterna::domain::{Activity, Lang, Province, parse_date};
 use lanterna::report::Format;
 use lanterna::wire::{
-    Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse, FeedbackResponse, PeriodsResponse,
+    Ack, Batch, BatchResponse, CODE_PATTERN, EnrollRequest, EnrollResponse, FeedbackResponse, Invalid, PeriodsResponse,
+    Refusal, SYNC_VERSION, SYNC_VERSION_HEADER,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -214,9 +215,15 @@ async fn enroll(
     Ok((StatusCode::CREATED, axum::Json(EnrollResponse { token, device: device.id })).into_response())
 }
 
+/// `POST /api/v1/summaries`. Request-level problems (auth, body, JSON, too many entries)
+/// refuse the request; then each summary and period's persons is judged on its own
+/// ([`plausible`]). A phone that reads [`SYNC_VERSION`] 2 (its [`SYNC_VERSION_HEADER`])
+/// gets the implausible ones acknowledged as refused with their reason while the rest are
+/// stored; an older one gets the 422 of version 1 for the first, nothing stored.
 async fn upload(
     State(state): State<Arc<AppState>>,
     DeviceAuth(device): DeviceAuth,
+    headers: axum::http::HeaderMap,
     WireJson(batch): WireJson<Batch>,
 ) -> ApiResult<axum::Json<BatchResponse>> {
     let limits = state.config.limits();
@@ -228,35 +235,71 @@ async fn upload(
             )));
         }
     }
-    let tomorrow = Utc::now().date_naive() + Duration::days(1);
-    for s in &batch.summaries {
-        s.validate(&limits).map_err(ServerError::Unprocessable)?;
-        if s.date > tomorrow {
-            return Err(ServerError::Unprocessable(format!("summary {}: date {} is in the future", s.id, s.date)));
-        }
-    }
-    for p in &batch.persons {
-        p.validate(&limits).map_err(ServerError::Unprocessable)?;
-        if ![p.from, p.to].iter().all(|d| DATE_YEARS.contains(&d.year())) {
-            return Err(ServerError::Unprocessable(format!(
-                "persons {}..{}: years outside {}..={}",
-                p.from,
-                p.to,
-                DATE_YEARS.start(),
-                DATE_YEARS.end()
-            )));
-        }
-    }
+    let per_summary = headers
+        .get(SYNC_VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .is_some_and(|v| v >= SYNC_VERSION);
     let b = state.backend.clone();
-    let (statuses, batch) = blocking(move || b.store(&device, &batch, Utc::now()).map(|st| (st, batch))).await?;
+    let unit = blocking(move || b.units())
+        .await?
+        .into_iter()
+        .find(|u| u.id == device.unit)
+        .ok_or_else(|| ServerError::Unauthorized("this device's unit is gone".into()))?;
+    let bounds = plausible::Plausible::of(&unit, &state.config, Utc::now());
+    let judge = |r: Result<(), Invalid>| match r {
+        Ok(()) => Ok(None),
+        Err(e) if per_summary => Ok(Some(e.reason)),
+        Err(e) => Err(ServerError::Unprocessable(e.message)),
+    };
+    let summary_refusals =
+        batch.summaries.iter().map(|s| judge(bounds.summary(s))).collect::<ApiResult<Vec<Option<Refusal>>>>()?;
+    let person_refusals =
+        batch.persons.iter().map(|p| judge(bounds.persons(p))).collect::<ApiResult<Vec<Option<Refusal>>>>()?;
+    let kept = Batch {
+        summaries: batch
+            .summaries
+            .iter()
+            .zip(&summary_refusals)
+            .filter(|(_, r)| r.is_none())
+            .map(|(s, _)| s.clone())
+            .collect(),
+        persons: batch
+            .persons
+            .iter()
+            .zip(&person_refusals)
+            .filter(|(_, r)| r.is_none())
+            .map(|(p, _)| p.clone())
+            .collect(),
+    };
+    let b = state.backend.clone();
+    let statuses = blocking(move || b.store(&device, &kept, Utc::now())).await?;
+    let mut stored = statuses.summaries.into_iter();
     let acks = batch
         .summaries
         .iter()
-        .zip(statuses.summaries)
-        .map(|(s, status)| Ack { id: s.id, revision: s.revision, status })
-        .collect();
-    let person_acks = batch.persons.iter().zip(statuses.persons).map(|(p, status)| p.ack(status)).collect();
+        .zip(summary_refusals)
+        .map(|(s, refused)| match refused {
+            Some(reason) => Ok(Ack::refused(s.id, s.revision, reason)),
+            None => stored.next().map(|st| Ack::new(s.id, s.revision, st)).ok_or_else(short),
+        })
+        .collect::<ApiResult<Vec<Ack>>>()?;
+    let mut stored = statuses.persons.into_iter();
+    let person_acks = batch
+        .persons
+        .iter()
+        .zip(person_refusals)
+        .map(|(p, refused)| match refused {
+            Some(reason) => Ok(p.refused(reason)),
+            None => stored.next().map(|st| p.ack(st)).ok_or_else(short),
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
     Ok(axum::Json(BatchResponse { acks, person_acks }))
+}
+
+/// A store that answered for fewer entries than it was given.
+fn short() -> ServerError {
+    ServerError::internal("the request failed inside the server", "the store acknowledged fewer entries than sent")
 }
 
 /// The named periods, for the phones to count persons in.

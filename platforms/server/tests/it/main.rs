@@ -14,6 +14,7 @@ mod hardening;
 #[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
 mod persons;
+mod refusals;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use lanterna::domain::{Activity, Gender, Measure, Nationality, Province, Shift};
 use lanterna::sync::{Client, SyncError};
-use lanterna::wire::{AckStatus, Batch, PersonSummary, Summary};
+use lanterna::wire::{AckStatus, Batch, PersonSummary, Refusal, Summary};
 use lanterna_server::config::Config;
 use lanterna_server::store::{Backend, Sqlite};
 use serde_json::Value;
@@ -111,7 +111,7 @@ async fn the_periods_need_a_device_token() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn persons_keep_their_highest_revision_and_a_bad_batch_stores_nothing() {
+async fn persons_keep_their_highest_revision_and_a_bad_entry_is_refused_alone() {
     let (server, _db) = server().await;
     let client = Client::new(&server.url()).unwrap();
     let token = server.token(server.unit).await;
@@ -131,24 +131,32 @@ async fn persons_keep_their_highest_revision_and_a_bad_batch_stores_nothing() {
     assert_eq!(r.person_acks.iter().map(|a| a.revision).collect::<Vec<_>>(), [1, 2, 1]);
     assert_eq!(stored_persons(&server), 4 + 2);
 
-    // One invalid period's persons: the whole batch is refused, nothing of it stored.
+    // Invalid periods' persons: each refused alone with its reason, the rest of the batch
+    // stored (a phone of sync version 2; version 1 gets the whole batch refused, see
+    // `refusals`).
     let before = server.stored();
     let mut bad = persons(street, 5, 1);
     bad.cells[0].measure = Measure::Contacts;
-    let e = client.send(&token, &batch(vec![outing(9)], vec![persons(street, 5, 50), bad])).await.unwrap_err();
-    assert!(
-        matches!(&e, SyncError::Refused { status: 422, message } if message.contains("only persons measures")),
-        "{e}"
-    );
-    let mut backwards = persons(street, 5, 1);
+    let mut backwards = persons(street, 6, 1);
     backwards.to = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
-    let e = client.send(&token, &batch(vec![], vec![persons(labour, 5, 50), backwards])).await.unwrap_err();
-    assert!(matches!(&e, SyncError::Refused { status: 422, message } if message.contains("forwards")), "{e}");
     let mut indoor = persons(street, 5, 1);
     indoor.activity = Activity::Indoor;
-    let e = client.send(&token, &batch(vec![], vec![indoor])).await.unwrap_err();
-    assert!(matches!(&e, SyncError::Refused { status: 422, .. }), "{e}");
-    assert_eq!((server.stored(), stored_persons(&server)), (before, 6));
+    let r = client
+        .send(&token, &batch(vec![outing(9)], vec![persons(labour, 5, 50), bad, backwards, indoor]))
+        .await
+        .unwrap();
+    assert_eq!(r.acks[0].status, AckStatus::Stored);
+    let got: Vec<(AckStatus, Option<Refusal>)> = r.person_acks.iter().map(|a| (a.status, a.reason)).collect();
+    assert_eq!(
+        got,
+        [
+            (AckStatus::Stored, None),
+            (AckStatus::Refused, Some(Refusal::MeasureActivity)),
+            (AckStatus::Refused, Some(Refusal::PersonsPeriod)),
+            (AckStatus::Refused, Some(Refusal::PersonsActivity)),
+        ]
+    );
+    assert_eq!((server.stored(), stored_persons(&server)), (before + 1, 4 + 50));
 }
 
 /// `lanterna-server report KIND ARGS --format json`.
