@@ -14,4 +14,5 @@ mod layers;
 mod properties;
 mod store;
 mod ui_components;
+mod vault;
 mod wire_schema;
