@@ -228,7 +228,7 @@ mod tests {
     fn pins_and_their_waits() {
         assert!(valid_pin("24681357") && !valid_pin("1234567") && !valid_pin("1234567a"));
         assert!(!valid_pin("123456") && openable_pin("123456") && !openable_pin("12345"));
-        assert!(valid_pin("correct horse") && valid_pin("è una notte buia") && !valid_pin("short phrase"));
+        assert!(valid_pin("correct horse") && valid_pin("è una notte buia") && !valid_pin("short words"));
         assert!(!valid_pin(&" ".repeat(PASSPHRASE_MIN_CHARS)) && !openable_pin("abcdefgh"));
         let waits: Vec<u64> = (0..14).map(pin_wait_secs).collect();
         assert_eq!(waits, [0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
