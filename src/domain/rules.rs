@@ -39,7 +39,7 @@ pub const PERSON_NAME_MAX: usize = 24;
 /// The longest person code in an imported file (`A-Z a-z 0-9 _ -`).
 pub const PERSON_CODE_MAX: usize = 32;
 /// The fewest digits of a PIN (all digits). 10^8 PINs at one Argon2id guess each cost an
-/// attacker who copied the files about 170 core-days on this laptop (`docs/security.md`).
+/// attacker who copied the files about 160 core-days on the development laptop (`docs/security.md`).
 pub const PIN_MIN_DIGITS: usize = 8;
 /// The fewest characters of a passphrase (anything but only spaces; any characters).
 pub const PASSPHRASE_MIN_CHARS: usize = 12;

@@ -4,7 +4,8 @@
 //! The SQLCipher key is a random 256-bit key, drawn once when the database is created. It
 //! is kept *wrapped* in a small side file next to the database (`<db>.keys`): encrypted with
 //! XChaCha20-Poly1305 under a key derived from the secret with Argon2id (64 MiB, 3 passes,
-//! 1 lane; about 0.1 s on this laptop in a release build, see `docs/security.md`). So:
+//! 1 lane; about 140 ms on the development laptop in a release build, see
+//! `docs/security.md`). So:
 //! - a guess of the secret costs one Argon2id derivation, whoever makes it;
 //! - changing the secret re-wraps 32 bytes instead of re-encrypting every page;
 //! - a platform keystore can later wrap the same random key (the documented next step).
