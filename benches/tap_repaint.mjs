@@ -32,7 +32,7 @@ if (!url) fail("the app did not print its URL");
 
 const { browser, page } = await openPhone(url);
 try {
-  await setPin(page, "246813");
+  await setPin(page, "24681357");
   await page.click("#start-night");
   await page.fill("#comune-search", "bresc");
   await page.click('button.comune-option[data-code="017029"]');

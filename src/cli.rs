@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::sync::{describe, enroll, sync_all};
 use crate::app::{ImportFile, Imported, Lanterna, ReportRequest};
+use crate::domain::rules::{PASSPHRASE_MIN_CHARS, PIN_MIN_DIGITS, valid_pin};
 use crate::domain::tables::Selection;
 use crate::domain::{Activity, Count, Lang, Province, RowOrder, parse_date};
 use crate::report::{Format, Table};
@@ -49,6 +50,9 @@ pub enum Command {
         #[command(subcommand)]
         command: OutingsCommand,
     },
+    /// Change the PIN or key: the current one from LANTERNA_KEY (or the terminal), the new
+    /// one from LANTERNA_NEW_KEY (or the terminal, twice)
+    ChangeKey,
     /// Send the closed outings' and sessions' aggregated counts to the sync endpoint
     Sync {
         /// Enroll or show the status (no subcommand: send what is pending)
@@ -206,36 +210,96 @@ impl Cli {
 }
 
 /// The key for the database at `path`: `LANTERNA_KEY`, else asked on the terminal (twice
-/// when the database is about to be created).
+/// when the database is about to be created). A database is never created with a key
+/// shorter than the app's rule ([`valid_pin`]).
 pub fn secret_for(path: &Path, creating: bool) -> Result<String> {
-    if let Ok(key) = std::env::var("LANTERNA_KEY") {
-        if key.is_empty() {
-            bail!("LANTERNA_KEY is set but empty");
+    let key = match std::env::var("LANTERNA_KEY") {
+        Ok(key) if key.is_empty() => bail!("LANTERNA_KEY is set but empty"),
+        Ok(key) => key,
+        Err(_) => {
+            if !std::io::stdin().is_terminal() {
+                bail!("no key for {}: set LANTERNA_KEY or run in a terminal to type it", path.display());
+            }
+            let key = rpassword::prompt_password(format!("PIN or key for {}: ", path.display()))?;
+            if key.is_empty() {
+                bail!("an empty key cannot protect the database");
+            }
+            if creating {
+                check_new_key(&key)?;
+                let again =
+                    rpassword::prompt_password("A new database will be created; type the same PIN or key again: ")?;
+                if again != key {
+                    bail!("the two keys differ; nothing was created");
+                }
+            }
+            key
         }
-        return Ok(key);
-    }
-    if !std::io::stdin().is_terminal() {
-        bail!("no key for {}: set LANTERNA_KEY or run in a terminal to type it", path.display());
-    }
-    let key = rpassword::prompt_password(format!("PIN or key for {}: ", path.display()))?;
-    if key.is_empty() {
-        bail!("an empty key cannot protect the database");
-    }
+    };
     if creating {
-        let again = rpassword::prompt_password("A new database will be created; type the same PIN or key again: ")?;
-        if again != key {
-            bail!("the two keys differ; nothing was created");
-        }
+        check_new_key(&key)?;
     }
     Ok(key)
 }
 
-fn open_existing(path: &Path) -> Result<Lanterna> {
-    if !path.exists() {
+fn check_new_key(key: &str) -> Result<()> {
+    if !valid_pin(key) {
+        bail!(
+            "the key is too short to protect a database: at least {PIN_MIN_DIGITS} digits, or a passphrase of at \
+             least {PASSPHRASE_MIN_CHARS} characters (nothing was created or changed)"
+        );
+    }
+    Ok(())
+}
+
+/// Unlocks the database at `path` (creating it when `create` and there is none) under the
+/// app's back-off. A key shorter than the rule opens an old database only to change it.
+fn unlock(path: &Path, create: bool) -> Result<(Lanterna, String)> {
+    let creating = create && !path.exists();
+    if !creating && !path.exists() {
         bail!("no Lanterna database at {} (import a file or record an outing first, or pass --db)", path.display());
     }
-    let secret = secret_for(path, false)?;
-    Ok(Lanterna::open_existing(path, &secret)?)
+    let secret = secret_for(path, creating)?;
+    let app = Lanterna::unlock(path, &secret)?;
+    Ok((app, secret))
+}
+
+fn open_existing(path: &Path) -> Result<Lanterna> {
+    open_checked(path, false)
+}
+
+/// Unlocks, and refuses to go on with a key shorter than the rule.
+fn open_checked(path: &Path, create: bool) -> Result<Lanterna> {
+    let (app, secret) = unlock(path, create)?;
+    if !valid_pin(&secret) {
+        bail!(
+            "{}: its key is shorter than {PIN_MIN_DIGITS} digits; run `lanterna change-key` (LANTERNA_NEW_KEY) to \
+             choose a longer one before anything else",
+            path.display()
+        );
+    }
+    Ok(app)
+}
+
+/// `lanterna change-key`: the current key, then the new one.
+fn change_key(path: &Path, out: &mut dyn std::io::Write) -> Result<()> {
+    let (mut app, current) = unlock(path, false)?;
+    let new = match std::env::var("LANTERNA_NEW_KEY") {
+        Ok(key) => key,
+        Err(_) if std::io::stdin().is_terminal() => {
+            let key = rpassword::prompt_password("New PIN or key: ")?;
+            check_new_key(&key)?;
+            let again = rpassword::prompt_password("The new PIN or key again: ")?;
+            if again != key {
+                bail!("the two keys differ; nothing was changed");
+            }
+            key
+        }
+        Err(_) => bail!("no new key: set LANTERNA_NEW_KEY or run in a terminal to type it"),
+    };
+    check_new_key(&new)?;
+    app.change_pin(&current, &new, &new)?;
+    writeln!(out, "the key of {} is changed", path.display())?;
+    Ok(())
 }
 
 /// Runs a subcommand; what it prints goes to `out`.
@@ -245,8 +309,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
         Command::Import { file } => {
             // The file is checked whole before any database is opened or created.
             let checked = ImportFile::read(file)?;
-            let secret = secret_for(&path, !path.exists())?;
-            let mut app = Lanterna::open(&path, &secret)?;
+            let mut app = open_checked(&path, true)?;
             match app.import(&checked)?.value {
                 Imported::Indoor(o) => writeln!(
                     out,
@@ -280,6 +343,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
             writeln!(out, "deleted {id}")?;
         }
         Command::Sync { command } => sync(&path, command.as_ref(), out)?,
+        Command::ChangeKey => change_key(&path, out)?,
         Command::Outings { command: OutingsCommand::List { format } } => {
             let outings = open_existing(&path)?.list_outings()?;
             match format {

@@ -14,7 +14,7 @@ mkdir -p "$shots"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db=$work/lanterna.db
-pin=246813
+pin=24681357
 
 fail() { echo "desktop window: $*" >&2; exit 1; }
 

@@ -11,17 +11,28 @@ use crate::sync::SyncError;
 /// Why unlocking failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnlockError {
-    /// Not a PIN the app accepts (too short, or not only digits).
-    #[error("a PIN is at least {} digits", crate::domain::rules::PIN_MIN_DIGITS)]
+    /// Not a PIN the app accepts (too short, or not only digits, and not a passphrase).
+    #[error(
+        "a PIN is at least {} digits, or a passphrase at least {} characters",
+        crate::domain::rules::PIN_MIN_DIGITS,
+        crate::domain::rules::PASSPHRASE_MIN_CHARS
+    )]
     TooShort,
+    /// The PIN opened the database but is shorter than the rule now asks: a new one must
+    /// be chosen before anything else.
+    #[error(
+        "this PIN is shorter than {} digits: choose a new PIN or passphrase before anything else",
+        crate::domain::rules::PIN_MIN_DIGITS
+    )]
+    MustChange,
     /// The two PINs typed to create or change it differ.
     #[error("the two PINs differ")]
     Mismatch,
     /// The PIN does not open the database.
-    #[error("wrong PIN")]
+    #[error("wrong PIN or key (nothing was changed)")]
     Wrong,
     /// Too many wrong PINs: wait this many seconds.
-    #[error("too many wrong PINs: wait {0} s")]
+    #[error("too many wrong PINs or keys: try again in {0} seconds")]
     Wait(u64),
 }
 

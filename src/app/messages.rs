@@ -8,8 +8,8 @@ use std::ops::RangeInclusive;
 
 use super::{Error, UnlockError};
 use crate::domain::rules::{
-    DECLARED_AGE, IDLE_LOCK_MINUTES, MASSAGE_VISIT_PERSONS, PEOPLE_PER_TAP, PERSON_CODE_MAX, PERSON_NAME_MAX,
-    PIN_MIN_DIGITS, SITE_NAME_MAX, TEAM_SIZE, Violation,
+    DECLARED_AGE, IDLE_LOCK_MINUTES, MASSAGE_VISIT_PERSONS, PASSPHRASE_MIN_CHARS, PEOPLE_PER_TAP, PERSON_CODE_MAX,
+    PERSON_NAME_MAX, PIN_MIN_DIGITS, SITE_NAME_MAX, TEAM_SIZE, Violation,
 };
 use crate::domain::{DomainError, Lang};
 use crate::store::{Entity, Record, StoreError};
@@ -82,8 +82,15 @@ fn unlock(e: &UnlockError, lang: Lang) -> String {
     match e {
         UnlockError::TooShort => say!(
             lang,
-            "Il PIN deve avere almeno {n} cifre, solo numeri",
-            "The PIN must have at least {n} digits, numbers only",
+            "Il PIN deve avere almeno {n} cifre (solo numeri), oppure una frase di almeno {c} caratteri",
+            "The PIN must have at least {n} digits (numbers only), or be a passphrase of at least {c} characters",
+            n = PIN_MIN_DIGITS,
+            c = PASSPHRASE_MIN_CHARS
+        ),
+        UnlockError::MustChange => say!(
+            lang,
+            "Questo PIN è più corto di {n} cifre: scegline uno nuovo per continuare",
+            "This PIN is shorter than {n} digits: choose a new one to go on",
             n = PIN_MIN_DIGITS
         ),
         UnlockError::Mismatch => say!(lang, "I due PIN non coincidono", "The two PINs differ"),
@@ -343,6 +350,7 @@ mod tests {
         vec![
             Error::Locked,
             UnlockError::TooShort.into(),
+            UnlockError::MustChange.into(),
             UnlockError::Mismatch.into(),
             UnlockError::Wrong.into(),
             UnlockError::Wait(4).into(),

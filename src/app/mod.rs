@@ -113,6 +113,8 @@ pub struct Lanterna {
 
 impl Lanterna {
     /// Opens the database at `path` with `secret`, creating it when there is no file.
+    /// No PIN rule and no back-off: the screens and the command line use
+    /// [`Lanterna::unlock`].
     pub fn open(path: &Path, secret: &str) -> Result<Lanterna> {
         Lanterna::over(Store::open(path, secret)?)
     }
@@ -160,15 +162,20 @@ impl Lanterna {
         Ok(Done::new(settings, &[Area::Settings]))
     }
 
-    /// Changes the PIN, typed twice: the database is re-encrypted under the new one.
-    pub fn change_pin(&mut self, new_pin: &str, again: &str) -> Result<Done<()>> {
+    /// Changes the PIN: the current one, then the new one typed twice. The database's
+    /// random key is wrapped again under the new PIN (fast: no page is re-encrypted). A
+    /// wrong current PIN is [`UnlockError::Wrong`], counts towards the back-off like a
+    /// wrong unlock, and changes nothing.
+    pub fn change_pin(&mut self, current: &str, new_pin: &str, again: &str) -> Result<Done<()>> {
         if !crate::domain::rules::valid_pin(new_pin) {
             return Err(UnlockError::TooShort.into());
         }
         if new_pin != again {
             return Err(UnlockError::Mismatch.into());
         }
-        self.store.rekey(new_pin)?;
+        let path = self.store.path().ok_or(crate::store::StoreError::NoKey)?.to_owned();
+        let store = &mut self.store;
+        vault::guarded(&path, || Ok(store.change_secret(current, new_pin)?))?;
         Ok(Done::new((), &[]))
     }
 }

@@ -29,7 +29,10 @@ use uuid::Uuid;
 pub use error::{Entity, Record, Result, StoreError};
 pub use feedback::ReviewRow;
 pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionCounts};
-pub use key::{ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, RawKey};
+pub use indoor::{NUMBER_ARGON2_MEMORY_KIB, NUMBER_ARGON2_PASSES, number_hash_of};
+pub use key::{
+    ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, Attempts, KeyFile, RawKey, attempts_path, key_file_path,
+};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
 pub use persons::Merge;
 pub use sync::{Endpoint, RefusedKind, RefusedRow, SyncStatus};
@@ -45,11 +48,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_persons.sql"),
     include_str!("migrations/0005_events.sql"),
     include_str!("migrations/0006_feedback.sql"),
+    include_str!("migrations/0007_number_hashes.sql"),
     include_str!("migrations/0008_refusals.sql"),
 ];
 
 /// The schema that brought the register of persons.
 const PERSONS_SCHEMA: usize = 4;
+/// The schema whose number hashes are memory-hard (`indoor::ads`).
+const SLOW_NUMBER_HASH_SCHEMA: usize = 7;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -81,10 +87,49 @@ impl Store {
     }
 
     /// Opens an existing database; a missing file is [`StoreError::Missing`].
+    ///
+    /// The random database key is unwrapped from the side file (`<db>.keys`) with
+    /// `secret`. A database without a side file was keyed the old way, directly by
+    /// Argon2id(`secret`): it is opened with that key, then re-keyed once to a fresh
+    /// random key whose wrapped copy is written first, so a crash at any point leaves a
+    /// database that the same secret opens (the next unlock finishes the move).
     pub fn open_existing(path: &Path, secret: &str) -> Result<Store> {
         let salt = read_salt(path)?;
-        let key = RawKey::derive(secret, salt);
-        Self::open_with_key(path, &key)
+        let keys = key::key_file_path(path);
+        let wrong = || StoreError::WrongKey { path: path.to_owned() };
+        match KeyFile::read(&keys)? {
+            Some(mut file) => {
+                let db_key = file.unwrap_key(secret).ok_or_else(wrong)?;
+                let key = RawKey::from_parts(db_key, salt);
+                match Self::open_with_key(path, &key) {
+                    Err(StoreError::WrongKey { .. }) if file.legacy_pending() => {
+                        let mut store = Self::open_with_key(path, &RawKey::derive(secret, salt))?;
+                        store.rekey_with(&key)?;
+                        file.set_legacy_pending(false);
+                        file.write(&keys)?;
+                        Ok(store)
+                    }
+                    opened => opened,
+                }
+            }
+            None => {
+                let mut store = Self::open_with_key(path, &RawKey::derive(secret, salt))?;
+                let db_key = key::random_db_key()?;
+                let mut file = KeyFile::wrap(secret, &db_key)?;
+                file.set_legacy_pending(true);
+                file.write(&keys)?;
+                store.rekey_with(&RawKey::from_parts(db_key, salt))?;
+                file.set_legacy_pending(false);
+                file.write(&keys)?;
+                Ok(store)
+            }
+        }
+    }
+
+    /// Whether `secret` unwraps the key of the database at `path` (one Argon2id, nothing
+    /// opened): what one guess costs. `false` when there is no side file.
+    pub fn secret_opens(path: &Path, secret: &str) -> Result<bool> {
+        Ok(KeyFile::read(&key::key_file_path(path))?.and_then(|f| f.unwrap_key(secret)).is_some())
     }
 
     /// Opens an existing database with an already derived key (the UI derives it once
@@ -100,6 +145,12 @@ impl Store {
             _ => StoreError::Sqlite(e),
         })?;
         apply_key(&conn, key, path)?;
+        // Older builds left the file, its WAL and its shared memory readable by anyone.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            key::restrict(Path::new(&file)).map_err(io)?;
+        }
         let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if app_id != APPLICATION_ID {
@@ -129,15 +180,21 @@ impl Store {
     }
 
     /// Creates a new database atomically: it is built beside `path` and renamed into
-    /// place only once its schema is committed, so a crash never leaves half a database.
+    /// place only once its schema is committed and its key file written, so a crash never
+    /// leaves half a database nor a database without its key. The file, its WAL and its
+    /// key file are readable by their owner only.
     fn create(path: &Path, secret: &str) -> Result<()> {
         let io = |source| StoreError::Io { path: path.to_owned(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(io)?;
         }
-        let key = RawKey::derive(secret, RawKey::random_salt());
+        let db_key = key::random_db_key()?;
+        let key = RawKey::from_parts(db_key, RawKey::random_salt());
         let tmp = path.with_extension(format!("creating-{}", Uuid::new_v4().simple()));
         let built = (|| -> Result<()> {
+            // SQLite takes an empty file as a new database, and gives its WAL and
+            // journal the file's own mode: so everything it writes stays 0600.
+            key::create_private(&tmp).map_err(io)?;
             let conn = Connection::open(&tmp)?;
             set_key(&conn, &key)?;
             set_pragmas(&conn)?;
@@ -148,6 +205,9 @@ impl Store {
             store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
             drop(store);
             fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+            // The key first: a key file without its database is overwritten by the next
+            // creation; a database without its key could never be opened.
+            KeyFile::wrap(secret, &db_key)?.write(&key::key_file_path(path))?;
             fs::rename(&tmp, path).map_err(io)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 // Make the rename itself durable.
@@ -163,16 +223,20 @@ impl Store {
         built
     }
 
-    /// Changes the secret: the database is re-encrypted under a key derived from
-    /// `new_secret` (same salt). The old secret no longer opens it.
-    pub fn rekey(&mut self, new_secret: &str) -> Result<()> {
+    /// Changes the secret: the random database key is wrapped again under `new_secret`
+    /// (one atomic write of the side file; no page is re-encrypted). `current` must be the
+    /// secret in use: a wrong one is [`StoreError::WrongKey`] and nothing changes.
+    pub fn change_secret(&mut self, current: &str, new_secret: &str) -> Result<()> {
         let path = self.path.clone().ok_or(StoreError::NoKey)?;
-        let key = RawKey::derive(new_secret, read_salt(&path)?);
-        self.rekey_with(&key)
+        let keys = key::key_file_path(&path);
+        let file = KeyFile::read(&keys)?.ok_or_else(|| StoreError::WrongKey { path: path.clone() })?;
+        let db_key = file.unwrap_key(current).ok_or_else(|| StoreError::WrongKey { path: path.clone() })?;
+        KeyFile::wrap(new_secret, &db_key)?.write(&keys)
     }
 
-    /// Re-encrypts under an already derived key.
-    pub fn rekey_with(&mut self, key: &RawKey) -> Result<()> {
+    /// Re-encrypts every page under another key (the move from a secret-derived key to
+    /// the random one).
+    fn rekey_with(&mut self, key: &RawKey) -> Result<()> {
         // SQLCipher re-encrypts every page; it needs a rollback journal, not a WAL.
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
         let res = self.conn.execute_batch(&format!("PRAGMA rekey = \"{}\";", key.pragma_value()));
@@ -208,6 +272,10 @@ impl Store {
                 // Contacts recorded before the register became one person each: put them in their periods.
                 let all: Vec<i64> = records::all_rows(&tx, "SELECT id FROM persons", [], |r| r.get(0))?;
                 persons::rebuild(&tx, all)?;
+            }
+            if i + 1 == SLOW_NUMBER_HASH_SCHEMA {
+                // The HMACs already stored become Argon2id(HMAC): no number is needed.
+                indoor::harden_number_hashes(&tx)?;
             }
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             tx.commit()?;
@@ -301,4 +369,29 @@ fn set_pragmas(conn: &Connection) -> Result<()> {
          PRAGMA busy_timeout = 5000;",
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A crash after the key file of the move was written but before the re-key: the old
+    /// derived key still opens the file, and the next unlock finishes the move.
+    #[test]
+    fn a_move_to_the_wrapped_key_interrupted_before_the_rekey_is_finished_next_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("old.db");
+        drop(Store::create_at_version(&db, "135792", SCHEMA_VERSION).unwrap());
+        let salt = read_salt(&db).unwrap();
+        let mut file = KeyFile::wrap("135792", &key::random_db_key().unwrap()).unwrap();
+        file.set_legacy_pending(true);
+        file.write(&key::key_file_path(&db)).unwrap();
+
+        drop(Store::open_existing(&db, "135792").unwrap());
+        let file = KeyFile::read(&key::key_file_path(&db)).unwrap().unwrap();
+        assert!(!file.legacy_pending());
+        assert!(matches!(Store::open_with_key(&db, &RawKey::derive("135792", salt)), Err(StoreError::WrongKey { .. })));
+        drop(Store::open_existing(&db, "135792").unwrap());
+        assert!(matches!(Store::open_existing(&db, "135793"), Err(StoreError::WrongKey { .. })));
+    }
 }

@@ -25,10 +25,10 @@ macro_rules! strings {
 
 strings! {
     AppName => "Lanterna", "Lanterna";
-    PinChoose => "Scegli un PIN di almeno 6 cifre", "Choose a PIN of at least 6 digits";
+    PinChoose => "Scegli un PIN di almeno 8 cifre o una frase di almeno 12 caratteri", "Choose a PIN of at least 8 digits or a passphrase of at least 12 characters";
     PinRepeat => "Ripeti il PIN", "Repeat the PIN";
     PinEnter => "Inserisci il PIN", "Enter the PIN";
-    PinTooShort => "Il PIN deve avere almeno 6 cifre, solo numeri", "The PIN must have at least 6 digits, numbers only";
+    PinTooShort => "Il PIN deve avere almeno 8 cifre (solo numeri), oppure una frase di almeno 12 caratteri", "The PIN must have at least 8 digits (numbers only), or be a passphrase of at least 12 characters";
     PinMismatch => "I due PIN non coincidono", "The two PINs differ";
     PinWrong => "PIN errato", "Wrong PIN";
     PinWait => "Troppi tentativi: riprova tra", "Too many attempts: try again in";
@@ -110,13 +110,17 @@ strings! {
     DayStarts => "Inizio turno diurno", "Day shift starts";
     NightStarts => "Inizio turno notturno", "Night shift starts";
     IdleLock => "Blocco dopo minuti di inattività", "Lock after idle minutes";
+    PinChooseNew => "Questo PIN è troppo corto: scegline uno nuovo", "This PIN is too short: choose a new one";
+    PinRule => "Almeno 8 cifre, oppure una frase di almeno 12 caratteri (anche spazi e lettere)", "At least 8 digits, or a passphrase of at least 12 characters (spaces and letters too)";
+    CurrentPin => "PIN attuale", "Current PIN";
+    DialerLogNote => "Chiamare o scrivere lascia il numero nel registro chiamate o nella chat del telefono: cancellalo dopo", "Calling or messaging leaves the number in the phone's call log or chat list: delete it afterwards";
     Language => "Lingua", "Language";
     Theme => "Tema", "Theme";
     Dark => "Scuro", "Dark";
     Light => "Chiaro", "Light";
     ChangePin => "Cambia PIN", "Change PIN";
     NewPin => "Nuovo PIN", "New PIN";
-    PinChanged => "PIN cambiato: archivio ri-cifrato", "PIN changed: store re-keyed";
+    PinChanged => "PIN cambiato", "PIN changed";
     Error => "Errore", "Error";
     Yes => "Sì", "Yes";
     No => "No", "No";

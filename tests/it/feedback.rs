@@ -300,7 +300,7 @@ async fn the_home_screen_says_a_returned_outing_and_why() {
     let vault = Vault::new(db);
     let mut s = Screen::new(VirtualDom::new(App).with_root_context(vault.clone()));
     s.input("#pin", KEY);
-    s.submit("#lock-form");
+    s.click("#unlock");
     assert!(s.dom.exists("#start-night"), "{}", s.html());
     let rows = s.dom.all(".outing-row");
     assert_eq!(rows.len(), 2, "{}", s.html());

@@ -7,7 +7,7 @@ use lanterna::domain::indoor::AdData;
 use lanterna::domain::{Channel, Gender, Measure, Nationality, Outcome, Period, Province};
 use lanterna::store::{NewIndoorSession, Store};
 
-const KEY: &str = "246813";
+const KEY: &str = "24681357";
 
 fn ad(nat: &str, g: Gender) -> AdData {
     AdData {

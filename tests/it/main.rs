@@ -18,4 +18,5 @@ mod properties;
 mod store;
 mod sync_refusals;
 mod ui_components;
+mod vault;
 mod wire_schema;

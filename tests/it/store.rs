@@ -286,12 +286,15 @@ fn the_file_and_its_wal_hold_no_readable_trace() {
 }
 
 #[test]
-fn changing_the_key_reencrypts() {
+fn changing_the_key_rewraps_it() {
     let (_dir, db) = temp_db();
     let mut store = Store::open(&db, KEY).unwrap();
     let (_, stop) = night_outing_with(&mut store, &contact(Gender::M, "AL"));
-    store.rekey("97531864").unwrap();
-    // Still usable after the rekey.
+    let pages = fs::read(&db).unwrap();
+    assert!(matches!(store.change_secret("97531864", "13572468"), Err(StoreError::WrongKey { .. })));
+    store.change_secret(KEY, "97531864").unwrap();
+    assert_eq!(fs::read(&db).unwrap(), pages, "no page is re-encrypted: the key is wrapped again");
+    // Still usable after the change.
     store.record_contact(stop, &contact(Gender::M, "AL")).unwrap();
     drop(store);
     assert!(matches!(Store::open(&db, KEY).unwrap_err(), StoreError::WrongKey { .. }));
@@ -391,7 +394,7 @@ fn each_refusal_is_its_own_typed_error() {
     assert!(matches!(err, StoreError::NotFound { what: Entity::Outing, .. }), "{err}");
     let err = store.reopen_indoor_session(missing).unwrap_err();
     assert!(matches!(err, StoreError::NotFound { what: Entity::IndoorSession, .. }), "{err}");
-    assert!(matches!(store.rekey("97531864"), Err(StoreError::NoKey)));
+    assert!(matches!(store.change_secret(KEY, "97531864"), Err(StoreError::NoKey)));
 
     let date = parse_date("2023-03-01").unwrap();
     let row = ContactRecord {

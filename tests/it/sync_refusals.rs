@@ -239,7 +239,7 @@ async fn a_refused_outing_is_shown_with_its_reason_and_the_rest_syncs() {
     let vault = Vault::new(db);
     let mut s = Screen::new(VirtualDom::new(App).with_root_context(vault.clone()));
     s.input("#pin", KEY);
-    s.submit("#lock-form");
+    s.click("#unlock");
     assert!(s.dom.exists("#sync-now"), "{}", s.html());
     s.click("#sync-now");
     assert!(s.until(10, |d| d.exists("#sync-refused")).await, "{}", s.html());

@@ -18,7 +18,7 @@ use lanterna::ui::components::{Chip, ChipGroup, NationalityPicker, Stepper};
 use lanterna::ui::{App, Vault};
 use uuid::Uuid;
 
-const PIN: &str = "246813";
+const PIN: &str = "24681357";
 
 struct Phone {
     screen: Screen,
@@ -42,7 +42,7 @@ impl Phone {
         let s = &mut self.screen;
         s.input("#pin", PIN);
         s.input("#pin2", PIN);
-        s.submit("#lock-form");
+        s.click("#unlock");
         assert!(s.dom.exists("#start-night"), "home after the PIN: {}", s.html());
     }
 
@@ -94,11 +94,12 @@ async fn the_lock_screen_refuses_bad_pins_changes_nothing_and_slows_down() {
     assert!(s.dom.exists("#pin2"), "first launch asks for the PIN twice");
     assert!(s.html().contains("lang=\"it\""), "Italian by default");
 
-    // Too short, not digits, or the two differ: said, and no database is created.
-    for (a, b) in [("12345", "12345"), ("abcdef", "abcdef"), ("246813", "246814")] {
+    // Too short (six digits were enough once), not digits and too short for a passphrase,
+    // or the two differ: said, and no database is created.
+    for (a, b) in [("12345", "12345"), ("123456", "123456"), ("abcdefgh", "abcdefgh"), ("24681357", "24681358")] {
         s.input("#pin", a);
         s.input("#pin2", b);
-        s.submit("#lock-form");
+        s.click("#unlock");
         assert!(s.dom.exists("#lock-message"), "{a}/{b}: {}", s.html());
         assert!(!p.db.exists(), "{a}/{b} created the database");
     }
@@ -112,18 +113,18 @@ async fn the_lock_screen_refuses_bad_pins_changes_nothing_and_slows_down() {
     // Wrong PINs: said each time, nothing changes; after three, a wait.
     for _ in 0..3 {
         s.input("#pin", "999999");
-        s.submit("#lock-form");
+        s.click("#unlock");
         assert_eq!(s.dom.text("#lock-message"), "PIN errato");
     }
     s.input("#pin", PIN);
-    s.submit("#lock-form");
+    s.click("#unlock");
     assert!(s.dom.text("#lock-message").starts_with("Troppi tentativi"), "{}", s.html());
     assert!(s.dom.exists("#pin"), "still locked during the wait");
     assert_eq!(std::fs::read(&p.db).unwrap(), before, "wrong PINs leave the file as it was");
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
     s.input("#pin", PIN);
-    s.submit("#lock-form");
+    s.click("#unlock");
     assert!(s.dom.exists("#start-night"), "the right PIN after the wait opens: {}", s.html());
 
     // Hide: a neutral screen that says nothing about the app; a tap leads to the PIN.
@@ -301,20 +302,27 @@ async fn settings_are_saved_and_a_new_pin_rekeys_the_database() {
     assert!(s.dom.exists("#error"), "{}", s.html());
     assert_eq!(p.shared.with(|s| s.settings()).unwrap().unwrap(), saved);
 
-    // A new PIN, typed twice; a mismatch changes nothing.
+    // A new PIN, typed twice after the current one; a mismatch or a wrong current PIN
+    // changes nothing.
+    s.input("#current-pin", PIN);
     s.input("#new-pin", "13572468");
     s.input("#new-pin2", "13572469");
     s.click("#change-pin");
     assert!(Store::open_existing(&p.db, PIN).is_ok(), "a mismatch keeps the old PIN");
+    s.input("#current-pin", "99999999");
     s.input("#new-pin2", "13572468");
+    s.click("#change-pin");
+    assert!(s.dom.exists("#error"), "a wrong current PIN is said: {}", s.html());
+    assert!(Store::open_existing(&p.db, PIN).is_ok(), "a wrong current PIN keeps the old PIN");
+    s.input("#current-pin", PIN);
     s.click("#change-pin");
     s.click("#lock");
     assert!(Store::open_existing(&p.db, PIN).is_err(), "the old PIN no longer opens the file");
     s.input("#pin", PIN);
-    s.submit("#lock-form");
+    s.click("#unlock");
     assert!(s.dom.exists("#lock-message"));
     s.input("#pin", "13572468");
-    s.submit("#lock-form");
+    s.click("#unlock");
     assert!(s.dom.exists("#start-night"), "the new PIN opens: {}", s.html());
     assert!(s.dom.text("#app").contains("Night outing"), "the language survives the lock");
 }
@@ -339,6 +347,10 @@ async fn an_indoor_session_records_ads_attempts_and_meetings() {
     s.submit("#ad-form");
     assert_eq!(s.dom.text("#f-ads"), "1");
     assert_eq!(s.dom.attr_of("#call-link", "href").as_deref(), Some("tel:+393331112222"));
+    assert!(
+        s.dom.text("#dialer-log-note").contains("registro chiamate"),
+        "the call and chat log is said next to the links"
+    );
     assert_eq!(s.dom.attr_of("#ad-number", "value").as_deref(), Some(""), "the number field is cleared");
     s.click("#current-ad button.outcome[data-outcome=reached]");
     assert_eq!((s.dom.text("#f-calls"), s.dom.text("#f-contacts")), ("1".into(), "1".into()));
@@ -718,7 +730,7 @@ async fn every_failed_action_is_said_in_the_interface_language() {
         // The lock screen: a wrong PIN.
         s.click("#lock");
         s.input("#pin", "99999999");
-        s.submit("#lock-form");
+        s.click("#unlock");
         said.push(("wrong PIN", s.dom.text("#lock-message"), UnlockError::Wrong.into()));
 
         for (what, shown, error) in &said {

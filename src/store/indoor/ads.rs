@@ -1,5 +1,14 @@
 //! Ads and their numbers, and the calls and messages made on them. A number is hashed
 //! with the unit's key in memory; only the hash is written.
+//!
+//! The stored hash is memory-hard: `Argon2id(HMAC-SHA256(key, e164), salt)` with
+//! [`NUMBER_ARGON2_MEMORY_KIB`] and [`NUMBER_ARGON2_PASSES`] (about 50 ms on this laptop,
+//! release build). The key sits in the same encrypted file, so whoever opens the database
+//! (with the PIN) could otherwise hash the whole Italian mobile space (about 10^8 numbers)
+//! in minutes; at about 50 ms a number (measured: `benches/secrets.rs`) the whole space costs about
+//! 52 core-days, and
+//! one typed number still costs one hash. The salt is derived from the key, so the same
+//! number gives the same hash throughout one database and nothing to another.
 
 use std::collections::HashMap;
 
@@ -12,6 +21,7 @@ use uuid::Uuid;
 use super::Who;
 use crate::domain::indoor::{Ad, AdData, Attempt, NumberHistory, normalize_phone};
 use crate::domain::{Channel, Outcome};
+use crate::store::key::argon2id;
 use crate::store::lifecycle::{ensure_open, touch};
 use crate::store::records::{all_rows, by_id, uuid_at};
 use crate::store::{Entity, Record, Result, Store, StoreError};
@@ -43,11 +53,52 @@ fn row_to_ad(r: &Row<'_>) -> rusqlite::Result<Ad> {
     })
 }
 
-/// HMAC-SHA256 of an E.164 number under the unit's key.
-fn hmac(key: &[u8], e164: &str) -> Vec<u8> {
+/// Argon2id memory cost of a number hash, in KiB.
+pub const NUMBER_ARGON2_MEMORY_KIB: u32 = 32 * 1024;
+/// Argon2id passes of a number hash.
+pub const NUMBER_ARGON2_PASSES: u32 = 2;
+
+/// HMAC-SHA256 of `data` under `key`.
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(e164.as_bytes());
-    mac.finalize().into_bytes().to_vec()
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// The memory-hard step over an HMAC already computed (what the upgrade applies to the
+/// HMACs older databases stored).
+fn harden(key: &[u8], mac: &[u8]) -> Vec<u8> {
+    let salt = hmac(key, b"lanterna number-hash salt v1");
+    argon2id(mac, &salt[..16], NUMBER_ARGON2_MEMORY_KIB, NUMBER_ARGON2_PASSES).to_vec()
+}
+
+/// The stored hash of an E.164 number under the unit's key: one HMAC, then Argon2id.
+#[doc(hidden)]
+pub fn number_hash_of(key: &[u8], e164: &str) -> Vec<u8> {
+    harden(key, &hmac(key, e164.as_bytes()))
+}
+
+/// Turns every stored HMAC into its memory-hard hash, in the transaction of the schema
+/// upgrade: one Argon2id per distinct number, over two threads.
+pub(crate) fn harden_number_hashes(tx: &Transaction<'_>) -> Result<()> {
+    let key: Option<Vec<u8>> =
+        tx.query_row("SELECT value FROM secrets WHERE name = ?1", [NUMBER_KEY], |r| r.get(0)).optional()?;
+    let Some(key) = key else { return Ok(()) };
+    let old: Vec<Vec<u8>> =
+        all_rows(tx, "SELECT DISTINCT number_hash FROM indoor_ads WHERE number_hash IS NOT NULL", [], |r| r.get(0))?;
+    let half = old.len().div_ceil(2).max(1);
+    let new: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let workers: Vec<_> = old
+            .chunks(half)
+            .map(|chunk| s.spawn(|| chunk.iter().map(|h| harden(&key, h)).collect::<Vec<_>>()))
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let mut update = tx.prepare("UPDATE indoor_ads SET number_hash = ?1 WHERE number_hash = ?2")?;
+    for (o, n) in old.iter().zip(&new) {
+        update.execute(params![n, o])?;
+    }
+    Ok(())
 }
 
 /// Writes a call or a message (on an ad, or imported without one); returns its id.
@@ -85,10 +136,10 @@ impl Store {
         Ok(key)
     }
 
-    /// The keyed hash of a typed number (normalised to E.164 first).
+    /// The stored hash of a typed number (normalised to E.164 first).
     fn number_hash(&mut self, typed: &str) -> Result<Vec<u8>> {
         let e164 = normalize_phone(typed)?;
-        Ok(hmac(&self.number_key()?, &e164))
+        Ok(number_hash_of(&self.number_key()?, &e164))
     }
 
     /// The history of every number the ads matching `cond` (on `x`, one parameter) carry:
@@ -133,7 +184,7 @@ impl Store {
             self.conn.query_row("SELECT value FROM secrets WHERE name = ?1", [NUMBER_KEY], |r| r.get(0)).optional()?;
         // No key yet: no number was ever stored.
         let Some(key) = key else { return Ok(NumberHistory::default()) };
-        self.history_of_hash(session, &hmac(&key, &e164))
+        self.history_of_hash(session, &number_hash_of(&key, &e164))
     }
 
     /// Records an ad, with the keyed hash of its number when one is given, in one

@@ -1,6 +1,6 @@
 //! Indoor sessions, ads, calls and messages, meetings and massage centres: every change
-//! is one durable transaction. An ad's phone number is normalised and HMAC'd with the
-//! unit's secret in memory; only the 32-byte hash is written.
+//! is one durable transaction. An ad's phone number is normalised and hashed (HMAC with
+//! the unit's secret, then Argon2id) in memory; only the 32-byte hash is written.
 //!
 //! One module per concern: [`sessions`] (their life and counts), [`ads`] (ads, numbers,
 //! calls and messages), [`meetings`] (persons met, massage centres), [`stats`] (tallies
@@ -12,6 +12,10 @@ mod meetings;
 mod sessions;
 mod stats;
 
+pub(crate) use ads::harden_number_hashes;
+#[doc(hidden)]
+pub use ads::number_hash_of;
+pub use ads::{NUMBER_ARGON2_MEMORY_KIB, NUMBER_ARGON2_PASSES};
 pub use import::IndoorImportOutcome;
 pub use sessions::{IndoorOverview, NewIndoorSession, SessionCounts};
 

@@ -292,6 +292,7 @@ fn CurrentAd(
                     a { id: "wa-link", class: "button", href: "https://wa.me/{e164.trim_start_matches('+')}",
                         target: "_blank", rel: "noreferrer", "WhatsApp" }
                 }
+                p { id: "dialer-log-note", class: "hint", {T::DialerLogNote.get(lang)} }
             }
             ChipGroup { class: "segmented channels", item_class: "seg", required: true, pressed,
                 on_change: move |p: Vec<usize>| if let Some(&i) = p.first() { on_channel.call(Channel::ALL[i]) },

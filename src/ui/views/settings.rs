@@ -26,6 +26,7 @@ pub fn SettingsScreen() -> Element {
     let mut draft = use_signal(|| ui.settings.peek().clone());
     let mut day = use_signal(|| ui.settings.peek().shift_boundary.day_starts.format("%H:%M").to_string());
     let mut night = use_signal(|| ui.settings.peek().shift_boundary.night_starts.format("%H:%M").to_string());
+    let mut current_pin = use_signal(String::new);
     let mut new_pin = use_signal(String::new);
     let mut new_pin2 = use_signal(String::new);
     let lang = ui.lang();
@@ -41,8 +42,10 @@ pub fn SettingsScreen() -> Element {
         }
     };
     let change_pin = move |_| {
-        let (pin, again) = (new_pin.peek().clone(), new_pin2.peek().clone());
-        if ui.write(|app| app.change_pin(&pin, &again)).is_some() {
+        let (current, pin, again) = (current_pin.peek().clone(), new_pin.peek().clone(), new_pin2.peek().clone());
+        let changed = ui.write(|app| app.change_pin(&current, &pin, &again)).is_some();
+        current_pin.set(String::new());
+        if changed {
             new_pin.set(String::new());
             new_pin2.set(String::new());
             ui.say(ui.t(T::PinChanged));
@@ -88,10 +91,14 @@ pub fn SettingsScreen() -> Element {
                 }
             }
             SyncPanel { full: true }
+            // Not a form, and autocomplete off: password managers neither save nor fill a PIN.
             fieldset { legend { {ui.t(T::ChangePin)} }
-                input { id: "new-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                input { id: "current-pin", r#type: "password", autocomplete: "off", "data-lpignore": "true",
+                    placeholder: ui.t(T::CurrentPin), value: "{current_pin}", oninput: move |e| current_pin.set(e.value()) }
+                input { id: "new-pin", r#type: "password", autocomplete: "off", "data-lpignore": "true",
                     placeholder: ui.t(T::NewPin), value: "{new_pin}", oninput: move |e| new_pin.set(e.value()) }
-                input { id: "new-pin2", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                p { class: "hint", {ui.t(T::PinRule)} }
+                input { id: "new-pin2", r#type: "password", autocomplete: "off", "data-lpignore": "true",
                     placeholder: ui.t(T::PinRepeat), value: "{new_pin2}", oninput: move |e| new_pin2.set(e.value()) }
                 button { id: "change-pin", onclick: change_pin, {ui.t(T::ChangePin)} }
             }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The test key for every database the tests create.
-pub const KEY: &str = "246813";
+pub const KEY: &str = "24681357";
 
 /// Runs the `lanterna` binary with `LANTERNA_KEY` set.
 pub fn lanterna(db: &Path, args: &[&str]) -> Output {

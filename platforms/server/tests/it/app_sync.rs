@@ -15,7 +15,7 @@ async fn enroll_and_sync_from_the_app() {
     let mut s = Screen::new(VirtualDom::new(App).with_root_context(shared.clone()));
     s.input("#pin", common::KEY);
     s.input("#pin2", common::KEY);
-    s.submit("#lock-form");
+    s.click("#unlock");
     assert!(s.dom.exists("#start-night"));
     assert!(!s.dom.exists("#sync-now"), "no sync line before enrolling");
     shared.with(|st| fill(st, 6, 4)).unwrap();

@@ -192,7 +192,7 @@ async fn a_coordinator_reviews_and_closes_in_the_browser_and_the_phone_follows()
         let vault = Vault::new(phone.db_path());
         let mut s = Screen::new(VirtualDom::new(App).with_root_context(vault.clone()));
         s.input("#pin", KEY);
-        s.submit("#lock-form");
+        s.click("#unlock");
         assert!(s.dom.exists("#start-night"), "{}", s.html());
         assert_eq!(s.dom.text(".review[data-review=returned]"), "restituita: provincia errata", "{}", s.html());
         assert_eq!(s.dom.all(".review").len(), 1, "{}", s.html());

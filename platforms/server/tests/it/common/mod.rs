@@ -23,7 +23,7 @@ use lanterna_server::store::{Backend, Sqlite};
 use serde_json::Value;
 use uuid::Uuid;
 
-pub const KEY: &str = "246813";
+pub const KEY: &str = "24681357";
 
 /// A server running in this process.
 pub struct TestServer {
