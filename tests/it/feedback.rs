@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use dioxus::prelude::VirtualDom;
-use lanterna::app::{Endpoint, Lanterna, NewOuting, ReviewMark, Vault};
-use lanterna::domain::{Activity, Comune, Gender, Nationality, Place, Shift};
+use lanterna::app::{Endpoint, Lanterna, ReviewMark, Vault};
+use lanterna::domain::{Comune, Gender, Nationality, Place};
 use lanterna::store::{SCHEMA_VERSION, Store};
 use lanterna::sync::{Client, SyncError};
 use lanterna::ui::App;
@@ -31,13 +31,7 @@ use crate::common::{KEY, temp_db};
 
 /// A closed street outing in Brescia with `n` persons: its id.
 fn closed_outing(app: &mut Lanterna, n: u32) -> Uuid {
-    let new = NewOuting {
-        activity: Activity::Street,
-        started_at: Utc::now(),
-        shift: Some(Shift::Night),
-        team_size: Some(2),
-        mediator: false,
-    };
+    let new = crate::common::night_street(Utc::now());
     let outing = app.start_outing(&new).unwrap().value;
     let stop = app.add_stop(outing.id, Place::comune(Comune::parse("017029").unwrap()), None).unwrap().value;
     app.tally(stop.id, Gender::F, Nationality::parse("RO").unwrap(), n).unwrap();

@@ -14,11 +14,9 @@ use axum::routing::{any, get, post};
 use chrono::{Duration, Utc};
 use dioxus::prelude::VirtualDom;
 use lanterna::app::sync::{enroll, sync_all};
-use lanterna::app::{Endpoint, Error, Lanterna, NewOuting, Vault};
+use lanterna::app::{Endpoint, Error, Lanterna, Vault};
 use lanterna::domain::rules::{COUNT_PER_CELL_MAX, Violation};
-use lanterna::domain::{
-    Activity, Comune, ContactData, DomainError, Gender, ItemKey, ItemKind, Nationality, Place, Shift,
-};
+use lanterna::domain::{Comune, ContactData, DomainError, Gender, ItemKey, ItemKind, Nationality, Place};
 use lanterna::sync::{Client, SyncError};
 use lanterna::ui::App;
 use lanterna::wire::{Ack, AckStatus, Batch, BatchResponse, EnrollResponse, Refusal};
@@ -37,13 +35,7 @@ fn rule(e: Error) -> Option<Violation> {
 
 /// An open street outing with one stop in Brescia: (outing, stop).
 fn open_outing(app: &mut Lanterna) -> (Uuid, i64) {
-    let new = NewOuting {
-        activity: Activity::Street,
-        started_at: Utc::now(),
-        shift: Some(Shift::Night),
-        team_size: Some(2),
-        mediator: false,
-    };
+    let new = crate::common::night_street(Utc::now());
     let outing = app.start_outing(&new).unwrap().value;
     let stop = app.add_stop(outing.id, Place::comune(Comune::parse("017029").unwrap()), None).unwrap().value;
     (outing.id, stop.id)
@@ -83,13 +75,7 @@ fn a_tap_past_the_per_outing_maximum_or_a_day_out_of_range_is_refused_before_rec
 
     // A day after tomorrow, or in year 1: refused.
     for started_at in [Utc::now() + Duration::days(3), Utc::now() - Duration::days(365 * 2100)] {
-        let new = NewOuting {
-            activity: Activity::Street,
-            started_at,
-            shift: Some(Shift::Night),
-            team_size: Some(2),
-            mediator: false,
-        };
+        let new = crate::common::night_street(started_at);
         assert_eq!(rule(app.start_outing(&new).unwrap_err()), Some(Violation::DateOutOfRange), "{started_at}");
     }
 }

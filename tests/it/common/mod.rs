@@ -10,6 +10,17 @@ use std::process::{Command, Output};
 /// The test key for every database the tests create.
 pub const KEY: &str = "24681357";
 
+/// A night street outing of a team of two, without a mediator, started at `started_at`.
+pub fn night_street(started_at: chrono::DateTime<chrono::Utc>) -> lanterna::store::NewOuting {
+    lanterna::store::NewOuting {
+        activity: lanterna::domain::Activity::Street,
+        started_at,
+        shift: Some(lanterna::domain::Shift::Night),
+        team_size: Some(2),
+        mediator: false,
+    }
+}
+
 /// Runs the `lanterna` binary with `LANTERNA_KEY` set.
 pub fn lanterna(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lanterna"))
