@@ -32,7 +32,7 @@ pub enum UnlockError {
     #[error("wrong PIN or key (nothing was changed)")]
     Wrong,
     /// Too many wrong PINs: wait this many seconds.
-    #[error("too many wrong PINs or keys: try again in {0} seconds")]
+    #[error("too many wrong PINs or keys: try again in {0} s")]
     Wait(u64),
 }
 
