@@ -241,10 +241,9 @@ async fn upload(
         .and_then(|v| v.trim().parse::<u32>().ok())
         .is_some_and(|v| v >= SYNC_VERSION);
     let b = state.backend.clone();
-    let unit = blocking(move || b.units())
+    let unit_id = device.unit;
+    let unit = blocking(move || b.unit(unit_id))
         .await?
-        .into_iter()
-        .find(|u| u.id == device.unit)
         .ok_or_else(|| ServerError::Unauthorized("this device's unit is gone".into()))?;
     let bounds = plausible::Plausible::of(&unit, &state.config, Utc::now());
     let judge = |r: Result<(), Invalid>| match r {
@@ -257,44 +256,44 @@ async fn upload(
     let person_refusals =
         batch.persons.iter().map(|p| judge(bounds.persons(p))).collect::<ApiResult<Vec<Option<Refusal>>>>()?;
     let kept = Batch {
-        summaries: batch
-            .summaries
-            .iter()
-            .zip(&summary_refusals)
-            .filter(|(_, r)| r.is_none())
-            .map(|(s, _)| s.clone())
-            .collect(),
-        persons: batch
-            .persons
-            .iter()
-            .zip(&person_refusals)
-            .filter(|(_, r)| r.is_none())
-            .map(|(p, _)| p.clone())
-            .collect(),
+        summaries: accepted(&batch.summaries, &summary_refusals),
+        persons: accepted(&batch.persons, &person_refusals),
     };
     let b = state.backend.clone();
     let statuses = blocking(move || b.store(&device, &kept, Utc::now())).await?;
-    let mut stored = statuses.summaries.into_iter();
-    let acks = batch
-        .summaries
-        .iter()
-        .zip(summary_refusals)
-        .map(|(s, refused)| match refused {
-            Some(reason) => Ok(Ack::refused(s.id, s.revision, reason)),
-            None => stored.next().map(|st| Ack::new(s.id, s.revision, st)).ok_or_else(short),
-        })
-        .collect::<ApiResult<Vec<Ack>>>()?;
-    let mut stored = statuses.persons.into_iter();
-    let person_acks = batch
-        .persons
-        .iter()
-        .zip(person_refusals)
-        .map(|(p, refused)| match refused {
-            Some(reason) => Ok(p.refused(reason)),
-            None => stored.next().map(|st| p.ack(st)).ok_or_else(short),
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
+    let acks = answers(&batch.summaries, summary_refusals, statuses.summaries, |s, r| match r {
+        Err(reason) => Ack::refused(s.id, s.revision, reason),
+        Ok(st) => Ack::new(s.id, s.revision, st),
+    })?;
+    let person_acks = answers(&batch.persons, person_refusals, statuses.persons, |p, r| match r {
+        Err(reason) => p.refused(reason),
+        Ok(st) => p.ack(st),
+    })?;
     Ok(axum::Json(BatchResponse { acks, person_acks }))
+}
+
+/// The entries not refused, in order: what goes to the store.
+fn accepted<T: Clone>(entries: &[T], refusals: &[Option<Refusal>]) -> Vec<T> {
+    entries.iter().zip(refusals).filter(|(_, r)| r.is_none()).map(|(e, _)| e.clone()).collect()
+}
+
+/// One answer per entry, in order: its refusal, or the store's status for the next of the
+/// [`accepted`] ones.
+fn answers<T, S, A>(
+    entries: &[T],
+    refusals: Vec<Option<Refusal>>,
+    statuses: Vec<S>,
+    answer: impl Fn(&T, Result<S, Refusal>) -> A,
+) -> ApiResult<Vec<A>> {
+    let mut stored = statuses.into_iter();
+    entries
+        .iter()
+        .zip(refusals)
+        .map(|(e, refused)| match refused {
+            Some(reason) => Ok(answer(e, Err(reason))),
+            None => stored.next().map(|st| answer(e, Ok(st))).ok_or_else(short),
+        })
+        .collect()
 }
 
 /// A store that answered for fewer entries than it was given.

@@ -492,6 +492,15 @@ impl dyn Backend {
         })
     }
 
+    /// The unit `id`, if there is one.
+    pub fn unit(&self, id: Uuid) -> Result<Option<super::Unit>> {
+        in_tx(self, false, |tx| {
+            tx.row("SELECT id, name, created_at FROM units WHERE id = $1", &[id.into()])?
+                .map(|r| Ok(super::Unit { id: r[0].uuid()?, name: r[1].text()?, created_at: r[2].time()? }))
+                .transpose()
+        })
+    }
+
     /// The coordinator not revoked with this name.
     pub fn coordinator_named(&self, name: &str) -> Result<Option<Coordinator>> {
         in_tx(self, false, |tx| {
