@@ -282,6 +282,8 @@ fn entity(e: Entity) -> &'static str {
         Entity::Ad => "Annuncio",
         Entity::Meeting => "Incontro",
         Entity::Person => "Persona",
+        Entity::Interview => "Colloquio",
+        Entity::HelplineReport => "Segnalazione del Numero Verde",
     }
 }
 

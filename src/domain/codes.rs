@@ -120,9 +120,11 @@ macro_rules! code_enum {
             }
         }
 
-        serde_as_code!($name);
+        $crate::domain::codes::serde_as_code!($name);
     };
 }
+
+pub(super) use code_enum;
 
 code_enum! {
     /// Gender as the reports count it: always these three columns.
@@ -152,7 +154,8 @@ code_enum! {
 }
 
 code_enum! {
-    /// What an outing is for.
+    /// What a piece of work is for: the activity of an outing, a desk session or an indoor
+    /// session, and the key under which a period's emersion counts travel.
     Activity, "activity" {
         /// Sexual exploitation, outdoor.
         Street = "street", "Strada (sfruttamento sessuale outdoor)", "Street (outdoor sexual exploitation)";
@@ -161,12 +164,22 @@ code_enum! {
         /// Sexual exploitation, indoor: ads, calls and messages, meetings, massage centres.
         /// Recorded in indoor sessions, never in outings.
         Indoor = "indoor", "Indoor (annunci, chiamate, centri massaggi)", "Indoor (ads, calls, massage centres)";
+        /// A drop-in desk ("sportello", listening desk): recorded as a session of the desk
+        /// with the persons met there, like an outing with one stop.
+        Desk = "desk", "Sportello", "Drop-in desk";
+        /// Emersion beyond outreach: identification interviews, outcomes of contacts and
+        /// helpline reports. Never an outing: only the key of a period's counts.
+        Emersion = "emersion", "Emersione (colloqui, esiti, Numero Verde)", "Emersion (interviews, outcomes, helpline)";
     }
 }
 
 impl Activity {
-    /// The activities of street outings (indoor work has sessions instead).
-    pub const OUTINGS: &'static [Activity] = &[Activity::Street, Activity::Labour];
+    /// The activities of outings: street and labour outreach, and desk sessions (indoor
+    /// work has sessions of its own, emersion has no outings).
+    pub const OUTINGS: &'static [Activity] = &[Activity::Street, Activity::Labour, Activity::Desk];
+
+    /// The activities a worker records work for, in the order the app offers them.
+    pub const RECORDED: &'static [Activity] = &[Activity::Street, Activity::Labour, Activity::Indoor, Activity::Desk];
 }
 
 code_enum! {

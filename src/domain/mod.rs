@@ -2,7 +2,8 @@
 //! report tables. No I/O and no storage here: the sync server depends on this module
 //! alone (the crate with default features off).
 
-mod codes;
+pub(crate) mod codes;
+pub mod emersion;
 pub mod indoor;
 mod nationality;
 mod outing;

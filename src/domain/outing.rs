@@ -561,6 +561,10 @@ pub struct ContactData {
     pub items: Items,
     /// Services given.
     pub services: Services,
+    /// What came of the contact (programme, complaints, Commissione, return, networking):
+    /// counted in persons per period, under [`Activity::Emersion`].
+    #[serde(default, skip_serializing_if = "super::emersion::no_codes")]
+    pub outcomes: super::emersion::OutcomeSet,
 }
 
 impl ContactData {
@@ -574,6 +578,7 @@ impl ContactData {
             protection: Protection::Unknown,
             items: Items::default(),
             services: Services::default(),
+            outcomes: Default::default(),
         }
     }
 

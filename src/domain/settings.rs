@@ -40,28 +40,36 @@ pub struct Kits {
     pub labour: Kit,
     /// Persons met through an ad.
     pub indoor: Kit,
+    /// Persons met at a drop-in desk: a leaflet.
+    pub desk: Kit,
 }
 
 impl Default for Kits {
     fn default() -> Self {
-        Kits { street: Kit::default(), labour: Kits::labour_default(), indoor: Kit::default() }
+        Kits {
+            street: Kit::default(),
+            labour: Kits::labour_default(),
+            indoor: Kit::default(),
+            desk: Kits::labour_default(),
+        }
     }
 }
 
 impl Kits {
-    /// The labour outings' default: one leaflet.
+    /// The labour outings' and the desk's default: one leaflet.
     fn labour_default() -> Kit {
         let mut items = Items::default();
         items.set(ItemKey::leaflets(Language::Undetermined), 1);
         Kit(items)
     }
 
-    /// The kit of `activity`.
+    /// The kit of `activity` (emersion work hands nothing out: the desk's kit).
     pub fn get(&self, activity: Activity) -> &Kit {
         match activity {
             Activity::Street => &self.street,
             Activity::Labour => &self.labour,
             Activity::Indoor => &self.indoor,
+            Activity::Desk | Activity::Emersion => &self.desk,
         }
     }
 
@@ -71,6 +79,7 @@ impl Kits {
             Activity::Street => &mut self.street,
             Activity::Labour => &mut self.labour,
             Activity::Indoor => &mut self.indoor,
+            Activity::Desk | Activity::Emersion => &mut self.desk,
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::emersion::{ContactOutcome, HelplineCount, IdCount, InterviewKind};
 use super::{
     Activity, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender, ItemKey, ItemKind, Language,
     Nationality, Protection, Province, ServiceKind, ServiceSubtype, Services, Shift,
@@ -71,6 +72,14 @@ pub enum Measure {
     MinorPersons,
     /// Persons met in the period who seek or hold international protection.
     ProtectedPersons,
+    /// Identification interviews of a kind: persons, interviews and what became of them.
+    Id(InterviewKind, IdCount),
+    /// Persons with an outcome of a contact in the period.
+    Outcome(ContactOutcome),
+    /// Persons with at least one outcome of a contact in the period.
+    OutcomePersons,
+    /// Helpline reports.
+    Helpline(HelplineCount),
 }
 
 /// The measures of persons met in a period, with their codes: what a period's person
@@ -117,7 +126,19 @@ impl Measure {
         v.extend(Language::ALL.iter().map(|&l| Measure::Leaflets(l)));
         v.extend(INDOOR_MEASURES.iter().map(|(m, _)| *m));
         v.extend(PERSON_MEASURES.iter().map(|(m, _)| *m));
+        for kind in InterviewKind::ALL {
+            v.extend(IdCount::all().into_iter().map(|c| Measure::Id(*kind, c)));
+        }
+        v.extend(ContactOutcome::ALL.iter().map(|&o| Measure::Outcome(o)));
+        v.push(Measure::OutcomePersons);
+        v.extend(HelplineCount::all().into_iter().map(Measure::Helpline));
         v
+    }
+
+    /// True for the measures of emersion beyond outreach (interviews, outcomes, helpline),
+    /// kept under [`Activity::Emersion`].
+    pub fn is_emersion(&self) -> bool {
+        matches!(self, Measure::Id(..) | Measure::Outcome(_) | Measure::OutcomePersons | Measure::Helpline(_))
     }
 
     /// True for the measures of persons met in a period.
@@ -144,6 +165,10 @@ impl Measure {
             Measure::SubAccompaniment(s) => format!("accompaniment_sub.{}", s.code()),
             Measure::Item(k) => format!("item.{}", k.code()),
             Measure::Leaflets(l) => format!("leaflets.{}", l.code()),
+            Measure::Id(kind, c) => format!("id.{}.{}", kind.code(), c.code()),
+            Measure::Outcome(o) => format!("outcome.{}", o.code()),
+            Measure::OutcomePersons => "outcome.persons".into(),
+            Measure::Helpline(c) => format!("helpline.{}", c.code()),
             m => INDOOR_MEASURES
                 .iter()
                 .chain(&PERSON_MEASURES)
@@ -181,6 +206,13 @@ impl Measure {
             "accompaniment_sub" => Ok(Measure::SubAccompaniment(ServiceSubtype::parse(tail)?)),
             "item" => Ok(Measure::Item(ItemKind::parse(tail)?)),
             "leaflets" => Ok(Measure::Leaflets(Language::parse(tail)?)),
+            "id" => {
+                let (kind, count) = tail.split_once('.').ok_or_else(unknown)?;
+                Ok(Measure::Id(InterviewKind::parse(kind)?, IdCount::parse(count).ok_or_else(unknown)?))
+            }
+            "outcome" if tail == "persons" => Ok(Measure::OutcomePersons),
+            "outcome" => Ok(Measure::Outcome(ContactOutcome::parse(tail)?)),
+            "helpline" => Ok(Measure::Helpline(HelplineCount::parse(tail).ok_or_else(unknown)?)),
             _ => Err(unknown()),
         }
     }

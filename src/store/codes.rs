@@ -6,6 +6,10 @@
 use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 
+use crate::domain::emersion::{
+    Adhesion, CodeSet, ContactOutcome, EmersionPlace, HelpKind, HelplineOutcome, HelplineSource, IntakeChannel,
+    InterviewKind, SetCode, Typology, Verdict,
+};
 use crate::domain::{
     Activity, AgeBand, Channel, Comune, EventKind, Gender, IndoorKind, ItemKind, Language, Nationality, Outcome,
     OutingStatus, Protection, Province, ServiceKind, ServiceSet, ServiceSubtype, Shift,
@@ -46,7 +50,30 @@ text_codes!(
     ServiceKind,
     ServiceSubtype,
     Shift,
+    Adhesion,
+    ContactOutcome,
+    EmersionPlace,
+    HelpKind,
+    HelplineOutcome,
+    HelplineSource,
+    IntakeChannel,
+    InterviewKind,
+    Typology,
+    Verdict,
 );
+
+impl<T: SetCode> ToSql for CodeSet<T> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(i64::from(self.bits())))
+    }
+}
+
+impl<T: SetCode> FromSql for CodeSet<T> {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let bits = u32::try_from(value.as_i64()?).map_err(|e| FromSqlError::Other(Box::new(e)))?;
+        CodeSet::from_bits(bits).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
 
 impl ToSql for ServiceSet {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

@@ -46,6 +46,10 @@ pub enum Entity {
     Meeting,
     /// A person of the register.
     Person,
+    /// An identification interview.
+    Interview,
+    /// A helpline report.
+    HelplineReport,
 }
 
 impl From<Record> for Entity {
@@ -67,6 +71,8 @@ impl fmt::Display for Entity {
             Entity::Ad => "ad",
             Entity::Meeting => "meeting",
             Entity::Person => "person",
+            Entity::Interview => "interview",
+            Entity::HelplineReport => "helpline report",
         })
     }
 }

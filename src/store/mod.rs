@@ -5,6 +5,7 @@
 //! a committed transaction has been fsynced and survives a power cut.
 
 mod codes;
+pub mod emersion;
 mod error;
 mod feedback;
 mod indoor;
@@ -50,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_feedback.sql"),
     include_str!("migrations/0007_number_hashes.sql"),
     include_str!("migrations/0008_refusals.sql"),
+    include_str!("migrations/0009_emersion.sql"),
 ];
 
 /// The schema that brought the register of persons.

@@ -14,6 +14,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use sha2::{Digest, Sha256};
 
+use super::emersion::{EmersionIds, HAS_EMERSION};
 use super::lifecycle::touch;
 use super::records::{all_rows, by_id};
 use super::{Entity, Record, Result, Store, StoreError};
@@ -150,7 +151,8 @@ fn put_in_periods(tx: &Transaction<'_>, person: i64, met: Met, named: &[Period])
 /// Recomputes everything derived of `persons` from their contacts: first and last day,
 /// times met, "already known", and their rows in every kept period. A person left without
 /// contacts (the tap that created them was taken back) is removed, unless a merge that
-/// can still be undone names them.
+/// can still be undone names them or they have emersion records (an interview, a
+/// request, a meeting).
 pub(super) fn rebuild(tx: &Transaction<'_>, persons: impl IntoIterator<Item = i64>) -> Result<()> {
     let named = named_periods(tx)?;
     let mut contacts = tx.prepare_cached(
@@ -172,10 +174,11 @@ pub(super) fn rebuild(tx: &Transaction<'_>, persons: impl IntoIterator<Item = i6
         )?
         .execute(params![id, first, last, rows.len() as i64, known])?;
         if rows.is_empty() {
-            tx.prepare_cached(
+            tx.prepare_cached(&format!(
                 "DELETE FROM persons WHERE id = ?1 AND merged_into IS NULL
-                 AND NOT EXISTS (SELECT 1 FROM person_merges WHERE kept = ?1 OR absorbed = ?1)",
-            )?
+                 AND NOT EXISTS (SELECT 1 FROM person_merges WHERE kept = ?1 OR absorbed = ?1)
+                 AND NOT ({HAS_EMERSION})"
+            ))?
             .execute([id])?;
             continue;
         }
@@ -357,10 +360,17 @@ impl Store {
         let moved: Vec<i64> = all_rows(&tx, "SELECT id FROM contacts WHERE person_id = ?1", [absorbed], |r| r.get(0))?;
         touch_outings_of(&tx, absorbed)?;
         tx.execute("UPDATE contacts SET person_id = ?1 WHERE person_id = ?2", params![kept, absorbed])?;
+        let emersion = EmersionIds::move_all(&tx, absorbed, kept)?;
         tx.execute("UPDATE persons SET merged_into = ?1 WHERE id = ?2", params![kept, absorbed])?;
         tx.execute(
-            "INSERT INTO person_merges (kept, absorbed, contacts, merged_at) VALUES (?1, ?2, ?3, ?4)",
-            params![kept, absorbed, serde_json::to_string(&moved).unwrap_or_default(), Utc::now().to_rfc3339()],
+            "INSERT INTO person_merges (kept, absorbed, contacts, merged_at, emersion) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                kept,
+                absorbed,
+                serde_json::to_string(&moved).unwrap_or_default(),
+                Utc::now().to_rfc3339(),
+                serde_json::to_string(&emersion).unwrap_or_default()
+            ],
         )?;
         copy_to_contacts(&tx, kept)?;
         rebuild(&tx, [kept, absorbed])?;
@@ -372,13 +382,17 @@ impl Store {
     /// `None` when there is nothing to undo.
     pub fn undo_merge(&mut self) -> Result<Option<Merge>> {
         let tx = self.write()?;
-        let last: Option<(i64, i64, i64, String)> = tx
-            .query_row("SELECT id, kept, absorbed, contacts FROM person_merges ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+        let last: Option<(i64, i64, i64, String, Option<String>)> = tx
+            .query_row(
+                "SELECT id, kept, absorbed, contacts, emersion FROM person_merges ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
             .optional()?;
-        let Some((merge, kept, absorbed, contacts)) = last else { return Ok(None) };
+        let Some((merge, kept, absorbed, contacts, emersion)) = last else { return Ok(None) };
         let contacts: Vec<i64> = serde_json::from_str(&contacts).unwrap_or_default();
+        let emersion: EmersionIds = emersion.and_then(|e| serde_json::from_str(&e).ok()).unwrap_or_default();
+        emersion.move_back(&tx, kept, absorbed)?;
         tx.execute("UPDATE persons SET merged_into = NULL WHERE id = ?1", [absorbed])?;
         let mut back = tx.prepare_cached("UPDATE contacts SET person_id = ?2 WHERE id = ?1 AND person_id = ?3")?;
         for c in &contacts {

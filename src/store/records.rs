@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::lifecycle::{ensure_open, touch};
 use super::{Entity, Record, Result, StoreError};
+use crate::domain::emersion::OutcomeSet;
 use crate::domain::{Contact, ContactData, EventKey, ItemKey, Items, Services};
 
 /// A conversion error for column `i`.
@@ -81,13 +82,13 @@ pub(super) fn event_at(r: &Row<'_>, i: usize) -> rusqlite::Result<EventKey> {
 /// people (contacts, indoor meetings).
 macro_rules! detail_columns {
     () => {
-        "gender, nationality, age_band, first_contact, protection, information"
+        "gender, nationality, age_band, first_contact, protection, information, outcomes"
     };
 }
 
 /// The columns [`row_to_contact`] reads, on `c`.
 pub(super) const CONTACT_COLUMNS: &str = "c.id, c.stop_id, c.recorded_at, c.gender, c.nationality, c.age_band, \
-     c.first_contact, c.protection, c.information";
+     c.first_contact, c.protection, c.information, c.outcomes";
 
 /// A contact (or an indoor meeting read as one) from [`CONTACT_COLUMNS`]; its items and
 /// service events are read separately.
@@ -109,13 +110,23 @@ pub(super) fn row_to_contact(r: &Row<'_>) -> rusqlite::Result<Contact> {
             protection: r.get(7)?,
             items: Items::default(),
             services: Services::informed(r.get(8)?),
+            outcomes: OutcomeSet::from_bits(r.get(9)?).map_err(|e| bad_column(9, e))?,
         },
     })
 }
 
 /// A person's details in the order of `detail_columns!`.
-fn details(data: &ContactData) -> [&dyn ToSql; 6] {
-    [&data.gender, &data.nationality, &data.age_band, &data.first_contact, &data.protection, &data.services.information]
+/// `outcomes` is the mask of `data.outcomes`, kept alive by the caller.
+fn details<'a>(data: &'a ContactData, outcomes: &'a u32) -> [&'a dyn ToSql; 7] {
+    [
+        &data.gender,
+        &data.nationality,
+        &data.age_band,
+        &data.first_contact,
+        &data.protection,
+        &data.services.information,
+        outcomes,
+    ]
 }
 
 /// The two tables that keep people with their details and items.
@@ -159,12 +170,12 @@ impl Person {
             Person::Contact => concat!(
                 "INSERT INTO contacts (stop_id, person_id, ",
                 detail_columns!(),
-                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             ),
             Person::Meeting => concat!(
                 "INSERT INTO indoor_meetings (session_id, ad_id, province, ",
                 detail_columns!(),
-                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                ", recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
             ),
         }
     }
@@ -172,7 +183,8 @@ impl Person {
     /// Inserts a person with its items: `lead` holds the values of the columns before the
     /// details (a contact's stop; a meeting's session, ad and province). Returns its id.
     pub(super) fn insert(self, tx: &Transaction<'_>, lead: &[&dyn ToSql], data: &ContactData, at: &str) -> Result<i64> {
-        let values = lead.iter().copied().chain(details(data)).chain([&at as &dyn ToSql]);
+        let outcomes = data.outcomes.bits();
+        let values = lead.iter().copied().chain(details(data, &outcomes)).chain([&at as &dyn ToSql]);
         tx.prepare_cached(self.insert_sql())?.execute(params_from_iter(values))?;
         let id = tx.last_insert_rowid();
         self.insert_items(tx, id, &data.items)?;
@@ -215,12 +227,13 @@ impl Person {
 
     /// Rewrites a person's details and items.
     fn update(self, tx: &Transaction<'_>, id: i64, data: &ContactData) -> Result<()> {
+        let outcomes = data.outcomes.bits();
         tx.prepare_cached(&format!(
             "UPDATE {} SET gender = ?2, nationality = ?3, age_band = ?4, first_contact = ?5, protection = ?6,
-                    information = ?7 WHERE id = ?1",
+                    information = ?7, outcomes = ?8 WHERE id = ?1",
             self.table()
         ))?
-        .execute(params_from_iter(std::iter::once(&id as &dyn ToSql).chain(details(data))))?;
+        .execute(params_from_iter(std::iter::once(&id as &dyn ToSql).chain(details(data, &outcomes))))?;
         for (table, owner) in [self.items(), self.events()] {
             tx.prepare_cached(&format!("DELETE FROM {table} WHERE {owner} = ?1"))?.execute([id])?;
         }

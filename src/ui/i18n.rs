@@ -45,6 +45,7 @@ strings! {
     Street => "Strada", "Street";
     Labour => "Lavoro / accattonaggio", "Labour / begging";
     LabourShort => "Lavoro", "Labour";
+    Desk => "Sportello", "Desk";
     Resume => "Riprendi l'uscita aperta", "Resume the open outing";
     PastOutings => "Uscite", "Outings";
     NoOutings => "Nessuna uscita registrata", "No outings yet";
@@ -106,6 +107,7 @@ strings! {
     UnitName => "Nome dell'unità", "Unit name";
     KitStreet => "Kit predefinito in strada (due tocchi)", "Default street kit (two taps)";
     KitLabour => "Kit predefinito lavoro / accattonaggio (due tocchi)", "Default labour / begging kit (two taps)";
+    KitDesk => "Kit predefinito sportello (due tocchi)", "Default desk kit (two taps)";
     KitIndoor => "Kit predefinito per gli incontri indoor", "Default kit for indoor meetings";
     DayStarts => "Inizio turno diurno", "Day shift starts";
     NightStarts => "Inizio turno notturno", "Night shift starts";

@@ -14,7 +14,7 @@ use crate::store::{Entity, Record, Result, Store, StoreError};
 /// The columns of a meeting `m` read as a contact row (no stop: 0), so the contact reader
 /// serves meetings too.
 pub(super) const MEETING_AS_CONTACT: &str = "m.id, 0, m.recorded_at, m.gender, m.nationality, m.age_band, \
-     m.first_contact, m.protection, m.information";
+     m.first_contact, m.protection, m.information, m.outcomes";
 
 /// Writes a person met with its items; returns its id.
 pub(super) fn insert_meeting(

@@ -120,7 +120,7 @@ impl Store {
             "SELECT {MEETING_AS_CONTACT}, m.province
              FROM indoor_meetings m JOIN indoor_sessions s ON s.id = m.session_id WHERE {cond}"
         ))?;
-        let rows = st.query_map(params_from_iter(&args), |r| Ok((row_to_contact(r)?, r.get::<_, Province>(9)?)))?;
+        let rows = st.query_map(params_from_iter(&args), |r| Ok((row_to_contact(r)?, r.get::<_, Province>(10)?)))?;
         let mut out = Vec::new();
         let mut index = HashMap::new();
         for row in rows {

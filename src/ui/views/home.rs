@@ -55,6 +55,7 @@ pub fn HomeScreen() -> Element {
         Activity::Street => T::Street,
         Activity::Labour => T::LabourShort,
         Activity::Indoor => T::Indoor,
+        Activity::Desk | Activity::Emersion => T::Desk,
     };
 
     rsx! {
@@ -65,9 +66,9 @@ pub fn HomeScreen() -> Element {
                 }
             }
             ChipGroup { class: "segmented", item_class: "seg", required: true,
-                pressed: Activity::ALL.iter().position(|a| *a == activity()).into_iter().collect::<Vec<_>>(),
-                on_change: move |p: Vec<usize>| if let Some(&i) = p.first() { activity.set(Activity::ALL[i]) },
-                for (i, a) in Activity::ALL.iter().copied().enumerate() {
+                pressed: Activity::RECORDED.iter().position(|a| *a == activity()).into_iter().collect::<Vec<_>>(),
+                on_change: move |p: Vec<usize>| if let Some(&i) = p.first() { activity.set(Activity::RECORDED[i]) },
+                for (i, a) in Activity::RECORDED.iter().copied().enumerate() {
                     Chip { key: "{a.code()}", index: i, "data-activity": a.code(), {ui.t(label(a))} }
                 }
             }

@@ -16,6 +16,7 @@ fn kit_legend(activity: Activity) -> T {
         Activity::Street => T::KitStreet,
         Activity::Labour => T::KitLabour,
         Activity::Indoor => T::KitIndoor,
+        Activity::Desk | Activity::Emersion => T::KitDesk,
     }
 }
 
@@ -59,7 +60,7 @@ pub fn SettingsScreen() -> Element {
                 input { id: "unit-name", r#type: "text", value: "{d.unit_name}", maxlength: "80",
                     oninput: move |e| draft.write().unit_name = e.value() }
             }
-            for activity in Activity::ALL.iter().copied() {
+            for activity in Activity::RECORDED.iter().copied() {
                 div { key: "{activity.code()}", class: "kit", "data-activity": activity.code(),
                     ItemsField { items: d.kit_for(activity).0.clone(), max: KIT_QUANTITY_MAX, legend: ui.t(kit_legend(activity)),
                         data: "data-kit", language_id: "kit-language-{activity.code()}", lang,
