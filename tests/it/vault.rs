@@ -314,10 +314,17 @@ fn numbers_are_stored_as_memory_hard_hashes_and_old_hmacs_are_upgraded() {
 
     // As the previous schema left it: the plain HMAC. Opening upgrades it in place.
     store.connection().execute("UPDATE indoor_ads SET number_hash = ?1", [hmac(&key, "+393331234567")]).unwrap();
-    // Schema 6 had none of what schema 8 (the server's refusals) brought either.
+    // Schema 6 had none of what schemas 8 (the server's refusals) and 9 (emersion) brought either.
     store
         .connection()
-        .execute_batch("DROP TABLE refused_summaries; DROP TABLE refused_persons; PRAGMA user_version = 6")
+        .execute_batch(
+            "DROP TABLE refused_summaries; DROP TABLE refused_persons;
+             DROP TABLE identification_facts; DROP TABLE interviews; DROP TABLE referral_requests;
+             DROP TABLE helpline_reports; ALTER TABLE outings DROP COLUMN mediator_language;
+             ALTER TABLE contacts DROP COLUMN outcomes; ALTER TABLE indoor_meetings DROP COLUMN outcomes;
+             ALTER TABLE indoor_meetings DROP COLUMN person_id; ALTER TABLE person_merges DROP COLUMN emersion;
+             PRAGMA user_version = 6",
+        )
         .unwrap();
     drop(store);
     let store = Store::open(&db, KEY).unwrap();

@@ -9,8 +9,9 @@ ALTER TABLE outings ADD COLUMN mediator_language TEXT;
 -- What came of a contact or an indoor meeting: bit i = ContactOutcome::ALL[i].
 ALTER TABLE contacts ADD COLUMN outcomes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE indoor_meetings ADD COLUMN outcomes INTEGER NOT NULL DEFAULT 0;
--- The person of the register an indoor meeting was with, when the worker knows them.
-ALTER TABLE indoor_meetings ADD COLUMN person_id INTEGER REFERENCES persons(id);
+-- The person of the register an indoor meeting was with, when the worker knows them
+-- (kept by the store, as merges move it; no foreign key, so the column stays droppable).
+ALTER TABLE indoor_meetings ADD COLUMN person_id INTEGER;
 
 -- One identification interview with a person of the register.
 CREATE TABLE interviews (
