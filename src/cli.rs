@@ -332,6 +332,17 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
                     file.display(),
                     path.display()
                 )?,
+                Imported::Emersion(o) => writeln!(
+                    out,
+                    "imported {} interviews of {} persons ({} new to the register) and {} helpline reports from {} \
+                     into {}",
+                    o.interviews,
+                    o.persons,
+                    o.new_persons,
+                    o.helpline,
+                    file.display(),
+                    path.display()
+                )?,
             }
         }
         Command::Report(args) => {

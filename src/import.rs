@@ -1,8 +1,23 @@
-//! Reading historical tally sheets: a CSV with a header, one row per contact.
+//! Reading historical records: CSV files with a header, one row per contact, indoor
+//! event, interview or helpline report.
+//!
+//! # Which kind of file
+//!
+//! The header tells the kind, so a file is never half-read as the wrong one:
+//! - a header with a `kind` column and no `activity` column is an **indoor log**
+//!   ([`parse_indoor`]);
+//! - a header with `activity`, no `shift`, and a `kind` or `source` column is an
+//!   **emersion log** ([`parse_emersion`]): identification interviews and helpline
+//!   reports, told apart row by row by `activity` (`identification` or `helpline`), so
+//!   one file may mix them;
+//! - anything else is a **contacts** file ([`parse_contacts`]): street, labour and desk
+//!   rows (a desk session is an outing of activity `desk`).
+//!
+//! # Contacts
 //!
 //! Required columns: `date` (YYYY-MM-DD), `shift` (day|night), `activity`
-//! (street|labour), `province` (sigla), `gender` (M|F|T), `nationality` (code, or a name
-//! as the printed reports spell it: "Romania", "Rep. Dominicana", "Non rilevato").
+//! (street|labour|desk), `province` (sigla), `gender` (M|F|T), `nationality` (code, or a
+//! name as the printed reports spell it: "Romania", "Rep. Dominicana", "Non rilevato").
 //! Optional: `person` (a code of 1-32 `A-Z a-z 0-9 _ -`: rows with the same code, in one
 //! file or in files imported into the same database, are one person; a row without a code
 //! is a person of its own; kept only in the encrypted database),
@@ -12,16 +27,61 @@
 //! `other_items`; services `information` (yes|no), `listening` and `legal_consultations`
 //! (yes|no or how many), `referral` and `accompaniment` (services separated by `;`: legal,
 //! health, work, other, or their sub-types such as `sti_test`; each one event, `health:2`
-//! for two).
+//! for two); `outcomes` (what came of the contact, codes separated by `;`:
+//! programme_proposed, programme_accepted, complaint_police, complaint_carabinieri,
+//! complaint_other, commissione, return, networking).
 //!
-//! Comma, semicolon (Italian spreadsheets) or tab separated; a UTF-8 byte-order mark is
-//! ignored. A file with any error imports nothing: every error says its line and column.
+//! # Emersion logs
+//!
+//! Every row: `date` (not after tomorrow), `activity`, `province`, `gender`,
+//! `nationality`.
+//!
+//! `activity` = `identification`: one row per interview. Required `kind`
+//! (`social`|`referral`; also `segretariato`) and `person` (the person's code in the
+//! register, as in contact imports: a person keeps one gender and nationality). Optional,
+//! each what became known that day: `identified` (`yes`|`no`|`pending`), `typology`,
+//! `adhesion` (`yes`|`no`|`waiting`), `channel` (commissione, cas_sai, police, health,
+//! social_services, helpline, street_unit, self, other), `minor` (yes|no), `place` (a
+//! province sigla or `elsewhere`), `indicators` (`;`-list: debt, documents, movement,
+//! violence, family, deception, earnings, control, isolation, ritual, recruitment),
+//! `requested` (Referral: the day the Commissione's request was received, not after the
+//! interview). A person's state is the latest value given of each field, by date and
+//! then file order: rows need not be in date order.
+//!
+//! `typology` takes its codes (trafficking, sexual_street, sexual_indoor,
+//! labour_agriculture, labour_firms, labour_households, begging, illegal_economies,
+//! forced_marriage, other) in any case, with spaces or dashes for `_` (`Sexual street`,
+//! `sexual-street`), an optional leading `sfruttamento`, and these spellings: `tratta`
+//! (trafficking); `strada`, `street`, `sessuale strada`, `sessuale in strada`
+//! (sexual_street); `indoor`, `sessuale indoor` (sexual_indoor); `agricoltura`,
+//! `agriculture`, `lavorativo agricoltura`, `lavorativo in agricoltura`
+//! (labour_agriculture); `aziende`, `firms`, `lavorativo aziende`, `lavorativo in
+//! aziende` (labour_firms); `domestico`, `lavoro domestico`, `lavorativo domestico`,
+//! `households`, `domestic` (labour_households); `accattonaggio` (begging); `economie
+//! illegali`, `attività illegali`, `illegal`, `illegal economy` (illegal_economies);
+//! `matrimonio forzato`, `matrimonio`, `marriage` (forced_marriage); `altro` (other).
+//! `labor` is read as `labour`.
+//!
+//! `activity` = `helpline`: one row per report from the national helpline. Required
+//! `source` (`own`|`agency`); optional `known` (yes|no, default no), `help` (`;`-list:
+//! shelter, legal, health, work, return, information, other), `outcome`
+//! (`taken`|`referred`|`adhesion`). A column of the other kind of row must be empty.
+//!
+//! Codes are read in any case. Comma, semicolon (Italian spreadsheets) or tab separated;
+//! a UTF-8 byte-order mark is ignored. A file with any error imports nothing: every error
+//! says its line and column.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use chrono::NaiveDate;
+
+use crate::domain::emersion::{
+    Adhesion, EmersionPlace, Findings, HelpSet, HelplineOutcome, HelplineReport, HelplineSource, IndicatorSet,
+    IntakeChannel, InterviewKind, OutcomeSet, Typology, Verdict,
+};
 use crate::domain::indoor::IndoorRecord;
 use crate::domain::rules::{self, IMPORTED_ITEM_QUANTITY_MAX, SITE_NAME_MAX, Violation};
 use crate::domain::{
@@ -118,6 +178,8 @@ enum Column {
     Talks(EventKind),
     /// Referrals or accompaniments: a list of services or sub-types.
     Events(EventKind),
+    /// What came of the contact: a list of outcome codes.
+    Outcomes,
 }
 
 const REQUIRED: [(&str, Column); 6] = [
@@ -147,6 +209,7 @@ fn optional_column_named(name: &str) -> Option<Column> {
         "legal_consultations" | "legal_consultation" => Column::Talks(EventKind::LegalConsultation),
         "referral" | "referrals" => Column::Events(EventKind::Referral),
         "accompaniment" | "accompaniments" => Column::Events(EventKind::Accompaniment),
+        "outcomes" | "outcome" => Column::Outcomes,
         "other_items" | "item_other" => Column::Item(ItemKind::Other),
         n => return n.strip_prefix("item_").map_or_else(|| item(n), |k| ItemKind::parse(k).ok()).map(Column::Item),
     })
@@ -155,7 +218,7 @@ fn optional_column_named(name: &str) -> Option<Column> {
 const KNOWN_COLUMNS: &str = "date, shift, activity, province, gender, nationality, person, comune, age_band, first_contact, \
                              protection, condoms, female_condoms, lubricant, leaflets, leaflet_language, food, hygiene, \
                              other_items, information, listening, legal_consultations, referral, \
-                             accompaniment";
+                             accompaniment, outcomes";
 
 /// Picks the separator from the header line: `;` or tab when the header uses them.
 fn delimiter(bytes: &[u8]) -> u8 {
@@ -186,13 +249,43 @@ pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
     Ok(ParsedFile { records, sha256 })
 }
 
-/// True when a CSV's header says it is an indoor log (it has a `kind` column).
-pub fn is_indoor_log(bytes: &[u8]) -> bool {
+/// The columns a CSV's header names, lower case.
+fn header_columns(bytes: &[u8]) -> Vec<String> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let header = body.split(|&b| b == b'\n').next().unwrap_or_default();
     String::from_utf8_lossy(header)
         .split([',', ';', '\t'])
-        .any(|c| c.trim().trim_matches('"').eq_ignore_ascii_case("kind"))
+        .map(|c| c.trim().trim_matches('"').trim().to_ascii_lowercase())
+        .collect()
+}
+
+/// The kinds of file `lanterna import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    /// Street, labour and desk contacts ([`parse_contacts`]).
+    Contacts,
+    /// An indoor log ([`parse_indoor`]).
+    Indoor,
+    /// Identification interviews and helpline reports ([`parse_emersion`]).
+    Emersion,
+}
+
+/// What kind of file a CSV is, by its header alone (see the module doc).
+pub fn log_kind(bytes: &[u8]) -> LogKind {
+    let columns = header_columns(bytes);
+    let has = |name: &str| columns.iter().any(|c| c == name);
+    if has("kind") && !has("activity") {
+        LogKind::Indoor
+    } else if has("activity") && !has("shift") && (has("kind") || has("source")) {
+        LogKind::Emersion
+    } else {
+        LogKind::Contacts
+    }
+}
+
+/// True when a CSV's header says it is an indoor log (a `kind` column, no `activity`).
+pub fn is_indoor_log(bytes: &[u8]) -> bool {
+    log_kind(bytes) == LogKind::Indoor
 }
 
 /// Turns one CSV row (with the header and the columns it names) into a record, or says
@@ -446,7 +539,15 @@ fn parse_row(
             Column::Date => date = Some(parse_date(value).map_err(dom)?),
             Column::Shift => shift = Some(Shift::parse(&value.to_ascii_lowercase()).map_err(dom)?),
             Column::Activity => {
-                let a = Activity::parse(&value.to_ascii_lowercase()).map_err(dom)?;
+                let lower = value.to_ascii_lowercase();
+                if matches!(lower.as_str(), "identification" | "helpline" | "emersion") {
+                    return Err(fail(
+                        "interviews and helpline reports go in an emersion log (columns date, activity, kind, \
+                         province, person, gender, nationality, ...; no shift)"
+                            .into(),
+                    ));
+                }
+                let a = Activity::parse(&lower).map_err(dom)?;
                 if rules::check_outing_activity(a).is_err() {
                     return Err(fail(
                         "indoor work goes in an indoor log (columns date, province, kind, gender, nationality, ...)"
@@ -486,6 +587,7 @@ fn parse_row(
                 data.services.add(EventKey::new(*kind, None), n).map_err(dom)?;
             }
             Column::Events(kind) => data.services.add_list(*kind, &value.to_ascii_lowercase()).map_err(dom)?,
+            Column::Outcomes => data.outcomes = OutcomeSet::parse_list(&value.to_ascii_lowercase()).map_err(dom)?,
         }
     }
     if leaflets > 0 {
@@ -509,6 +611,433 @@ fn parse_row(
         person,
         data,
     })
+}
+
+// ---------------------------------------------------------------- emersion logs
+
+/// One interview row of an identification log: who (by their code in the register), when,
+/// where, which kind, and what became known at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterviewRecord {
+    /// The line of the file it came from (for errors the store finds).
+    pub line: u64,
+    /// The day.
+    pub date: NaiveDate,
+    /// The province the unit held it in.
+    pub province: Province,
+    /// Social secretariat or Referral.
+    pub kind: InterviewKind,
+    /// The person's code in the register (the same code as in contact imports).
+    pub person: String,
+    /// The person's gender.
+    pub gender: Gender,
+    /// The person's nationality.
+    pub nationality: Nationality,
+    /// What the row says became known (each field given replaces the earlier word).
+    pub findings: Findings,
+    /// Referral: the day the request was received.
+    pub requested: Option<NaiveDate>,
+}
+
+/// One row of an emersion log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmersionRecord {
+    /// An identification interview.
+    Interview(InterviewRecord),
+    /// A helpline report (its `id` is 0), with its line.
+    Helpline {
+        /// The line of the file it came from.
+        line: u64,
+        /// The report.
+        report: HelplineReport,
+    },
+}
+
+impl EmersionRecord {
+    /// The line of the file it came from.
+    pub fn line(&self) -> u64 {
+        match self {
+            EmersionRecord::Interview(r) => r.line,
+            EmersionRecord::Helpline { line, .. } => *line,
+        }
+    }
+
+    /// The day it happened.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            EmersionRecord::Interview(r) => r.date,
+            EmersionRecord::Helpline { report, .. } => report.date,
+        }
+    }
+}
+
+/// A parsed emersion log.
+#[derive(Debug, Clone)]
+pub struct ParsedEmersionLog {
+    /// One record per row, in file order.
+    pub records: Vec<EmersionRecord>,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum EmersionColumn {
+    Date,
+    Activity,
+    Province,
+    Gender,
+    Nationality,
+    // Interviews.
+    Kind,
+    Person,
+    Identified,
+    Typology,
+    Adhesion,
+    Channel,
+    Minor,
+    Place,
+    Indicators,
+    Requested,
+    // Helpline reports.
+    Known,
+    Source,
+    Help,
+    Outcome,
+}
+
+const EMERSION_REQUIRED: [(&str, EmersionColumn); 5] = [
+    ("date", EmersionColumn::Date),
+    ("activity", EmersionColumn::Activity),
+    ("province", EmersionColumn::Province),
+    ("gender", EmersionColumn::Gender),
+    ("nationality", EmersionColumn::Nationality),
+];
+
+const EMERSION_KNOWN: &str = "date, activity, province, gender, nationality; for identification rows kind, person, \
+                              identified, typology, adhesion, channel, minor, place, indicators, requested; for \
+                              helpline rows known, source, help, outcome";
+
+/// The columns only identification rows fill.
+const INTERVIEW_ONLY: [EmersionColumn; 10] = [
+    EmersionColumn::Kind,
+    EmersionColumn::Person,
+    EmersionColumn::Identified,
+    EmersionColumn::Typology,
+    EmersionColumn::Adhesion,
+    EmersionColumn::Channel,
+    EmersionColumn::Minor,
+    EmersionColumn::Place,
+    EmersionColumn::Indicators,
+    EmersionColumn::Requested,
+];
+
+/// The columns only helpline rows fill.
+const HELPLINE_ONLY: [EmersionColumn; 4] =
+    [EmersionColumn::Known, EmersionColumn::Source, EmersionColumn::Help, EmersionColumn::Outcome];
+
+/// The optional emersion column `name` names (`read_rows` looks up the required ones).
+fn emersion_optional_column_named(name: &str) -> Option<EmersionColumn> {
+    use EmersionColumn as C;
+    Some(match name {
+        "kind" => C::Kind,
+        "person" => C::Person,
+        "identified" => C::Identified,
+        "typology" => C::Typology,
+        "adhesion" => C::Adhesion,
+        "channel" => C::Channel,
+        "minor" => C::Minor,
+        "place" => C::Place,
+        "indicators" => C::Indicators,
+        "requested" => C::Requested,
+        "known" => C::Known,
+        "source" => C::Source,
+        "help" => C::Help,
+        "outcome" => C::Outcome,
+        _ => return None,
+    })
+}
+
+/// Lower case, accents dropped, spaces and dashes as `_`: how free spellings are compared.
+fn normalized(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'á' => 'a',
+            'è' | 'é' => 'e',
+            'ì' | 'í' => 'i',
+            'ò' | 'ó' => 'o',
+            'ù' | 'ú' => 'u',
+            ' ' | '-' | '/' => '_',
+            c => c,
+        })
+        .collect::<String>()
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// A typology: its code, or one of the spellings listed in the module doc.
+pub fn parse_typology(s: &str) -> Result<Typology, DomainError> {
+    use Typology as T;
+    let n = normalized(s);
+    if let Ok(t) = Typology::parse(&n) {
+        return Ok(t);
+    }
+    let n = n.strip_prefix("sfruttamento_").unwrap_or(&n);
+    Ok(match n {
+        "tratta" | "trafficking_for_exploitation" => T::Trafficking,
+        "strada" | "street" | "sexual_exploitation_street" | "sessuale_strada" | "sessuale_in_strada" => {
+            T::SexualStreet
+        }
+        "indoor" | "sexual_exploitation_indoor" | "sessuale_indoor" => T::SexualIndoor,
+        "agricoltura"
+        | "agriculture"
+        | "labour_agriculture"
+        | "lavorativo_agricoltura"
+        | "lavorativo_in_agricoltura"
+        | "labor_agriculture" => T::LabourAgriculture,
+        "aziende" | "firms" | "lavorativo_aziende" | "lavorativo_in_aziende" | "labor_firms" => T::LabourFirms,
+        "domestico" | "lavoro_domestico" | "households" | "domestic" | "lavorativo_domestico" | "labor_households" => {
+            T::LabourHouseholds
+        }
+        "accattonaggio" => T::Begging,
+        "economie_illegali" | "attivita_illegali" | "illegal" | "illegal_economy" => T::IllegalEconomies,
+        "matrimonio_forzato" | "matrimonio" | "marriage" => T::ForcedMarriage,
+        "altro" => T::Other,
+        _ => {
+            return Err(DomainError::unknown(
+                "typology",
+                s,
+                &format!("{} (or an Italian spelling such as strada, indoor, agricoltura)", typology_codes()),
+            ));
+        }
+    })
+}
+
+fn typology_codes() -> String {
+    Typology::ALL.iter().map(|t| t.code()).collect::<Vec<_>>().join(", ")
+}
+
+/// Parses a `yes|no|pending` identification outcome (also `si`, `in_progress`).
+fn parse_verdict(s: &str) -> Result<Verdict, DomainError> {
+    let n = normalized(s);
+    match n.as_str() {
+        "in_progress" | "in_corso" => return Ok(Verdict::Pending),
+        _ => {}
+    }
+    Verdict::parse(&n).or_else(|e| match parse_bool(&n) {
+        Ok(true) => Ok(Verdict::Identified),
+        Ok(false) => Ok(Verdict::NotIdentified),
+        Err(_) => Err(e),
+    })
+}
+
+/// Parses a `yes|no|waiting` adhesion (also `si`, `in_attesa`).
+fn parse_adhesion(s: &str) -> Result<Adhesion, DomainError> {
+    let n = normalized(s);
+    if n == "in_attesa" || n == "attesa" {
+        return Ok(Adhesion::Waiting);
+    }
+    Adhesion::parse(&n).or_else(|e| match parse_bool(&n) {
+        Ok(true) => Ok(Adhesion::Yes),
+        Ok(false) => Ok(Adhesion::No),
+        Err(_) => Err(e),
+    })
+}
+
+/// Parses `social|referral` (also `segretariato`, `segretariato sociale`).
+fn parse_interview_kind(s: &str) -> Result<InterviewKind, DomainError> {
+    let n = normalized(s);
+    match n.as_str() {
+        "segretariato" | "segretariato_sociale" => Ok(InterviewKind::Social),
+        _ => InterviewKind::parse(&n),
+    }
+}
+
+/// A day of emersion work: a calendar date not after tomorrow.
+fn parse_emersion_day(value: &str) -> Result<NaiveDate, String> {
+    let d = parse_date(value).map_err(|e| e.to_string())?;
+    rules::check_date(d, chrono::Utc::now().date_naive()).map_err(|v| format!("{value}: {v}"))?;
+    Ok(d)
+}
+
+/// What a row is, by its `activity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EmersionRow {
+    Interview,
+    Helpline,
+}
+
+fn parse_emersion_row(
+    headers: &csv::StringRecord,
+    columns: &[EmersionColumn],
+    record: &csv::StringRecord,
+) -> Result<EmersionRecord, (String, String)> {
+    use EmersionColumn as C;
+    let line = record.position().map_or(0, |p| p.line());
+    let mut values: HashMap<EmersionColumn, (&str, &str)> = HashMap::new();
+    for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
+        if value.is_empty() {
+            if EMERSION_REQUIRED.iter().any(|(_, c)| c == col) {
+                return Err((name.to_owned(), "is empty; this column is required".into()));
+            }
+            continue;
+        }
+        values.insert(*col, (name, value));
+    }
+    let (act_name, act) = values.get(&C::Activity).copied().unwrap_or(("activity", ""));
+    let row = match normalized(act).as_str() {
+        "identification" | "interview" | "colloquio" | "identificazione" => EmersionRow::Interview,
+        "helpline" | "numero_verde" => EmersionRow::Helpline,
+        "street" | "labour" | "desk" | "indoor" => {
+            return Err((
+                act_name.to_owned(),
+                format!(
+                    "'{act}' contacts go in a contacts file (with a shift column), not in an identification or \
+                     helpline log"
+                ),
+            ));
+        }
+        _ => return Err((act_name.to_owned(), format!("'{act}' is not identification or helpline"))),
+    };
+    let (foreign, what) = match row {
+        EmersionRow::Interview => (&HELPLINE_ONLY[..], "helpline rows"),
+        EmersionRow::Helpline => (&INTERVIEW_ONLY[..], "identification rows"),
+    };
+    for c in foreign {
+        if let Some((name, value)) = values.get(c) {
+            return Err(((*name).to_owned(), format!("'{value}' is given, but this column is for {what} only")));
+        }
+    }
+    let get = |c: EmersionColumn| values.get(&c).copied();
+    // Parses column `c` with `f`, naming the column on error.
+    fn field<T>(
+        v: Option<(&str, &str)>,
+        f: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, (String, String)> {
+        match v {
+            None => Ok(None),
+            Some((name, value)) => f(value).map(Some).map_err(|m| (name.to_owned(), m)),
+        }
+    }
+    let s = |e: DomainError| e.to_string();
+    let date = field(get(C::Date), parse_emersion_day)?.expect("required");
+    let province = field(get(C::Province), |v| Province::parse(v).map_err(s))?.expect("required");
+    let gender = field(get(C::Gender), |v| Gender::parse(&v.to_ascii_uppercase()).map_err(s))?.expect("required");
+    let nationality = field(get(C::Nationality), |v| Nationality::parse_code_or_name(v).map_err(s))?.expect("required");
+    match row {
+        EmersionRow::Interview => {
+            let needed = |c: EmersionColumn, name: &str| {
+                get(c).ok_or_else(|| (name.to_owned(), "is required on identification rows".to_owned()))
+            };
+            let kind = field(Some(needed(C::Kind, "kind")?), |v| parse_interview_kind(v).map_err(s))?.expect("given");
+            let person = field(Some(needed(C::Person, "person")?), |v| {
+                rules::check_person_code(v).map(|()| v.to_owned()).map_err(|e| e.to_string())
+            })?
+            .expect("given");
+            let findings = Findings {
+                verdict: field(get(C::Identified), |v| parse_verdict(v).map_err(s))?,
+                typology: field(get(C::Typology), |v| parse_typology(v).map_err(s))?,
+                adhesion: field(get(C::Adhesion), |v| parse_adhesion(v).map_err(s))?,
+                channel: field(get(C::Channel), |v| IntakeChannel::parse(&normalized(v)).map_err(s))?,
+                place: field(get(C::Place), |v| {
+                    if normalized(v) == "elsewhere" {
+                        Ok(EmersionPlace::Elsewhere)
+                    } else {
+                        EmersionPlace::parse(&v.to_ascii_uppercase()).map_err(s)
+                    }
+                })?,
+                minor: field(get(C::Minor), parse_bool)?,
+                indicators: field(get(C::Indicators), |v| IndicatorSet::parse_list(&v.to_lowercase()).map_err(s))?,
+            };
+            let requested = field(get(C::Requested), parse_emersion_day)?;
+            if let Some(r) = requested {
+                let name = get(C::Requested).map_or("requested", |(n, _)| n);
+                if kind != InterviewKind::Referral {
+                    return Err((name.to_owned(), "only a Referral interview answers a request".into()));
+                }
+                if r > date {
+                    return Err((
+                        name.to_owned(),
+                        format!("the request ({r}) is received after the interview ({date})"),
+                    ));
+                }
+            }
+            Ok(EmersionRecord::Interview(InterviewRecord {
+                line,
+                date,
+                province,
+                kind,
+                person,
+                gender,
+                nationality,
+                findings,
+                requested,
+            }))
+        }
+        EmersionRow::Helpline => {
+            let source = get(C::Source)
+                .ok_or_else(|| ("source".to_owned(), "is required on helpline rows (own or agency)".to_owned()))?;
+            let source = field(Some(source), |v| HelplineSource::parse(&normalized(v)).map_err(s))?.expect("given");
+            let report = HelplineReport {
+                id: 0,
+                date,
+                province,
+                gender,
+                nationality,
+                known: field(get(C::Known), parse_bool)?.unwrap_or(false),
+                source,
+                help: field(get(C::Help), |v| HelpSet::parse_list(&v.to_lowercase()).map_err(s))?.unwrap_or_default(),
+                outcome: field(get(C::Outcome), |v| HelplineOutcome::parse(&normalized(v)).map_err(s))?,
+            };
+            Ok(EmersionRecord::Helpline { line, report })
+        }
+    }
+}
+
+/// Parses an emersion log: identification interviews and helpline reports (one row
+/// each; a file may mix them), told apart by the `activity` of each row. Nothing is
+/// returned unless every row is valid and every person keeps one gender and nationality
+/// throughout the file.
+pub fn parse_emersion(bytes: &[u8]) -> Result<ParsedEmersionLog, ImportError> {
+    let (records, sha256) = read_rows(
+        bytes,
+        emersion_optional_column_named,
+        &EMERSION_REQUIRED,
+        EMERSION_KNOWN,
+        "interview or helpline",
+        parse_emersion_row,
+    )?;
+    let mut described: HashMap<&str, (Gender, Nationality, u64)> = HashMap::new();
+    let mut errors = Vec::new();
+    for r in &records {
+        let EmersionRecord::Interview(i) = r else { continue };
+        let (g, n, first) = *described.entry(i.person.as_str()).or_insert((i.gender, i.nationality, i.line));
+        let column = if g != i.gender {
+            "gender"
+        } else if n != i.nationality {
+            "nationality"
+        } else {
+            continue;
+        };
+        errors.push(LineError {
+            line: i.line,
+            column: Some(column.into()),
+            message: format!(
+                "person {} is {g} {} on line {first}: one person keeps one gender and nationality",
+                i.person,
+                n.code()
+            ),
+        });
+    }
+    if !errors.is_empty() {
+        let truncated = errors.len() > MAX_ERRORS;
+        errors.truncate(MAX_ERRORS);
+        return Err(ImportError { errors, truncated });
+    }
+    Ok(ParsedEmersionLog { records, sha256 })
 }
 
 #[cfg(test)]
@@ -577,6 +1106,67 @@ mod tests {
     fn semicolons_and_bom_are_accepted() {
         let csv = "\u{feff}date;shift;activity;province;gender;nationality\r\n2023-03-01;night;street;MI;T;BR\r\n";
         assert_eq!(parse_contacts(csv.as_bytes()).unwrap().records.len(), 1);
+    }
+
+    #[test]
+    fn the_header_tells_the_kind_of_file() {
+        assert_eq!(log_kind(b"date,shift,activity,province,gender,nationality\n"), LogKind::Contacts);
+        assert_eq!(log_kind(b"date,province,kind,gender,nationality\n"), LogKind::Indoor);
+        assert_eq!(log_kind(b"\xEF\xBB\xBFdate;Activity;Kind;province;person;gender;nationality\n"), LogKind::Emersion);
+        assert_eq!(log_kind(b"date,activity,province,gender,nationality,source\n"), LogKind::Emersion);
+        // Without a shift and without kind or source: a contacts file missing its shift.
+        assert_eq!(log_kind(b"date,activity,province,gender,nationality\n"), LogKind::Contacts);
+        assert!(!is_indoor_log(b"date,activity,kind,province,person,gender,nationality\n"));
+    }
+
+    #[test]
+    fn typologies_take_their_codes_and_the_usual_spellings() {
+        use Typology as T;
+        for (s, t) in [
+            ("sexual_street", T::SexualStreet),
+            ("Sexual street", T::SexualStreet),
+            ("sexual-street", T::SexualStreet),
+            ("strada", T::SexualStreet),
+            ("Sfruttamento sessuale in strada", T::SexualStreet),
+            ("INDOOR", T::SexualIndoor),
+            ("agricoltura", T::LabourAgriculture),
+            ("labor agriculture", T::LabourAgriculture),
+            ("aziende", T::LabourFirms),
+            ("lavoro domestico", T::LabourHouseholds),
+            ("accattonaggio", T::Begging),
+            ("attività illegali", T::IllegalEconomies),
+            ("matrimonio forzato", T::ForcedMarriage),
+            ("tratta", T::Trafficking),
+            ("altro", T::Other),
+        ] {
+            assert_eq!(parse_typology(s).unwrap(), t, "{s}");
+        }
+        let e = parse_typology("piracy").unwrap_err().to_string();
+        assert!(e.contains("piracy") && e.contains("sexual_street"), "{e}");
+    }
+
+    #[test]
+    fn interview_and_helpline_rows_parse_in_any_case() {
+        let csv = "date,activity,kind,province,person,gender,nationality,identified,adhesion,channel,minor,place,\
+                   indicators,requested,source,help,outcome,known\n\
+                   2023-03-02,IDENTIFICATION,Referral,bg,P-1,f,Nigeria,Pending,Waiting,Street_Unit,si,Elsewhere,\
+                   Debt;RITUAL,2023-03-01,,,,\n\
+                   2023-03-03,Helpline,,MI,,T,BR,,,,,,,,Agency,shelter;WORK,Referred,yes\n";
+        let parsed = parse_emersion(csv.as_bytes()).unwrap();
+        let EmersionRecord::Interview(i) = &parsed.records[0] else { panic!("an interview") };
+        assert_eq!((i.line, i.kind, i.person.as_str(), i.gender), (2, InterviewKind::Referral, "P-1", Gender::F));
+        assert_eq!(i.findings.verdict, Some(Verdict::Pending));
+        assert_eq!(i.findings.adhesion, Some(Adhesion::Waiting));
+        assert_eq!(i.findings.channel, Some(IntakeChannel::StreetUnit));
+        assert_eq!((i.findings.minor, i.findings.place), (Some(true), Some(EmersionPlace::Elsewhere)));
+        assert_eq!(i.findings.indicators.unwrap().to_list(), "debt;ritual");
+        assert_eq!(i.requested, Some(parse_date("2023-03-01").unwrap()));
+        let EmersionRecord::Helpline { line: 3, report } = &parsed.records[1] else { panic!("a report") };
+        assert_eq!(
+            (report.source, report.known, report.outcome),
+            (HelplineSource::Agency, true, Some(HelplineOutcome::Referred))
+        );
+        assert_eq!(report.help.to_list(), "shelter;work");
     }
 
     #[test]

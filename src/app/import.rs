@@ -1,21 +1,26 @@
-//! Imports as a use case: a CSV file of historical contacts or an indoor log, read and
-//! checked whole first (line and column on the first error, before any database is
-//! opened), then stored in one transaction or not at all; the same file is never
-//! imported twice.
+//! Imports as a use case: a CSV file of historical contacts, an indoor log or an emersion
+//! log (interviews and helpline reports), read and checked whole first (line and column
+//! on the first error, before any database is opened), then stored in one transaction or
+//! not at all; the same file is never imported twice.
 
 use std::path::{Path, PathBuf};
 
 use super::{Area, Done, Error, Lanterna, Result};
-use crate::import::{ParsedFile, ParsedIndoorLog, is_indoor_log, parse_contacts, parse_indoor};
+use crate::import::{
+    LogKind, ParsedEmersionLog, ParsedFile, ParsedIndoorLog, log_kind, parse_contacts, parse_emersion, parse_indoor,
+};
+use crate::store::emersion_import::EmersionImportOutcome;
 use crate::store::{ImportOutcome, IndoorImportOutcome};
 
 /// What an import added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Imported {
-    /// Street and labour contacts.
+    /// Street, labour and desk contacts.
     Contacts(ImportOutcome),
     /// An indoor log: ads, calls and messages, meetings, massage centres.
     Indoor(IndoorImportOutcome),
+    /// An emersion log: identification interviews and helpline reports.
+    Emersion(EmersionImportOutcome),
 }
 
 /// A file read and checked, ready to import.
@@ -29,6 +34,7 @@ pub struct ImportFile {
 enum Content {
     Contacts(ParsedFile),
     Indoor(ParsedIndoorLog),
+    Emersion(ParsedEmersionLog),
 }
 
 impl ImportFile {
@@ -41,10 +47,10 @@ impl ImportFile {
     /// Checks a file's content; `file` names it in errors.
     pub fn parse(file: &Path, bytes: &[u8]) -> Result<ImportFile> {
         let bad = |error| Error::Import { file: file.to_owned(), error };
-        let content = if is_indoor_log(bytes) {
-            Content::Indoor(parse_indoor(bytes).map_err(bad)?)
-        } else {
-            Content::Contacts(parse_contacts(bytes).map_err(bad)?)
+        let content = match log_kind(bytes) {
+            LogKind::Indoor => Content::Indoor(parse_indoor(bytes).map_err(bad)?),
+            LogKind::Emersion => Content::Emersion(parse_emersion(bytes).map_err(bad)?),
+            LogKind::Contacts => Content::Contacts(parse_contacts(bytes).map_err(bad)?),
         };
         Ok(ImportFile { file: file.to_owned(), content })
     }
@@ -67,6 +73,15 @@ impl Lanterna {
             Content::Contacts(p) => {
                 let outcome = self.store.import_records(&p.records, &p.sha256).map_err(refused)?;
                 Done::new(Imported::Contacts(outcome), &[Area::Outings, Area::Sync])
+            }
+            Content::Emersion(p) => {
+                // Rows that disagree with the register are the file's errors, by line.
+                let outcome = self
+                    .store
+                    .import_emersion(&p.records, &p.sha256)
+                    .map_err(refused)?
+                    .map_err(|error| Error::Import { file: f.file.clone(), error })?;
+                Done::new(Imported::Emersion(outcome), &[Area::Outings, Area::Sync])
             }
         })
     }

@@ -6,6 +6,7 @@
 
 mod codes;
 pub mod emersion;
+pub mod emersion_import;
 mod error;
 mod feedback;
 mod indoor;
