@@ -18,7 +18,7 @@ const press = async (page, group, code) => {
 };
 const endOuting = async (page) => {
   await page.click("#end-outing");
-  await page.waitForSelector("table.summary-table");
+  await page.waitForSelector("#confirm-end");
   await page.click("#confirm-end");
   await page.waitForSelector("#open-settings");
 };

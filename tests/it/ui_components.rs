@@ -847,7 +847,8 @@ async fn an_interview_from_the_desk_sheet_records_what_became_known_and_the_card
     assert_eq!(c.interviews[1].findings.typology, None, "nothing said, nothing recorded");
 
     // The latest interview taken back: the earlier word stands again.
-    p.screen.click("#interviews li:first-child button.delete-interview");
+    let latest = c.interviews[1].interview.id;
+    p.screen.click(&format!("#interviews li[data-interview='{latest}'] button.delete-interview"));
     assert_eq!(p.screen.dom.text("#interview-count"), "1");
     assert_eq!(card(&p).state.verdict, Some(Verdict::Pending));
     p.screen.click("#back");

@@ -113,7 +113,7 @@ pub fn HomeScreen() -> Element {
             }
         }
         BottomBar { hidden: indoor || desk,
-            if open.is_none() {
+            if open.is_none() && !desk {
                 for (shift, id, t) in [(Shift::Day, "start-day", T::StartDay), (Shift::Night, "start-night", T::StartNight)] {
                     button { key: "{id}", id, class: if suggested == shift { "primary" } else { "" },
                         onclick: move |_| start(shift),

@@ -151,7 +151,7 @@ pub fn PersonScreen(
                         let iid = e.interview.id;
                         let what = findings_lines(&e.findings, lang).into_iter().map(|(_, _, v)| v).collect::<Vec<_>>().join(" · ");
                         rsx! {
-                            li { key: "{iid}", class: "interview-row", "data-kind": e.interview.kind.code(),
+                            li { key: "{iid}", class: "interview-row", "data-interview": "{iid}", "data-kind": e.interview.kind.code(),
                                 div { class: "when",
                                     strong { {e.interview.date.format("%d/%m/%Y").to_string()} }
                                     " · {e.interview.province.code()} · "
