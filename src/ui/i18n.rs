@@ -250,6 +250,7 @@ strings! {
     SaveReport => "Salva segnalazione", "Save report";
     BadDate => "Data non valida", "Invalid date";
     Requests => "Richieste", "Requests";
+    MediatorShort => "mediazione in", "mediator in";
 }
 
 #[cfg(test)]

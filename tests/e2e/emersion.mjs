@@ -79,6 +79,7 @@ await runScenario("emersion", "zz-emersion-failure", async (page, pin) => {
   await press(page, "verdict", "pending");
   await press(page, "adhesion", "waiting");
   await press(page, "channel", "street_unit");
+  await page.$eval("#interview-form", (e) => e.scrollIntoView({ block: "start" }));
   await shot(page, "emersion-04-interview-form");
   await page.click("#save-interview");
   await page.waitForSelector("#interview-form", { state: "detached" });

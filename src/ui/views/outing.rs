@@ -290,7 +290,7 @@ fn OutingHead(
                     span { id: "desk-operators-shown", "{n} {T::OperatorsShort.get(lang)}" }
                 }
                 if let Some(l) = outing.mediator_language {
-                    span { id: "desk-mediator-shown", class: "badge", "{T::Mediator.get(lang)}: {l.label(lang)}" }
+                    span { id: "desk-mediator-shown", class: "badge", "{T::MediatorShort.get(lang)} {l.label(lang)}" }
                 }
             }
         }
