@@ -77,6 +77,7 @@ fn tap(c: &mut Criterion, dir: &Path) {
             shift: Some(Shift::Night),
             team_size: Some(2),
             mediator: true,
+            mediator_language: None,
         })
         .unwrap();
     let stop = store.add_stop(outing.id, Place::province(Province::parse("BS").unwrap()), None).unwrap();

@@ -873,6 +873,7 @@ mod tests {
             ended_at: None,
             team_size: Some(2),
             mediator: false,
+            mediator_language: None,
             status: OutingStatus::Closed,
             revision,
         }

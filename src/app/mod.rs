@@ -7,6 +7,7 @@
 //! imports, reports, the pending sync payload. Every write is one durable transaction
 //! and returns what it changed ([`Done`]), so screens refresh from that.
 
+mod emersion;
 mod error;
 mod feedback;
 mod import;
@@ -22,6 +23,7 @@ use std::path::Path;
 
 use uuid::Uuid;
 
+pub use self::emersion::{InterviewEntry, NewInterview, PersonCard};
 pub use self::error::{Error, UnlockError};
 pub use self::feedback::ReviewMark;
 pub use self::import::{ImportFile, Imported};
@@ -53,11 +55,13 @@ pub enum Area {
     Settings,
     /// The sync endpoint, status and what is pending.
     Sync,
+    /// Identification interviews, outcomes, helpline reports.
+    Emersion,
 }
 
 impl Area {
     /// Every area.
-    pub const ALL: [Area; 4] = [Area::Outings, Area::Indoor, Area::Settings, Area::Sync];
+    pub const ALL: [Area; 5] = [Area::Outings, Area::Indoor, Area::Settings, Area::Sync, Area::Emersion];
 
     const fn bit(self) -> u8 {
         1 << self as u8

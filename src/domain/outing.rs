@@ -166,6 +166,9 @@ pub struct Outing {
     pub team_size: Option<u8>,
     /// Whether a cultural mediator was present.
     pub mediator: bool,
+    /// The cultural mediator's language, when one was present (desk sessions say it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mediator_language: Option<super::Language>,
     /// Open while recording.
     pub status: OutingStatus,
     /// Bumped on every change, for sync.

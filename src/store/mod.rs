@@ -59,6 +59,9 @@ const MIGRATIONS: &[&str] = &[
 const PERSONS_SCHEMA: usize = 4;
 /// The schema whose number hashes are memory-hard (`indoor::ads`).
 const SLOW_NUMBER_HASH_SCHEMA: usize = 7;
+/// The schema whose outings may be desk sessions (schema 1's CHECK admitted street and
+/// labour only).
+const DESK_SCHEMA: usize = 9;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -280,6 +283,9 @@ impl Store {
                 // The HMACs already stored become Argon2id(HMAC): no number is needed.
                 indoor::harden_number_hashes(&tx)?;
             }
+            if i + 1 == DESK_SCHEMA {
+                admit_desk_outings(&tx)?;
+            }
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             tx.commit()?;
         }
@@ -371,6 +377,24 @@ fn set_pragmas(conn: &Connection) -> Result<()> {
          PRAGMA secure_delete = ON;
          PRAGMA busy_timeout = 5000;",
     )?;
+    Ok(())
+}
+
+/// Widens schema 1's `CHECK (activity IN ('street', 'labour'))` on `outings` to admit
+/// desk sessions, in place: every stored row stays valid, so no row is rewritten (SQLite's
+/// documented procedure for such a change: edit the table's SQL, bump the schema version
+/// so every connection reads it again).
+fn admit_desk_outings(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    const OLD: &str = "CHECK (activity IN ('street', 'labour'))";
+    const NEW: &str = "CHECK (activity IN ('street', 'labour', 'desk'))";
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.execute_batch("PRAGMA writable_schema = ON")?;
+    let changed = tx.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, ?1, ?2) WHERE type = 'table' AND name = 'outings'",
+        [OLD, NEW],
+    );
+    tx.execute_batch(&format!("PRAGMA writable_schema = OFF; PRAGMA schema_version = {}", version + 1))?;
+    changed?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use super::{Entity, Record, Result, Store, StoreError};
 use crate::domain::rules;
 use crate::domain::tables::Mft;
 use crate::domain::{
-    Activity, Contact, ContactData, ContactRecord, Items, Outing, OutingStatus, Place, Province, Shift, Stop,
+    Activity, Contact, ContactData, ContactRecord, Items, Language, Outing, OutingStatus, Place, Province, Shift, Stop,
 };
 
 /// What starting an outing needs.
@@ -30,6 +30,8 @@ pub struct NewOuting {
     pub team_size: Option<u8>,
     /// Whether a cultural mediator is present.
     pub mediator: bool,
+    /// The cultural mediator's language (a desk session says it; implies `mediator`).
+    pub mediator_language: Option<Language>,
 }
 
 /// An outing with its totals, for lists.
@@ -60,7 +62,7 @@ pub struct ImportOutcome {
 impl Lived for Outing {
     const KIND: Record = Record::Outing;
     const COLUMNS: &'static str = "id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, \
-                                   team_size, mediator, status, revision";
+                                   team_size, mediator, status, revision, mediator_language";
 
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Outing> {
         Ok(Outing {
@@ -76,14 +78,15 @@ impl Lived for Outing {
             mediator: r.get(9)?,
             status: r.get(10)?,
             revision: r.get(11)?,
+            mediator_language: r.get(12)?,
         })
     }
 
     fn insert(&self, tx: &Transaction<'_>, _unit: Uuid, import_id: Option<i64>) -> Result<()> {
         tx.prepare_cached(
             "INSERT INTO outings (id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, team_size,
-                                  mediator, status, revision, import_id, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                  mediator, status, revision, import_id, updated_at, mediator_language)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             self.id.to_string(),
@@ -100,6 +103,7 @@ impl Lived for Outing {
             self.revision,
             import_id,
             Utc::now().to_rfc3339(),
+            self.mediator_language,
         ])?;
         Ok(())
     }
@@ -153,7 +157,8 @@ impl Store {
             started_at: Some(new.started_at),
             ended_at: None,
             team_size: new.team_size,
-            mediator: new.mediator,
+            mediator: new.mediator || new.mediator_language.is_some(),
+            mediator_language: new.mediator_language,
             status: OutingStatus::Open,
             revision: 1,
         };
@@ -441,6 +446,7 @@ impl Store {
                 ended_at: None,
                 team_size: None,
                 mediator: false,
+                mediator_language: None,
                 status: OutingStatus::Closed,
                 revision: 1,
             };

@@ -55,6 +55,21 @@ pub enum Screen {
     Indoor(Uuid),
     /// Settings.
     Settings,
+    /// The register: search, a new person.
+    Persons,
+    /// A person's card and interviews.
+    Person {
+        /// The person (register id).
+        id: i64,
+        /// The desk session it was opened from ("back" returns there).
+        from: Option<Uuid>,
+        /// The province an interview defaults to.
+        province: Option<crate::domain::Province>,
+        /// The interview form opens at once.
+        interview: bool,
+    },
+    /// Helpline reports.
+    Helpline,
 }
 
 /// How long a short message stays.
@@ -274,6 +289,11 @@ pub fn App() -> Element {
                     Screen::Summary(id) => rsx! { views::summary::SummaryScreen { id } },
                     Screen::Indoor(id) => rsx! { views::indoor::IndoorScreen { id } },
                     Screen::Settings => rsx! { views::settings::SettingsScreen {} },
+                    Screen::Persons => rsx! { views::persons::PersonsScreen {} },
+                    Screen::Person { id, from, province, interview } => rsx! {
+                        views::persons::PersonScreen { key: "{id}", id, from, province, interview }
+                    },
+                    Screen::Helpline => rsx! { views::helpline::HelplineScreen {} },
                 }
             }
             if let Some(text) = (ui.toast)() {

@@ -43,6 +43,7 @@ fn the_tally_hands_out_the_kit_and_says_what_changed() {
         shift: None,
         team_size: Some(2),
         mediator: false,
+        mediator_language: None,
     };
     let outing = app.start_outing(&new).expect("started");
     assert!(outing.changed.contains(Area::Outings) && !outing.changed.contains(Area::Sync));
@@ -63,8 +64,14 @@ fn the_tally_hands_out_the_kit_and_says_what_changed() {
 #[test]
 fn a_labour_contact_gets_the_labour_kit_leaflets_not_condoms() {
     let mut app = Lanterna::open_in_memory().expect("a store");
-    let new =
-        NewOuting { activity: Activity::Labour, started_at: Utc::now(), shift: None, team_size: None, mediator: false };
+    let new = NewOuting {
+        activity: Activity::Labour,
+        started_at: Utc::now(),
+        shift: None,
+        team_size: None,
+        mediator: false,
+        mediator_language: None,
+    };
     let outing = app.start_outing(&new).expect("started").value;
     let stop = app.add_stop(outing.id, Place::province(Province::parse("MN").expect("MN")), None).expect("a stop");
     let done = app.tally(stop.value.id, Gender::M, nat("PK"), 2).expect("two persons").value;

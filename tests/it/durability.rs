@@ -27,6 +27,7 @@ fn durability_child() {
             shift: Some(Shift::Night),
             team_size: None,
             mediator: false,
+            mediator_language: None,
         })
         .unwrap();
     let stop = store.add_stop(outing.id, Place::province(Province::parse("BS").unwrap()), None).unwrap();
@@ -112,6 +113,7 @@ fn durability_app_child() {
                 shift: Some(Shift::Night),
                 team_size: None,
                 mediator: false,
+                mediator_language: None,
             };
             app.start_outing(&new).unwrap().value
         }

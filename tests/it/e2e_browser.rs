@@ -256,3 +256,54 @@ fn a_known_person_tapped_again_in_the_browser_is_one_person_and_two_contacts() {
     let list = lanterna_ok(&db, &["outings", "list"]);
     assert_eq!(list.matches("closed").count(), 2, "{list}");
 }
+
+#[test]
+fn a_person_met_on_the_street_then_interviewed_twice_at_the_desk_counts_once_everywhere() {
+    use lanterna::domain::emersion::{ContactOutcome, HelplineCount, IdCount, InterviewKind, Typology};
+    use lanterna::domain::{Activity, Measure, Period};
+
+    let Some((_dir, db)) = after_script("emersion.mjs") else {
+        return;
+    };
+
+    // Street: Joy, one person in Bergamo.
+    let street = report(&db, "street");
+    let bg = &street["tables"][0];
+    assert_eq!((bg["province"].as_str(), bg["grand_total"].as_u64()), (Some("BG"), Some(1)), "{street}");
+    assert_eq!(mft(&bg["total"]["day"]), [0, 1, 0], "{street}");
+    let list = lanterna_ok(&db, &["outings", "list"]);
+    assert_eq!(list.matches("closed").count(), 2, "{list}");
+    assert!(list.contains("desk"), "{list}");
+
+    // Identification, outcomes, helpline: the period's emersion counts as the phone syncs them.
+    let store = lanterna::store::Store::open_existing(&db, KEY).expect("the database opens");
+    let today = chrono::Utc::now().date_naive();
+    let period = Period::new(today - chrono::Duration::days(1), today + chrono::Duration::days(1)).expect("a period");
+    // The register's persons per period: Joy once on the street and once at the desk.
+    let persons = |a: Activity| {
+        let t = store.persons_tally(period, Some(a)).expect("the persons tally");
+        t.sum(Measure::Persons, |b, c| b.activity == a && b.province.code() == "BG" && c.gender.code() == "F")
+    };
+    assert_eq!((persons(Activity::Street), persons(Activity::Desk)), (1, 1), "Joy, once per activity");
+    let t = store.emersion_tally(period).expect("the emersion tally");
+    let sum = |m: Measure| {
+        t.sum(m, |b, c| b.activity == Activity::Emersion && b.province.code() == "BG" && c.gender.code() == "F")
+    };
+    let social = InterviewKind::Social;
+    assert_eq!(sum(Measure::Id(social, IdCount::Persons)), 1, "Joy, once");
+    assert_eq!(sum(Measure::Id(social, IdCount::Interviews)), 2, "interviewed twice");
+    assert_eq!(sum(Measure::Id(social, IdCount::Identified)), 1, "identified at the second");
+    assert_eq!(sum(Measure::Id(social, IdCount::InProgress)), 0, "no longer in progress");
+    assert_eq!(sum(Measure::Id(social, IdCount::Adhesions)), 1, "joined the programme");
+    assert_eq!(sum(Measure::Id(social, IdCount::Waiting)), 0, "no longer waiting");
+    assert_eq!(sum(Measure::Id(social, IdCount::Typology(Typology::SexualStreet))), 1);
+    assert_eq!(sum(Measure::Id(InterviewKind::Referral, IdCount::Persons)), 0);
+    assert_eq!(sum(Measure::OutcomePersons), 1, "one person with an outcome");
+    assert_eq!(sum(Measure::Outcome(ContactOutcome::Proposed)), 1);
+    // The helpline report (F, Albania), edited once: one report, taken in charge.
+    assert_eq!(sum(Measure::Helpline(HelplineCount::Reports)), 1);
+    assert_eq!(
+        sum(Measure::Helpline(HelplineCount::Outcome(lanterna::domain::emersion::HelplineOutcome::TakenInCharge))),
+        1
+    );
+}

@@ -29,6 +29,7 @@ fn night_outing(store: &mut Store) -> (uuid::Uuid, i64) {
             shift: Some(Shift::Night),
             team_size: Some(3),
             mediator: true,
+            mediator_language: None,
         })
         .unwrap();
     let stop = store
@@ -360,8 +361,14 @@ fn each_refusal_is_its_own_typed_error() {
 
     let mut store = Store::open_in_memory().unwrap();
     let rule = |e: StoreError| e.violation().cloned().unwrap_or_else(|| panic!("not a rule: {e}"));
-    let new =
-        |activity, team_size| NewOuting { activity, started_at: Utc::now(), shift: None, team_size, mediator: false };
+    let new = |activity, team_size| NewOuting {
+        activity,
+        started_at: Utc::now(),
+        shift: None,
+        team_size,
+        mediator: false,
+        mediator_language: None,
+    };
     assert_eq!(rule(store.start_outing(&new(Activity::Indoor, None)).unwrap_err()), Violation::IndoorIsNotAnOuting);
     assert_eq!(rule(store.start_outing(&new(Activity::Street, Some(0))).unwrap_err()), Violation::TeamSize);
     let bs = Province::parse("BS").unwrap();
@@ -489,6 +496,7 @@ fn a_person_served_day_and_night_is_one_person_of_the_services_tables() {
             shift: Some(Shift::Day),
             team_size: Some(2),
             mediator: false,
+            mediator_language: None,
         })
         .unwrap();
     let stop = store.add_stop(day.id, Place::comune(Comune::parse("017029").unwrap()), None).unwrap();

@@ -739,3 +739,225 @@ async fn every_failed_action_is_said_in_the_interface_language() {
         }
     }
 }
+
+impl Phone {
+    /// A desk session in Bergamo with an English-speaking mediator; its id.
+    fn desk_in_bergamo(&mut self) -> Uuid {
+        let s = &mut self.screen;
+        s.click("button.seg[data-activity=desk]");
+        assert!(s.dom.exists("#open-persons") && s.dom.exists("#open-helpline"), "{}", s.html());
+        assert!(!s.dom.exists("#start-day"), "a desk session is not a day or night outing");
+        assert!(s.dom.attr_of("#start-desk", "disabled").is_some(), "no comune, no desk session");
+        s.input("#desk-comune", "bergam");
+        s.click("button.comune-option[data-code=016024]");
+        s.change("#desk-mediator", "en");
+        s.click("#start-desk");
+        assert_eq!(s.dom.text("#current-stop"), "Bergamo (BG)", "{}", s.html());
+        s.dom.attr_of("section.outing", "data-outing").expect("the outing id").parse().expect("a uuid")
+    }
+}
+
+#[tokio::test]
+async fn a_desk_session_starts_at_its_comune_with_its_mediator_and_keeps_the_outcomes_of_a_contact() {
+    use lanterna::domain::Language;
+    use lanterna::domain::emersion::ContactOutcome;
+    let mut p = Phone::unlocked();
+    let id = p.desk_in_bergamo();
+    let outing = p.shared.with(|s| s.outing(id)).unwrap().unwrap();
+    assert_eq!(outing.activity, Activity::Desk);
+    assert_eq!((outing.team_size, outing.mediator_language, outing.mediator), (Some(2), Some(Language::English), true));
+    let stops = p.shared.with(|s| s.stops(id)).unwrap().unwrap();
+    assert_eq!(stops.len(), 1, "the desk's comune is its single stop");
+    assert!(p.screen.dom.text("#desk-mediator-shown").contains("inglese"), "{}", p.screen.html());
+    assert!(!p.screen.dom.exists("#change-stop"), "a desk has one comune");
+
+    p.tap("F", "NG");
+    p.screen.click("#details");
+    p.screen.click("#outcomes button[data-code=programme_proposed]");
+    p.screen.click("#outcomes button[data-code=complaint_police]");
+    p.screen.click("#outcomes button[data-code=complaint_police]");
+    p.screen.click("#outcomes button[data-code=programme_accepted]");
+    p.screen.click("#save-details");
+    let c = p.shared.with(|s| s.contacts_of_outing(id)).unwrap().unwrap();
+    assert_eq!(
+        c[0].data.outcomes.iter().collect::<Vec<_>>(),
+        [ContactOutcome::Proposed, ContactOutcome::Accepted],
+        "the outcomes tapped, the one tapped twice released"
+    );
+    p.screen.click("#details");
+    assert_eq!(
+        p.screen.dom.attr_of("#outcomes button[data-code=programme_accepted]", "aria-pressed").as_deref(),
+        Some("true")
+    );
+}
+
+#[tokio::test]
+async fn an_interview_from_the_desk_sheet_records_what_became_known_and_the_card_shows_the_latest_word() {
+    use lanterna::domain::emersion::{Adhesion, InterviewKind, Verdict};
+    let mut p = Phone::unlocked();
+    let id = p.desk_in_bergamo();
+    p.tap("F", "NG");
+    let contact = p.shared.with(|s| s.contacts_of_outing(id)).unwrap().unwrap()[0].id;
+    let person = p.shared.with(|s| s.person_of_contact(contact)).unwrap().unwrap().id;
+    let today = chrono::Utc::now().date_naive();
+    let card = |p: &Phone| p.shared.with(|s| s.person_card(person, today)).unwrap().unwrap();
+
+    p.screen.click("#details");
+    p.screen.click("#interview-person");
+    let s = &mut p.screen;
+    assert!(s.dom.exists("#interview-form"), "the form opens at once: {}", s.html());
+    assert_eq!(
+        s.dom.attr_of("#interview-province option[value=BG]", "selected").as_deref(),
+        Some("true"),
+        "the desk's province"
+    );
+    assert_eq!(s.dom.attr_of("#interview-date", "value"), Some(today.format("%Y-%m-%d").to_string()));
+    assert!(!s.dom.exists("#request-date"), "only a Referral asks for its request");
+    s.click("#verdict button[data-code=pending]");
+    s.click("#adhesion button[data-code=waiting]");
+    s.click("#save-interview");
+    assert!(!s.dom.exists("#interview-form"), "saving closes the form");
+    assert_eq!(s.dom.text("#interview-count"), "1");
+    let c = card(&p);
+    assert_eq!(c.interviews.len(), 1);
+    assert_eq!(c.interviews[0].interview.kind, InterviewKind::Social);
+    assert_eq!(
+        (c.state.verdict, c.state.adhesion, c.state.typology),
+        (Some(Verdict::Pending), Some(Adhesion::Waiting), None)
+    );
+
+    // A Referral: the request's day defaults to the interview's; identified, joins.
+    let s = &mut p.screen;
+    s.click("#new-interview");
+    s.click("#interview-kind button[data-code=referral]");
+    assert_eq!(s.dom.attr_of("#request-date", "value"), Some(today.format("%Y-%m-%d").to_string()));
+    s.click("#verdict button[data-code=yes]");
+    s.click("#adhesion button[data-code=yes]");
+    s.click("#indicators button[data-code=debt]");
+    s.click("#save-interview");
+    assert_eq!(s.dom.text("#interview-count"), "2");
+    assert!(s.dom.text("#state .state-line[data-field=verdict]").contains("Identificata"), "{}", s.html());
+    let c = card(&p);
+    assert_eq!(
+        (c.state.verdict, c.state.adhesion),
+        (Some(Verdict::Identified), Some(Adhesion::Yes)),
+        "the latest word"
+    );
+    assert_eq!(c.requests.len(), 1, "the Referral's request is on record");
+    assert_eq!(c.interviews[1].findings.typology, None, "nothing said, nothing recorded");
+
+    // The latest interview taken back: the earlier word stands again.
+    let latest = c.interviews[1].interview.id;
+    p.screen.click(&format!("#interviews li[data-interview='{latest}'] button.delete-interview"));
+    assert_eq!(p.screen.dom.text("#interview-count"), "1");
+    assert_eq!(card(&p).state.verdict, Some(Verdict::Pending));
+    p.screen.click("#back");
+    assert_eq!(p.screen.dom.attr_of("section.outing", "data-outing"), Some(id.to_string()), "back to the desk");
+}
+
+#[tokio::test]
+async fn a_person_met_only_at_the_desk_joins_the_register() {
+    let mut p = Phone::unlocked();
+    let s = &mut p.screen;
+    s.click("button.seg[data-activity=desk]");
+    s.click("#open-persons");
+    assert!(s.dom.attr_of("#add-person", "disabled").is_some(), "gender and nationality first");
+    s.input("#new-person-name", "Ama");
+    s.click("#new-person-g-F");
+    s.input("#new-person-nat-search", "ghana");
+    s.click("button.new-person-nat-option[data-code=GH]");
+    s.click("#add-person");
+    assert!(s.dom.text("#person-title").contains("Ama"), "{}", s.html());
+    let found = p.shared.with(|s| s.search_persons("ama")).unwrap().unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].gender, found[0].nationality.code(), found[0].times), (Gender::F, "GH", 0));
+    let s = &mut p.screen;
+    s.click("#back");
+    s.input("#register-search", "am");
+    assert!(s.dom.exists("#register button.register-person[data-name=Ama]"), "{}", s.html());
+}
+
+#[tokio::test]
+async fn a_helpline_report_is_recorded_edited_and_deleted() {
+    use lanterna::domain::emersion::{HelpKind, HelplineOutcome, HelplineSource};
+    let mut p = Phone::unlocked();
+    let today = chrono::Utc::now().date_naive();
+    let period = lanterna::domain::Period::new(today - chrono::Duration::days(1), today).unwrap();
+    let stored = |p: &Phone| p.shared.with(|s| s.helpline_reports(period)).unwrap().unwrap();
+    let s = &mut p.screen;
+    s.click("button.seg[data-activity=desk]");
+    s.click("#open-helpline");
+    s.click("#new-report");
+    s.change("#report-province", "BG");
+    s.click("#report-g-T");
+    s.input("#report-nat-search", "brasil");
+    s.click("button.report-nat-option[data-code=BR]");
+    s.click("#report-known button[data-code=known]");
+    s.click("#report-source button[data-code=agency]");
+    s.click("#report-help button[data-code=shelter]");
+    s.click("#report-help button[data-code=health]");
+    s.click("#save-report");
+    assert!(!s.dom.exists("#helpline-form"));
+    let r = stored(&p);
+    assert_eq!(r.len(), 1);
+    let r0 = &r[0];
+    assert_eq!((r0.province.code(), r0.gender, r0.nationality.code(), r0.known), ("BG", Gender::T, "BR", true));
+    assert_eq!(r0.source, HelplineSource::Agency);
+    assert_eq!(r0.help.iter().collect::<Vec<_>>(), [HelpKind::Shelter, HelpKind::Health]);
+    assert_eq!(r0.outcome, None);
+
+    let s = &mut p.screen;
+    s.click(".report-row .edit-report");
+    s.click("#report-outcome button[data-code=adhesion]");
+    s.click("#save-report");
+    let r = stored(&p);
+    assert_eq!((r.len(), r[0].outcome), (1, Some(HelplineOutcome::Adhesion)), "edited in place");
+    assert!(p.screen.dom.text(".report-row").contains("Adesione"));
+    p.screen.click(".report-row .delete-report");
+    assert!(stored(&p).is_empty());
+    assert!(!p.screen.dom.exists(".report-row"));
+}
+
+#[allow(non_snake_case)]
+fn InterviewAlone() -> Element {
+    use lanterna::ui::components::InterviewForm;
+    let log: Log<lanterna::app::NewInterview> = use_context();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    rsx! {
+        InterviewForm { person: 7, today: day("2025-03-10"), province: lanterna::domain::Province::parse("BG").unwrap(),
+            last_request: Some(day("2025-02-01")), lang: Lang::En,
+            on_save: move |n| log.lock().unwrap().push(n), on_close: |_| {} }
+    }
+}
+
+#[tokio::test]
+async fn the_interview_form_says_only_what_was_chosen_and_a_referral_answers_the_request_on_record() {
+    use lanterna::domain::emersion::{EmersionPlace, InterviewKind, Typology, Verdict};
+    let (mut s, log) = alone::<lanterna::app::NewInterview>(InterviewAlone);
+    s.click("#interview-kind button[data-code=referral]");
+    assert_eq!(s.dom.attr_of("#request-date", "value").as_deref(), Some("2025-02-01"), "the request on record");
+    s.click("#typology button[data-code=begging]");
+    s.click("#verdict button[data-code=yes]");
+    s.click("#verdict button[data-code=yes]");
+    s.change("#emersion-place", "elsewhere");
+    s.click("#save-interview");
+    s.input("#interview-date", "10/03/2025");
+    assert!(s.dom.attr_of("#save-interview", "disabled").is_some(), "not a day, not saved");
+    s.input("#interview-date", "2025-03-09");
+    s.input("#request-date", "2025-03-01");
+    s.click("#save-interview");
+    let log = log.lock().unwrap();
+    assert_eq!(log.len(), 2);
+    let first = &log[0];
+    assert_eq!(
+        (first.person, first.kind, first.requested),
+        (7, InterviewKind::Referral, None),
+        "answers the request on record"
+    );
+    assert_eq!(first.findings.typology, Some(Typology::Begging));
+    assert_eq!(first.findings.verdict, None::<Verdict>, "tapped twice: nothing said");
+    assert_eq!(first.findings.place, Some(EmersionPlace::Elsewhere));
+    assert_eq!((first.findings.adhesion, first.findings.minor, first.findings.indicators), (None, None, None));
+    assert_eq!(log[1].date.to_string(), "2025-03-09");
+    assert_eq!(log[1].requested.map(|d| d.to_string()).as_deref(), Some("2025-03-01"), "a new request");
+}

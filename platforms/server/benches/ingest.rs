@@ -177,6 +177,7 @@ fn unit_year(outings: usize) {
                 shift: Some(shift),
                 team_size: None,
                 mediator: false,
+                mediator_language: None,
             })
             .unwrap();
         let stop = store.add_stop(o.id, Place { province: bs, comune: Some(comune) }, None).unwrap();

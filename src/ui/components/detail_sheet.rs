@@ -1,10 +1,11 @@
 //! The optional detail sheet of one person: age band, first contact, protection, items
 //! (pre-filled with the kit) and services; with `identity`, gender and nationality too
-//! (a person met after an indoor contact, as then known).
+//! (a person met after an indoor contact, as then known); what came of the contact
+//! (programme proposed, complaint filed, ...).
 
 use dioxus::prelude::*;
 
-use super::{Chip, ChipGroup, GenderPicker, ItemsField, NationalityPicker, Stepper};
+use super::{Chip, ChipGroup, GenderPicker, ItemsField, NationalityPicker, OutcomeChips, Stepper};
 use crate::domain::rules::{EVENTS_PER_STEP_MAX, ITEM_QUANTITY_MAX};
 use crate::domain::{AgeBand, ContactData, EventKind, Lang, Protection, ServiceKind, ServiceSubtype};
 use crate::ui::T;
@@ -37,6 +38,7 @@ pub fn DetailSheet(
 ) -> Element {
     let mut data = use_signal(move || initial);
     let d = data();
+    let outcomes = d.outcomes;
     let on_change = move |d: ContactData| data.set(d);
     rsx! {
         div { id: "detail-sheet", class: "sheet detail", role: "dialog",
@@ -52,6 +54,7 @@ pub fn DetailSheet(
             ItemsField { items: d.items.clone(), max: ITEM_QUANTITY_MAX, legend: T::Items.get(lang), data: "data-item",
                 language_id: "leaflet-language", buttons: true, lang, on_change: move |items| data.write().items = items }
             ServicesField { data: d, lang, on_change }
+            OutcomeChips { value: outcomes, lang, on_change: move |o| data.write().outcomes = o }
             div { class: "actions",
                 button { id: "close-details", class: "ghost", onclick: move |_| on_close.call(()), {T::Close.get(lang)} }
                 button { id: "save-details", class: "primary", onclick: move |_| on_save.call(data()), {T::Save.get(lang)} }

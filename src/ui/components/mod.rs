@@ -3,11 +3,15 @@
 
 mod bottom_bar;
 mod chip_group;
+mod code_choice;
 mod comune_picker;
 mod detail_sheet;
 mod gender_picker;
+mod helpline_form;
+mod interview_form;
 mod items_field;
 mod nationality_picker;
+mod outcome_chips;
 mod person_fields;
 mod person_picker;
 mod report_table;
@@ -15,11 +19,15 @@ mod stepper;
 
 pub use bottom_bar::BottomBar;
 pub use chip_group::{Chip, ChipGroup};
+pub use code_choice::{CodeChoice, Options, options_of, pressed_of};
 pub use comune_picker::ComunePicker;
 pub use detail_sheet::DetailSheet;
 pub use gender_picker::GenderPicker;
+pub use helpline_form::HelplineForm;
+pub use interview_form::{InterviewForm, findings_lines, parse_day, provinces_by_name};
 pub use items_field::ItemsField;
 pub use nationality_picker::{NationalityButton, NationalityPicker};
+pub use outcome_chips::OutcomeChips;
 pub use person_fields::PersonFields;
 pub use person_picker::{PersonChip, PersonPicker, person_summary};
 pub use report_table::ReportTable;

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::app::{Area, HomeView, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview, ReviewMark};
 use crate::domain::rules::TEAM_SIZE;
-use crate::domain::{Activity, Lang, Language, OutingStatus, Province, Shift};
-use crate::ui::components::{BottomBar, Chip, ChipGroup, Stepper};
+use crate::domain::{Activity, Comune, Lang, Language, OutingStatus, Province, Shift};
+use crate::ui::components::{BottomBar, Chip, ChipGroup, ComunePicker, Stepper};
 use crate::ui::views::sync::SyncPanel;
 use crate::ui::{Screen, T, Ui};
 
@@ -29,6 +29,16 @@ pub fn HomeScreen() -> Element {
     let suggested = ui.settings.read().shift_boundary.classify(Utc::now()).1;
     let lang = ui.lang();
     let indoor = activity() == Activity::Indoor;
+    let desk = activity() == Activity::Desk;
+    let start_desk = move |(new, comune): (NewOuting, Option<Comune>)| {
+        let Some(comune) = comune else {
+            ui.error.set(Some(ui.t(T::PickDeskComune).into()));
+            return;
+        };
+        if let Some(o) = ui.write(|app| app.start_desk(&new, comune)) {
+            ui.screen.set(Screen::Outing(o.id));
+        }
+    };
 
     let mut start = move |shift: Shift| {
         let new = NewOuting {
@@ -37,6 +47,7 @@ pub fn HomeScreen() -> Element {
             shift: Some(shift),
             team_size: None,
             mediator: false,
+            mediator_language: None,
         };
         if let Some(o) = ui.write(|app| app.start_outing(&new)) {
             ui.screen.set(Screen::Outing(o.id));
@@ -77,6 +88,15 @@ pub fn HomeScreen() -> Element {
                 button { id: "open-settings", class: "ghost small", onclick: move |_| ui.screen.set(Screen::Settings), {ui.t(T::Settings)} }
             }
             SyncPanel { full: false }
+            if desk {
+                div { class: "desk-links",
+                    button { id: "open-persons", onclick: move |_| ui.screen.set(Screen::Persons), {ui.t(T::Register)} }
+                    button { id: "open-helpline", onclick: move |_| ui.screen.set(Screen::Helpline), {ui.t(T::Helpline)} }
+                }
+                if open.is_none() {
+                    StartDesk { lang, on_start: start_desk }
+                }
+            }
             if indoor {
                 IndoorHome { sessions, reviews: reviews.clone(), lang, on_open: move |id| ui.screen.set(Screen::Indoor(id)), on_start: start_indoor }
             }
@@ -92,8 +112,8 @@ pub fn HomeScreen() -> Element {
                 },
             }
         }
-        BottomBar { hidden: indoor,
-            if open.is_none() {
+        BottomBar { hidden: indoor || desk,
+            if open.is_none() && !desk {
                 for (shift, id, t) in [(Shift::Day, "start-day", T::StartDay), (Shift::Night, "start-night", T::StartNight)] {
                     button { key: "{id}", id, class: if suggested == shift { "primary" } else { "" },
                         onclick: move |_| start(shift),
@@ -275,6 +295,51 @@ fn StartIndoor(
                 }
             }
             button { id: "start-indoor", class: "primary big", onclick: start, {T::StartIndoor.get(lang)} }
+        }
+    }
+}
+
+/// The form that opens a desk session: the desk's comune (its single stop), the
+/// operators, the cultural mediator's language. A desk session is a day outing of
+/// activity desk.
+#[component]
+fn StartDesk(
+    /// Language of the labels.
+    lang: Lang,
+    /// Called with the new session and the comune chosen (`None`: none yet).
+    on_start: EventHandler<(NewOuting, Option<Comune>)>,
+) -> Element {
+    let mut comune = use_signal(|| None::<Comune>);
+    let mut operators = use_signal(|| 2u8);
+    let mut mediator = use_signal(|| None::<Language>);
+    let start = move |_| {
+        let new = NewOuting {
+            activity: Activity::Desk,
+            started_at: Utc::now(),
+            shift: Some(Shift::Day),
+            team_size: Some(*operators.peek()),
+            mediator: mediator.peek().is_some(),
+            mediator_language: *mediator.peek(),
+        };
+        on_start.call((new, *comune.peek()));
+    };
+    let team = u32::from(*TEAM_SIZE.start())..=u32::from(*TEAM_SIZE.end());
+    rsx! {
+        div { class: "start-indoor start-desk",
+            label { r#for: "desk-comune", class: "field-label", {T::DeskComune.get(lang)} }
+            ComunePicker { id: "desk-comune", value: comune(), limit: 6, placeholder: T::SearchComune.get(lang),
+                on_pick: move |c| comune.set(c) }
+            Stepper { id: "desk-operators", class: "inline", label: T::Operators.get(lang), range: team,
+                value: u32::from(operators()), on_change: move |n: u32| operators.set(u8::try_from(n).unwrap_or(*TEAM_SIZE.start())) }
+            label { class: "inline", {T::Mediator.get(lang)}
+                select { id: "desk-mediator", onchange: move |e| mediator.set(Language::parse(&e.value()).ok()),
+                    option { value: "", "—" }
+                    for l in Language::ALL.iter().copied().filter(|l| *l != Language::Undetermined) {
+                        option { key: "{l.code()}", value: l.code(), {l.label(lang)} }
+                    }
+                }
+            }
+            button { id: "start-desk", class: "primary big", disabled: comune().is_none(), onclick: start, {T::StartDesk.get(lang)} }
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::app::Area;
 use crate::domain::rules::PEOPLE_PER_TAP;
 use crate::domain::tables::Mft;
 use crate::domain::{
-    Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Person, PersonDetails, Place, Shift,
+    Activity, Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Person, PersonDetails, Place, Shift,
 };
 use crate::ui::components::{
     BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, PersonFields,
@@ -64,6 +64,10 @@ pub fn OutingScreen(
     };
     let current = data.stops.last().cloned();
     let closed = data.outing.status == OutingStatus::Closed;
+    // A desk session: one stop (the desk's comune, chosen at the start); its persons can
+    // be interviewed from the sheet.
+    let desk = data.outing.activity == Activity::Desk;
+    let desk_province = current.as_ref().map(|s| s.place.province);
     let stop_id = current.as_ref().map(|s| s.id);
 
     let mut record = move |nat: Nationality| {
@@ -195,7 +199,7 @@ pub fn OutingScreen(
                     },
                     None => rsx! { span { class: "muted", {ui.t(T::PickStopFirst)} } },
                 }
-                if !closed {
+                if !closed && !desk {
                     button { id: "change-stop", class: "small", onclick: move |_| picking.set(true),
                         {ui.t(if current.is_some() { T::ChangeStop } else { T::NewStop })}
                     }
@@ -224,6 +228,12 @@ pub fn OutingScreen(
                 // Keyed by the person too: after a merge or its undo the sheet shows them afresh.
                 DetailSheet { key: "{cid}-{person_id:?}", initial, identity: false, lang, on_close: move |_| close_sheet(),
                     on_save: move |d: ContactData| save_details((cid, d)),
+                    if let (true, Some(pid)) = (desk, person_id) {
+                        button { id: "interview-person", class: "primary small",
+                            onclick: move |_| ui.screen.set(Screen::Person { id: pid, from: Some(id), province: desk_province, interview: true }),
+                            {ui.t(T::Interview)}
+                        }
+                    }
                     if let Some(p) = person {
                         PersonFields { person: p.clone(), name: name_shown.clone(), merge_query: mq, candidates, lang,
                             on_name: move |n| name_typed.set(Some((p.id, n))),
@@ -275,6 +285,14 @@ fn OutingHead(
             span { class: "badge", {T::get(if outing.shift == Shift::Day { T::Day } else { T::Night }, lang)} }
             span { {outing.date.format("%d/%m/%Y").to_string()} }
             span { class: "badge", {outing.activity.label(lang)} }
+            if outing.activity == Activity::Desk {
+                if let Some(n) = outing.team_size {
+                    span { id: "desk-operators-shown", "{n} {T::OperatorsShort.get(lang)}" }
+                }
+                if let Some(l) = outing.mediator_language {
+                    span { id: "desk-mediator-shown", class: "badge", "{T::MediatorShort.get(lang)} {l.label(lang)}" }
+                }
+            }
         }
         div { id: "totals", class: "totals", "data-total": "{totals.total()}", "aria-live": "polite",
             span { class: "total", "{T::Total.get(lang)} " strong { id: "total", "{totals.total()}" } }

@@ -18,6 +18,7 @@ pub fn night_street(started_at: chrono::DateTime<chrono::Utc>) -> lanterna::stor
         shift: Some(lanterna::domain::Shift::Night),
         team_size: Some(2),
         mediator: false,
+        mediator_language: None,
     }
 }
 

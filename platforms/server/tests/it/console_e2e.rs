@@ -108,6 +108,7 @@ fn may_outing(app: &mut Lanterna, day: u32, comune: &str, n: usize) -> Uuid {
         shift: Some(Shift::Night),
         team_size: Some(2),
         mediator: false,
+        mediator_language: None,
     };
     let outing = app.start_outing(&new).unwrap().value;
     let place = Place::comune(Comune::parse(comune).unwrap());

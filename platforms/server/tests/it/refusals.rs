@@ -156,6 +156,7 @@ fn outing(phone: &Phone, day: u32, n: u32) -> Uuid {
                 shift: Some(Shift::Night),
                 team_size: Some(2),
                 mediator: false,
+                mediator_language: None,
             })
             .unwrap()
             .value;

@@ -156,6 +156,7 @@ pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
                 shift: Some(if k % 2 == 0 { Shift::Night } else { Shift::Day }),
                 team_size: Some(2),
                 mediator: false,
+                mediator_language: None,
             })
             .unwrap()
             .value;
