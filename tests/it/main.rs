@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod durability;
 mod e2e_browser;
+mod emersion_reports;
 mod emersion_store;
 mod feedback;
 mod fixture_indoor;
