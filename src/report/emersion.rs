@@ -432,3 +432,86 @@ pub(super) fn helpline(r: &HelplineReport, single: bool, lang: Lang) -> Vec<Grid
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Format, Rendered, Table};
+    use crate::domain::emersion::{Findings, InterviewKind, Interviewed, Verdict};
+    use crate::domain::tables::ReportScope;
+    use crate::domain::{
+        Activity, Bucket, CellKey, Gender, Lang, Measure, Nationality, Period, Province, Shift, Tally, parse_date,
+    };
+
+    /// Five identified Nigerian women interviewed twice each by the unit in Bergamo, one
+    /// Romanian man not identified in Milan by Referral.
+    fn tally() -> Tally {
+        let mut t = Tally::new();
+        let mut add = |prov: &str, kind, nat: &str, g, verdict, n: u64| {
+            let bucket =
+                Bucket { activity: Activity::Emersion, province: Province::parse(prov).unwrap(), shift: Shift::Day };
+            let state = Findings { verdict: Some(verdict), ..Default::default() };
+            for _ in 0..n {
+                for (c, k) in (Interviewed { interviews: 2, state, minor: false }).counts() {
+                    let cell = CellKey {
+                        nationality: Nationality::parse(nat).unwrap(),
+                        gender: g,
+                        measure: Measure::Id(kind, c),
+                    };
+                    t.add(bucket, cell, k);
+                }
+            }
+        };
+        add("BG", InterviewKind::Social, "NG", Gender::F, Verdict::Identified, 5);
+        add("MI", InterviewKind::Referral, "RO", Gender::M, Verdict::NotIdentified, 1);
+        t
+    }
+
+    fn scope(province: Option<&str>) -> ReportScope {
+        let period = Period::new(parse_date("2024-01-01").unwrap(), parse_date("2024-12-31").unwrap()).unwrap();
+        ReportScope { province: province.map(|p| Province::parse(p).unwrap()), ..ReportScope::period(period) }
+    }
+
+    #[test]
+    fn identification_prints_both_kinds_and_tot_and_its_json_is_one_table() {
+        let r = Rendered::build(Table::Identification, &tally(), &scope(None));
+        let grids = r.grids(false, Lang::It, None);
+        assert_eq!(grids.len(), 3, "two provinces and the synthesis");
+        let text = r.render(Format::Text, false, Lang::It);
+        let tot = text.lines().filter(|l| l.starts_with("TOT")).last().unwrap();
+        assert_eq!(tot.split_whitespace().collect::<Vec<_>>(), ["TOT", "6", "12", "5", "0"]);
+        let json: serde_json::Value = serde_json::from_str(&r.render(Format::Json, false, Lang::It)).unwrap();
+        assert_eq!(json.as_object().unwrap().keys().collect::<Vec<_>>(), ["rows", "total"]);
+        assert_eq!(json["rows"][1]["persons"], 1);
+        // Suppressed: the small counts read "<3" in the JSON at their places.
+        let v: serde_json::Value =
+            serde_json::from_str(&r.render_suppressed(Format::Json, false, Lang::It, Some(3))).unwrap();
+        assert_eq!(v["rows"][1]["persons"], "<3");
+        assert_eq!(v["rows"][0]["identified"], 5);
+        let one = Rendered::build(Table::Identification, &tally(), &scope(Some("MI")));
+        let v: serde_json::Value = serde_json::from_str(&one.render(Format::Json, true, Lang::It)).unwrap();
+        assert_eq!(v["total"]["interviews"], 2);
+        let published = r.published(Lang::It, 3);
+        assert!(super::super::disclosures(&published).is_empty());
+    }
+
+    #[test]
+    fn every_emersion_table_renders_in_every_format_and_language() {
+        for table in Table::EMERSION {
+            let r = Rendered::build(table, &tally(), &scope(None));
+            for lang in [Lang::It, Lang::En] {
+                let text = r.render(Format::Text, false, lang);
+                // (No outcome nor helpline report here: those tables have no province.)
+                let interviews = !matches!(table, Table::Outcomes | Table::Helpline);
+                let bergamo = if lang == Lang::It { "Provincia di Bergamo" } else { "Province of Bergamo" };
+                assert!(!interviews || text.contains(bergamo), "{table:?}: {text}");
+                let csv = r.render(Format::Csv, false, lang);
+                assert!(!interviews || csv.starts_with("province,code,label,"), "{table:?}: {csv}");
+                let json = r.render(Format::Json, false, lang);
+                assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+            }
+        }
+        let b = Rendered::build(Table::IdBreakdown, &tally(), &scope(Some("BG")));
+        let text = b.render(Format::Text, true, Lang::It);
+        assert!(text.contains("PER GENERE") && text.contains("Non indicato"), "{text}");
+    }
+}
