@@ -477,7 +477,7 @@ mod tests {
         let grids = r.grids(false, Lang::It, None);
         assert_eq!(grids.len(), 3, "two provinces and the synthesis");
         let text = r.render(Format::Text, false, Lang::It);
-        let tot = text.lines().filter(|l| l.starts_with("TOT")).last().unwrap();
+        let tot = text.lines().rfind(|l| l.starts_with("TOT")).unwrap();
         assert_eq!(tot.split_whitespace().collect::<Vec<_>>(), ["TOT", "6", "12", "5", "0"]);
         let json: serde_json::Value = serde_json::from_str(&r.render(Format::Json, false, Lang::It)).unwrap();
         assert_eq!(json.as_object().unwrap().keys().collect::<Vec<_>>(), ["rows", "total"]);

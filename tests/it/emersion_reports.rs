@@ -177,7 +177,7 @@ fn identification_json_counts_each_person_once_with_their_latest_state() {
         assert!(text.contains(words), "{words}: {text}");
     }
     assert!(text.contains("Provincia di Bergamo (BG)") && text.contains("SINTESI"), "{text}");
-    let tot = text.lines().filter(|l| l.starts_with("TOT")).last().unwrap();
+    let tot = text.lines().rfind(|l| l.starts_with("TOT")).unwrap();
     assert_eq!(tot.split_whitespace().collect::<Vec<_>>(), ["TOT", "4", "5", "3", "1"]);
     let social = text.lines().find(|l| l.starts_with("Segretariato sociale")).unwrap();
     assert!(social.ends_with('1'), "{social}");
