@@ -106,6 +106,21 @@ pub enum ReportKind {
     Indoor,
     /// Massage centres: persons contacted, nationality × M/F/T
     Massage,
+    /// Drop-in desks: persons met at the desk, nationality × M/F/T (services and items of
+    /// the desk: `services`/`items --activity desk`)
+    Desk,
+    /// Identification interviews by kind (segretariato sociale, Referral): persons,
+    /// interviews, victims identified, adhesions to the programme, and TOT
+    Identification,
+    /// Referral requests of the Commissione Territoriale: requests, persons, interviews,
+    /// identified by typology, not identified, in progress, adhesions, waiting, unanswered
+    Referral,
+    /// Persons interviewed by gender, age, nationality, place of emersion; identified by typology
+    IdentificationBreakdown,
+    /// Outcomes of contacts (programme, complaints, Commissione, return, networking), in persons
+    Outcomes,
+    /// Helpline (Numero Verde) reports: nationality × M/F/T, new/known, caller, help, outcome
+    Helpline,
     /// Indoor figures beyond the printed tables: messages by channel, ads reached,
     /// numbers in several ads, numbers seen again within 14 days
     IndoorStats,
@@ -121,6 +136,12 @@ impl From<ReportKind> for crate::app::ReportKind {
             ReportKind::Items => T(Table::Items),
             ReportKind::Indoor => T(Table::Indoor),
             ReportKind::Massage => T(Table::Massage),
+            ReportKind::Desk => T(Table::Desk),
+            ReportKind::Identification => T(Table::Identification),
+            ReportKind::Referral => T(Table::Referral),
+            ReportKind::IdentificationBreakdown => T(Table::IdBreakdown),
+            ReportKind::Outcomes => T(Table::Outcomes),
+            ReportKind::Helpline => T(Table::Helpline),
             ReportKind::IndoorStats => IndoorStats,
         }
     }
@@ -153,16 +174,18 @@ pub struct ReportArgs {
     /// Which table
     #[arg(value_enum)]
     pub kind: ReportKind,
-    /// First day, YYYY-MM-DD [default: the first outing's date]
+    /// First day, YYYY-MM-DD [default: the first outing's date; for the emersion tables
+    /// the first interview, outcome or helpline report]
     #[arg(long, value_parser = parse_date_arg)]
     pub from: Option<chrono::NaiveDate>,
-    /// Last day, included, YYYY-MM-DD [default: the last outing's date]
+    /// Last day, included, YYYY-MM-DD [default: the last outing's date; for the emersion
+    /// tables the last interview, outcome or helpline report]
     #[arg(long, value_parser = parse_date_arg)]
     pub to: Option<chrono::NaiveDate>,
     /// Only this province (sigla, e.g. BS)
     #[arg(long)]
     pub province: Option<Province>,
-    /// Only this activity (services and items reports)
+    /// Only this activity (services and items reports; `desk` for the desk's)
     #[arg(long)]
     pub activity: Option<Activity>,
     /// Output format

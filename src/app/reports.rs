@@ -56,6 +56,7 @@ impl Lanterna {
     fn recorded_range(&self, activity: Option<Activity>) -> Result<Option<(NaiveDate, NaiveDate)>> {
         Ok(match activity {
             Some(Activity::Indoor) => self.store.indoor_date_range()?,
+            Some(Activity::Emersion) => self.store.emersion_range()?,
             Some(a) => self.store.date_range(Some(a))?,
             None => {
                 let (a, b) = (self.store.date_range(None)?, self.store.indoor_date_range()?);
@@ -64,7 +65,8 @@ impl Lanterna {
         })
     }
 
-    /// The period a request covers: its dates, else the recorded range, else today.
+    /// The period a request covers: its dates, else the recorded range (of interviews,
+    /// outcomes and helpline reports for the emersion tables), else today.
     fn period_of(&self, req: &ReportRequest, activity: Option<Activity>) -> Result<Period> {
         let range = self.recorded_range(activity)?;
         let today = chrono::Local::now().date_naive();
@@ -79,10 +81,13 @@ impl Lanterna {
     /// The tally a table is built from, over `period`.
     fn tally_for(&self, table: Table, activity: Option<Activity>, period: Period, count: Count) -> Result<Tally> {
         let parts = match table {
-            Table::Street | Table::Labour if count == Count::Persons => {
+            Table::Street | Table::Labour | Table::Desk if count == Count::Persons => {
                 return Ok(self.store.persons_tally(period, table.activity())?);
             }
-            Table::Street | Table::Labour => Some(TallyParts::CONTACTS),
+            Table::Street | Table::Labour | Table::Desk => Some(TallyParts::CONTACTS),
+            Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
+                return Ok(self.store.emersion_tally(period)?);
+            }
             Table::Services => Some(TallyParts { contacts: false, services: true, items: false }),
             Table::Items => Some(TallyParts { contacts: false, services: false, items: true }),
             Table::Indoor | Table::Massage => None,
@@ -103,6 +108,8 @@ impl Lanterna {
         let activity = table.activity().or(only);
         let period = self.period_of(req, activity)?;
         let tally = self.tally_for(table, activity, period, req.count)?;
+        // Emersion counts are of any activity: an activity asked for does not apply.
+        let only = if table.is_emersion() { None } else { only };
         let scope =
             ReportScope { period, province, activity: only, lang: req.lang, count: req.count, order: req.order };
         Ok(Rendered::build(table, &tally, &scope))

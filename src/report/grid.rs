@@ -387,6 +387,11 @@ impl Grid {
         Grid { title, province: province.map(str::to_owned), at, ..Grid::default() }
     }
 
+    /// Moves the grid to another place in the JSON (`None`: the JSON does not show it).
+    pub(crate) fn set_at(&mut self, at: Option<String>) {
+        self.at = at;
+    }
+
     /// Sets the column groups.
     pub(crate) fn group(&mut self, groups: impl IntoIterator<Item = (String, usize)>) {
         self.groups = groups.into_iter().map(|(label, span)| Group { label, span }).collect();

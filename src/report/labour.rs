@@ -15,9 +15,19 @@ fn title(lang: Lang) -> &'static str {
     )
 }
 
+/// What the desk tables are about.
+pub(super) fn desk_title(lang: Lang) -> &'static str {
+    tr(lang, "SPORTELLO DI ASCOLTO", "DROP-IN DESK")
+}
+
 /// A province's labour table; `at` is its place in the JSON.
 pub(super) fn table(t: &LabourTable, lang: Lang, at: Option<String>) -> Grid {
-    let title = format!("{}: {}", headcount(lang, t.count), title(lang));
+    titled_table(t, lang, at, title(lang))
+}
+
+/// A province's table of persons (or contacts) by nationality × M/F/T about `what`.
+pub(super) fn titled_table(t: &LabourTable, lang: Lang, at: Option<String>, what: &str) -> Grid {
+    let title = format!("{}: {what}", headcount(lang, t.count));
     let mut g = province_grid(lang, &title, t.province, &t.province_name, (t.from, t.to), at);
     g.header(tr(lang, "NAZIONALITÀ", "NATIONALITY"), ["M", "F", "T"], mft_keys("contacts"));
     g.body(t.rows.iter().map(|r| {
@@ -33,10 +43,14 @@ pub(super) fn table(t: &LabourTable, lang: Lang, at: Option<String>) -> Grid {
 
 /// The labour synthesis: provinces as rows.
 pub(super) fn synthesis(r: &LabourReport, lang: Lang) -> Grid {
+    titled_synthesis(r, lang, title(lang))
+}
+
+/// The synthesis of a table of persons by nationality × M/F/T about `what`.
+pub(super) fn titled_synthesis(r: &LabourReport, lang: Lang, what: &str) -> Grid {
     let title = format!(
-        "{}: {} — {}",
+        "{}: {what} — {}",
         headcount(lang, r.count),
-        title(lang),
         tr(lang, "SINTESI PER PROVINCIA", "SYNTHESIS BY PROVINCE")
     );
     let mut g = synthesis_grid(lang, &title, (r.from, r.to));

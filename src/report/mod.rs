@@ -7,6 +7,7 @@
 //! same suppressed grids. The app's report table component reads the grids too
 //! ([`Rendered::grids`], [`grids`]).
 
+mod emersion;
 mod grid;
 mod indoor;
 mod items;
@@ -17,6 +18,10 @@ mod street;
 
 use serde::Serialize;
 
+use crate::domain::tables::{
+    BreakdownReport, DeskReport, HelplineReport, IdentificationReport, OutcomesReport, ReferralReport,
+    breakdown_report, desk_report, helpline_report, identification_report, outcomes_report, referral_report,
+};
 use crate::domain::tables::{IndoorReport, ItemsReport, LabourReport, MassageReport, ServicesReport, StreetReport};
 use crate::domain::tables::{
     Mft, MftTotal, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
@@ -67,6 +72,18 @@ pub enum Rendered {
     Indoor(IndoorReport),
     /// Massage centres: persons contacted.
     Massage(MassageReport),
+    /// Drop-in desks: persons met (or contacts).
+    Desk(DeskReport),
+    /// Identification interviews by kind.
+    Identification(IdentificationReport),
+    /// Referral requests of the Commissione and what came of them.
+    Referral(ReferralReport),
+    /// Persons interviewed by gender, age, nationality, place of emersion, typology.
+    IdBreakdown(BreakdownReport),
+    /// Outcomes of contacts, in persons.
+    Outcomes(OutcomesReport),
+    /// Helpline reports.
+    Helpline(HelplineReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -84,12 +101,46 @@ pub enum Table {
     Services,
     /// Items handed out.
     Items,
+    /// Drop-in desks: persons met by nationality × M/F/T.
+    Desk,
+    /// Identification interviews: persons, interviews, identified, adhesions by kind.
+    Identification,
+    /// Referral requests of the Commissione Territoriale.
+    Referral,
+    /// Persons interviewed by gender, age, nationality, place of emersion, typology.
+    IdBreakdown,
+    /// Outcomes of contacts, in persons.
+    Outcomes,
+    /// Helpline (Numero Verde) reports.
+    Helpline,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 6] =
-        [Table::Street, Table::Labour, Table::Indoor, Table::Massage, Table::Services, Table::Items];
+    pub const ALL: [Table; 12] = [
+        Table::Street,
+        Table::Labour,
+        Table::Indoor,
+        Table::Massage,
+        Table::Services,
+        Table::Items,
+        Table::Desk,
+        Table::Identification,
+        Table::Referral,
+        Table::IdBreakdown,
+        Table::Outcomes,
+        Table::Helpline,
+    ];
+
+    /// The tables of emersion beyond the outing, built from a period's emersion tally
+    /// (interviews, outcomes, helpline), whatever the activity.
+    pub const EMERSION: [Table; 5] =
+        [Table::Identification, Table::Referral, Table::IdBreakdown, Table::Outcomes, Table::Helpline];
+
+    /// True for the tables built from the emersion tally ([`Table::EMERSION`]).
+    pub fn is_emersion(self) -> bool {
+        Table::EMERSION.contains(&self)
+    }
 
     /// Its name on the command line and in URLs.
     pub fn code(self) -> &'static str {
@@ -100,6 +151,12 @@ impl Table {
             Table::Massage => "massage",
             Table::Services => "services",
             Table::Items => "items",
+            Table::Desk => "desk",
+            Table::Identification => "identification",
+            Table::Referral => "referral",
+            Table::IdBreakdown => "identification-breakdown",
+            Table::Outcomes => "outcomes",
+            Table::Helpline => "helpline",
         }
     }
 
@@ -114,7 +171,11 @@ impl Table {
             Table::Street => Some(Activity::Street),
             Table::Labour => Some(Activity::Labour),
             Table::Indoor | Table::Massage => Some(Activity::Indoor),
+            Table::Desk => Some(Activity::Desk),
             Table::Services | Table::Items => None,
+            Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
+                Some(Activity::Emersion)
+            }
         }
     }
 }
@@ -129,6 +190,12 @@ impl Rendered {
             Table::Massage => Rendered::Massage(massage_report(tally, scope)),
             Table::Services => Rendered::Services(services_report(tally, scope)),
             Table::Items => Rendered::Items(items_report(tally, scope)),
+            Table::Desk => Rendered::Desk(desk_report(tally, scope)),
+            Table::Identification => Rendered::Identification(identification_report(tally, scope)),
+            Table::Referral => Rendered::Referral(referral_report(tally, scope)),
+            Table::IdBreakdown => Rendered::IdBreakdown(breakdown_report(tally, scope)),
+            Table::Outcomes => Rendered::Outcomes(outcomes_report(tally, scope)),
+            Table::Helpline => Rendered::Helpline(helpline_report(tally, scope)),
         }
     }
 }
@@ -221,6 +288,17 @@ impl Rendered {
                 || indoor::massage_synthesis(r, lang),
                 |t, at| indoor::massage(t, lang, at),
             ),
+            Rendered::Desk(r) => per_province(
+                &r.tables,
+                single,
+                || labour::titled_synthesis(r, lang, labour::desk_title(lang)),
+                |t, at| labour::titled_table(t, lang, at, labour::desk_title(lang)),
+            ),
+            Rendered::Identification(r) => emersion::identification(r, single, lang),
+            Rendered::Referral(r) => emersion::referral(r, single, lang),
+            Rendered::IdBreakdown(r) => emersion::breakdown(r, single, lang),
+            Rendered::Outcomes(r) => emersion::outcomes(r, single, lang),
+            Rendered::Helpline(r) => emersion::helpline(r, single, lang),
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -253,6 +331,16 @@ impl Serialize for JsonView<'_> {
             Rendered::Items(r) => table_or(&r.tables, r, single, s),
             Rendered::Indoor(r) => table_or(&r.tables, r, single, s),
             Rendered::Massage(r) => table_or(&r.tables, r, single, s),
+            Rendered::Desk(r) => table_or(&r.tables, r, single, s),
+            // One table, always: the province's when one was asked for, else the synthesis.
+            Rendered::Identification(r) => match r.tables.first() {
+                Some(t) if single => t.table.serialize(s),
+                _ => r.synthesis.serialize(s),
+            },
+            Rendered::Referral(r) => table_or(&r.tables, r, single, s),
+            Rendered::IdBreakdown(r) => table_or(&r.tables, r, single, s),
+            Rendered::Outcomes(r) => table_or(&r.tables, r, single, s),
+            Rendered::Helpline(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

@@ -423,8 +423,6 @@ fn helpline_reports_mix_with_interviews_and_contacts_take_outcomes() {
 /// A desk session is an outing of activity `desk`: a contacts file imports it, with its
 /// outcomes, and its person is the register's.
 #[test]
-#[ignore = "schema 1's CHECK (activity IN ('street', 'labour')) on outings refuses desk outings: the lead's \
-            schema 9 must widen it"]
 fn desk_contacts_import_with_their_outcomes() {
     let (dir, db) = temp_db();
     let log = format!("{HEAD}\n2023-06-02,identification,social,BG,D1,F,NG,yes,strada,yes,,,,,\n");

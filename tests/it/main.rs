@@ -7,6 +7,7 @@ mod common;
 mod durability;
 mod e2e_browser;
 mod emersion_import;
+mod emersion_reports;
 mod emersion_store;
 mod feedback;
 mod fixture_indoor;

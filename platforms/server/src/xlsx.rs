@@ -64,6 +64,12 @@ pub fn sheet_title(kind: Kind, lang: Lang) -> &'static str {
         Kind::Massage => ("Centri massaggi", "Massage centres"),
         Kind::Services => ("Servizi", "Services"),
         Kind::Items => ("Materiali", "Items"),
+        Kind::Desk => ("Sportello", "Desk"),
+        Kind::Identification => ("Identificazione", "Identification"),
+        Kind::Referral => ("Referral", "Referral"),
+        Kind::IdBreakdown => ("Identificazione per gruppi", "Identification breakdowns"),
+        Kind::Outcomes => ("Esiti", "Outcomes"),
+        Kind::Helpline => ("Numero Verde", "Helpline"),
     };
     match lang {
         Lang::It => it,

@@ -78,8 +78,14 @@ pub type LabourReport = Report<LabourTable, LabourSynthesis>;
 
 /// Builds the labour outreach tables.
 pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
+    by_nationality(tally, scope, Activity::Labour)
+}
+
+/// Persons met (or contacts) of one activity's outings by nationality × M/F/T per
+/// province, and the synthesis: the labour tables, and the desk's.
+pub(super) fn by_nationality(tally: &Tally, scope: &ReportScope, activity: Activity) -> LabourReport {
     let mut tables = Vec::new();
-    for (province, cells) in scope.by_province(tally, Some(Activity::Labour)) {
+    for (province, cells) in scope.by_province(tally, Some(activity)) {
         let (rows, of_which) = contacts_by_nationality(scope.count, cells, |m: &mut Mft, _, c, n| m.add(c.gender, n));
         let total = LabourTotal { contacts: rows.values().fold(Mft::default(), |a, m| a.plus(*m)) };
         let mut rows: Vec<_> = rows

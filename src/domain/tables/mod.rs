@@ -12,12 +12,30 @@ use super::nationality::UnknownWording;
 use super::tally::{Bucket, CellKey, Measure, Tally};
 use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, RowOrder, Shift};
 
+pub mod desk;
+pub mod helpline;
+pub mod identification;
 pub mod indoor;
 pub mod items;
 pub mod labour;
+pub mod outcomes;
 mod selection;
 pub mod services;
 pub mod street;
+
+pub use desk::{DeskReport, desk_report};
+pub use helpline::{
+    HelplineCounts, HelplineReport, HelplineRow, HelplineSynthesis, HelplineSynthesisRow, HelplineTable,
+    helpline_report,
+};
+pub use identification::{
+    BreakCounts, BreakRow, Breakdown, BreakdownReport, BreakdownTable, Breakdowns, IdCounts, IdProvinceTable, IdRow,
+    IdTable, IdentificationReport, ReferralCounts, ReferralReport, ReferralSynthesis, ReferralSynthesisRow,
+    ReferralTable, breakdown_report, identification_report, referral_report,
+};
+pub use outcomes::{
+    OutcomeCounts, OutcomeRow, OutcomeSynthesis, OutcomeSynthesisRow, OutcomeTable, OutcomesReport, outcomes_report,
+};
 
 pub use indoor::{
     Funnel, IndoorReport, IndoorRow, IndoorSynthesis, IndoorSynthesisRow, IndoorTable, MassageReport, MassageRow,
@@ -227,9 +245,30 @@ impl ReportScope {
         out
     }
 
-    fn label(&self, n: Nationality) -> String {
+    pub(crate) fn label(&self, n: Nationality) -> String {
         n.label_as(self.lang, UnknownWording::NotRecorded).to_owned()
     }
+}
+
+/// The emersion cells ([`Activity::Emersion`]) of the measures `keep` selects, grouped by
+/// province and restricted to the scope's province when it names one (that province is
+/// always listed, empty or not). The scope's activity does not apply: emersion counts
+/// are of any activity.
+pub(crate) fn emersion_cells(
+    tally: &Tally,
+    scope: &ReportScope,
+    keep: impl Fn(&Measure) -> bool,
+) -> BTreeMap<Province, Vec<(Bucket, CellKey, u64)>> {
+    let mut out: BTreeMap<Province, Vec<_>> = BTreeMap::new();
+    if let Some(p) = scope.province {
+        out.insert(p, Vec::new());
+    }
+    for (b, c, n) in tally.iter() {
+        if b.activity == Activity::Emersion && scope.province.is_none_or(|p| p == b.province) && keep(&c.measure) {
+            out.entry(b.province).or_default().push((b, c, n));
+        }
+    }
+    out
 }
 
 /// The headcount cells (persons or contacts) of one province folded into one value per nationality by `add`,

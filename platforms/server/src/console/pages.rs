@@ -107,6 +107,8 @@ fn activity_words(a: Activity, lang: Lang) -> &'static str {
         Activity::Street => tr(lang, "strada", "street"),
         Activity::Labour => tr(lang, "lavoro", "labour"),
         Activity::Indoor => tr(lang, "indoor", "indoor"),
+        Activity::Desk => tr(lang, "sportello", "desk"),
+        Activity::Emersion => tr(lang, "emersione", "emersion"),
     }
 }
 
@@ -289,6 +291,8 @@ fn table_of(a: Activity) -> Table {
         Activity::Street => Table::Street,
         Activity::Labour => Table::Labour,
         Activity::Indoor => Table::Indoor,
+        Activity::Desk => Table::Desk,
+        Activity::Emersion => Table::Identification,
     }
 }
 
@@ -791,6 +795,14 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         Kind::Massage => tr(lang, "Centri massaggi", "Massage centres"),
         Kind::Services => tr(lang, "Invii e accompagnamenti", "Referrals and accompaniments"),
         Kind::Items => tr(lang, "Materiali distribuiti", "Items handed out"),
+        Kind::Desk => tr(lang, "Sportello di ascolto", "Drop-in desk"),
+        Kind::Identification => tr(lang, "Colloqui di identificazione", "Identification interviews"),
+        Kind::Referral => tr(lang, "Referral della Commissione", "Referrals from the Commissione"),
+        Kind::IdBreakdown => {
+            tr(lang, "Persone intervistate per genere, età, ...", "Persons interviewed by gender, age, ...")
+        }
+        Kind::Outcomes => tr(lang, "Esiti dei contatti", "Outcomes of contacts"),
+        Kind::Helpline => tr(lang, "Numero Verde", "Helpline"),
     }
 }
 
