@@ -6,6 +6,7 @@
 
 mod codes;
 pub mod emersion;
+mod emersion_sync;
 mod error;
 mod feedback;
 mod indoor;

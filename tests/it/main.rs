@@ -7,6 +7,7 @@ mod common;
 mod durability;
 mod e2e_browser;
 mod emersion_store;
+mod emersion_sync;
 mod feedback;
 mod fixture_indoor;
 mod fixture_street;
