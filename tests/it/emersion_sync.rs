@@ -252,7 +252,7 @@ fn an_unanswered_request_is_sent_in_every_month_after_it_and_named_periods_are_s
     };
     // A month without any record, after the request, still shows it unanswered.
     let dec = Period::calendar_of(day("2025-12-01"))[0];
-    assert_eq!(store.emersion_tally(dec).unwrap().is_empty(), false);
+    assert!(!store.emersion_tally(dec).unwrap().is_empty());
     assert_eq!(unanswered(dec), 1);
     assert_eq!(unanswered(named), 1, "the named period");
     assert_eq!(tally_of(sent.iter(), named), store.emersion_tally(named).unwrap());
