@@ -85,7 +85,9 @@ pub struct PersonSummary {
     pub from: NaiveDate,
     /// Last day of the period, included.
     pub to: NaiveDate,
-    /// Street or labour.
+    /// Street, labour or desk (persons met), or emersion (interviews, outcomes and
+    /// helpline reports of the period: cells of `id.*`, `outcome.*` and `helpline.*`
+    /// measures, by day).
     pub activity: Activity,
     /// The province.
     pub province: Province,
@@ -97,7 +99,9 @@ pub struct PersonSummary {
 }
 
 /// Persons of one shift × nationality × gender: `m` is `persons` or one of its "di cui"
-/// (`persons.new`, `persons.known`, `persons.minors`, `persons.protection`).
+/// (`persons.new`, `persons.known`, `persons.minors`, `persons.protection`); under
+/// activity emersion, an emersion count of the period by day (`id.social.persons`,
+/// `outcome.complaint_police`, `helpline.reports`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonCell {
@@ -432,7 +436,7 @@ pub enum Refusal {
     DateOutOfRange,
     /// A persons period that runs backwards or is too long.
     PersonsPeriod,
-    /// Persons of an activity other than street or labour.
+    /// Persons of an activity other than street, labour, desk or emersion.
     PersonsActivity,
 }
 
@@ -566,6 +570,12 @@ impl Summary {
                 format!("summary {id}: {} comuni, more than {}", self.comuni.len(), limits.comuni_per_summary),
             ));
         }
+        if !crate::domain::rules::has_summaries(self.activity) {
+            return Err(invalid(
+                Refusal::MeasureActivity,
+                format!("summary {id}: activity {} has no outings or sessions: it is sent per period", self.activity),
+            ));
+        }
         let indoor = self.activity == Activity::Indoor;
         let mut seen = HashSet::new();
         for c in &self.cells {
@@ -584,13 +594,10 @@ impl Summary {
                     format!("summary {id}: measure {} does not belong to activity {}", c.measure, self.activity),
                 ));
             }
-            if c.measure.is_person() {
+            if c.measure.is_person() || c.measure.is_emersion() {
                 return Err(invalid(
                     Refusal::MeasureActivity,
-                    format!(
-                        "summary {id}: measure {} counts persons of a period, not of one outing or session",
-                        c.measure
-                    ),
+                    format!("summary {id}: measure {} is counted per period, not per outing or session", c.measure),
                 ));
             }
             if !seen.insert((c.province, c.nationality, c.gender, c.measure)) {
@@ -658,12 +665,13 @@ impl PersonSummary {
                 format!("{key}: the period must run forwards and last at most {} days", Self::MAX_DAYS),
             ));
         }
-        if !matches!(self.activity, Activity::Street | Activity::Labour) {
+        if !crate::domain::rules::sends_persons(self.activity) {
             return Err(invalid(
                 Refusal::PersonsActivity,
-                format!("{key}: persons are counted for street and labour outings only"),
+                format!("{key}: persons are counted for street, labour and desk outings and for emersion only"),
             ));
         }
+        let emersion = self.activity == Activity::Emersion;
         if self.cells.len() > limits.cells_per_summary {
             return Err(invalid(
                 Refusal::TooManyCells,
@@ -673,7 +681,15 @@ impl PersonSummary {
         let mut seen = HashSet::new();
         for c in &self.cells {
             let cell = format!("{}/{}/{}/{}", c.shift, c.nationality, c.gender, c.measure);
-            if !c.measure.is_person() {
+            if emersion && !(c.measure.is_emersion() && c.shift == Shift::Day) {
+                return Err(invalid(
+                    Refusal::MeasureActivity,
+                    format!(
+                        "{key}: cell {cell}: only emersion measures (id.*, outcome.*, helpline.*) by day belong here"
+                    ),
+                ));
+            }
+            if !emersion && !c.measure.is_person() {
                 return Err(invalid(
                     Refusal::MeasureActivity,
                     format!("{key}: cell {cell}: only persons measures belong here"),

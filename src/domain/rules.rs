@@ -64,6 +64,19 @@ pub const COMUNI_PER_SUMMARY_MAX: usize = 200;
 /// night shift past midnight or a clock a little off.
 pub const DAYS_AHEAD_MAX: i64 = 1;
 
+/// Whether a phone sends counts of `activity` per reporting period (a `PersonSummary`):
+/// the persons met on street, labour and desk outings, and the emersion counts
+/// (interviews, outcomes, helpline reports), which exist only per period.
+pub fn sends_persons(activity: Activity) -> bool {
+    matches!(activity, Activity::Street | Activity::Labour | Activity::Desk | Activity::Emersion)
+}
+
+/// Whether `activity` has summaries of one outing or session: every activity but
+/// emersion, which is never an outing.
+pub fn has_summaries(activity: Activity) -> bool {
+    activity != Activity::Emersion
+}
+
 /// Whether `pin` is a secret the app accepts for a new or changed PIN: at least
 /// [`PIN_MIN_DIGITS`] digits and nothing else, or a passphrase of at least
 /// [`PASSPHRASE_MIN_CHARS`] characters that are not all spaces.

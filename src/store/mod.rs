@@ -7,6 +7,7 @@
 mod codes;
 pub mod emersion;
 pub mod emersion_import;
+mod emersion_sync;
 mod error;
 mod feedback;
 mod indoor;

@@ -271,6 +271,62 @@ fn person_measures(minor: bool, new: bool, protection: bool) -> [(bool, Measure)
     ]
 }
 
+/// What [`stage`] decided for one period × activity × province.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Staged {
+    /// Send this revision.
+    Send(u32),
+    /// Nothing to send: unchanged since acknowledged, never had cells, or refused.
+    Unchanged,
+    /// Held back: refused for a period a coordinator closed.
+    Closed,
+}
+
+/// Compares one key's cells with what was last staged (by digest): changed cells take the
+/// next revision; returns whether a revision waits to be sent. A key refused for a closed
+/// period is left as it is, and a revision the server refused is not sent again.
+pub(super) fn stage(
+    tx: &Transaction<'_>,
+    key: &str,
+    activity: Activity,
+    province: Province,
+    cells: &[PersonCell],
+) -> Result<Staged> {
+    if Store::persons_closed(tx, key, activity, province)? {
+        // Refused for a closed period: held back until it reopens.
+        return Ok(Staged::Closed);
+    }
+    let digest = hex::encode(Sha256::digest(serde_json::to_vec(cells).unwrap_or_default()));
+    let before: Option<(String, u32, u32)> = tx
+        .prepare_cached(
+            "SELECT digest, revision, synced_revision FROM person_cells_sync
+             WHERE period = ?1 AND activity = ?2 AND province = ?3",
+        )?
+        .query_row(params![key, activity, province], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let revision = match before {
+        Some((d, rev, synced)) if d == digest => {
+            if rev <= synced {
+                return Ok(Staged::Unchanged);
+            }
+            rev
+        }
+        Some((_, rev, _)) => rev + 1,
+        None if cells.is_empty() => return Ok(Staged::Unchanged),
+        None => 1,
+    };
+    tx.prepare_cached(
+        "INSERT INTO person_cells_sync (period, activity, province, digest, revision) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT DO UPDATE SET digest = excluded.digest, revision = excluded.revision",
+    )?
+    .execute(params![key, activity, province, digest, revision])?;
+    if Store::persons_refused(tx, key, activity, province, revision)? {
+        // The server refused this revision: not sent again until the counts change.
+        return Ok(Staged::Unchanged);
+    }
+    Ok(Staged::Send(revision))
+}
+
 /// The result of a merge, to show and to undo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Merge {
@@ -515,62 +571,51 @@ impl Store {
     /// The person summaries the server has not acknowledged yet, at most `limit`: every
     /// kept period × activity × province whose cells changed since last sent (a period
     /// whose persons were all taken back is sent empty), but those refused for a closed
-    /// period. Nothing is prepared while an outing is open: its persons would tell where
-    /// the unit is now.
+    /// period. Besides the persons met on outings (street, labour, desk), the emersion
+    /// counts of every kept period × province (activity `emersion`: interviews, outcomes,
+    /// helpline reports; see [`Store::emersion_tally`]), recomputed only when an emersion
+    /// record changed since the last call. Nothing is prepared while an outing is open:
+    /// its persons would tell where the unit is now.
     pub fn pending_person_summaries(&mut self, limit: usize) -> Result<Vec<PersonSummary>> {
         let open: bool =
             self.conn.query_row("SELECT EXISTS (SELECT 1 FROM outings WHERE status = 'open')", [], |r| r.get(0))?;
         if open {
             return Ok(Vec::new());
         }
+        let emersion = self.emersion_work()?;
         let tx = self.write()?;
         let keys: Vec<(String, Activity, Province)> = all_rows(
             &tx,
             "SELECT DISTINCT period, activity, province FROM period_cells
-             UNION SELECT period, activity, province FROM person_cells_sync ORDER BY 1, 2, 3",
+             UNION SELECT period, activity, province FROM person_cells_sync WHERE activity != 'emersion'
+             ORDER BY 1, 2, 3",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let mut out = Vec::new();
         for (key, activity, province) in keys {
             let Ok(period) = Period::parse_key(&key) else { continue };
-            if Store::persons_closed(&tx, &key, activity, province)? {
-                // Refused for a closed period: held back until it reopens.
-                continue;
-            }
             let cells = person_cells(&tx, &key, activity, province)?;
-            let digest = hex::encode(Sha256::digest(serde_json::to_vec(&cells).unwrap_or_default()));
-            let before: Option<(String, u32, u32)> = tx
-                .prepare_cached(
-                    "SELECT digest, revision, synced_revision FROM person_cells_sync
-                     WHERE period = ?1 AND activity = ?2 AND province = ?3",
-                )?
-                .query_row(params![key, activity, province], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()?;
-            let revision = match before {
-                Some((d, rev, synced)) if d == digest => {
-                    if rev <= synced {
-                        continue;
-                    }
-                    rev
-                }
-                Some((_, rev, _)) => rev + 1,
-                None if cells.is_empty() => continue,
-                None => 1,
-            };
-            tx.prepare_cached(
-                "INSERT INTO person_cells_sync (period, activity, province, digest, revision) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT DO UPDATE SET digest = excluded.digest, revision = excluded.revision",
-            )?
-            .execute(params![key, activity, province, digest, revision])?;
-            if Store::persons_refused(&tx, &key, activity, province, revision)? {
-                // The server refused this revision: not sent again until the counts change.
-                continue;
-            }
-            if out.len() < limit {
+            if let Staged::Send(revision) = stage(&tx, &key, activity, province, &cells)?
+                && out.len() < limit
+            {
                 out.push(PersonSummary { from: period.from, to: period.to, activity, province, revision, cells });
             }
         }
+        let mut held = false;
+        for (period, province, cells) in emersion.cells {
+            let activity = Activity::Emersion;
+            match stage(&tx, &period.key(), activity, province, &cells)? {
+                Staged::Send(revision) if out.len() < limit => {
+                    out.push(PersonSummary { from: period.from, to: period.to, activity, province, revision, cells })
+                }
+                Staged::Closed => held = true,
+                Staged::Send(_) | Staged::Unchanged => {}
+            }
+        }
+        // A period held back for a closed period was not staged: the next call computes
+        // every period again rather than trust the fingerprint.
+        emersion.fingerprint.save(&tx, !held)?;
         tx.commit()?;
         Ok(out)
     }

@@ -9,6 +9,7 @@ mod e2e_browser;
 mod emersion_import;
 mod emersion_reports;
 mod emersion_store;
+mod emersion_sync;
 mod feedback;
 mod fixture_indoor;
 mod fixture_street;

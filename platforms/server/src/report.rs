@@ -1,8 +1,9 @@
 //! The core's report tables computed from stored summaries: the same functions and
-//! renderers as the app's `lanterna report`, so the two print the same tables. Street and
-//! labour tables over a published period (a named one, or a calendar month, quarter or
-//! year) count the persons the devices sent for exactly that period; over other dates
-//! they count contacts.
+//! renderers as the app's `lanterna report`, so the two print the same tables. Street,
+//! labour and desk tables over a published period (a named one, or a calendar month,
+//! quarter or year) count the persons the devices sent for exactly that period; over
+//! other dates they count contacts. Emersion tables (interviews, outcomes, helpline) exist
+//! only over a published period: the devices send them per period.
 
 use std::collections::HashMap;
 
@@ -112,12 +113,13 @@ pub enum ReportError {
     Store(#[from] StoreError),
 }
 
-/// Builds a report from the stored summaries, or, for street and labour tables counting
-/// persons, from the persons stored for exactly the query's dates.
+/// Builds a report from the stored summaries, or, for the tables that read persons
+/// ([`reads_persons`]: street, labour and desk counting persons, emersion always), from
+/// the persons stored for exactly the query's dates, summed over the units.
 /// A published query is built over every province, whatever it names: the whole pack is
 /// suppressed together, and only then is a province's table picked out of it.
 fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
-    let persons = q.count == Count::Persons && matches!(q.kind.activity(), Some(Activity::Street | Activity::Labour));
+    let persons = reads_persons(backend, q.kind.activity(), &q.selection, q.count)?;
     let (period, tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
     let scope = ReportScope {
         province: if q.published.is_some() { None } else { q.selection.province },
@@ -127,6 +129,32 @@ fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
         ..ReportScope::period(period)
     };
     Ok(Rendered::build(q.kind, &tally, &scope))
+}
+
+/// Whether a table of `activity` over `selection` is built from the persons the devices
+/// sent per period rather than from the summaries of outings: tables of street, labour
+/// and desk outings when they count persons (`count`), and emersion tables always, as
+/// emersion is counted only per period. An emersion table over dates that are not
+/// exactly a published period (a calendar month, quarter or year, or a named period) is
+/// an error, never a table of zeros.
+pub fn reads_persons(
+    backend: &dyn Backend,
+    activity: Option<Activity>,
+    selection: &Selection,
+    count: Count,
+) -> Result<bool, ReportError> {
+    match activity {
+        Some(Activity::Emersion) => match counts(backend, selection)? {
+            Count::Persons => Ok(true),
+            Count::Contacts => Err(ReportError::Bad(
+                "emersion tables (interviews, outcomes, helpline) are counted per reporting period: give a month, \
+                 a quarter, a year or a named period, not other dates"
+                    .into(),
+            )),
+        },
+        Some(Activity::Street | Activity::Labour | Activity::Desk) => Ok(count == Count::Persons),
+        _ => Ok(false),
+    }
 }
 
 /// Builds and renders a report (see [`build`]). A published query renders the whole
@@ -208,7 +236,12 @@ pub fn indicators(
     let persons = if published {
         let n = b.persons(Some(units), from, to)?;
         Some(
-            n.iter().flat_map(|p| &p.cells).filter(|c| c.measure == Measure::Persons).map(|c| u64::from(c.count)).sum(),
+            n.iter()
+                .filter(|p| matches!(p.activity, Activity::Street | Activity::Labour))
+                .flat_map(|p| &p.cells)
+                .filter(|c| c.measure == Measure::Persons)
+                .map(|c| u64::from(c.count))
+                .sum(),
         )
     } else {
         None

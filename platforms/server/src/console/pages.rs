@@ -191,7 +191,13 @@ async fn shifts(State(state): State<Arc<AppState>>, s: Signed, Query(q): Query<H
         q.get("unit").map(String::as_str),
     ));
     let mut acts = vec![(String::new(), tr(lang, "tutte", "all").to_owned())];
-    acts.extend(Activity::ALL.iter().map(|a| (a.code().to_owned(), activity_words(*a, lang).to_owned())));
+    // Emersion has no outings to list: it is sent per period.
+    acts.extend(
+        Activity::ALL
+            .iter()
+            .filter(|a| lanterna::domain::rules::has_summaries(**a))
+            .map(|a| (a.code().to_owned(), activity_words(*a, lang).to_owned())),
+    );
     h.push_str(&select(tr(lang, "Attività", "Activity"), "activity", &acts, q.get("activity").map(String::as_str)));
     let _ = write!(
         h,
@@ -286,13 +292,15 @@ fn parse_filter(
     })
 }
 
-fn table_of(a: Activity) -> Table {
+/// The table of one outing's or session's own activity, besides services and items
+/// (emersion has no outings).
+fn table_of(a: Activity) -> Option<Table> {
     match a {
-        Activity::Street => Table::Street,
-        Activity::Labour => Table::Labour,
-        Activity::Indoor => Table::Indoor,
-        Activity::Desk => Table::Desk,
-        Activity::Emersion => Table::Identification,
+        Activity::Street => Some(Table::Street),
+        Activity::Labour => Some(Table::Labour),
+        Activity::Indoor => Some(Table::Indoor),
+        Activity::Desk => Some(Table::Desk),
+        Activity::Emersion => None,
     }
 }
 
@@ -341,7 +349,7 @@ async fn shift_page(State(state): State<Arc<AppState>>, s: Signed, Path(id): Pat
         let period = Period::new(sm.date, sm.date).map_err(|e| bad(lang, &e.to_string()))?;
         let scope =
             ReportScope { province: Some(sm.province), lang, count: Count::Contacts, ..ReportScope::period(period) };
-        for table in [table_of(sm.activity), Table::Services, Table::Items] {
+        for table in table_of(sm.activity).into_iter().chain([Table::Services, Table::Items]) {
             for g in lanterna::report::grids(table, &tally, &scope) {
                 if g.rows().iter().any(|r| r.cells().iter().any(|c| c.count().is_some_and(|n| n > 0))) {
                     h.push_str(&html::grid(&g));
@@ -1045,7 +1053,12 @@ async fn charts_page(State(state): State<Arc<AppState>>, s: Signed, Query(q): Qu
         for (i, m) in cats.iter().enumerate() {
             let Some(first) = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok() else { continue };
             let month = Period::calendar_of(first)[0];
-            for p in b.persons(units.as_deref(), month.from, month.to)? {
+            // Emersion counts no persons met: it is not a line of this chart.
+            for p in b
+                .persons(units.as_deref(), month.from, month.to)?
+                .into_iter()
+                .filter(|p| p.activity != Activity::Emersion)
+            {
                 let n: u64 = p.cells.iter().filter(|c| c.measure == Measure::Persons).map(|c| u64::from(c.count)).sum();
                 persons.entry(p.activity).or_insert_with(|| vec![0; cats.len()])[i] += n;
             }

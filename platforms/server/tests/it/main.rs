@@ -8,6 +8,7 @@ mod bad_input;
 mod common;
 mod console;
 mod console_e2e;
+mod emersion_sync;
 mod faults;
 mod fuzz_regressions;
 mod hardening;
