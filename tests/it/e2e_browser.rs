@@ -306,4 +306,15 @@ fn a_person_met_on_the_street_then_interviewed_twice_at_the_desk_counts_once_eve
         sum(Measure::Helpline(HelplineCount::Outcome(lanterna::domain::emersion::HelplineOutcome::TakenInCharge))),
         1
     );
+    drop(store);
+
+    // The printed tables count Joy once each: at the desk, and in the identification table.
+    let desk = report(&db, "desk");
+    assert_eq!(desk["tables"][0]["grand_total"].as_u64(), Some(1), "{desk}");
+    let id = report(&db, "identification");
+    let one = serde_json::json!({"persons": 1, "interviews": 2, "identified": 1, "adhesions": 1});
+    let none = serde_json::json!({"kind": "referral", "persons": 0, "interviews": 0, "identified": 0, "adhesions": 0});
+    let mut social = one.clone();
+    social["kind"] = "social".into();
+    assert_eq!(id, serde_json::json!({"rows": [social, none], "total": one}), "{id}");
 }

@@ -241,7 +241,14 @@ fn referral_and_breakdowns_follow_the_persons_state() {
 fn outing_at(store: &mut Store, activity: Activity, date: &str) -> (uuid::Uuid, i64) {
     let d = day(date);
     let started_at = Utc.from_utc_datetime(&d.and_hms_opt(10, 0, 0).unwrap());
-    let new = NewOuting { activity, started_at, shift: Some(Shift::Day), team_size: Some(2), mediator: false, mediator_language: None };
+    let new = NewOuting {
+        activity,
+        started_at,
+        shift: Some(Shift::Day),
+        team_size: Some(2),
+        mediator: false,
+        mediator_language: None,
+    };
     let outing = store.start_outing(&new).unwrap();
     let stop = store.add_stop(outing.id, Place::comune(Comune::parse("016024").unwrap()), None).unwrap();
     (outing.id, stop.id)

@@ -48,7 +48,14 @@ fn interview(store: &mut Store, person: i64, date: &str, kind: InterviewKind, fi
 /// A closed outing of `activity` on `date` in Bergamo with one contact per `data`.
 fn outing(store: &mut Store, activity: Activity, date: &str, data: &[ContactData]) -> Uuid {
     let started_at = Utc.from_utc_datetime(&day(date).and_hms_opt(10, 0, 0).unwrap());
-    let new = NewOuting { activity, started_at, shift: Some(Shift::Day), team_size: Some(2), mediator: false };
+    let new = NewOuting {
+        activity,
+        started_at,
+        shift: Some(Shift::Day),
+        team_size: Some(2),
+        mediator: false,
+        mediator_language: None,
+    };
     let o = store.start_outing(&new).unwrap();
     let stop = store.add_stop(o.id, Place::comune(Comune::parse("016024").unwrap()), None).unwrap();
     for d in data {

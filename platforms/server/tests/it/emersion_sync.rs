@@ -10,16 +10,17 @@ use lanterna::domain::emersion::{
     Adhesion, ContactOutcome, Findings, HelpKind, HelplineReport, HelplineSource, IdCount, InterviewKind, Typology,
     Verdict,
 };
-use lanterna::domain::tables::Selection;
+use lanterna::domain::tables::{ReportScope, Selection};
 use lanterna::domain::{
-    Activity, Comune, ContactData, Count, Gender, Measure, Nationality, Period, PersonDetails, Place, Protection,
+    Activity, Comune, ContactData, Count, Gender, Lang, Measure, Nationality, Period, PersonDetails, Place, Protection,
     Province, Shift, Tally,
 };
+use lanterna::report::{Format, Rendered, Table};
 use lanterna::store::emersion::NewInterview;
 use lanterna::store::{NewOuting, Store};
 use lanterna::sync::Client;
 use lanterna::wire::{AckStatus, Batch};
-use lanterna_server::report::{ReportError, reads_persons};
+use lanterna_server::report::{Query, ReportError, reads_persons, render};
 use lanterna_server::store::Backend;
 use uuid::Uuid;
 
@@ -86,6 +87,7 @@ fn phone(at: &str, seed: u32) -> Store {
         shift: Some(Shift::Night),
         team_size: Some(2),
         mediator: false,
+        mediator_language: None,
     };
     let o = store.start_outing(&new).unwrap();
     let comune = if at == "BG" { "016024" } else { "017029" };
@@ -153,9 +155,8 @@ fn periods_of_2024() -> Vec<Period> {
 /// The "the synthesis by kind equals the sum of the units' tables after a sync",
 /// on tallies: for every period, the server's emersion tally over all units is the sum of
 /// the units' own, and each unit's is its phone's `emersion_tally`. Every table is a pure
-/// function of a tally, so equal tallies print equal tables; once the emersion tables
-/// exist, extend this with `lanterna_server::report::render` of each table over the
-/// period (all units vs. each unit) to assert it on rendered tables too.
+/// function of a tally, so equal tallies print equal tables; and the identification table
+/// itself, as the server prints it, is checked the same way.
 fn synthesis_by_kind_equals_the_sum_of_the_units(server: &TestServer, phones: &[(Uuid, &Store)]) {
     let b = server.backend.as_ref();
     for period in periods_of_2024() {
@@ -175,7 +176,41 @@ fn synthesis_by_kind_equals_the_sum_of_the_units(server: &TestServer, phones: &[
                 assert_eq!(server_tally(b, None, period).sum(m, |_, _| true), units, "{m} {}", period.key());
             }
         }
+        // On the printed tables: the server's identification synthesis (every unit) is the
+        // row-by-row sum of each unit's table, and each unit's is its phone's own table.
+        let mut summed = [[0u64; 4]; 3];
+        for (unit, store) in phones {
+            let on_server = identification_rows(b, Some(vec![*unit]), period);
+            let scope = ReportScope { lang: Lang::It, ..ReportScope::period(period) };
+            let own = Rendered::build(Table::Identification, &store.emersion_tally(period).unwrap(), &scope).render(
+                Format::Json,
+                false,
+                Lang::It,
+            );
+            assert_eq!(on_server, rows_of(&own), "unit {unit}, {}", period.key());
+            for (sum, row) in summed.iter_mut().zip(on_server) {
+                sum.iter_mut().zip(row).for_each(|(s, n)| *s += n);
+            }
+        }
+        assert_eq!(identification_rows(b, None, period), summed, "synthesis by kind, {}", period.key());
     }
+}
+
+/// The identification table the server prints over `period` (of some units, or all), as
+/// its rows social, referral and the total: persons, interviews, identified, adhesions.
+fn identification_rows(b: &dyn Backend, units: Option<Vec<Uuid>>, period: Period) -> [[u64; 4]; 3] {
+    let q = Query { units, ..Query::new(Table::Identification, Selection::dates(period.from, period.to)) };
+    rows_of(&render(b, &q, Format::Json).unwrap())
+}
+
+/// The rows of an identification table's JSON, in order social, referral, total.
+fn rows_of(json: &str) -> [[u64; 4]; 3] {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let cells =
+        |o: &serde_json::Value| ["persons", "interviews", "identified", "adhesions"].map(|k| o[k].as_u64().unwrap());
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.iter().map(|r| r["kind"].as_str().unwrap()).collect::<Vec<_>>(), ["social", "referral"], "{json}");
+    [cells(&rows[0]), cells(&rows[1]), cells(&v["total"])]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
