@@ -17,14 +17,10 @@ use lanterna::store::Store;
 use lanterna::store::emersion::emersion_bucket;
 use proptest::prelude::*;
 
-use crate::common::{KEY, import, import_ok, import_refused, lanterna, temp_db};
+use crate::common::{KEY, day, import, import_ok, import_refused, lanterna, temp_db};
 
 const HEAD: &str = "date,activity,kind,province,person,gender,nationality,identified,typology,adhesion,channel,\
                     minor,place,indicators,requested";
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
 
 fn year(y: i32) -> Period {
     Period::new(NaiveDate::from_ymd_opt(y, 1, 1).unwrap(), NaiveDate::from_ymd_opt(y, 12, 31).unwrap()).unwrap()

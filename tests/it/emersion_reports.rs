@@ -4,38 +4,22 @@
 
 use std::path::Path;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use lanterna::domain::emersion::{
     Adhesion, ContactOutcome, EmersionPlace, Findings, HelpKind, HelplineOutcome, HelplineReport, HelplineSource,
     IntakeChannel, InterviewKind, Typology, Verdict,
 };
 use lanterna::domain::{
-    Activity, Comune, ContactData, EventKind, Gender, ItemKey, ItemKind, Nationality, PersonDetails, Place, Protection,
-    Province, ServiceKind, Shift,
+    Activity, ContactData, EventKind, Gender, ItemKey, ItemKind, Nationality, Province, ServiceKind,
 };
+use lanterna::store::Store;
 use lanterna::store::emersion::NewInterview;
-use lanterna::store::{NewOuting, Store};
 use serde_json::{Value, json};
 
-use crate::common::{KEY, lanterna_ok, temp_db};
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use crate::common::{KEY, day, day_outing_in_bergamo, lanterna_ok, someone, temp_db};
 
 fn prov(p: &str) -> Province {
     Province::parse(p).unwrap()
-}
-
-fn someone(store: &mut Store, gender: Gender, nat: &str) -> i64 {
-    let details = PersonDetails {
-        name: None,
-        gender,
-        nationality: Nationality::parse(nat).unwrap(),
-        age_band: None,
-        protection: Protection::No,
-    };
-    store.create_person(&details).unwrap().id
 }
 
 fn interview(store: &mut Store, person: i64, date: &str, p: &str, kind: InterviewKind, findings: Findings) {
@@ -237,23 +221,6 @@ fn referral_and_breakdowns_follow_the_persons_state() {
     assert!(text.contains("Altro territorio") && text.contains("Minorenni"), "{text}");
 }
 
-/// Starts a desk (or other) outing on `date`, with one stop in Bergamo.
-fn outing_at(store: &mut Store, activity: Activity, date: &str) -> (uuid::Uuid, i64) {
-    let d = day(date);
-    let started_at = Utc.from_utc_datetime(&d.and_hms_opt(10, 0, 0).unwrap());
-    let new = NewOuting {
-        activity,
-        started_at,
-        shift: Some(Shift::Day),
-        team_size: Some(2),
-        mediator: false,
-        mediator_language: None,
-    };
-    let outing = store.start_outing(&new).unwrap();
-    let stop = store.add_stop(outing.id, Place::comune(Comune::parse("016024").unwrap()), None).unwrap();
-    (outing.id, stop.id)
-}
-
 fn close(store: &mut Store, outing: uuid::Uuid, date: &str) {
     let ended = Utc.from_utc_datetime(&day(date).and_hms_opt(12, 0, 0).unwrap());
     store.close_outing(outing, ended).unwrap();
@@ -264,13 +231,13 @@ fn a_person_met_on_the_street_interviewed_at_the_desk_twice_counts_once_everywhe
     let (_dir, db) = temp_db();
     {
         let mut store = Store::open(&db, KEY).unwrap();
-        let (street, stop) = outing_at(&mut store, Activity::Street, "2024-03-01");
+        let (street, stop) = day_outing_in_bergamo(&mut store, Activity::Street, "2024-03-01");
         let met = store.record_contact(stop, &ContactData::new(Gender::F, Nationality::parse("NG").unwrap())).unwrap();
         let p = store.person_of_contact(met.id).unwrap().id;
         store.set_contact_outcomes(met.id, [ContactOutcome::Proposed].into_iter().collect()).unwrap();
         close(&mut store, street, "2024-03-01");
         for date in ["2024-03-05", "2024-03-12"] {
-            let (desk, stop) = outing_at(&mut store, Activity::Desk, date);
+            let (desk, stop) = day_outing_in_bergamo(&mut store, Activity::Desk, date);
             let c = store.record_known(stop, p, &Default::default()).unwrap();
             let outcomes = if date == "2024-03-12" {
                 [ContactOutcome::Accepted, ContactOutcome::ComplaintCarabinieri].into_iter().collect()
@@ -379,7 +346,7 @@ fn the_desks_services_and_items_are_the_services_and_items_tables_of_activity_de
     let (_dir, db) = temp_db();
     {
         let mut store = Store::open(&db, KEY).unwrap();
-        let (desk, stop) = outing_at(&mut store, Activity::Desk, "2024-04-02");
+        let (desk, stop) = day_outing_in_bergamo(&mut store, Activity::Desk, "2024-04-02");
         let mut data = ContactData::new(Gender::F, Nationality::parse("NG").unwrap());
         data.services.set_count(EventKind::Listening, None, 2);
         data.services.set_count(EventKind::LegalConsultation, None, 1);
@@ -387,7 +354,7 @@ fn the_desks_services_and_items_are_the_services_and_items_tables_of_activity_de
         data.items.set(ItemKey::plain(ItemKind::Condoms), 4);
         store.record_contact(stop, &data).unwrap();
         close(&mut store, desk, "2024-04-02");
-        let (street, stop) = outing_at(&mut store, Activity::Street, "2024-04-03");
+        let (street, stop) = day_outing_in_bergamo(&mut store, Activity::Street, "2024-04-03");
         let mut data = ContactData::new(Gender::M, Nationality::parse("RO").unwrap());
         data.services.set_count(EventKind::Listening, None, 5);
         data.items.set(ItemKey::plain(ItemKind::Condoms), 10);

@@ -7,18 +7,11 @@ use lanterna::domain::emersion::{
     Adhesion, ContactOutcome, Findings, HelpKind, HelplineCount, HelplineOutcome, HelplineReport, HelplineSource,
     IdCount, InterviewKind, OutcomeSet, Typology, Verdict,
 };
-use lanterna::domain::{
-    Activity, Comune, ContactData, Gender, Measure, Nationality, Period, PersonDetails, Place, Protection, Province,
-    Tally,
-};
+use lanterna::domain::{Activity, Comune, ContactData, Gender, Measure, Nationality, Period, Place, Tally};
 use lanterna::store::emersion::NewInterview;
 use lanterna::store::{Store, StoreError};
 
-use crate::common::{KEY, night_street, temp_db};
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use crate::common::{KEY, bg, day, night_street, someone, temp_db};
 
 fn sum(t: &Tally, m: Measure) -> u64 {
     t.sum(m, |b, _| b.activity == Activity::Emersion)
@@ -28,23 +21,8 @@ fn year(y: i32) -> Period {
     Period::new(NaiveDate::from_ymd_opt(y, 1, 1).unwrap(), NaiveDate::from_ymd_opt(y, 12, 31).unwrap()).unwrap()
 }
 
-fn bg() -> Province {
-    Province::parse("BG").unwrap()
-}
-
 fn interview(person: i64, date: &str, kind: InterviewKind, findings: Findings) -> NewInterview {
     NewInterview { person, date: day(date), province: bg(), kind, findings, requested: None }
-}
-
-fn someone(store: &mut Store, gender: Gender, nat: &str) -> i64 {
-    let details = PersonDetails {
-        name: None,
-        gender,
-        nationality: Nationality::parse(nat).unwrap(),
-        age_band: None,
-        protection: Protection::Yes,
-    };
-    store.create_person(&details).unwrap().id
 }
 
 #[test]

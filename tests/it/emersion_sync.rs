@@ -13,32 +13,14 @@ use lanterna::domain::emersion::{
     InterviewKind, Typology, Verdict,
 };
 use lanterna::domain::{
-    Activity, Comune, ContactData, Gender, Measure, Nationality, Period, PersonDetails, Place, Protection, Province,
-    Shift, Tally,
+    Activity, ContactData, Gender, Measure, Nationality, Period, PersonDetails, Protection, Shift, Tally,
 };
+use lanterna::store::Store;
 use lanterna::store::emersion::NewInterview;
-use lanterna::store::{NewOuting, Store};
 use lanterna::wire::{AckStatus, Cell, Limits, PersonCell, PersonSummary, Refusal, Summary};
 use uuid::Uuid;
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn bg() -> Province {
-    Province::parse("BG").unwrap()
-}
-
-fn someone(store: &mut Store, gender: Gender, nat: &str) -> i64 {
-    let details = PersonDetails {
-        name: None,
-        gender,
-        nationality: Nationality::parse(nat).unwrap(),
-        age_band: None,
-        protection: Protection::Unknown,
-    };
-    store.create_person(&details).unwrap().id
-}
+use crate::common::{bg, day, day_outing_in_bergamo, someone};
 
 fn interview(store: &mut Store, person: i64, date: &str, kind: InterviewKind, findings: Findings) -> i64 {
     let new = NewInterview { person, date: day(date), province: bg(), kind, findings, requested: None };
@@ -47,22 +29,13 @@ fn interview(store: &mut Store, person: i64, date: &str, kind: InterviewKind, fi
 
 /// A closed outing of `activity` on `date` in Bergamo with one contact per `data`.
 fn outing(store: &mut Store, activity: Activity, date: &str, data: &[ContactData]) -> Uuid {
-    let started_at = Utc.from_utc_datetime(&day(date).and_hms_opt(10, 0, 0).unwrap());
-    let new = NewOuting {
-        activity,
-        started_at,
-        shift: Some(Shift::Day),
-        team_size: Some(2),
-        mediator: false,
-        mediator_language: None,
-    };
-    let o = store.start_outing(&new).unwrap();
-    let stop = store.add_stop(o.id, Place::comune(Comune::parse("016024").unwrap()), None).unwrap();
+    let (o, stop) = day_outing_in_bergamo(store, activity, date);
     for d in data {
-        store.record_contact(stop.id, d).unwrap();
+        store.record_contact(stop, d).unwrap();
     }
-    store.close_outing(o.id, started_at + chrono::Duration::hours(2)).unwrap();
-    o.id
+    let ended_at = Utc.from_utc_datetime(&day(date).and_hms_opt(12, 0, 0).unwrap());
+    store.close_outing(o, ended_at).unwrap();
+    o
 }
 
 /// A phone with a year of emersion work in Bergamo: two persons interviewed several

@@ -10,6 +10,51 @@ use std::process::{Command, Output};
 /// The test key for every database the tests create.
 pub const KEY: &str = "24681357";
 
+/// A day: `YYYY-MM-DD`.
+pub fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a YYYY-MM-DD day")
+}
+
+/// The province of Bergamo.
+pub fn bg() -> lanterna::domain::Province {
+    lanterna::domain::Province::parse("BG").expect("Bergamo")
+}
+
+/// A person of the register met only at a desk or an interview: gender and nationality.
+pub fn someone(store: &mut lanterna::store::Store, gender: lanterna::domain::Gender, nat: &str) -> i64 {
+    let details = lanterna::domain::PersonDetails {
+        name: None,
+        gender,
+        nationality: lanterna::domain::Nationality::parse(nat).expect("a nationality"),
+        age_band: None,
+        protection: lanterna::domain::Protection::Unknown,
+    };
+    store.create_person(&details).expect("a new person").id
+}
+
+/// An open day outing of `activity` (a desk session too) on `date` at 10:00 UTC, a team
+/// of two, with one stop in Bergamo: the outing and the stop.
+pub fn day_outing_in_bergamo(
+    store: &mut lanterna::store::Store,
+    activity: lanterna::domain::Activity,
+    date: &str,
+) -> (uuid::Uuid, i64) {
+    use chrono::TimeZone;
+    let started_at = chrono::Utc.from_utc_datetime(&day(date).and_hms_opt(10, 0, 0).expect("10:00"));
+    let new = lanterna::store::NewOuting {
+        activity,
+        started_at,
+        shift: Some(lanterna::domain::Shift::Day),
+        team_size: Some(2),
+        mediator: false,
+        mediator_language: None,
+    };
+    let outing = store.start_outing(&new).expect("the outing starts");
+    let comune = lanterna::domain::Comune::parse("016024").expect("Bergamo's ISTAT code");
+    let stop = store.add_stop(outing.id, lanterna::domain::Place::comune(comune), None).expect("a stop");
+    (outing.id, stop.id)
+}
+
 /// A night street outing of a team of two, without a mediator, started at `started_at`.
 pub fn night_street(started_at: chrono::DateTime<chrono::Utc>) -> lanterna::store::NewOuting {
     lanterna::store::NewOuting {
