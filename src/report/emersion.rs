@@ -5,6 +5,13 @@
 use super::grid::{Cell, Grid, Role, RowKind};
 use super::{MFT_TOT, mft_total, mft_total_keys, province_grid, synthesis_grid, table_at, tr};
 use crate::domain::Lang;
+
+/// The empty grid of province table `t` (the `i`th of its report), titled `title`.
+macro_rules! head_grid {
+    ($t:expr, $title:expr, $i:expr, $single:expr, $lang:expr) => {
+        province_grid($lang, $title, $t.province, &$t.province_name, ($t.from, $t.to), table_at($single, $i))
+    };
+}
 use crate::domain::emersion::{ContactOutcome, HelpKind, HelplineOutcome, HelplineSource, InterviewKind, Typology};
 use crate::domain::tables::{
     BreakCounts, BreakdownReport, Breakdowns, HelplineCounts, HelplineReport, IdTable, IdentificationReport,
@@ -136,14 +143,7 @@ pub(super) fn referral(r: &ReferralReport, single: bool, lang: Lang) -> Vec<Grid
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut g = province_grid(
-                lang,
-                referral_title(lang),
-                t.province,
-                &t.province_name,
-                (t.from, t.to),
-                table_at(single, i),
-            );
+            let mut g = head_grid!(t, referral_title(lang), i, single, lang);
             referral_header(&mut g, "", lang);
             let label = InterviewKind::Referral.label(lang);
             g.row(RowKind::Body, "/total".into(), "referral", label, referral_cells(&t.total, Role::Count, "", lang));
@@ -281,14 +281,7 @@ pub(super) fn outcomes(r: &OutcomesReport, single: bool, lang: Lang) -> Vec<Grid
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut g = province_grid(
-                lang,
-                outcomes_title(lang),
-                t.province,
-                &t.province_name,
-                (t.from, t.to),
-                table_at(single, i),
-            );
+            let mut g = head_grid!(t, outcomes_title(lang), i, single, lang);
             let mut groups = vec![(with_outcome_label(lang).to_owned(), 4)];
             groups.extend(ContactOutcome::ALL.iter().map(|o| (o.label(lang).to_owned(), 4)));
             g.group(groups);
@@ -384,14 +377,7 @@ pub(super) fn helpline(r: &HelplineReport, single: bool, lang: Lang) -> Vec<Grid
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut g = province_grid(
-                lang,
-                helpline_title(lang),
-                t.province,
-                &t.province_name,
-                (t.from, t.to),
-                table_at(single, i),
-            );
+            let mut g = head_grid!(t, helpline_title(lang), i, single, lang);
             g.group(helpline_groups(lang, 4));
             let heads = MFT_TOT.iter().map(|h| (*h).to_owned()).chain(cols.iter().map(|c| c.0.clone()));
             let keys = mft_total_keys("reports").into_iter().chain(cols.iter().map(|c| c.1.clone())).collect();
