@@ -231,7 +231,11 @@ impl Lanterna {
             count: Count::Contacts,
             ..ReportScope::period(period)
         };
-        let table = if outing.activity == crate::domain::Activity::Labour { Table::Labour } else { Table::Street };
+        let table = match outing.activity {
+            crate::domain::Activity::Labour => Table::Labour,
+            crate::domain::Activity::Desk => Table::Desk,
+            _ => Table::Street,
+        };
         Ok(SummaryView { report: Rendered::build(table, &tally, &scope), outing })
     }
 }

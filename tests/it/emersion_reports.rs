@@ -376,3 +376,26 @@ fn the_desks_services_and_items_are_the_services_and_items_tables_of_activity_de
     let text = lanterna_ok(&db, &["report", "desk", "--province", "BG"]);
     assert!(text.contains("PERSONE INCONTRATE: SPORTELLO DI ASCOLTO"), "{text}");
 }
+
+#[test]
+fn the_end_of_a_desk_session_shows_the_desk_table_with_its_persons() {
+    use lanterna::app::Lanterna;
+    use lanterna::report::Rendered;
+    let mut app = Lanterna::open_in_memory().expect("a store");
+    let new = lanterna::store::NewOuting {
+        activity: Activity::Desk,
+        started_at: Utc::now(),
+        shift: None,
+        team_size: Some(2),
+        mediator: true,
+        mediator_language: Some(lanterna::domain::Language::English),
+    };
+    let desk = app.start_desk(&new, lanterna::domain::Comune::parse("016024").unwrap()).unwrap().value;
+    let stop = app.outing_view(desk.id, None).unwrap().stops[0].id;
+    app.tally(stop, Gender::F, Nationality::parse("NG").unwrap(), 2).unwrap();
+    let view = app.summary_view(desk.id, lanterna::domain::Lang::It).unwrap();
+    let Rendered::Desk(report) = &view.report else {
+        panic!("a desk session ends on the desk table: {:?}", view.report)
+    };
+    assert_eq!(report.synthesis.grand_total, 2, "two persons met at the desk");
+}
