@@ -122,9 +122,10 @@ async fn an_open_tab_that_only_pings_is_locked_after_the_idle_time() {
     let options = options(Some(idle));
     let query = format!("?t={}", options.secret.as_str());
     let (_dir, addr, vault) = serve(options).await;
+    // The idle time runs from the unlock, the last input: measured from just before it.
+    let start = Instant::now();
     unlock(&vault).await;
     let mut ws = open_ws(addr, &query, &format!("http://{addr}")).await.expect("accepted");
-    let start = Instant::now();
     // The tab stays open and keeps its connection alive; nobody touches it.
     let pinger = tokio::spawn(async move {
         loop {
