@@ -31,18 +31,13 @@ pub struct PersonCard {
 
 impl Lanterna {
     /// Starts a desk session: an outing of activity desk, its single stop the desk's
-    /// comune. `new.activity` must be [`Activity::Desk`]. The stop is added in its own
-    /// transaction; should it fail the session is taken back, so none is left without
-    /// its comune.
+    /// comune, both in one transaction. `new.activity` must be [`Activity::Desk`].
     pub fn start_desk(&mut self, new: &NewOuting, comune: Comune) -> Result<Done<Outing>> {
         if new.activity != Activity::Desk {
             return Err(crate::domain::DomainError::invalid("activity", "a desk session is of activity desk").into());
         }
-        let outing = self.start_outing(new)?.value;
-        if let Err(e) = self.store.add_stop(outing.id, Place::comune(comune), None) {
-            let _ = self.store.delete_outing(outing.id);
-            return Err(e.into());
-        }
+        super::outings::check_start(new)?;
+        let (outing, _) = self.store.start_outing_at(new, Place::comune(comune))?;
         Ok(Done::new(outing, &[Area::Outings]))
     }
 

@@ -100,8 +100,7 @@ impl Lanterna {
 
     /// Starts an outing.
     pub fn start_outing(&mut self, new: &NewOuting) -> Result<Done<Outing>> {
-        crate::domain::rules::check_date(new.started_at.date_naive(), chrono::Utc::now().date_naive())
-            .map_err(crate::domain::DomainError::from)?;
+        check_start(new)?;
         Ok(Done::new(self.store.start_outing(new)?, &[Area::Outings]))
     }
 
@@ -238,4 +237,10 @@ impl Lanterna {
         };
         Ok(SummaryView { report: Rendered::build(table, &tally, &scope), outing })
     }
+}
+
+/// Checks an outing's start day: not in the future beyond the field rule.
+pub(super) fn check_start(new: &NewOuting) -> Result<()> {
+    crate::domain::rules::check_date(new.started_at.date_naive(), chrono::Utc::now().date_naive())
+        .map_err(|v| crate::domain::DomainError::from(v).into())
 }

@@ -11,14 +11,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::Serialize;
 
 use super::emersion::{NewInterview, insert_helpline, insert_interview};
-use super::persons::new_person;
+use super::persons::{new_person, person_by_code};
 use super::records::register_import;
 use super::{Result, Store};
-use crate::domain::{ContactData, DomainError, Gender, Nationality, rules};
+use crate::domain::{ContactData, DomainError, rules};
 use crate::import::{EmersionRecord, ImportError, InterviewRecord, LineError};
 
 /// What an emersion import added.
@@ -38,13 +38,7 @@ pub struct EmersionImportOutcome {
 /// describes them the same, a new one when the code is new, or the row's error.
 fn person_of_row(tx: &Transaction<'_>, r: &InterviewRecord) -> Result<std::result::Result<(i64, bool), LineError>> {
     rules::check_person_code(&r.person)?;
-    let known: Option<(i64, Gender, Nationality)> = tx
-        .prepare_cached(
-            "SELECT p.id, p.gender, p.nationality FROM persons x JOIN persons p ON p.id = coalesce(x.merged_into, x.id)
-             WHERE x.import_code = ?1",
-        )?
-        .query_row([&r.person], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .optional()?;
+    let known = person_by_code(tx, &r.person)?.map(|p| (p.id, p.gender, p.nationality));
     let Some((id, gender, nationality)) = known else {
         return Ok(Ok((new_person(tx, &ContactData::new(r.gender, r.nationality), Some(&r.person))?, true)));
     };

@@ -137,10 +137,39 @@ fn open_outing_of_stop(tx: &Transaction<'_>, stop_id: i64) -> Result<(String, Me
     Ok((outing, met))
 }
 
+/// Writes a stop of an outing (a blank label is none).
+fn insert_stop(tx: &Transaction<'_>, outing_id: Uuid, place: Place, label: Option<&str>) -> Result<Stop> {
+    let label = label.map(str::trim).filter(|l| !l.is_empty());
+    tx.execute(
+        "INSERT INTO stops (outing_id, province, comune, label, arrived_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![outing_id.to_string(), place.province, place.comune, label, Utc::now().to_rfc3339()],
+    )?;
+    Ok(Stop { id: tx.last_insert_rowid(), outing_id, place, label: label.map(str::to_owned) })
+}
+
 impl Store {
     /// Starts an outing; date and shift come from the start time and the unit's
     /// day/night boundary unless the shift is given.
     pub fn start_outing(&mut self, new: &NewOuting) -> Result<Outing> {
+        let outing = self.new_outing(new)?;
+        self.begin(outing)
+    }
+
+    /// Starts an outing already at its first stop (a desk session at its comune), in one
+    /// transaction: the outing and its stop, or nothing.
+    pub fn start_outing_at(&mut self, new: &NewOuting, place: Place) -> Result<(Outing, Stop)> {
+        rules::check_comune_in(place.comune, place.province)?;
+        let outing = self.new_outing(new)?;
+        let unit = self.unit_id;
+        let tx = self.write()?;
+        outing.insert(&tx, unit, None)?;
+        let stop = insert_stop(&tx, outing.id, place, None)?;
+        tx.commit()?;
+        Ok((outing, stop))
+    }
+
+    /// The outing `new` describes, checked, not stored yet.
+    fn new_outing(&self, new: &NewOuting) -> Result<Outing> {
         rules::check_outing_activity(new.activity)?;
         let boundary = self.settings()?.shift_boundary;
         let (date, clock_shift) = boundary.classify(new.started_at);
@@ -162,7 +191,7 @@ impl Store {
             status: OutingStatus::Open,
             revision: 1,
         };
-        self.begin(outing)
+        Ok(outing)
     }
 
     /// One outing.
@@ -249,18 +278,12 @@ impl Store {
     /// Adds a stop to an open outing.
     pub fn add_stop(&mut self, outing_id: Uuid, place: Place, label: Option<&str>) -> Result<Stop> {
         rules::check_comune_in(place.comune, place.province)?;
-        let label = label.map(str::trim).filter(|l| !l.is_empty());
-        let oid = outing_id.to_string();
         let tx = self.write()?;
-        ensure_open(&tx, Record::Outing, &oid)?;
-        tx.execute(
-            "INSERT INTO stops (outing_id, province, comune, label, arrived_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![oid, place.province, place.comune, label, Utc::now().to_rfc3339()],
-        )?;
-        let id = tx.last_insert_rowid();
-        touch(&tx, Record::Outing, &oid)?;
+        ensure_open(&tx, Record::Outing, &outing_id.to_string())?;
+        let stop = insert_stop(&tx, outing_id, place, label)?;
+        touch(&tx, Record::Outing, &outing_id.to_string())?;
         tx.commit()?;
-        Ok(Stop { id, outing_id, place, label: label.map(str::to_owned) })
+        Ok(stop)
     }
 
     /// The stops of an outing, in order.

@@ -74,19 +74,23 @@ pub(super) fn new_person(tx: &Transaction<'_>, data: &ContactData, import_code: 
     Ok(tx.last_insert_rowid())
 }
 
-/// The person an imported code names, created with `data` the first time. A later row
-/// must describe the same person (gender, nationality, age band, protection): a file
-/// that disagrees with itself or with an earlier import is refused, not guessed at.
-pub(super) fn person_of_code(tx: &Transaction<'_>, code: &str, data: &ContactData) -> Result<i64> {
-    rules::check_person_code(code)?;
-    let known: Option<Person> = tx
+/// The person an imported code names (the one it was merged into, if so), if any.
+pub(super) fn person_by_code(tx: &Transaction<'_>, code: &str) -> Result<Option<Person>> {
+    Ok(tx
         .prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS} FROM persons x JOIN persons p ON p.id = coalesce(x.merged_into, x.id)
              WHERE x.import_code = ?1"
         ))?
         .query_row([code], row_to_person)
-        .optional()?;
-    let Some(p) = known else { return new_person(tx, data, Some(code)) };
+        .optional()?)
+}
+
+/// The person an imported code names, created with `data` the first time. A later row
+/// must describe the same person (gender, nationality, age band, protection): a file
+/// that disagrees with itself or with an earlier import is refused, not guessed at.
+pub(super) fn person_of_code(tx: &Transaction<'_>, code: &str, data: &ContactData) -> Result<i64> {
+    rules::check_person_code(code)?;
+    let Some(p) = person_by_code(tx, code)? else { return new_person(tx, data, Some(code)) };
     if (p.gender, p.nationality, p.age_band, p.protection)
         != (data.gender, data.nationality, data.age_band, data.protection)
     {
