@@ -78,6 +78,8 @@ fn tap(c: &mut Criterion, dir: &Path) {
             team_size: Some(2),
             mediator: true,
             mediator_language: None,
+            legal_operator: false,
+            mapping: false,
         })
         .unwrap();
     let stop = store.add_stop(outing.id, Place::province(Province::parse("BS").unwrap()), None).unwrap();

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::indoor::{self, IndoorSession};
+use crate::domain::outreach::SessionPlace;
 use crate::domain::{
-    Activity, Bucket, CellKey, Comune, Gender, Measure, Nationality, Outing, Place, Province, Shift, Tally,
+    Activity, Bucket, CellKey, Comune, Gender, Language, Measure, Nationality, Outing, Place, Province, Shift, Tally,
 };
 
 #[cfg(feature = "wire-body")]
@@ -161,6 +162,9 @@ pub struct PublishedPeriod {
 pub struct PeriodsResponse {
     /// Every named period, oldest first.
     pub periods: Vec<PublishedPeriod>,
+    /// The dates of national mapping nights the coordinators set, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mapping_nights: Vec<NaiveDate>,
 }
 
 /// Why a coordinator returned an outing to its unit: a closed list, so no free text
@@ -334,6 +338,19 @@ pub struct Summary {
     /// The counts.
     #[serde(default)]
     pub cells: Vec<Cell>,
+    /// Who went and for how long (outings and sessions whose team was said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<crate::domain::outreach::Team>,
+    /// Minutes from start to end, when both are known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    /// Part of a national mapping night.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mapping: bool,
+    /// An informative session's place, themes, languages and head counts (activity
+    /// `session` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<crate::domain::outreach::SessionFacts>,
 }
 
 /// One count: nationality × gender × measure, in the summary's province unless another
@@ -779,6 +796,10 @@ pub struct NoStops(pub Uuid);
 impl Summary {
     /// The summary of what is waiting: the pure half of sync, over data the store loaded.
     pub fn of(pending: &Pending) -> Result<Summary, NoStops> {
+        let (team, minutes, mapping) = match pending {
+            Pending::Outing { outing: o, .. } => (o.team(), o.minutes(), o.mapping),
+            _ => (None, None, false),
+        };
         let (head, comuni, tally): (Head, BTreeSet<Comune>, Option<&Tally>) = match pending {
             Pending::Outing { outing: o, stops, tally } => {
                 let province = stops.first().ok_or(NoStops(o.id))?.province;
@@ -809,6 +830,10 @@ impl Summary {
             province: head.province,
             comuni: comuni.into_iter().collect(),
             cells: tally.map(|t| Summary::cells_of(t, head.province)).unwrap_or_default(),
+            team: team.filter(|_| tally.is_some()),
+            minutes: minutes.filter(|_| tally.is_some()),
+            mapping: mapping && tally.is_some(),
+            session: None,
         })
     }
 }
@@ -837,7 +862,34 @@ code_schemas! {
     Gender => Gender::ALL.iter().map(|a| a.code().to_owned()).collect();
     Nationality => Nationality::all().iter().map(|n| n.code().to_owned()).collect();
     Province => Province::all().iter().map(|p| p.code().to_owned()).collect();
-    Measure => Measure::all().iter().map(|m| m.code()).collect();
+    Language => Language::ALL.iter().map(|a| a.code().to_owned()).collect();
+    SessionPlace => SessionPlace::ALL.iter().map(|a| a.code().to_owned()).collect();
+}
+
+impl JsonSchema for Measure {
+    fn schema_name() -> Cow<'static, str> {
+        "Measure".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let codes: Vec<String> = Measure::all().iter().map(|m| m.code()).collect();
+        json_schema!({
+            "title": "Measure",
+            "anyOf": [
+                { "type": "string", "enum": codes },
+                { "type": "string", "pattern": Measure::MAPPING_PATTERN }
+            ]
+        })
+    }
+}
+
+impl<T: crate::domain::emersion::SetCode> JsonSchema for crate::domain::emersion::CodeSet<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Set of {}", T::WHAT).into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let codes: Vec<&str> = T::ALL.iter().map(|v| v.code()).collect();
+        json_schema!({ "type": "array", "items": { "type": "string", "enum": codes } })
+    }
 }
 
 impl JsonSchema for Comune {
@@ -890,6 +942,8 @@ mod tests {
             team_size: Some(2),
             mediator: false,
             mediator_language: None,
+            legal_operator: false,
+            mapping: false,
             status: OutingStatus::Closed,
             revision,
         }
@@ -935,7 +989,8 @@ mod tests {
                     "cells": [
                         {"nat": "ZZ", "g": "F", "m": "contacts", "n": 2},
                         {"province": "MI", "nat": "ZZ", "g": "F", "m": "contacts", "n": 1}
-                    ]
+                    ],
+                    "team": {"operators": 2, "mediator": false, "legal_operator": false}
                 }),
             ),
             (

@@ -170,6 +170,9 @@ code_enum! {
         /// Emersion beyond outreach: identification interviews, outcomes of contacts and
         /// helpline reports. Never an outing: only the key of a period's counts.
         Emersion = "emersion", "Emersione (colloqui, esiti, Numero Verde)", "Emersion (interviews, outcomes, helpline)";
+        /// Informative group sessions (sensibilizzazione) in reception centres, adult
+        /// schools, communities for minors: head counts only, in sessions of their own.
+        Session = "session", "Sensibilizzazione (incontri informativi)", "Informative sessions";
     }
 }
 

@@ -267,6 +267,7 @@ macro_rules! set_code {
     )+};
 }
 set_code!(ContactOutcome, Indicator, HelpKind);
+pub(crate) use set_code;
 
 /// Outcomes of a contact.
 pub type OutcomeSet = CodeSet<ContactOutcome>;

@@ -7,6 +7,7 @@ pub mod emersion;
 pub mod indoor;
 mod nationality;
 mod outing;
+pub mod outreach;
 mod person;
 pub mod rules;
 pub mod settings;

@@ -169,10 +169,35 @@ pub struct Outing {
     /// The cultural mediator's language, when one was present (desk sessions say it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mediator_language: Option<super::Language>,
+    /// Whether the unit's legal operator was present.
+    #[serde(default)]
+    pub legal_operator: bool,
+    /// Part of a national street-prostitution mapping night.
+    #[serde(default)]
+    pub mapping: bool,
     /// Open while recording.
     pub status: OutingStatus,
     /// Bumped on every change, for sync.
     pub revision: u32,
+}
+
+impl Outing {
+    /// The team as synced: operators, mediator and language, legal operator (none when
+    /// the number of operators was never said).
+    pub fn team(&self) -> Option<super::outreach::Team> {
+        self.team_size.map(|operators| super::outreach::Team {
+            operators,
+            mediator: self.mediator || self.mediator_language.is_some(),
+            mediator_language: self.mediator_language,
+            legal_operator: self.legal_operator,
+        })
+    }
+
+    /// Whole minutes from start to end, when both are known and in order.
+    pub fn minutes(&self) -> Option<u32> {
+        let (a, b) = (self.started_at?, self.ended_at?);
+        u32::try_from((b - a).num_minutes()).ok()
+    }
 }
 
 /// Where a stop is: its comune when known (and so its province), else only the province

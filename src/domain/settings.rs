@@ -69,7 +69,7 @@ impl Kits {
             Activity::Street => &self.street,
             Activity::Labour => &self.labour,
             Activity::Indoor => &self.indoor,
-            Activity::Desk | Activity::Emersion => &self.desk,
+            Activity::Desk | Activity::Emersion | Activity::Session => &self.desk,
         }
     }
 
@@ -79,7 +79,7 @@ impl Kits {
             Activity::Street => &mut self.street,
             Activity::Labour => &mut self.labour,
             Activity::Indoor => &mut self.indoor,
-            Activity::Desk | Activity::Emersion => &mut self.desk,
+            Activity::Desk | Activity::Emersion | Activity::Session => &mut self.desk,
         }
     }
 }

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::emersion::{ContactOutcome, HelplineCount, IdCount, InterviewKind};
+use super::outreach::{Campaign, LabourSector, LabourSetting, MappingCount};
 use super::{
-    Activity, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender, ItemKey, ItemKind, Language,
-    Nationality, Protection, Province, ServiceKind, ServiceSubtype, Services, Shift,
+    Activity, AgeBand, Comune, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender, ItemKey, ItemKind,
+    Language, Nationality, Protection, Province, ServiceKind, ServiceSubtype, Services, Shift,
 };
 
 /// What a count counts.
@@ -80,6 +81,36 @@ pub enum Measure {
     OutcomePersons,
     /// Helpline reports.
     Helpline(HelplineCount),
+    /// People seen at a stop but not approached (by gender; nationality not known).
+    Presences,
+    /// Labour contacts in a sector (the contact's own, else its stop's).
+    Sector(LabourSector),
+    /// Labour contacts at a kind of place (the contact's own, else its stop's).
+    Setting(LabourSetting),
+    /// Contacts during a joint inspection with the labour inspectorate.
+    JointInspection,
+    /// Distinct persons met in labour outreach in a sector in the period.
+    SectorPersons(LabourSector),
+    /// National mapping night: persons seen or contacted in a comune.
+    Mapping(MappingCount, Comune),
+    /// Indoor: persons reached by a message campaign.
+    Campaign(Campaign),
+    /// Indoor: campaign messages sent in a language.
+    CampaignLanguage(Language),
+    /// Indoor: ads whose declared age is under 18.
+    MinorAds,
+    /// Indoor: the sum of ads' declared ages (with [`Measure::AdsAgeKnown`], the average).
+    AdsAgeSum,
+    /// Indoor: ads with a declared age.
+    AdsAgeKnown,
+    /// Indoor: persons reached by a call who seek or hold international protection.
+    ReachedProtection,
+    /// Indoor: persons contacted in massage centres who seek or hold international protection.
+    MassageProtection,
+    /// Contacts (or meetings, under indoor) in an age band.
+    AgeContacts(AgeBand),
+    /// Persons met in the period in an age band.
+    AgePersons(AgeBand),
 }
 
 /// The measures of persons met in a period, with their codes: what a period's person
@@ -93,7 +124,7 @@ pub const PERSON_MEASURES: [(Measure, &str); 5] = [
 ];
 
 /// The indoor measures with their codes.
-const INDOOR_MEASURES: [(Measure, &str); 7] = [
+const INDOOR_MEASURES: [(Measure, &str); 12] = [
     (Measure::Ads, "ads"),
     (Measure::RiskyAds, "ads_risky"),
     (Measure::Calls, "calls"),
@@ -101,6 +132,11 @@ const INDOOR_MEASURES: [(Measure, &str); 7] = [
     (Measure::Reached, "reached"),
     (Measure::Meetings, "meetings"),
     (Measure::MassageContacts, "massage_contacts"),
+    (Measure::MinorAds, "ads_minor"),
+    (Measure::AdsAgeSum, "ads_age_sum"),
+    (Measure::AdsAgeKnown, "ads_age_known"),
+    (Measure::ReachedProtection, "reached_protection"),
+    (Measure::MassageProtection, "massage_protection"),
 ];
 
 impl Measure {
@@ -132,18 +168,37 @@ impl Measure {
         v.extend(ContactOutcome::ALL.iter().map(|&o| Measure::Outcome(o)));
         v.push(Measure::OutcomePersons);
         v.extend(HelplineCount::all().into_iter().map(Measure::Helpline));
+        v.push(Measure::Presences);
+        v.extend(LabourSector::ALL.iter().map(|&s| Measure::Sector(s)));
+        v.extend(LabourSetting::ALL.iter().map(|&s| Measure::Setting(s)));
+        v.push(Measure::JointInspection);
+        v.extend(LabourSector::ALL.iter().map(|&s| Measure::SectorPersons(s)));
+        v.extend(Campaign::ALL.iter().map(|&c| Measure::Campaign(c)));
+        v.extend(Language::ALL.iter().map(|&l| Measure::CampaignLanguage(l)));
+        v.extend(AgeBand::ALL.iter().map(|&b| Measure::AgeContacts(b)));
+        v.extend(AgeBand::ALL.iter().map(|&b| Measure::AgePersons(b)));
         v
     }
+
+    /// The pattern of the codes [`Measure::all`] cannot list: mapping counts by comune.
+    pub const MAPPING_PATTERN: &'static str = "^mapping\\.(seen|contacted)\\.[0-9]{6}$";
 
     /// True for the measures of emersion beyond outreach (interviews, outcomes, helpline),
     /// kept under [`Activity::Emersion`].
     pub fn is_emersion(&self) -> bool {
-        matches!(self, Measure::Id(..) | Measure::Outcome(_) | Measure::OutcomePersons | Measure::Helpline(_))
+        matches!(
+            self,
+            Measure::Id(..)
+                | Measure::Outcome(_)
+                | Measure::OutcomePersons
+                | Measure::Helpline(_)
+                | Measure::SectorPersons(_)
+        )
     }
 
-    /// True for the measures of persons met in a period.
+    /// True for the measures of persons met in a period (and their age bands).
     pub fn is_person(&self) -> bool {
-        PERSON_MEASURES.iter().any(|(m, _)| m == self)
+        PERSON_MEASURES.iter().any(|(m, _)| m == self) || matches!(self, Measure::AgePersons(_))
     }
 
     /// The code on the wire: `contacts`, `referral.legal`, `item.condoms`, `leaflets.ro`.
@@ -169,6 +224,16 @@ impl Measure {
             Measure::Outcome(o) => format!("outcome.{}", o.code()),
             Measure::OutcomePersons => "outcome.persons".into(),
             Measure::Helpline(c) => format!("helpline.{}", c.code()),
+            Measure::Presences => "presences".into(),
+            Measure::Sector(x) => format!("sector.{}", x.code()),
+            Measure::Setting(x) => format!("setting.{}", x.code()),
+            Measure::JointInspection => "joint_inspection".into(),
+            Measure::SectorPersons(x) => format!("sector_persons.{}", x.code()),
+            Measure::Mapping(c, comune) => format!("mapping.{}.{}", c.code(), comune.code()),
+            Measure::Campaign(c) => format!("campaign.{}", c.code()),
+            Measure::CampaignLanguage(l) => format!("campaign_lang.{}", l.code()),
+            Measure::AgeContacts(b) => format!("age.{}", b.code()),
+            Measure::AgePersons(b) => format!("persons.age.{}", b.code()),
             m => INDOOR_MEASURES
                 .iter()
                 .chain(&PERSON_MEASURES)
@@ -191,6 +256,8 @@ impl Measure {
             "legal_consultations" => Some(Measure::LegalConsultations),
             "accompanied_persons" => Some(Measure::AccompaniedPersons),
             "referred_persons" => Some(Measure::ReferredPersons),
+            "presences" => Some(Measure::Presences),
+            "joint_inspection" => Some(Measure::JointInspection),
             _ => INDOOR_MEASURES.iter().chain(&PERSON_MEASURES).find(|(_, c)| *c == s).map(|(m, _)| *m),
         };
         if let Some(m) = simple {
@@ -213,6 +280,20 @@ impl Measure {
             "outcome" if tail == "persons" => Ok(Measure::OutcomePersons),
             "outcome" => Ok(Measure::Outcome(ContactOutcome::parse(tail)?)),
             "helpline" => Ok(Measure::Helpline(HelplineCount::parse(tail).ok_or_else(unknown)?)),
+            "sector" => Ok(Measure::Sector(LabourSector::parse(tail)?)),
+            "setting" => Ok(Measure::Setting(LabourSetting::parse(tail)?)),
+            "sector_persons" => Ok(Measure::SectorPersons(LabourSector::parse(tail)?)),
+            "mapping" => {
+                let (count, comune) = tail.split_once('.').ok_or_else(unknown)?;
+                Ok(Measure::Mapping(MappingCount::parse(count)?, Comune::parse(comune)?))
+            }
+            "campaign" => Ok(Measure::Campaign(Campaign::parse(tail)?)),
+            "campaign_lang" => Ok(Measure::CampaignLanguage(Language::parse(tail)?)),
+            "age" => Ok(Measure::AgeContacts(AgeBand::parse(tail)?)),
+            "persons" => match tail.split_once('.') {
+                Some(("age", band)) => Ok(Measure::AgePersons(AgeBand::parse(band)?)),
+                _ => Err(unknown()),
+            },
             _ => Err(unknown()),
         }
     }
@@ -227,6 +308,7 @@ impl Measure {
             (data.protection == Protection::Yes, Measure::Protection),
         ];
         out.extend(flags.into_iter().filter(|(c, _)| *c).map(|(_, m)| (m, 1)));
+        out.extend(data.age_band.map(|b| (Measure::AgeContacts(b), 1)));
         out.extend(Measure::of_services(&data.services));
         for (key, qty) in data.items.iter() {
             out.extend(Measure::of_item(key).map(|m| (m, u64::from(qty))));
@@ -398,11 +480,23 @@ mod tests {
 
     #[test]
     fn measure_codes_round_trip() {
-        for m in Measure::all() {
+        let mapping = Measure::Mapping(MappingCount::Seen, Comune::parse("017029").unwrap());
+        for m in Measure::all().into_iter().chain([mapping]) {
             assert_eq!(Measure::parse(&m.code()).unwrap(), m);
         }
+        assert_eq!(mapping.code(), "mapping.seen.017029");
+        assert!(regex_lite_match(&mapping.code()));
+        assert!(Measure::parse("mapping.seen.999999").is_err());
+        assert!(Measure::parse("persons.age.12").is_err());
         assert!(Measure::parse("referral.dentist").is_err());
         assert!(Measure::parse("names").is_err());
+    }
+
+    /// The mapping pattern, checked by hand (no regex crate in the domain).
+    fn regex_lite_match(code: &str) -> bool {
+        let Some(rest) = code.strip_prefix("mapping.") else { return false };
+        let Some((count, istat)) = rest.split_once('.') else { return false };
+        Measure::MAPPING_PATTERN.contains(count) && istat.len() == 6 && istat.bytes().all(|b| b.is_ascii_digit())
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::domain::emersion::{
     Adhesion, CodeSet, ContactOutcome, EmersionPlace, HelpKind, HelplineOutcome, HelplineSource, IntakeChannel,
     InterviewKind, SetCode, Typology, Verdict,
 };
+use crate::domain::outreach::{Campaign, LabourSector, LabourSetting, MappingCount, SessionPlace, SessionTheme};
 use crate::domain::{
     Activity, AgeBand, Channel, Comune, EventKind, Gender, IndoorKind, ItemKind, Language, Nationality, Outcome,
     OutingStatus, Protection, Province, ServiceKind, ServiceSet, ServiceSubtype, Shift,
@@ -60,6 +61,12 @@ text_codes!(
     InterviewKind,
     Typology,
     Verdict,
+    LabourSector,
+    LabourSetting,
+    SessionPlace,
+    SessionTheme,
+    Campaign,
+    MappingCount,
 );
 
 impl<T: SetCode> ToSql for CodeSet<T> {

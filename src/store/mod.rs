@@ -11,6 +11,7 @@ mod emersion_sync;
 mod error;
 mod feedback;
 mod indoor;
+pub mod info_sessions;
 mod key;
 mod lifecycle;
 mod outings;
@@ -54,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_number_hashes.sql"),
     include_str!("migrations/0008_refusals.sql"),
     include_str!("migrations/0009_emersion.sql"),
+    include_str!("migrations/0010_outreach.sql"),
 ];
 
 /// The schema that brought the register of persons.
@@ -277,6 +279,9 @@ impl Store {
             tx.execute_batch(sql)?;
             if i + 1 == PERSONS_SCHEMA {
                 // Contacts recorded before the register became one person each: put them in their periods.
+                // Today's code writes each person's age band (schema 10's column, which
+                // schema 10 fills again from the register): give schema 4's table the column.
+                tx.execute_batch("ALTER TABLE person_periods ADD COLUMN age TEXT NOT NULL DEFAULT ''")?;
                 let all: Vec<i64> = records::all_rows(&tx, "SELECT id FROM persons", [], |r| r.get(0))?;
                 persons::rebuild(&tx, all)?;
             }

@@ -32,6 +32,10 @@ pub struct NewOuting {
     pub mediator: bool,
     /// The cultural mediator's language (a desk session says it; implies `mediator`).
     pub mediator_language: Option<Language>,
+    /// Whether the unit's legal operator is present.
+    pub legal_operator: bool,
+    /// Part of a national mapping night (the app proposes it on a mapping date).
+    pub mapping: bool,
 }
 
 /// An outing with its totals, for lists.
@@ -62,7 +66,7 @@ pub struct ImportOutcome {
 impl Lived for Outing {
     const KIND: Record = Record::Outing;
     const COLUMNS: &'static str = "id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, \
-                                   team_size, mediator, status, revision, mediator_language";
+                                   team_size, mediator, status, revision, mediator_language, legal_operator, mapping";
 
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Outing> {
         Ok(Outing {
@@ -79,14 +83,17 @@ impl Lived for Outing {
             status: r.get(10)?,
             revision: r.get(11)?,
             mediator_language: r.get(12)?,
+            legal_operator: r.get(13)?,
+            mapping: r.get(14)?,
         })
     }
 
     fn insert(&self, tx: &Transaction<'_>, _unit: Uuid, import_id: Option<i64>) -> Result<()> {
         tx.prepare_cached(
             "INSERT INTO outings (id, unit_id, activity, date, shift, shift_overridden, started_at, ended_at, team_size,
-                                  mediator, status, revision, import_id, updated_at, mediator_language)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                  mediator, status, revision, import_id, updated_at, mediator_language, legal_operator,
+                                  mapping)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?
         .execute(params![
             self.id.to_string(),
@@ -104,6 +111,8 @@ impl Lived for Outing {
             import_id,
             Utc::now().to_rfc3339(),
             self.mediator_language,
+            self.legal_operator,
+            self.mapping,
         ])?;
         Ok(())
     }
@@ -188,6 +197,8 @@ impl Store {
             team_size: new.team_size,
             mediator: new.mediator || new.mediator_language.is_some(),
             mediator_language: new.mediator_language,
+            legal_operator: new.legal_operator,
+            mapping: new.mapping,
             status: OutingStatus::Open,
             revision: 1,
         };
@@ -467,6 +478,8 @@ impl Store {
                 shift_overridden: false,
                 started_at: None,
                 ended_at: None,
+                legal_operator: false,
+                mapping: false,
                 team_size: None,
                 mediator: false,
                 mediator_language: None,

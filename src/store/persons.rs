@@ -141,9 +141,9 @@ pub(super) fn note_met(tx: &Transaction<'_>, person: i64, met: Met, named: &[Per
 fn put_in_periods(tx: &Transaction<'_>, person: i64, met: Met, named: &[Period]) -> Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT OR IGNORE INTO person_periods
-             (period, activity, province, shift, person_id, nationality, gender, minor, new, protection)
+             (period, activity, province, shift, person_id, nationality, gender, minor, new, protection, age)
          SELECT ?1, ?2, ?3, ?4, p.id, p.nationality, p.gender, p.age_band IS 'minor',
-                p.first_met BETWEEN ?5 AND ?6 AND NOT p.known_before, p.protection IS 'yes'
+                p.first_met BETWEEN ?5 AND ?6 AND NOT p.known_before, p.protection IS 'yes', coalesce(p.age_band, '')
          FROM persons p WHERE p.id = ?7",
     )?;
     for period in periods_of(met.date, named) {

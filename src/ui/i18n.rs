@@ -46,6 +46,7 @@ strings! {
     Labour => "Lavoro / accattonaggio", "Labour / begging";
     LabourShort => "Lavoro", "Labour";
     Desk => "Sportello", "Desk";
+    InfoSessions => "Sensibilizzazione", "Info sessions";
     Resume => "Riprendi l'uscita aperta", "Resume the open outing";
     PastOutings => "Uscite", "Outings";
     NoOutings => "Nessuna uscita registrata", "No outings yet";

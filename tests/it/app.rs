@@ -44,6 +44,8 @@ fn the_tally_hands_out_the_kit_and_says_what_changed() {
         team_size: Some(2),
         mediator: false,
         mediator_language: None,
+        legal_operator: false,
+        mapping: false,
     };
     let outing = app.start_outing(&new).expect("started");
     assert!(outing.changed.contains(Area::Outings) && !outing.changed.contains(Area::Sync));
@@ -71,6 +73,8 @@ fn a_labour_contact_gets_the_labour_kit_leaflets_not_condoms() {
         team_size: None,
         mediator: false,
         mediator_language: None,
+        legal_operator: false,
+        mapping: false,
     };
     let outing = app.start_outing(&new).expect("started").value;
     let stop = app.add_stop(outing.id, Place::province(Province::parse("MN").expect("MN")), None).expect("a stop");

@@ -28,6 +28,8 @@ fn durability_child() {
             team_size: None,
             mediator: false,
             mediator_language: None,
+            legal_operator: false,
+            mapping: false,
         })
         .unwrap();
     let stop = store.add_stop(outing.id, Place::province(Province::parse("BS").unwrap()), None).unwrap();
@@ -114,6 +116,8 @@ fn durability_app_child() {
                 team_size: None,
                 mediator: false,
                 mediator_language: None,
+                legal_operator: false,
+                mapping: false,
             };
             app.start_outing(&new).unwrap().value
         }

@@ -389,6 +389,8 @@ fn the_end_of_a_desk_session_shows_the_desk_table_with_its_persons() {
         team_size: Some(2),
         mediator: true,
         mediator_language: Some(lanterna::domain::Language::English),
+        legal_operator: false,
+        mapping: false,
     };
     let desk = app.start_desk(&new, lanterna::domain::Comune::parse("016024").unwrap()).unwrap().value;
     let stop = app.outing_view(desk.id, None).unwrap().stops[0].id;

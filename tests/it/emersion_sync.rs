@@ -293,6 +293,10 @@ fn the_wire_keeps_each_count_in_its_activity() {
             measure,
             count: 1,
         }],
+        team: None,
+        minutes: None,
+        mapping: false,
+        session: None,
     };
     assert_eq!(outing(Activity::Desk, Measure::Contacts).validate(&limits), Ok(()));
     for (activity, measure) in [

@@ -30,6 +30,8 @@ fn night_outing(store: &mut Store) -> (uuid::Uuid, i64) {
             team_size: Some(3),
             mediator: true,
             mediator_language: None,
+            legal_operator: false,
+            mapping: false,
         })
         .unwrap();
     let stop = store
@@ -368,6 +370,8 @@ fn each_refusal_is_its_own_typed_error() {
         team_size,
         mediator: false,
         mediator_language: None,
+        legal_operator: false,
+        mapping: false,
     };
     assert_eq!(rule(store.start_outing(&new(Activity::Indoor, None)).unwrap_err()), Violation::IndoorIsNotAnOuting);
     assert_eq!(rule(store.start_outing(&new(Activity::Street, Some(0))).unwrap_err()), Violation::TeamSize);
@@ -497,6 +501,8 @@ fn a_person_served_day_and_night_is_one_person_of_the_services_tables() {
             team_size: Some(2),
             mediator: false,
             mediator_language: None,
+            legal_operator: false,
+            mapping: false,
         })
         .unwrap();
     let stop = store.add_stop(day.id, Place::comune(Comune::parse("017029").unwrap()), None).unwrap();

@@ -323,6 +323,23 @@ fn numbers_are_stored_as_memory_hard_hashes_and_old_hmacs_are_upgraded() {
              DROP TABLE helpline_reports; ALTER TABLE outings DROP COLUMN mediator_language;
              ALTER TABLE contacts DROP COLUMN outcomes; ALTER TABLE indoor_meetings DROP COLUMN outcomes;
              ALTER TABLE indoor_meetings DROP COLUMN person_id; ALTER TABLE person_merges DROP COLUMN emersion;
+             DROP TABLE info_sessions; DROP TABLE outing_notes;
+             ALTER TABLE outings DROP COLUMN legal_operator; ALTER TABLE outings DROP COLUMN mapping;
+             ALTER TABLE indoor_sessions DROP COLUMN mediator; ALTER TABLE indoor_sessions DROP COLUMN legal_operator;
+             ALTER TABLE stops DROP COLUMN presences_m; ALTER TABLE stops DROP COLUMN presences_f;
+             ALTER TABLE stops DROP COLUMN presences_t; ALTER TABLE stops DROP COLUMN sector;
+             ALTER TABLE stops DROP COLUMN setting; ALTER TABLE stops DROP COLUMN joint_inspection;
+             ALTER TABLE contacts DROP COLUMN sector; ALTER TABLE contacts DROP COLUMN setting;
+             ALTER TABLE indoor_attempts DROP COLUMN protection; ALTER TABLE indoor_attempts DROP COLUMN campaign;
+             ALTER TABLE indoor_attempts DROP COLUMN message_language;
+             ALTER TABLE massage_contacts DROP COLUMN protection;
+             DROP TRIGGER person_periods_in; DROP TRIGGER person_periods_out; DROP TRIGGER person_periods_fixed;
+             CREATE TABLE pp4 AS SELECT period, activity, province, shift, person_id, nationality, gender, minor, new,
+                 protection FROM person_periods;
+             DROP TABLE person_periods; ALTER TABLE pp4 RENAME TO person_periods;
+             CREATE TABLE pc4 AS SELECT period, activity, province, shift, nationality, gender, minor, new, protection,
+                 sum(persons) AS persons FROM period_cells GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+             DROP TABLE period_cells; ALTER TABLE pc4 RENAME TO period_cells;
              PRAGMA user_version = 6",
         )
         .unwrap();

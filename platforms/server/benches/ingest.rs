@@ -178,6 +178,8 @@ fn unit_year(outings: usize) {
                 team_size: None,
                 mediator: false,
                 mediator_language: None,
+                legal_operator: false,
+                mapping: false,
             })
             .unwrap();
         let stop = store.add_stop(o.id, Place { province: bs, comune: Some(comune) }, None).unwrap();

@@ -48,6 +48,8 @@ pub fn HomeScreen() -> Element {
             team_size: None,
             mediator: false,
             mediator_language: None,
+            legal_operator: false,
+            mapping: false,
         };
         if let Some(o) = ui.write(|app| app.start_outing(&new)) {
             ui.screen.set(Screen::Outing(o.id));
@@ -67,6 +69,7 @@ pub fn HomeScreen() -> Element {
         Activity::Labour => T::LabourShort,
         Activity::Indoor => T::Indoor,
         Activity::Desk | Activity::Emersion => T::Desk,
+        Activity::Session => T::InfoSessions,
     };
 
     rsx! {
@@ -320,6 +323,8 @@ fn StartDesk(
             team_size: Some(*operators.peek()),
             mediator: mediator.peek().is_some(),
             mediator_language: *mediator.peek(),
+            legal_operator: false,
+            mapping: false,
         };
         on_start.call((new, *comune.peek()));
     };

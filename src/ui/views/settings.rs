@@ -16,7 +16,7 @@ fn kit_legend(activity: Activity) -> T {
         Activity::Street => T::KitStreet,
         Activity::Labour => T::KitLabour,
         Activity::Indoor => T::KitIndoor,
-        Activity::Desk | Activity::Emersion => T::KitDesk,
+        Activity::Desk | Activity::Emersion | Activity::Session => T::KitDesk,
     }
 }
 

@@ -48,6 +48,8 @@ pub fn day_outing_in_bergamo(
         team_size: Some(2),
         mediator: false,
         mediator_language: None,
+        legal_operator: false,
+        mapping: false,
     };
     let outing = store.start_outing(&new).expect("the outing starts");
     let comune = lanterna::domain::Comune::parse("016024").expect("Bergamo's ISTAT code");
@@ -64,6 +66,8 @@ pub fn night_street(started_at: chrono::DateTime<chrono::Utc>) -> lanterna::stor
         team_size: Some(2),
         mediator: false,
         mediator_language: None,
+        legal_operator: false,
+        mapping: false,
     }
 }
 

@@ -45,6 +45,10 @@ pub fn summary(i: usize) -> Summary {
         province: Province::parse("BS").unwrap(),
         comuni: vec![Comune::parse("017029").unwrap()],
         cells,
+        team: None,
+        minutes: None,
+        mapping: false,
+        session: None,
     }
 }
 

@@ -109,6 +109,7 @@ fn activity_words(a: Activity, lang: Lang) -> &'static str {
         Activity::Indoor => tr(lang, "indoor", "indoor"),
         Activity::Desk => tr(lang, "sportello", "desk"),
         Activity::Emersion => tr(lang, "emersione", "emersion"),
+        Activity::Session => tr(lang, "sensibilizzazione", "info session"),
     }
 }
 
@@ -300,7 +301,7 @@ fn table_of(a: Activity) -> Option<Table> {
         Activity::Labour => Some(Table::Labour),
         Activity::Indoor => Some(Table::Indoor),
         Activity::Desk => Some(Table::Desk),
-        Activity::Emersion => None,
+        Activity::Emersion | Activity::Session => None,
     }
 }
 

@@ -305,7 +305,7 @@ fn short() -> ServerError {
 async fn periods(State(state): State<Arc<AppState>>, _: DeviceAuth) -> ApiResult<axum::Json<PeriodsResponse>> {
     let b = state.backend.clone();
     let periods = blocking(move || b.periods()).await?;
-    Ok(axum::Json(PeriodsResponse { periods }))
+    Ok(axum::Json(PeriodsResponse { periods, mapping_nights: Vec::new() }))
 }
 
 /// What a device's unit learns at sync: reviews of its shifts and its closed periods.

@@ -96,6 +96,10 @@ mod tests {
                 measure: Measure::Contacts,
                 count,
             }],
+            team: None,
+            minutes: None,
+            mapping: false,
+            session: None,
         }
     }
 

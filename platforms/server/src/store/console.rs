@@ -1100,7 +1100,7 @@ const SHIFT_SELECT: &str = "SELECT s.id, s.revision, s.deleted, s.activity, s.da
         (SELECT r.state FROM reviews r WHERE r.summary_id = s.id AND r.revision = s.revision ORDER BY r.id DESC LIMIT 1)
           AS review_state,
         (SELECT r.reason FROM reviews r WHERE r.summary_id = s.id AND r.revision = s.revision ORDER BY r.id DESC LIMIT 1)
-          AS review_reason
+          AS review_reason, s.facts
      FROM summaries s WHERE 1 = 1";
 
 fn shift(r: &[Val]) -> Result<Shift> {
@@ -1114,6 +1114,7 @@ fn shift(r: &[Val]) -> Result<Shift> {
         province: r[6].text()?,
         comuni: r[7].text()?,
         cells: r[8].text()?,
+        facts: r[14].text()?,
     };
     let stored = row.summary(&r[9].text()?)?;
     let state = r[12].opt_text()?.map(|s| review_state(&s)).transpose()?;

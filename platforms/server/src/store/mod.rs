@@ -170,7 +170,8 @@ impl Dialect {
             shared.replace("{serial}", self.serial).replace("{bigint}", self.bigint).replace("{date}", self.date)
                 + self.audit;
         let guard = include_str!("migrations/shared/0004_guard.sql");
-        vec![self.initial.into(), self.persons.into(), console.into(), guard.into()]
+        let facts = include_str!("migrations/shared/0005_facts.sql");
+        vec![self.initial.into(), self.persons.into(), console.into(), guard.into(), facts.into()]
     }
 }
 
@@ -200,7 +201,20 @@ pub(crate) trait Cells {
 
 /// The columns [`Row::read`] reads, in order: a summary, then its unit.
 pub(crate) const SUMMARY_COLUMNS: &str =
-    "id, revision, deleted, activity, date, shift, province, comuni, cells, unit_id";
+    "id, revision, deleted, activity, date, shift, province, comuni, cells, facts, unit_id";
+
+/// What a summary says besides its cells, kept as JSON in `summaries.facts`.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Facts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    team: Option<lanterna::domain::outreach::Team>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    mapping: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    session: Option<lanterna::domain::outreach::SessionFacts>,
+}
 
 /// The columns a summary is kept in, shared by the backends: its cells and comuni as JSON.
 pub(crate) struct Row {
@@ -213,6 +227,7 @@ pub(crate) struct Row {
     pub province: String,
     pub comuni: String,
     pub cells: String,
+    pub facts: String,
 }
 
 impl Row {
@@ -227,6 +242,12 @@ impl Row {
             province: s.province.code().to_owned(),
             comuni: serde_json::to_string(&s.comuni)?,
             cells: serde_json::to_string(&s.cells)?,
+            facts: serde_json::to_string(&Facts {
+                team: s.team,
+                minutes: s.minutes,
+                mapping: s.mapping,
+                session: s.session,
+            })?,
         })
     }
 
@@ -242,12 +263,14 @@ impl Row {
             province: r.cell(6)?,
             comuni: r.cell(7)?,
             cells: r.cell(8)?,
+            facts: r.cell(9)?,
         };
-        Ok((row, r.cell(9)?))
+        Ok((row, r.cell(10)?))
     }
 
     pub(crate) fn summary(self, unit: &str) -> Result<Stored> {
         let bad = |e: String| StoreError::Db(format!("stored summary {}: {e}", self.id));
+        let facts: Facts = serde_json::from_str(&self.facts)?;
         Ok(Stored {
             unit: Uuid::parse_str(unit).map_err(|e| bad(e.to_string()))?,
             summary: Summary {
@@ -260,6 +283,10 @@ impl Row {
                 province: lanterna::domain::Province::parse(&self.province).map_err(|e| bad(e.to_string()))?,
                 comuni: serde_json::from_str(&self.comuni)?,
                 cells: serde_json::from_str(&self.cells)?,
+                team: facts.team,
+                minutes: facts.minutes,
+                mapping: facts.mapping,
+                session: facts.session,
             },
         })
     }

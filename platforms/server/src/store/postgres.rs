@@ -205,12 +205,12 @@ impl Backend for Postgres {
         let owner = tx.prepare("SELECT unit_id FROM summaries WHERE id = $1")?;
         let upsert = tx.prepare(
             "INSERT INTO summaries (id, unit_id, revision, deleted, activity, date, shift, province, comuni, cells,
-                                    received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                    received_at, facts)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted,
                 activity = excluded.activity, date = excluded.date, shift = excluded.shift,
                 province = excluded.province, comuni = excluded.comuni, cells = excluded.cells,
-                received_at = excluded.received_at
+                received_at = excluded.received_at, facts = excluded.facts
              WHERE summaries.revision < excluded.revision AND summaries.unit_id = excluded.unit_id",
         )?;
         let at = now.to_rfc3339();
@@ -245,6 +245,7 @@ impl Backend for Postgres {
                     &r.comuni,
                     &r.cells,
                     &at,
+                    &r.facts,
                 ],
             )?;
             let status = if n == 1 {

@@ -60,15 +60,15 @@ fn store_batch(
             let r = Row::of(s)?;
             tx.prepare_cached(
                 "INSERT INTO summaries (id, unit_id, revision, deleted, activity, date, shift, province, comuni,
-                                        cells, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                        cells, received_at, facts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted,
                     activity = excluded.activity, date = excluded.date, shift = excluded.shift,
                     province = excluded.province, comuni = excluded.comuni, cells = excluded.cells,
-                    received_at = excluded.received_at",
+                    received_at = excluded.received_at, facts = excluded.facts",
             )?
             .execute(params![
-                r.id, u, r.revision, r.deleted, r.activity, r.date, r.shift, r.province, r.comuni, r.cells, at
+                r.id, u, r.revision, r.deleted, r.activity, r.date, r.shift, r.province, r.comuni, r.cells, at, r.facts
             ])?;
         }
         acks.push(status);

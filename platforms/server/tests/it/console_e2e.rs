@@ -109,6 +109,8 @@ fn may_outing(app: &mut Lanterna, day: u32, comune: &str, n: usize) -> Uuid {
         team_size: Some(2),
         mediator: false,
         mediator_language: None,
+        legal_operator: false,
+        mapping: false,
     };
     let outing = app.start_outing(&new).unwrap().value;
     let place = Place::comune(Comune::parse(comune).unwrap());

@@ -88,6 +88,8 @@ fn phone(at: &str, seed: u32) -> Store {
         team_size: Some(2),
         mediator: false,
         mediator_language: None,
+        legal_operator: false,
+        mapping: false,
     };
     let o = store.start_outing(&new).unwrap();
     let comune = if at == "BG" { "016024" } else { "017029" };

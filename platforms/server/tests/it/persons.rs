@@ -298,6 +298,8 @@ async fn the_servers_persons_equal_the_phones_after_edits_and_resyncs() {
                 team_size: Some(2),
                 mediator: false,
                 mediator_language: None,
+                legal_operator: false,
+                mapping: false,
             };
             let o = a.start_outing(&new).unwrap().value;
             let stop = a.add_stop(o.id, brescia, None).unwrap().value;

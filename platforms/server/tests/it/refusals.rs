@@ -157,6 +157,8 @@ fn outing(phone: &Phone, day: u32, n: u32) -> Uuid {
                 team_size: Some(2),
                 mediator: false,
                 mediator_language: None,
+                legal_operator: false,
+                mapping: false,
             })
             .unwrap()
             .value;

@@ -43,6 +43,10 @@ fn summary(activity: Activity, province: &str, shift: Shift, cells: &[(&str, Gen
                 count,
             })
             .collect(),
+        team: None,
+        minutes: None,
+        mapping: false,
+        session: None,
     }
 }
 

@@ -157,6 +157,8 @@ pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
                 team_size: Some(2),
                 mediator: false,
                 mediator_language: None,
+                legal_operator: false,
+                mapping: false,
             })
             .unwrap()
             .value;
@@ -298,6 +300,10 @@ pub fn street_summary(id: Uuid, revision: u32, date: chrono::NaiveDate, n: u32) 
             measure: lanterna::domain::Measure::Contacts,
             count: n,
         }],
+        team: None,
+        minutes: None,
+        mapping: false,
+        session: None,
     }
 }
 
