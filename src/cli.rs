@@ -124,6 +124,10 @@ pub enum ReportKind {
     /// Indoor figures beyond the printed tables: messages by channel, ads reached,
     /// numbers in several ads, numbers seen again within 14 days
     IndoorStats,
+    /// Labour outreach by sector (persons and contacts) and setting, joint inspections
+    LabourSectors,
+    /// National mapping nights: persons seen and contacted by comune × nationality × M/F/T
+    Mapping,
 }
 
 impl From<ReportKind> for crate::app::ReportKind {
@@ -143,6 +147,8 @@ impl From<ReportKind> for crate::app::ReportKind {
             ReportKind::Outcomes => T(Table::Outcomes),
             ReportKind::Helpline => T(Table::Helpline),
             ReportKind::IndoorStats => IndoorStats,
+            ReportKind::LabourSectors => T(Table::LabourSectors),
+            ReportKind::Mapping => T(Table::Mapping),
         }
     }
 }

@@ -91,6 +91,14 @@ impl Lanterna {
             Table::Services => Some(TallyParts { contacts: false, services: true, items: false }),
             Table::Items => Some(TallyParts { contacts: false, services: false, items: true }),
             Table::Indoor | Table::Massage => None,
+            // Contacts by sector and setting, persons per sector (emersion), persons in all.
+            Table::LabourSectors => {
+                let mut tally = self.store.tally(period, TallyParts::CONTACTS)?;
+                tally.merge(&self.store.emersion_tally(period)?);
+                tally.merge(&self.store.persons_tally(period, Some(Activity::Labour))?);
+                return Ok(tally);
+            }
+            Table::Mapping => return Ok(self.store.tally(period, TallyParts::CONTACTS)?),
         };
         let mut tally = match parts {
             Some(parts) => self.store.tally(period, parts)?,

@@ -7,6 +7,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::rules::{self, IDLE_LOCK_DEFAULT_MINUTES, Violation};
 use super::{Activity, DomainError, ItemKey, Items, Kit, Lang, Language, ShiftBoundary};
 
+/// Mapping night dates a unit may enter at most.
+pub const MAPPING_NIGHTS_MAX: usize = 366;
+
 /// What a unit sets once: defaults in code, stored as JSON so new fields get defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -27,6 +30,8 @@ pub struct Settings {
     pub theme: Theme,
     /// The ad sites indoor teams go through.
     pub sites: Vec<String>,
+    /// The dates of national mapping nights the unit entered (the server publishes more).
+    pub mapping_nights: Vec<chrono::NaiveDate>,
 }
 
 /// The default kit of each activity: what the tally's two taps (street, labour) and a
@@ -120,6 +125,7 @@ impl Default for Settings {
             lang: Lang::It,
             theme: Theme::Dark,
             sites: super::indoor::DEFAULT_SITES.iter().map(|s| (*s).to_owned()).collect(),
+            mapping_nights: Vec::new(),
         }
     }
 }
@@ -140,6 +146,9 @@ impl Settings {
         }
         if !rules::IDLE_LOCK_MINUTES.contains(&self.idle_lock_minutes) {
             return Err(Violation::IdleLock.into());
+        }
+        if self.mapping_nights.len() > MAPPING_NIGHTS_MAX {
+            return Err(DomainError::invalid("mapping nights", format!("at most {MAPPING_NIGHTS_MAX} dates")));
         }
         Ok(())
     }

@@ -12,6 +12,8 @@ mod grid;
 mod indoor;
 mod items;
 mod labour;
+mod labour_sectors;
+mod mapping;
 mod publish;
 mod services;
 mod street;
@@ -23,6 +25,7 @@ use crate::domain::tables::{
     breakdown_report, desk_report, helpline_report, identification_report, outcomes_report, referral_report,
 };
 use crate::domain::tables::{IndoorReport, ItemsReport, LabourReport, MassageReport, ServicesReport, StreetReport};
+use crate::domain::tables::{LabourSectorsReport, MappingReport, labour_sectors_report, mapping_report};
 use crate::domain::tables::{
     Mft, MftTotal, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
     street_report,
@@ -84,6 +87,10 @@ pub enum Rendered {
     Outcomes(OutcomesReport),
     /// Helpline reports.
     Helpline(HelplineReport),
+    /// Labour outreach by sector and setting.
+    LabourSectors(LabourSectorsReport),
+    /// National mapping nights: persons seen and contacted by comune.
+    Mapping(MappingReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -113,11 +120,15 @@ pub enum Table {
     Outcomes,
     /// Helpline (Numero Verde) reports.
     Helpline,
+    /// Labour outreach by sector and setting, with joint inspections.
+    LabourSectors,
+    /// National mapping nights: persons seen and contacted by comune × nationality.
+    Mapping,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 14] = [
         Table::Street,
         Table::Labour,
         Table::Indoor,
@@ -130,6 +141,8 @@ impl Table {
         Table::IdBreakdown,
         Table::Outcomes,
         Table::Helpline,
+        Table::LabourSectors,
+        Table::Mapping,
     ];
 
     /// The tables of emersion beyond the outing, built from a period's emersion tally
@@ -157,6 +170,8 @@ impl Table {
             Table::IdBreakdown => "identification-breakdown",
             Table::Outcomes => "outcomes",
             Table::Helpline => "helpline",
+            Table::LabourSectors => "labour-sectors",
+            Table::Mapping => "mapping",
         }
     }
 
@@ -169,7 +184,8 @@ impl Table {
     pub fn activity(self) -> Option<Activity> {
         match self {
             Table::Street => Some(Activity::Street),
-            Table::Labour => Some(Activity::Labour),
+            Table::Labour | Table::LabourSectors => Some(Activity::Labour),
+            Table::Mapping => None,
             Table::Indoor | Table::Massage => Some(Activity::Indoor),
             Table::Desk => Some(Activity::Desk),
             Table::Services | Table::Items => None,
@@ -196,6 +212,8 @@ impl Rendered {
             Table::IdBreakdown => Rendered::IdBreakdown(breakdown_report(tally, scope)),
             Table::Outcomes => Rendered::Outcomes(outcomes_report(tally, scope)),
             Table::Helpline => Rendered::Helpline(helpline_report(tally, scope)),
+            Table::LabourSectors => Rendered::LabourSectors(labour_sectors_report(tally, scope)),
+            Table::Mapping => Rendered::Mapping(mapping_report(tally, scope)),
         }
     }
 }
@@ -299,6 +317,15 @@ impl Rendered {
             Rendered::IdBreakdown(r) => emersion::breakdown(r, single, lang),
             Rendered::Outcomes(r) => emersion::outcomes(r, single, lang),
             Rendered::Helpline(r) => emersion::helpline(r, single, lang),
+            Rendered::LabourSectors(r) => per_province_many(
+                &r.tables,
+                single,
+                || labour_sectors::synthesis(r, lang),
+                |t, at| labour_sectors::tables(t, r.count, lang, at),
+            ),
+            Rendered::Mapping(r) => {
+                per_province(&r.tables, single, || mapping::synthesis(r, lang), |t, at| mapping::table(t, lang, at))
+            }
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -341,6 +368,8 @@ impl Serialize for JsonView<'_> {
             Rendered::IdBreakdown(r) => table_or(&r.tables, r, single, s),
             Rendered::Outcomes(r) => table_or(&r.tables, r, single, s),
             Rendered::Helpline(r) => table_or(&r.tables, r, single, s),
+            Rendered::LabourSectors(r) => table_or(&r.tables, r, single, s),
+            Rendered::Mapping(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

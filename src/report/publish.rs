@@ -732,6 +732,27 @@ mod tests {
                 ];
                 (vec![Activity::Emersion], m.map(Helpline).to_vec())
             }
+            Table::LabourSectors => {
+                use crate::domain::outreach::{LabourSector as S, LabourSetting as L};
+                let m = vec![
+                    Sector(S::Agriculture),
+                    Sector(S::Riders),
+                    SectorPersons(S::Agriculture),
+                    SectorPersons(S::Riders),
+                    Setting(L::Farms),
+                    Setting(L::Markets),
+                    JointInspection,
+                    Contacts,
+                    Persons,
+                ];
+                (vec![Activity::Labour, Activity::Emersion], m)
+            }
+            Table::Mapping => {
+                use crate::domain::outreach::MappingCount as C;
+                let comuni = ["017029", "017001", "015146"].map(|c| crate::domain::Comune::parse(c).unwrap());
+                let m = comuni.iter().flat_map(|&c| [Mapping(C::Seen, c), Mapping(C::Contacted, c)]).collect();
+                (vec![Activity::Street], m)
+            }
         }
     }
 

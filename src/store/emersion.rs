@@ -458,6 +458,7 @@ impl Store {
         let who = self.register_cells()?;
         self.add_interviews(period, &who, &mut tally)?;
         self.add_outcomes(period, &who, &mut tally)?;
+        self.add_sector_persons(period, &who, &mut tally)?;
         for r in self.helpline_reports(period)? {
             for c in r.counts() {
                 let cell = CellKey { nationality: r.nationality, gender: r.gender, measure: Measure::Helpline(c) };

@@ -198,7 +198,8 @@ impl Store {
             mediator: new.mediator || new.mediator_language.is_some(),
             mediator_language: new.mediator_language,
             legal_operator: new.legal_operator,
-            mapping: new.mapping,
+            // A street outing on a mapping night is part of it (the outing view can unset it).
+            mapping: new.mapping || (new.activity == Activity::Street && self.is_mapping_night(date)?),
             status: OutingStatus::Open,
             revision: 1,
         };

@@ -85,6 +85,8 @@ impl Store {
 
         if parts.contacts {
             self.tally_contacts(period, &mut tally)?;
+            self.add_period_labour_cells(period, &mut tally)?;
+            self.add_period_mapping_cells(period, &mut tally)?;
         }
         if parts.services {
             let mut st = self.conn.prepare_cached(&format!(
@@ -222,6 +224,8 @@ impl Store {
                 tally.add_contact(Bucket { activity: outing.activity, province, shift: outing.shift }, &c.data);
             }
         }
+        self.add_outing_labour_cells(outing_id, &mut tally)?;
+        self.add_outing_mapping_cells(outing_id, &mut tally)?;
         Ok(tally)
     }
 

@@ -18,6 +18,8 @@ pub mod identification;
 pub mod indoor;
 pub mod items;
 pub mod labour;
+pub mod labour_sectors;
+pub mod mapping;
 pub mod outcomes;
 mod selection;
 pub mod services;
@@ -44,6 +46,12 @@ pub use indoor::{
 pub use items::{ItemRow, ItemsReport, ItemsTable, LeafletRow, items_report};
 pub use labour::{
     LabourReport, LabourRow, LabourSynthesis, LabourSynthesisRow, LabourTable, LabourTotal, labour_report,
+};
+pub use labour_sectors::{
+    LabourSectorsReport, LabourSectorsTable, SectorRow, SectorTotal, SettingRow, labour_sectors_report,
+};
+pub use mapping::{
+    MappingCounts, MappingReport, MappingRow, MappingSynthesis, MappingSynthesisRow, MappingTable, mapping_report,
 };
 pub use selection::Selection;
 pub use services::{
