@@ -238,7 +238,12 @@ impl Client {
     /// The named reporting periods the server publishes, oldest first (calendar months,
     /// quarters and years are implied and not listed).
     pub async fn periods(&self, token: &str) -> Result<Vec<PublishedPeriod>, SyncError> {
-        Ok(self.get::<PeriodsResponse>(token, "periods").await?.periods)
+        Ok(self.published(token).await?.periods)
+    }
+
+    /// What the server publishes: the named periods and the national mapping nights.
+    pub async fn published(&self, token: &str) -> Result<PeriodsResponse, SyncError> {
+        self.get::<PeriodsResponse>(token, "periods").await
     }
 
     /// Sends one batch, retrying with backoff when the network or the server fails.

@@ -12,6 +12,7 @@ mod error;
 mod feedback;
 mod import;
 mod indoor;
+mod labour;
 pub mod messages;
 mod outings;
 mod persons;

@@ -245,9 +245,13 @@ async fn send_pending(app: &impl Access, progress: &mut impl FnMut(usize, usize)
     let allowed = lent(app, |a| a.http_allowed())?;
     let client = Client::with_http_allowed(&endpoint.url, &allowed)?;
     // The periods the coordinators published: their persons are kept cell by cell.
-    let periods = client.periods(&endpoint.token).await?;
-    let named: Vec<(String, Period)> =
-        periods.into_iter().filter_map(|p| Period::new(p.from, p.to).ok().map(|period| (p.name, period))).collect();
+    let published = client.published(&endpoint.token).await?;
+    lent(app, |a| a.set_published_mapping_nights(&published.mapping_nights))?;
+    let named: Vec<(String, Period)> = published
+        .periods
+        .into_iter()
+        .filter_map(|p| Period::new(p.from, p.to).ok().map(|period| (p.name, period)))
+        .collect();
     lent(app, |a| a.set_named_periods(&named))?;
     // What the coordinators said, before sending: a period reopened since the last sync
     // lets what it held back go now.

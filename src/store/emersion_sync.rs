@@ -34,7 +34,7 @@ use crate::wire::PersonCell;
 const FINGERPRINT_KEY: &str = "emersion_sync_fingerprint";
 
 /// Every row an emersion count reads, one query per table, in a stable order.
-const FINGERPRINT_QUERIES: [&str; 8] = [
+const FINGERPRINT_QUERIES: [&str; 9] = [
     "SELECT id, person_id, date, province, kind FROM interviews ORDER BY id",
     "SELECT id, person_id, date, interview_id, verdict, typology, adhesion, channel, place, minor, indicators
      FROM identification_facts ORDER BY id",
@@ -47,16 +47,22 @@ const FINGERPRINT_QUERIES: [&str; 8] = [
      FROM indoor_meetings m JOIN indoor_sessions x ON x.id = m.session_id WHERE m.outcomes != 0 ORDER BY m.id",
     "SELECT id, nationality, gender, age_band, merged_into FROM persons ORDER BY id",
     "SELECT period FROM periods ORDER BY period",
+    // Persons per labour sector.
+    "SELECT c.id, c.person_id, c.nationality, c.gender, c.sector, s.sector, s.province, o.date
+     FROM contacts c JOIN stops s ON s.id = c.stop_id JOIN outings o ON o.id = s.outing_id
+     WHERE o.activity = 'labour' AND coalesce(c.sector, s.sector) IS NOT NULL ORDER BY c.id",
 ];
 
 /// The days something is counted on: interviews, Referral requests, helpline reports,
-/// outcomes of contacts and of meetings.
+/// outcomes of contacts and of meetings, labour contacts in a sector.
 const DAYS: &str = "SELECT date FROM interviews UNION SELECT received FROM referral_requests
      UNION SELECT date FROM helpline_reports
      UNION SELECT o.date FROM contacts c JOIN stops s ON s.id = c.stop_id JOIN outings o ON o.id = s.outing_id
          WHERE c.outcomes != 0
      UNION SELECT x.date FROM indoor_meetings m JOIN indoor_sessions x ON x.id = m.session_id
-         WHERE m.outcomes != 0";
+         WHERE m.outcomes != 0
+     UNION SELECT o.date FROM contacts c JOIN stops s ON s.id = c.stop_id JOIN outings o ON o.id = s.outing_id
+         WHERE o.activity = 'labour' AND coalesce(c.sector, s.sector) IS NOT NULL";
 
 /// A fingerprint of every emersion record, and whether it matches the last one counted.
 #[derive(Debug, Clone, PartialEq, Eq)]

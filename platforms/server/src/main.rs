@@ -80,6 +80,29 @@ enum Command {
     },
     /// Print a report table from the stored summaries
     Report(ReportArgs),
+    /// National street-prostitution mapping nights (published to the phones)
+    MappingNight {
+        #[command(subcommand)]
+        command: MappingNightCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MappingNightCommand {
+    /// Set a mapping night: the phones flag the street outings started on it
+    Add {
+        /// The night (YYYY-MM-DD)
+        #[arg(value_parser = date)]
+        night: chrono::NaiveDate,
+    },
+    /// Remove a mapping night
+    Remove {
+        /// The night (YYYY-MM-DD)
+        #[arg(value_parser = date)]
+        night: chrono::NaiveDate,
+    },
+    /// List the mapping nights, oldest first
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -437,6 +460,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let p = b.add_period(name, from, to)?;
             b.audit(SERVER_ADMIN, "period.add", &p.name, &format!("{}..{}", p.from, p.to))?;
             println!("period {} added: {} to {}", p.name, p.from, p.to);
+        }
+        Command::MappingNight { command: MappingNightCommand::Add { night } } => {
+            let b = open()?;
+            if b.add_mapping_night(night)? {
+                b.audit(SERVER_ADMIN, "mapping_night.add", &night.to_string(), "")?;
+                println!("mapping night {night} added");
+            } else {
+                println!("mapping night {night} was already set");
+            }
+        }
+        Command::MappingNight { command: MappingNightCommand::Remove { night } } => {
+            let b = open()?;
+            if !b.remove_mapping_night(night)? {
+                anyhow::bail!("no mapping night on {night}");
+            }
+            b.audit(SERVER_ADMIN, "mapping_night.remove", &night.to_string(), "")?;
+            println!("mapping night {night} removed");
+        }
+        Command::MappingNight { command: MappingNightCommand::List } => {
+            for night in open()?.mapping_nights()? {
+                println!("{night}");
+            }
         }
         Command::Period { command: PeriodCommand::List } => {
             for p in open()?.periods()? {

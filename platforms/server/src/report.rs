@@ -120,7 +120,12 @@ pub enum ReportError {
 /// suppressed together, and only then is a province's table picked out of it.
 fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
     let persons = reads_persons(backend, q.kind.activity(), &q.selection, q.count)?;
-    let (period, tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
+    let (period, mut tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
+    // Labour sectors: persons per sector and in all (per period) beside the contacts by
+    // sector and setting (outing summaries), as the phone builds it.
+    if persons && q.kind == Kind::LabourSectors {
+        tally.merge(&contacts_tally(backend, q)?.1);
+    }
     let scope = ReportScope {
         province: if q.published.is_some() { None } else { q.selection.province },
         activity: q.selection.activity,

@@ -812,6 +812,8 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         }
         Kind::Outcomes => tr(lang, "Esiti dei contatti", "Outcomes of contacts"),
         Kind::Helpline => tr(lang, "Numero Verde", "Helpline"),
+        Kind::LabourSectors => tr(lang, "Lavoro per settore e luogo", "Labour by sector and setting"),
+        Kind::Mapping => tr(lang, "Mappatura nazionale (notti)", "National mapping nights"),
     }
 }
 

@@ -304,8 +304,9 @@ fn short() -> ServerError {
 /// The named periods, for the phones to count persons in.
 async fn periods(State(state): State<Arc<AppState>>, _: DeviceAuth) -> ApiResult<axum::Json<PeriodsResponse>> {
     let b = state.backend.clone();
-    let periods = blocking(move || b.periods()).await?;
-    Ok(axum::Json(PeriodsResponse { periods, mapping_nights: Vec::new() }))
+    let (periods, mapping_nights) =
+        blocking(move || Ok::<_, crate::store::StoreError>((b.periods()?, b.mapping_nights()?))).await?;
+    Ok(axum::Json(PeriodsResponse { periods, mapping_nights }))
 }
 
 /// What a device's unit learns at sync: reviews of its shifts and its closed periods.

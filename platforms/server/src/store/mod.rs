@@ -142,6 +142,12 @@ pub trait Backend: Send + Sync + 'static {
     fn add_period(&self, name: &str, from: NaiveDate, to: NaiveDate) -> Result<PublishedPeriod>;
     /// The named periods, oldest first.
     fn periods(&self) -> Result<Vec<PublishedPeriod>>;
+    /// Adds a national mapping night; false when it was already set.
+    fn add_mapping_night(&self, night: NaiveDate) -> Result<bool>;
+    /// Removes a mapping night; false when it was not set.
+    fn remove_mapping_night(&self, night: NaiveDate) -> Result<bool>;
+    /// The mapping nights, oldest first.
+    fn mapping_nights(&self) -> Result<Vec<NaiveDate>>;
 }
 
 /// What differs between the backends' schemas: their own files of schemas 1 and 2 and of
@@ -171,7 +177,8 @@ impl Dialect {
                 + self.audit;
         let guard = include_str!("migrations/shared/0004_guard.sql");
         let facts = include_str!("migrations/shared/0005_facts.sql");
-        vec![self.initial.into(), self.persons.into(), console.into(), guard.into(), facts.into()]
+        let mapping = include_str!("migrations/shared/0006_mapping.sql").replace("{date}", self.date);
+        vec![self.initial.into(), self.persons.into(), console.into(), guard.into(), facts.into(), mapping.into()]
     }
 }
 

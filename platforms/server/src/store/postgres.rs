@@ -312,4 +312,21 @@ impl Backend for Postgres {
             .map(|r| Ok(PublishedPeriod { name: r.try_get(0)?, from: r.try_get(1)?, to: r.try_get(2)? }))
             .collect()
     }
+
+    fn add_mapping_night(&self, night: NaiveDate) -> Result<bool> {
+        let n = self.client().execute(
+            "INSERT INTO mapping_nights (night, created_at) VALUES ($1, $2) ON CONFLICT (night) DO NOTHING",
+            &[&night, &Utc::now().to_rfc3339()],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn remove_mapping_night(&self, night: NaiveDate) -> Result<bool> {
+        Ok(self.client().execute("DELETE FROM mapping_nights WHERE night = $1", &[&night])? > 0)
+    }
+
+    fn mapping_nights(&self) -> Result<Vec<NaiveDate>> {
+        let rows = self.client().query("SELECT night FROM mapping_nights ORDER BY night", &[])?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
 }

@@ -354,4 +354,23 @@ impl Backend for Sqlite {
         let rows = st.query_map([], |r| Ok(PublishedPeriod { name: r.get(0)?, from: r.get(1)?, to: r.get(2)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    fn add_mapping_night(&self, night: NaiveDate) -> Result<bool> {
+        let n = self.conn().execute(
+            "INSERT INTO mapping_nights (night, created_at) VALUES (?1, ?2) ON CONFLICT (night) DO NOTHING",
+            params![night, Utc::now().to_rfc3339()],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn remove_mapping_night(&self, night: NaiveDate) -> Result<bool> {
+        Ok(self.conn().execute("DELETE FROM mapping_nights WHERE night = ?1", [night])? > 0)
+    }
+
+    fn mapping_nights(&self) -> Result<Vec<NaiveDate>> {
+        let conn = self.reader();
+        let mut st = conn.prepare_cached("SELECT night FROM mapping_nights ORDER BY night")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }
