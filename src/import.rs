@@ -83,6 +83,7 @@ use crate::domain::emersion::{
     IntakeChannel, InterviewKind, OutcomeSet, Typology, Verdict,
 };
 use crate::domain::indoor::IndoorRecord;
+use crate::domain::outreach::{LabourSector, LabourSetting};
 use crate::domain::rules::{self, IMPORTED_ITEM_QUANTITY_MAX, SITE_NAME_MAX, Violation};
 use crate::domain::{
     Activity, AgeBand, Channel, Comune, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender,
@@ -149,6 +150,9 @@ impl ImportError {
 pub struct ParsedFile {
     /// One record per contact.
     pub records: Vec<ContactRecord>,
+    /// Each record's labour sector and setting, joint inspection and mapping flag (same
+    /// order as `records`).
+    pub outreach: Vec<crate::store::ImportedOutreach>,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
 }
@@ -180,6 +184,17 @@ enum Column {
     Events(EventKind),
     /// What came of the contact: a list of outcome codes.
     Outcomes,
+    /// Labour rows: the sector, setting and joint-inspection flag; street rows: mapping.
+    Outreach(OutreachColumn),
+}
+
+/// The optional columns of labour sectors and mapping nights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum OutreachColumn {
+    Sector,
+    Setting,
+    JointInspection,
+    Mapping,
 }
 
 const REQUIRED: [(&str, Column); 6] = [
@@ -210,6 +225,10 @@ fn optional_column_named(name: &str) -> Option<Column> {
         "referral" | "referrals" => Column::Events(EventKind::Referral),
         "accompaniment" | "accompaniments" => Column::Events(EventKind::Accompaniment),
         "outcomes" | "outcome" => Column::Outcomes,
+        "sector" => Column::Outreach(OutreachColumn::Sector),
+        "setting" => Column::Outreach(OutreachColumn::Setting),
+        "joint_inspection" => Column::Outreach(OutreachColumn::JointInspection),
+        "mapping" => Column::Outreach(OutreachColumn::Mapping),
         "other_items" | "item_other" => Column::Item(ItemKind::Other),
         n => return n.strip_prefix("item_").map_or_else(|| item(n), |k| ItemKind::parse(k).ok()).map(Column::Item),
     })
@@ -218,7 +237,7 @@ fn optional_column_named(name: &str) -> Option<Column> {
 const KNOWN_COLUMNS: &str = "date, shift, activity, province, gender, nationality, person, comune, age_band, first_contact, \
                              protection, condoms, female_condoms, lubricant, leaflets, leaflet_language, food, hygiene, \
                              other_items, information, listening, legal_consultations, referral, \
-                             accompaniment, outcomes";
+                             accompaniment, outcomes, sector, setting, joint_inspection, mapping";
 
 /// Picks the separator from the header line: `;` or tab when the header uses them.
 fn delimiter(bytes: &[u8]) -> u8 {
@@ -245,8 +264,47 @@ fn parse_quantity(s: &str) -> Result<u32, String> {
 
 /// Parses a contacts CSV. Nothing is returned unless every row is valid.
 pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
-    let (records, sha256) = read_rows(bytes, optional_column_named, &REQUIRED, KNOWN_COLUMNS, "contact", parse_row)?;
-    Ok(ParsedFile { records, sha256 })
+    let (rows, sha256) = read_rows(bytes, optional_column_named, &REQUIRED, KNOWN_COLUMNS, "contact", parse_row)?;
+    check_outreach_agrees(&rows)?;
+    let (records, outreach): (Vec<ContactRecord>, Vec<_>) = rows.into_iter().map(|(r, o, _)| (r, o)).unzip();
+    Ok(ParsedFile { records, outreach, sha256 })
+}
+
+/// All rows of one outing (date, shift, activity, province) agree on `mapping`, and all
+/// rows of one stop (its comune) on `joint_inspection`: each error names the first row
+/// that disagrees, by line and column.
+fn check_outreach_agrees(rows: &[(ContactRecord, crate::store::ImportedOutreach, u64)]) -> Result<(), ImportError> {
+    let mut outings: HashMap<(NaiveDate, Shift, Activity, Province), (bool, u64)> = HashMap::new();
+    let mut stops: HashMap<(NaiveDate, Shift, Activity, Place), (bool, u64)> = HashMap::new();
+    let mut errors = Vec::new();
+    for (r, o, line) in rows {
+        let outing = (r.date, r.shift, r.activity, r.place.province);
+        let &mut (mapping, first) = outings.entry(outing).or_insert((o.mapping, *line));
+        if mapping != o.mapping {
+            errors.push(LineError {
+                line: *line,
+                column: Some("mapping".into()),
+                message: format!("the rows of one outing must agree on mapping (line {first} says {})", u8::from(mapping)),
+            });
+        }
+        let &mut (joint, first) = stops.entry((r.date, r.shift, r.activity, r.place)).or_insert((o.joint_inspection, *line));
+        if joint != o.joint_inspection {
+            errors.push(LineError {
+                line: *line,
+                column: Some("joint_inspection".into()),
+                message: format!(
+                    "the rows of one stop (outing and comune) must agree on joint_inspection (line {first} says {})",
+                    u8::from(joint)
+                ),
+            });
+        }
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let truncated = errors.len() > MAX_ERRORS;
+    errors.truncate(MAX_ERRORS);
+    Err(ImportError { errors, truncated })
 }
 
 /// The columns a CSV's header names, lower case.
@@ -514,7 +572,9 @@ fn parse_row(
     headers: &csv::StringRecord,
     columns: &[Column],
     record: &csv::StringRecord,
-) -> Result<ContactRecord, (String, String)> {
+) -> Result<(ContactRecord, crate::store::ImportedOutreach, u64), (String, String)> {
+    let mut outreach = crate::store::ImportedOutreach::default();
+    let mut outreach_at: Vec<(OutreachColumn, String)> = Vec::new();
     let mut date = None;
     let mut shift = None;
     let mut activity = None;
@@ -588,6 +648,29 @@ fn parse_row(
             }
             Column::Events(kind) => data.services.add_list(*kind, &value.to_ascii_lowercase()).map_err(dom)?,
             Column::Outcomes => data.outcomes = OutcomeSet::parse_list(&value.to_ascii_lowercase()).map_err(dom)?,
+            Column::Outreach(c) => {
+                let lower = value.to_ascii_lowercase();
+                match c {
+                    OutreachColumn::Sector => outreach.sector = Some(LabourSector::parse(&lower).map_err(dom)?),
+                    OutreachColumn::Setting => outreach.setting = Some(LabourSetting::parse(&lower).map_err(dom)?),
+                    OutreachColumn::JointInspection => outreach.joint_inspection = parse_bool(value).map_err(fail)?,
+                    OutreachColumn::Mapping => outreach.mapping = parse_bool(value).map_err(fail)?,
+                }
+                outreach_at.push((*c, name.to_owned()));
+            }
+        }
+    }
+    // Sectors, settings and joint inspections are of labour rows, mapping of street rows
+    // (an empty cell or 0 says nothing).
+    for (c, name) in outreach_at {
+        let (given, of) = match c {
+            OutreachColumn::Sector => (outreach.sector.is_some(), Activity::Labour),
+            OutreachColumn::Setting => (outreach.setting.is_some(), Activity::Labour),
+            OutreachColumn::JointInspection => (outreach.joint_inspection, Activity::Labour),
+            OutreachColumn::Mapping => (outreach.mapping, Activity::Street),
+        };
+        if given && activity.is_some_and(|a| a != of) {
+            return Err((name, format!("only {} rows take this column", of.code())));
         }
     }
     if leaflets > 0 {
@@ -603,14 +686,16 @@ fn parse_row(
     };
     data.gender = gender.expect("required");
     data.nationality = nationality.expect("required");
-    Ok(ContactRecord {
+    let line = record.position().map_or(0, |p| p.line());
+    let record = ContactRecord {
         activity: activity.expect("required"),
         date: date.expect("required"),
         shift: shift.expect("required"),
         place,
         person,
         data,
-    })
+    };
+    Ok((record, outreach, line))
 }
 
 // ---------------------------------------------------------------- emersion logs

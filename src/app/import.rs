@@ -71,7 +71,7 @@ impl Lanterna {
                 Done::new(Imported::Indoor(outcome), &[Area::Indoor, Area::Sync])
             }
             Content::Contacts(p) => {
-                let outcome = self.store.import_records(&p.records, &p.sha256).map_err(refused)?;
+                let outcome = self.store.import_records_with(&p.records, &p.outreach, &p.sha256).map_err(refused)?;
                 Done::new(Imported::Contacts(outcome), &[Area::Outings, Area::Sync])
             }
             Content::Emersion(p) => {

@@ -39,7 +39,7 @@ pub use indoor::{NUMBER_ARGON2_MEMORY_KIB, NUMBER_ARGON2_PASSES, number_hash_of}
 pub use key::{
     ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, Attempts, KeyFile, RawKey, attempts_path, key_file_path,
 };
-pub use labour_sectors::{ContactLabour, StopLabour};
+pub use labour_sectors::{ContactLabour, ImportedOutreach, StopLabour};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
 pub use persons::Merge;
 pub use sync::{Endpoint, RefusedKind, RefusedRow, SyncStatus};

@@ -444,6 +444,19 @@ impl Store {
     /// activity and province form one (closed) outing, with one stop per comune. The
     /// same file (by `sha256`) is refused the second time.
     pub fn import_records(&mut self, records: &[ContactRecord], sha256: &str) -> Result<ImportOutcome> {
+        self.import_records_with(records, &[], sha256)
+    }
+
+    /// [`Store::import_records`] with each record's labour sector and setting, joint
+    /// inspection and mapping flag (`outreach[i]` is `records[i]`'s; missing: none).
+    pub fn import_records_with(
+        &mut self,
+        records: &[ContactRecord],
+        outreach: &[super::ImportedOutreach],
+        sha256: &str,
+    ) -> Result<ImportOutcome> {
+        let none = super::ImportedOutreach::default();
+        let outreach_of = |i: usize| outreach.get(i).unwrap_or(&none);
         for r in records {
             rules::check_outing_activity(r.activity)?;
             rules::check_comune_in(r.place.comune, r.place.province)?;
@@ -454,8 +467,8 @@ impl Store {
         let import_id = register_import(&tx, sha256, records.len())?;
         let now = Utc::now().to_rfc3339();
         // Group deterministically, so the same rows in any order build the same outings.
-        let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<&ContactRecord>>> = BTreeMap::new();
-        for r in records {
+        let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<(usize, &ContactRecord)>>> = BTreeMap::new();
+        for (i, r) in records.iter().enumerate() {
             if let Some(code) = &r.person {
                 rules::check_person_code(code)?;
             }
@@ -464,7 +477,7 @@ impl Store {
                 .or_default()
                 .entry(r.place)
                 .or_default()
-                .push(r);
+                .push((i, r));
         }
         let named = persons::named_periods(&tx)?;
         let mut rebuild = Vec::new();
@@ -480,7 +493,7 @@ impl Store {
                 started_at: None,
                 ended_at: None,
                 legal_operator: false,
-                mapping: false,
+                mapping: stops.values().flatten().any(|(i, _)| outreach_of(*i).mapping),
                 team_size: None,
                 mediator: false,
                 mediator_language: None,
@@ -494,12 +507,13 @@ impl Store {
                     .execute(params![outing.id.to_string(), place.province, place.comune])?;
                 let stop_id = tx.last_insert_rowid();
                 outcome.stops += 1;
-                for r in contacts {
+                for (i, r) in contacts {
                     let person = match &r.person {
                         Some(code) => persons::person_of_code(&tx, code, &r.data)?,
                         None => persons::new_person(&tx, &r.data, None)?,
                     };
-                    Person::Contact.insert(&tx, &[&stop_id, &person], &r.data, &now)?;
+                    let contact = Person::Contact.insert(&tx, &[&stop_id, &person], &r.data, &now)?;
+                    super::labour_sectors::write_imported(&tx, stop_id, contact, outreach_of(i))?;
                     let met = Met { date, activity, province: place.province, shift };
                     if !persons::note_met(&tx, person, met, &named)? {
                         rebuild.push(person);
