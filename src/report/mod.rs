@@ -7,6 +7,7 @@
 //! same suppressed grids. The app's report table component reads the grids too
 //! ([`Rendered::grids`], [`grids`]).
 
+mod campaigns;
 mod emersion;
 mod grid;
 mod indoor;
@@ -14,6 +15,7 @@ mod items;
 mod labour;
 mod publish;
 mod services;
+mod sessions;
 mod street;
 
 use serde::Serialize;
@@ -28,6 +30,9 @@ use crate::domain::tables::{
     street_report,
 };
 use crate::domain::{Activity, Count, Gender, Lang, Province, Tally};
+// Informative sessions and message campaigns (issue 15).
+use crate::domain::outreach::SessionFacts;
+use crate::domain::tables::{CampaignsReport, SessionsReport, campaigns_report, sessions_report};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
 pub use publish::{Disclosure, PUBLISHED_K_MIN, disclosures, suppress_jointly};
@@ -84,6 +89,10 @@ pub enum Rendered {
     Outcomes(OutcomesReport),
     /// Helpline reports.
     Helpline(HelplineReport),
+    /// Informative group sessions: participants, places, themes, languages.
+    Sessions(SessionsReport),
+    /// Message campaigns: persons reached, messages by language.
+    Campaigns(CampaignsReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -113,11 +122,15 @@ pub enum Table {
     Outcomes,
     /// Helpline (Numero Verde) reports.
     Helpline,
+    /// Informative group sessions (built from the sessions' facts: [`Rendered::sessions`]).
+    Sessions,
+    /// Message campaigns on indoor numbers.
+    Campaigns,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 14] = [
         Table::Street,
         Table::Labour,
         Table::Indoor,
@@ -130,6 +143,8 @@ impl Table {
         Table::IdBreakdown,
         Table::Outcomes,
         Table::Helpline,
+        Table::Sessions,
+        Table::Campaigns,
     ];
 
     /// The tables of emersion beyond the outing, built from a period's emersion tally
@@ -157,6 +172,8 @@ impl Table {
             Table::IdBreakdown => "identification-breakdown",
             Table::Outcomes => "outcomes",
             Table::Helpline => "helpline",
+            Table::Sessions => "sessions",
+            Table::Campaigns => "campaigns",
         }
     }
 
@@ -170,7 +187,8 @@ impl Table {
         match self {
             Table::Street => Some(Activity::Street),
             Table::Labour => Some(Activity::Labour),
-            Table::Indoor | Table::Massage => Some(Activity::Indoor),
+            Table::Indoor | Table::Massage | Table::Campaigns => Some(Activity::Indoor),
+            Table::Sessions => Some(Activity::Session),
             Table::Desk => Some(Activity::Desk),
             Table::Services | Table::Items => None,
             Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
@@ -196,7 +214,17 @@ impl Rendered {
             Table::IdBreakdown => Rendered::IdBreakdown(breakdown_report(tally, scope)),
             Table::Outcomes => Rendered::Outcomes(outcomes_report(tally, scope)),
             Table::Helpline => Rendered::Helpline(helpline_report(tally, scope)),
+            // Sessions are head counts, never cells of a tally: a tally has none to give.
+            Table::Sessions => Rendered::sessions(&[], scope),
+            Table::Campaigns => Rendered::Campaigns(campaigns_report(tally, scope)),
         }
+    }
+
+    /// Builds the informative sessions table from the sessions of the scope's period, each
+    /// with its province (on the phone from its store, on the server from the summaries of
+    /// activity session).
+    pub fn sessions(sessions: &[(Province, SessionFacts)], scope: &ReportScope) -> Rendered {
+        Rendered::Sessions(sessions_report(sessions, scope))
     }
 }
 
@@ -299,6 +327,12 @@ impl Rendered {
             Rendered::IdBreakdown(r) => emersion::breakdown(r, single, lang),
             Rendered::Outcomes(r) => emersion::outcomes(r, single, lang),
             Rendered::Helpline(r) => emersion::helpline(r, single, lang),
+            Rendered::Sessions(r) => {
+                per_province(&r.tables, single, || sessions::synthesis(r, lang), |t, at| sessions::table(t, lang, at))
+            }
+            Rendered::Campaigns(r) => {
+                per_province(&r.tables, single, || campaigns::synthesis(r, lang), |t, at| campaigns::table(t, lang, at))
+            }
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -341,6 +375,8 @@ impl Serialize for JsonView<'_> {
             Rendered::IdBreakdown(r) => table_or(&r.tables, r, single, s),
             Rendered::Outcomes(r) => table_or(&r.tables, r, single, s),
             Rendered::Helpline(r) => table_or(&r.tables, r, single, s),
+            Rendered::Sessions(r) => table_or(&r.tables, r, single, s),
+            Rendered::Campaigns(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

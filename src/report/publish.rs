@@ -732,6 +732,13 @@ mod tests {
                 ];
                 (vec![Activity::Emersion], m.map(Helpline).to_vec())
             }
+            Table::Campaigns => {
+                use crate::domain::outreach::Campaign as C;
+                let m = vec![Campaign(C::November25), Campaign(C::AppPromotion), CampaignLanguage(Language::English)];
+                (vec![Activity::Indoor], m)
+            }
+            // Built from sessions' facts, not from a tally: a tally gives the empty table.
+            Table::Sessions => (vec![Activity::Session], vec![Contacts]),
         }
     }
 

@@ -812,6 +812,8 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         }
         Kind::Outcomes => tr(lang, "Esiti dei contatti", "Outcomes of contacts"),
         Kind::Helpline => tr(lang, "Numero Verde", "Helpline"),
+        Kind::Sessions => tr(lang, "Incontri informativi", "Informative sessions"),
+        Kind::Campaigns => tr(lang, "Campagne di messaggi", "Message campaigns"),
     }
 }
 
