@@ -124,6 +124,11 @@ pub enum ReportKind {
     /// Indoor figures beyond the printed tables: messages by channel, ads reached,
     /// numbers in several ads, numbers seen again within 14 days
     IndoorStats,
+    /// Informative group sessions: participants M/F/T, of whom asylum seekers or protection
+    /// holders, sessions by place, theme and language
+    Sessions,
+    /// Message campaigns on indoor numbers: persons reached per campaign M/F/T, messages by language
+    Campaigns,
 }
 
 impl From<ReportKind> for crate::app::ReportKind {
@@ -143,6 +148,8 @@ impl From<ReportKind> for crate::app::ReportKind {
             ReportKind::Outcomes => T(Table::Outcomes),
             ReportKind::Helpline => T(Table::Helpline),
             ReportKind::IndoorStats => IndoorStats,
+            ReportKind::Sessions => T(Table::Sessions),
+            ReportKind::Campaigns => T(Table::Campaigns),
         }
     }
 }
@@ -366,6 +373,9 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
                     file.display(),
                     path.display()
                 )?,
+                Imported::Sessions(n) => {
+                    writeln!(out, "imported {n} informative sessions from {} into {}", file.display(), path.display())?
+                }
             }
         }
         Command::Report(args) => {

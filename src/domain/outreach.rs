@@ -266,6 +266,16 @@ impl InfoSession {
     }
 }
 
+/// A message (or call) sent as part of a campaign, with the message's language when said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CampaignTag {
+    /// The campaign.
+    pub campaign: Campaign,
+    /// The language of the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
