@@ -128,6 +128,11 @@ pub enum ReportKind {
     LabourSectors,
     /// National mapping nights: persons seen and contacted by comune × nationality × M/F/T
     Mapping,
+    /// Informative group sessions: participants M/F/T, of whom asylum seekers or protection
+    /// holders, sessions by place, theme and language
+    Sessions,
+    /// Message campaigns on indoor numbers: persons reached per campaign M/F/T, messages by language
+    Campaigns,
 }
 
 impl From<ReportKind> for crate::app::ReportKind {
@@ -149,6 +154,8 @@ impl From<ReportKind> for crate::app::ReportKind {
             ReportKind::IndoorStats => IndoorStats,
             ReportKind::LabourSectors => T(Table::LabourSectors),
             ReportKind::Mapping => T(Table::Mapping),
+            ReportKind::Sessions => T(Table::Sessions),
+            ReportKind::Campaigns => T(Table::Campaigns),
         }
     }
 }
@@ -372,6 +379,9 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
                     file.display(),
                     path.display()
                 )?,
+                Imported::Sessions(n) => {
+                    writeln!(out, "imported {n} informative sessions from {} into {}", file.display(), path.display())?
+                }
             }
         }
         Command::Report(args) => {

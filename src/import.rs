@@ -84,12 +84,17 @@ use crate::domain::emersion::{
 };
 use crate::domain::indoor::IndoorRecord;
 use crate::domain::outreach::{LabourSector, LabourSetting};
+use crate::domain::outreach::{Campaign, CampaignTag};
 use crate::domain::rules::{self, IMPORTED_ITEM_QUANTITY_MAX, SITE_NAME_MAX, Violation};
 use crate::domain::{
     Activity, AgeBand, Channel, Comune, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender,
     IndoorKind, ItemKey, ItemKind, Language, Nationality, Place, Protection, Province, Shift, parse_date,
     parse_event_count,
 };
+
+// Informative group sessions (issue 15): a file of their own.
+mod sessions;
+pub use sessions::{ParsedSessionLog, SessionRecord, parse_sessions};
 
 /// Errors reported at most, so a badly broken file does not flood the terminal.
 const MAX_ERRORS: usize = 20;
@@ -326,6 +331,8 @@ pub enum LogKind {
     Indoor,
     /// Identification interviews and helpline reports ([`parse_emersion`]).
     Emersion,
+    /// Informative group sessions ([`parse_sessions`]).
+    Sessions,
 }
 
 /// What kind of file a CSV is, by its header alone (see the module doc).
@@ -334,6 +341,8 @@ pub fn log_kind(bytes: &[u8]) -> LogKind {
     let has = |name: &str| columns.iter().any(|c| c == name);
     if has("kind") && !has("activity") {
         LogKind::Indoor
+    } else if sessions::is_sessions_header(has) {
+        LogKind::Sessions
     } else if has("activity") && !has("shift") && (has("kind") || has("source")) {
         LogKind::Emersion
     } else {
@@ -467,6 +476,8 @@ enum IndoorColumn {
     Outcome,
     Site,
     Channel,
+    Campaign,
+    MessageLanguage,
 }
 
 const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
@@ -477,7 +488,8 @@ const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
     ("nationality", IndoorColumn::Nationality),
 ];
 
-const INDOOR_KNOWN: &str = "date, province, kind, gender, nationality, outcome, site, channel";
+const INDOOR_KNOWN: &str =
+    "date, province, kind, gender, nationality, outcome, site, channel, campaign, message_language";
 
 /// The optional indoor column `name` names (`read_rows` looks up the required ones).
 fn indoor_optional_column_named(name: &str) -> Option<IndoorColumn> {
@@ -485,6 +497,8 @@ fn indoor_optional_column_named(name: &str) -> Option<IndoorColumn> {
         "outcome" => Some(IndoorColumn::Outcome),
         "site" => Some(IndoorColumn::Site),
         "channel" => Some(IndoorColumn::Channel),
+        "campaign" => Some(IndoorColumn::Campaign),
+        "message_language" => Some(IndoorColumn::MessageLanguage),
         _ => None,
     }
 }
@@ -496,6 +510,7 @@ fn parse_indoor_row(
 ) -> Result<IndoorRecord, (String, String)> {
     let (mut date, mut province, mut kind, mut gender, mut nationality) = (None, None, None, None, None);
     let (mut reached, mut site, mut channel) = (None, None, None);
+    let (mut campaign, mut message_language) = (None, None);
     let mut names: HashMap<IndoorColumn, &str> = HashMap::new();
     for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
         names.insert(*col, name);
@@ -526,7 +541,15 @@ fn parse_indoor_row(
                 site = Some(value.to_ascii_lowercase())
             }
             IndoorColumn::Channel => channel = Some(Channel::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            IndoorColumn::Campaign => campaign = Some(Campaign::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            IndoorColumn::MessageLanguage => {
+                message_language = Some(Language::parse(&value.to_ascii_lowercase()).map_err(dom)?)
+            }
         }
+    }
+    if message_language.is_some() && campaign.is_none() {
+        let name = names.get(&IndoorColumn::MessageLanguage).copied().unwrap_or("message_language");
+        return Err((name.to_owned(), "a message language is said only for a campaign message".into()));
     }
     let r = IndoorRecord {
         date: date.expect("required"),
@@ -537,9 +560,11 @@ fn parse_indoor_row(
         reached,
         site,
         channel,
+        campaign: campaign.map(|campaign| CampaignTag { campaign, language: message_language }),
     };
     r.validate().map_err(|e| {
         let (column, default) = match &e {
+            DomainError::Invalid { what: "campaign", .. } => (IndoorColumn::Campaign, "campaign"),
             DomainError::Invalid { what: "channel", .. } => (IndoorColumn::Channel, "channel"),
             DomainError::Rule(Violation::Site) => (IndoorColumn::Site, "site"),
             _ => (IndoorColumn::Outcome, "outcome"),

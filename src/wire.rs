@@ -627,7 +627,39 @@ impl Summary {
         if indoor && self.shift != Shift::Day {
             return Err(invalid(Refusal::IndoorNight, format!("summary {id}: indoor sessions have no night shift")));
         }
-        Ok(())
+        self.validate_session()
+    }
+
+    /// An informative session (activity `session`) carries its facts and no cells, by day;
+    /// no other summary carries session facts, and a deleted one carries none.
+    fn validate_session(&self) -> Result<(), Invalid> {
+        let id = self.id;
+        let wrong = |m: String| Err(invalid(Refusal::MeasureActivity, format!("summary {id}: {m}")));
+        if self.activity != Activity::Session {
+            return match self.session {
+                Some(_) => wrong(format!("activity {} carries no session facts", self.activity)),
+                None => Ok(()),
+            };
+        }
+        if !self.cells.is_empty() {
+            return wrong("an informative session has no cells: its head counts travel as its facts".into());
+        }
+        if self.shift != Shift::Day {
+            return wrong("an informative session is by day".into());
+        }
+        match (self.deleted, self.session) {
+            (true, None) => Ok(()),
+            (true, Some(_)) => wrong("a deleted session carries no facts".into()),
+            (false, None) => wrong("an informative session without its facts".into()),
+            (false, Some(f)) => {
+                let bad = |e: crate::domain::DomainError| invalid(Refusal::CellOverLimit, format!("summary {id}: {e}"));
+                f.checked().map_err(bad)?;
+                if let Some(t) = self.team {
+                    t.checked().map_err(bad)?;
+                }
+                Ok(())
+            }
+        }
     }
 
     /// The summary's counts, bucketed like the phone's own tally.
@@ -784,6 +816,8 @@ pub enum Pending {
         /// Its counts.
         tally: Tally,
     },
+    /// A saved informative group session: its facts and team travel, no cells.
+    InfoSession(crate::domain::outreach::InfoSession),
     /// A deleted one, by its tombstone.
     Deleted(Head),
 }
@@ -798,6 +832,7 @@ impl Summary {
     pub fn of(pending: &Pending) -> Result<Summary, NoStops> {
         let (team, minutes, mapping) = match pending {
             Pending::Outing { outing: o, .. } => (o.team(), o.minutes(), o.mapping),
+            Pending::InfoSession(s) => (Some(s.team), None, false),
             _ => (None, None, false),
         };
         let (head, comuni, tally): (Head, BTreeSet<Comune>, Option<&Tally>) = match pending {
@@ -818,22 +853,32 @@ impl Summary {
                 let head = Head { id: s.id, revision: s.revision, activity, date: s.date, shift, province: s.province };
                 (head, comuni.iter().copied().collect(), Some(tally))
             }
+            Pending::InfoSession(s) => {
+                let (activity, shift) = (Activity::Session, Shift::Day);
+                let head = Head { id: s.id, revision: s.revision, activity, date: s.date, shift, province: s.province };
+                (head, s.facts.comune.into_iter().collect(), None)
+            }
             Pending::Deleted(head) => (*head, BTreeSet::new(), None),
         };
+        let session = match pending {
+            Pending::InfoSession(s) => Some(s.facts),
+            _ => None,
+        };
+        let live = tally.is_some() || session.is_some();
         Ok(Summary {
             id: head.id,
             revision: head.revision,
-            deleted: tally.is_none(),
+            deleted: !live,
             activity: head.activity,
             date: head.date,
             shift: head.shift,
             province: head.province,
             comuni: comuni.into_iter().collect(),
             cells: tally.map(|t| Summary::cells_of(t, head.province)).unwrap_or_default(),
-            team: team.filter(|_| tally.is_some()),
-            minutes: minutes.filter(|_| tally.is_some()),
+            team: team.filter(|_| live),
+            minutes: minutes.filter(|_| live),
             mapping: mapping && tally.is_some(),
-            session: None,
+            session,
         })
     }
 }

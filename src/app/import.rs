@@ -21,6 +21,8 @@ pub enum Imported {
     Indoor(IndoorImportOutcome),
     /// An emersion log: identification interviews and helpline reports.
     Emersion(EmersionImportOutcome),
+    /// Informative group sessions: how many.
+    Sessions(usize),
 }
 
 /// A file read and checked, ready to import.
@@ -35,6 +37,7 @@ enum Content {
     Contacts(ParsedFile),
     Indoor(ParsedIndoorLog),
     Emersion(ParsedEmersionLog),
+    Sessions(crate::import::ParsedSessionLog),
 }
 
 impl ImportFile {
@@ -51,6 +54,7 @@ impl ImportFile {
             LogKind::Indoor => Content::Indoor(parse_indoor(bytes).map_err(bad)?),
             LogKind::Emersion => Content::Emersion(parse_emersion(bytes).map_err(bad)?),
             LogKind::Contacts => Content::Contacts(parse_contacts(bytes).map_err(bad)?),
+            LogKind::Sessions => Content::Sessions(crate::import::parse_sessions(bytes).map_err(bad)?),
         };
         Ok(ImportFile { file: file.to_owned(), content })
     }
@@ -82,6 +86,10 @@ impl Lanterna {
                     .map_err(refused)?
                     .map_err(|error| Error::Import { file: f.file.clone(), error })?;
                 Done::new(Imported::Emersion(outcome), &[Area::Outings, Area::Sync])
+            }
+            Content::Sessions(p) => {
+                let n = self.store.import_info_sessions(&p.records, &p.sha256).map_err(refused)?;
+                Done::new(Imported::Sessions(n), &[Area::Outings, Area::Sync])
             }
         })
     }

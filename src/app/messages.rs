@@ -284,6 +284,7 @@ fn entity(e: Entity) -> &'static str {
         Entity::Person => "Persona",
         Entity::Interview => "Colloquio",
         Entity::HelplineReport => "Segnalazione del Numero Verde",
+        Entity::InfoSession => "Incontro informativo",
     }
 }
 

@@ -57,6 +57,7 @@ impl Lanterna {
         Ok(match activity {
             Some(Activity::Indoor) => self.store.indoor_date_range()?,
             Some(Activity::Emersion) => self.store.emersion_range()?,
+            Some(Activity::Session) => self.store.info_session_range()?,
             Some(a) => self.store.date_range(Some(a))?,
             None => {
                 let (a, b) = (self.store.date_range(None)?, self.store.indoor_date_range()?);
@@ -90,7 +91,9 @@ impl Lanterna {
             }
             Table::Services => Some(TallyParts { contacts: false, services: true, items: false }),
             Table::Items => Some(TallyParts { contacts: false, services: false, items: true }),
-            Table::Indoor | Table::Massage => None,
+            Table::Indoor | Table::Massage | Table::Campaigns => None,
+            // Built from the sessions' facts, never a tally: see `build_report`.
+            Table::Sessions => return Ok(Tally::new()),
             // Contacts by sector and setting, persons per sector (emersion), persons in all.
             Table::LabourSectors => {
                 let mut tally = self.store.tally(period, TallyParts::CONTACTS)?;
@@ -115,6 +118,16 @@ impl Lanterna {
         let Selection { province, activity: only, .. } = req.selection;
         let activity = table.activity().or(only);
         let period = self.period_of(req, activity)?;
+        if table == Table::Sessions {
+            let scope = ReportScope {
+                province,
+                lang: req.lang,
+                count: req.count,
+                order: req.order,
+                ..ReportScope::period(period)
+            };
+            return Ok(Rendered::sessions(&self.store.info_session_facts(period)?, &scope));
+        }
         let tally = self.tally_for(table, activity, period, req.count)?;
         // Emersion counts are of any activity: an activity asked for does not apply.
         let only = if table.is_emersion() { None } else { only };

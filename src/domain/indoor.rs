@@ -199,6 +199,8 @@ pub struct IndoorRecord {
     pub site: Option<String>,
     /// The message channel, when known (calls are always `call`).
     pub channel: Option<Channel>,
+    /// For calls and messages: the campaign it was part of, with the message's language.
+    pub campaign: Option<crate::domain::outreach::CampaignTag>,
 }
 
 impl IndoorRecord {
@@ -213,6 +215,9 @@ impl IndoorRecord {
         }
         if !attempt && self.reached.is_some() {
             return Err(DomainError::invalid("outcome", "only calls and messages have an outcome"));
+        }
+        if !attempt && self.campaign.is_some() {
+            return Err(DomainError::invalid("campaign", "only calls and messages are part of a campaign"));
         }
         match (self.kind, self.channel) {
             (IndoorKind::Call, Some(c)) if c != Channel::Call => {
@@ -369,6 +374,7 @@ mod tests {
             reached: Some(true),
             site: None,
             channel: None,
+            campaign: None,
         };
         assert!(base.validate().is_ok());
         assert!(IndoorRecord { reached: None, ..base.clone() }.validate().is_err());

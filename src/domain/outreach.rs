@@ -229,6 +229,53 @@ impl SessionFacts {
     }
 }
 
+/// An informative group session (sensibilizzazione) as the phone keeps it: one saved form,
+/// no open or closed state; a change after a sync bumps its revision, so it is sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InfoSession {
+    /// Random id, also its identity for sync.
+    pub id: uuid::Uuid,
+    /// The unit that held it.
+    pub unit: uuid::Uuid,
+    /// The day.
+    pub date: NaiveDate,
+    /// The province it is counted under.
+    pub province: Province,
+    /// Place, comune, themes, languages and head counts.
+    pub facts: SessionFacts,
+    /// Who held it.
+    pub team: Team,
+    /// Its revision (the one a sync sends).
+    pub revision: u32,
+}
+
+impl InfoSession {
+    /// Checks the facts and the team, and that the comune, when given, is in the province.
+    pub fn checked(mut self) -> Result<InfoSession, DomainError> {
+        self.facts = self.facts.checked()?;
+        self.team = self.team.checked()?;
+        if let Some(c) = self.facts.comune
+            && c.province() != self.province
+        {
+            return Err(DomainError::invalid(
+                "comune",
+                format!("{} is not in the province of {}", c.code(), self.province.code()),
+            ));
+        }
+        Ok(self)
+    }
+}
+
+/// A message (or call) sent as part of a campaign, with the message's language when said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CampaignTag {
+    /// The campaign.
+    pub campaign: Campaign,
+    /// The language of the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

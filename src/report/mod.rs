@@ -7,6 +7,7 @@
 //! same suppressed grids. The app's report table component reads the grids too
 //! ([`Rendered::grids`], [`grids`]).
 
+mod campaigns;
 mod emersion;
 mod grid;
 mod indoor;
@@ -16,6 +17,7 @@ mod labour_sectors;
 mod mapping;
 mod publish;
 mod services;
+mod sessions;
 mod street;
 
 use serde::Serialize;
@@ -31,6 +33,9 @@ use crate::domain::tables::{
     street_report,
 };
 use crate::domain::{Activity, Count, Gender, Lang, Province, Tally};
+// Informative sessions and message campaigns (issue 15).
+use crate::domain::outreach::SessionFacts;
+use crate::domain::tables::{CampaignsReport, SessionsReport, campaigns_report, sessions_report};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
 pub use publish::{Disclosure, PUBLISHED_K_MIN, disclosures, suppress_jointly};
@@ -91,6 +96,10 @@ pub enum Rendered {
     LabourSectors(LabourSectorsReport),
     /// National mapping nights: persons seen and contacted by comune.
     Mapping(MappingReport),
+    /// Informative group sessions: participants, places, themes, languages.
+    Sessions(SessionsReport),
+    /// Message campaigns: persons reached, messages by language.
+    Campaigns(CampaignsReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -124,11 +133,15 @@ pub enum Table {
     LabourSectors,
     /// National mapping nights: persons seen and contacted by comune × nationality.
     Mapping,
+    /// Informative group sessions (built from the sessions' facts: [`Rendered::sessions`]).
+    Sessions,
+    /// Message campaigns on indoor numbers.
+    Campaigns,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 14] = [
+    pub const ALL: [Table; 16] = [
         Table::Street,
         Table::Labour,
         Table::Indoor,
@@ -143,6 +156,8 @@ impl Table {
         Table::Helpline,
         Table::LabourSectors,
         Table::Mapping,
+        Table::Sessions,
+        Table::Campaigns,
     ];
 
     /// The tables of emersion beyond the outing, built from a period's emersion tally
@@ -172,6 +187,8 @@ impl Table {
             Table::Helpline => "helpline",
             Table::LabourSectors => "labour-sectors",
             Table::Mapping => "mapping",
+            Table::Sessions => "sessions",
+            Table::Campaigns => "campaigns",
         }
     }
 
@@ -186,7 +203,8 @@ impl Table {
             Table::Street => Some(Activity::Street),
             Table::Labour | Table::LabourSectors => Some(Activity::Labour),
             Table::Mapping => None,
-            Table::Indoor | Table::Massage => Some(Activity::Indoor),
+            Table::Indoor | Table::Massage | Table::Campaigns => Some(Activity::Indoor),
+            Table::Sessions => Some(Activity::Session),
             Table::Desk => Some(Activity::Desk),
             Table::Services | Table::Items => None,
             Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
@@ -214,7 +232,17 @@ impl Rendered {
             Table::Helpline => Rendered::Helpline(helpline_report(tally, scope)),
             Table::LabourSectors => Rendered::LabourSectors(labour_sectors_report(tally, scope)),
             Table::Mapping => Rendered::Mapping(mapping_report(tally, scope)),
+            // Sessions are head counts, never cells of a tally: a tally has none to give.
+            Table::Sessions => Rendered::sessions(&[], scope),
+            Table::Campaigns => Rendered::Campaigns(campaigns_report(tally, scope)),
         }
+    }
+
+    /// Builds the informative sessions table from the sessions of the scope's period, each
+    /// with its province (on the phone from its store, on the server from the summaries of
+    /// activity session).
+    pub fn sessions(sessions: &[(Province, SessionFacts)], scope: &ReportScope) -> Rendered {
+        Rendered::Sessions(sessions_report(sessions, scope))
     }
 }
 
@@ -326,6 +354,12 @@ impl Rendered {
             Rendered::Mapping(r) => {
                 per_province(&r.tables, single, || mapping::synthesis(r, lang), |t, at| mapping::table(t, lang, at))
             }
+            Rendered::Sessions(r) => {
+                per_province(&r.tables, single, || sessions::synthesis(r, lang), |t, at| sessions::table(t, lang, at))
+            }
+            Rendered::Campaigns(r) => {
+                per_province(&r.tables, single, || campaigns::synthesis(r, lang), |t, at| campaigns::table(t, lang, at))
+            }
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -370,6 +404,8 @@ impl Serialize for JsonView<'_> {
             Rendered::Helpline(r) => table_or(&r.tables, r, single, s),
             Rendered::LabourSectors(r) => table_or(&r.tables, r, single, s),
             Rendered::Mapping(r) => table_or(&r.tables, r, single, s),
+            Rendered::Sessions(r) => table_or(&r.tables, r, single, s),
+            Rendered::Campaigns(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

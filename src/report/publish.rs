@@ -753,6 +753,13 @@ mod tests {
                 let m = comuni.iter().flat_map(|&c| [Mapping(C::Seen, c), Mapping(C::Contacted, c)]).collect();
                 (vec![Activity::Street], m)
             }
+            Table::Campaigns => {
+                use crate::domain::outreach::Campaign as C;
+                let m = vec![Campaign(C::November25), Campaign(C::AppPromotion), CampaignLanguage(Language::English)];
+                (vec![Activity::Indoor], m)
+            }
+            // Built from sessions' facts, not from a tally: a tally gives the empty table.
+            Table::Sessions => (vec![Activity::Session], vec![Contacts]),
         }
     }
 

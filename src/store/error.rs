@@ -50,6 +50,8 @@ pub enum Entity {
     Interview,
     /// A helpline report.
     HelplineReport,
+    /// An informative group session.
+    InfoSession,
 }
 
 impl From<Record> for Entity {
@@ -73,6 +75,7 @@ impl fmt::Display for Entity {
             Entity::Person => "person",
             Entity::Interview => "interview",
             Entity::HelplineReport => "helpline report",
+            Entity::InfoSession => "informative session",
         })
     }
 }

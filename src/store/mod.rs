@@ -12,6 +12,7 @@ mod error;
 mod feedback;
 mod indoor;
 pub mod info_sessions;
+mod info_sessions_import;
 mod key;
 mod labour_sectors;
 mod lifecycle;

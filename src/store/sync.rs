@@ -86,6 +86,7 @@ impl Store {
              AND EXISTS (SELECT 1 FROM stops s WHERE s.outing_id = o.id)",
             "SELECT count(*) FROM indoor_sessions WHERE status = 'closed' AND revision > synced_revision",
             "SELECT count(*) FROM sync_tombstones WHERE revision > synced_revision",
+            "SELECT count(*) FROM info_sessions WHERE revision > synced_revision",
         ] {
             n += self.conn.query_row(q, [], |r| r.get::<_, i64>(0))?;
         }
@@ -134,6 +135,9 @@ impl Store {
             )?;
             out.push(Pending::Session { session: self.indoor_session(id)?, comuni, tally: self.session_tally(id)? });
         }
+        for s in self.pending_info_sessions(limit.saturating_sub(out.len()))? {
+            out.push(Pending::InfoSession(s));
+        }
         let mut st = self.conn.prepare_cached(
             "SELECT id, revision, activity, date, shift, province FROM sync_tombstones t
              WHERE revision > synced_revision AND NOT EXISTS (SELECT 1 FROM closed_summaries m WHERE m.id = t.id)
@@ -173,7 +177,7 @@ impl Store {
             }
             tx.prepare_cached("DELETE FROM refused_summaries WHERE id = ?1 AND revision <= ?2")?
                 .execute(params![a.id.to_string(), a.revision])?;
-            for table in Record::ALL.map(Record::table).into_iter().chain([TOMBSTONES]) {
+            for table in Record::ALL.map(Record::table).into_iter().chain([TOMBSTONES, "info_sessions"]) {
                 tx.prepare_cached(&format!(
                     "UPDATE {table} SET synced_revision = max(synced_revision, ?2) WHERE id = ?1"
                 ))?
@@ -225,6 +229,7 @@ impl Store {
                  SELECT id, 'outing' AS kind, date, activity, revision, synced_revision FROM outings WHERE status = 'closed'
                  UNION ALL SELECT id, 'session', date, 'indoor', revision, synced_revision FROM indoor_sessions
                      WHERE status = 'closed'
+                 UNION ALL SELECT id, 'session', date, 'session', revision, synced_revision FROM info_sessions
                  UNION ALL SELECT id, 'deleted', date, activity, revision, synced_revision FROM sync_tombstones
              ) t ON t.id = f.id AND t.revision = f.revision AND t.revision > t.synced_revision
              ORDER BY t.date, t.id",

@@ -429,6 +429,7 @@ fn each_refusal_is_its_own_typed_error() {
         reached: None,
         site: None,
         channel: None,
+        campaign: None,
     };
     let err = store.import_indoor(&[line], "same-bytes").unwrap_err();
     assert!(matches!(err, StoreError::AlreadyImported { .. }), "{err}");

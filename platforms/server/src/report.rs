@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use lanterna::domain::rules::DATE_YEARS;
 use lanterna::domain::tables::{ReportScope, Selection};
 
-use lanterna::domain::{Activity, Count, Lang, Measure, Period, Tally};
+use lanterna::domain::outreach::SessionFacts;
+use lanterna::domain::{Activity, Count, Lang, Measure, Period, Province, Tally};
 use lanterna::report::{Format, Grid, Rendered};
 use uuid::Uuid;
 
@@ -119,6 +120,12 @@ pub enum ReportError {
 /// A published query is built over every province, whatever it names: the whole pack is
 /// suppressed together, and only then is a province's table picked out of it.
 fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
+    if q.kind == Kind::Sessions {
+        let (period, facts) = session_facts(backend, q)?;
+        let province = if q.published.is_some() { None } else { q.selection.province };
+        let scope = ReportScope { province, lang: q.lang, ..ReportScope::period(period) };
+        return Ok(Rendered::sessions(&facts, &scope));
+    }
     let persons = reads_persons(backend, q.kind.activity(), &q.selection, q.count)?;
     let (period, mut tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
     // Labour sectors: persons per sector and in all (per period) beside the contacts by
@@ -257,7 +264,7 @@ pub fn indicators(
         s.summary.add_to(&mut tally);
         if s.summary.activity == Activity::Indoor {
             sessions += 1;
-        } else {
+        } else if s.summary.activity != Activity::Session {
             outings += 1;
         }
     }
@@ -350,6 +357,29 @@ fn persons_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), Re
 
 /// The summaries dated in the query's dates (default: the first and last stored).
 fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), ReportError> {
+    let (period, stored) = stored_over(backend, q)?;
+    let mut tally = Tally::new();
+    for s in &stored {
+        s.summary.add_to(&mut tally);
+    }
+    Ok((period, tally))
+}
+
+/// The informative sessions the devices sent over the query's dates: each one's province
+/// and facts (from the summaries of activity session), with the period they cover.
+fn session_facts(backend: &dyn Backend, q: &Query) -> Result<(Period, Vec<(Province, SessionFacts)>), ReportError> {
+    let (period, stored) = stored_over(backend, q)?;
+    let facts = stored
+        .iter()
+        .filter(|s| s.summary.activity == Activity::Session && !s.summary.deleted)
+        .filter_map(|s| s.summary.session.map(|f| (s.summary.province, f)))
+        .collect();
+    Ok((period, facts))
+}
+
+/// The summaries over the query's dates and the period they cover (the query's dates,
+/// else the first and last summary's, else today).
+fn stored_over(backend: &dyn Backend, q: &Query) -> Result<(Period, Vec<crate::store::Stored>), ReportError> {
     let wide =
         (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
     let (from, to) = (q.selection.from.unwrap_or(wide.0), q.selection.to.unwrap_or(wide.1));
@@ -363,9 +393,5 @@ fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), R
     let from = q.selection.from.or(first).unwrap_or(today);
     let to = q.selection.to.or(last).unwrap_or(today).max(from);
     let period = Period::new(from, to).map_err(|e| ReportError::Bad(e.to_string()))?;
-    let mut tally = Tally::new();
-    for s in &stored {
-        s.summary.add_to(&mut tally);
-    }
-    Ok((period, tally))
+    Ok((period, stored))
 }

@@ -72,6 +72,8 @@ pub fn sheet_title(kind: Kind, lang: Lang) -> &'static str {
         Kind::Helpline => ("Numero Verde", "Helpline"),
         Kind::LabourSectors => ("Lavoro per settore", "Labour by sector"),
         Kind::Mapping => ("Mappatura", "Mapping"),
+        Kind::Sessions => ("Sensibilizzazione", "Informative sessions"),
+        Kind::Campaigns => ("Campagne", "Campaigns"),
     };
     match lang {
         Lang::It => it,

@@ -12,6 +12,7 @@ use super::nationality::UnknownWording;
 use super::tally::{Bucket, CellKey, Measure, Tally};
 use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, RowOrder, Shift};
 
+pub mod campaigns;
 pub mod desk;
 pub mod helpline;
 pub mod identification;
@@ -23,6 +24,7 @@ pub mod mapping;
 pub mod outcomes;
 mod selection;
 pub mod services;
+pub mod sessions;
 pub mod street;
 
 pub use desk::{DeskReport, desk_report};
@@ -39,6 +41,7 @@ pub use outcomes::{
     OutcomeCounts, OutcomeRow, OutcomeSynthesis, OutcomeSynthesisRow, OutcomeTable, OutcomesReport, outcomes_report,
 };
 
+pub use campaigns::{CampaignsReport, campaigns_report};
 pub use indoor::{
     Funnel, IndoorReport, IndoorRow, IndoorSynthesis, IndoorSynthesisRow, IndoorTable, MassageReport, MassageRow,
     MassageSynthesis, MassageSynthesisRow, MassageTable, indoor_report, massage_report,
@@ -58,6 +61,7 @@ pub use services::{
     ServiceCounts, ServiceMft, ServicesReport, ServicesRow, ServicesSynthesis, ServicesSynthesisRow, ServicesTable,
     SubtypeCounts, services_report,
 };
+pub use sessions::{SessionsReport, sessions_report};
 pub use street::{StreetReport, StreetRow, StreetSynthesis, StreetSynthesisRow, StreetTable, street_report};
 
 /// Counts by gender, serialised as `{"M": .., "F": .., "T": ..}`.

@@ -252,6 +252,18 @@ impl Store {
 
     /// Records a call or a message on an ad: one transaction.
     pub fn record_attempt(&mut self, ad_id: i64, channel: Channel, outcome: Outcome) -> Result<Attempt> {
+        self.record_campaign_attempt(ad_id, channel, outcome, None)
+    }
+
+    /// Records a call or a message on an ad, part of a campaign when `tag` says so: one
+    /// transaction.
+    pub fn record_campaign_attempt(
+        &mut self,
+        ad_id: i64,
+        channel: Channel,
+        outcome: Outcome,
+        tag: Option<crate::domain::outreach::CampaignTag>,
+    ) -> Result<Attempt> {
         let ad = self.ad(ad_id)?;
         let sid = ad.session_id.to_string();
         let tx = self.write()?;
@@ -259,6 +271,7 @@ impl Store {
         let d = &ad.data;
         let who = Who { province: d.province, gender: d.gender, nationality: d.nationality };
         let id = insert_attempt(&tx, &sid, Some(ad_id), channel, outcome, who, &Utc::now().to_rfc3339())?;
+        super::campaigns::tag_attempt(&tx, id, tag)?;
         touch(&tx, Record::Session, &sid)?;
         tx.commit()?;
         Ok(Attempt { id, ad_id: Some(ad_id), channel, outcome })

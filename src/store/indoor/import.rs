@@ -84,7 +84,8 @@ impl Store {
                     }
                     IndoorKind::Call | IndoorKind::Message => {
                         let outcome = if r.reached == Some(true) { Outcome::Reached } else { Outcome::NoAnswer };
-                        insert_attempt(&tx, &sid, None, r.attempt_channel(), outcome, who, &now)?;
+                        let id = insert_attempt(&tx, &sid, None, r.attempt_channel(), outcome, who, &now)?;
+                        super::campaigns::tag_attempt(&tx, id, r.campaign)?;
                         out.attempts += 1;
                     }
                     IndoorKind::Meeting => {

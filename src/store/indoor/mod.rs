@@ -7,6 +7,7 @@
 //! and figures for reports) and [`import`] (historical logs).
 
 mod ads;
+mod campaigns;
 mod import;
 mod meetings;
 mod sessions;

@@ -14,7 +14,7 @@ use crate::store::records::{Person, count_at, row_to_contact};
 use crate::store::{Result, Store};
 
 /// Which indoor records a tally covers.
-enum Which {
+pub(super) enum Which {
     /// Sessions dated within a period.
     Period(Period),
     /// One session.
@@ -23,7 +23,7 @@ enum Which {
 
 impl Which {
     /// The condition on `s` (the sessions) with its parameters.
-    fn sql(&self) -> (&'static str, Vec<String>) {
+    pub(super) fn sql(&self) -> (&'static str, Vec<String>) {
         match self {
             Which::Period(p) => ("s.date BETWEEN ?1 AND ?2", vec![p.from.to_string(), p.to.to_string()]),
             Which::Session(id) => ("s.id = ?1", vec![id.to_string()]),
@@ -76,6 +76,7 @@ impl Store {
         for (p, g, n, _, count) in self.grouped(which, "massage_contacts", &[])? {
             t.add(bucket(p), cell(n, g, Measure::MassageContacts), count);
         }
+        self.add_campaigns(which, &mut t)?;
         Ok(t)
     }
 

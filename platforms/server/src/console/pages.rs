@@ -814,6 +814,8 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         Kind::Helpline => tr(lang, "Numero Verde", "Helpline"),
         Kind::LabourSectors => tr(lang, "Lavoro per settore e luogo", "Labour by sector and setting"),
         Kind::Mapping => tr(lang, "Mappatura nazionale (notti)", "National mapping nights"),
+        Kind::Sessions => tr(lang, "Incontri informativi", "Informative sessions"),
+        Kind::Campaigns => tr(lang, "Campagne di messaggi", "Message campaigns"),
     }
 }
 
