@@ -91,6 +91,15 @@ impl Lanterna {
             Table::Services => Some(TallyParts { contacts: false, services: true, items: false }),
             Table::Items => Some(TallyParts { contacts: false, services: false, items: true }),
             Table::Indoor | Table::Massage => None,
+            Table::EmersionTotal => {
+                let mut tally = match count {
+                    Count::Persons => self.store.persons_tally(period, None)?,
+                    Count::Contacts => self.store.tally(period, TallyParts::CONTACTS)?,
+                };
+                tally.merge(&self.store.indoor_tally(period)?);
+                crate::domain::tables::add_sessions(&mut tally, &self.store.info_session_facts(period)?);
+                return Ok(tally);
+            }
         };
         let mut tally = match parts {
             Some(parts) => self.store.tally(period, parts)?,

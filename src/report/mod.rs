@@ -8,6 +8,7 @@
 //! ([`Rendered::grids`], [`grids`]).
 
 mod emersion;
+mod emersion_total;
 mod grid;
 mod indoor;
 mod items;
@@ -22,6 +23,7 @@ use crate::domain::tables::{
     BreakdownReport, DeskReport, HelplineReport, IdentificationReport, OutcomesReport, ReferralReport,
     breakdown_report, desk_report, helpline_report, identification_report, outcomes_report, referral_report,
 };
+use crate::domain::tables::{EmersionTotalReport, emersion_total_report};
 use crate::domain::tables::{IndoorReport, ItemsReport, LabourReport, MassageReport, ServicesReport, StreetReport};
 use crate::domain::tables::{
     Mft, MftTotal, OfWhich, ReportScope, indoor_report, items_report, labour_report, massage_report, services_report,
@@ -84,6 +86,8 @@ pub enum Rendered {
     Outcomes(OutcomesReport),
     /// Helpline reports.
     Helpline(HelplineReport),
+    /// The province's emersion total: persons contacted across every kind of outreach.
+    EmersionTotal(EmersionTotalReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -113,11 +117,13 @@ pub enum Table {
     Outcomes,
     /// Helpline (Numero Verde) reports.
     Helpline,
+    /// The province's emersion total: persons contacted across every kind of outreach.
+    EmersionTotal,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 13] = [
         Table::Street,
         Table::Labour,
         Table::Indoor,
@@ -130,6 +136,7 @@ impl Table {
         Table::IdBreakdown,
         Table::Outcomes,
         Table::Helpline,
+        Table::EmersionTotal,
     ];
 
     /// The tables of emersion beyond the outing, built from a period's emersion tally
@@ -157,6 +164,7 @@ impl Table {
             Table::IdBreakdown => "identification-breakdown",
             Table::Outcomes => "outcomes",
             Table::Helpline => "helpline",
+            Table::EmersionTotal => "emersion-total",
         }
     }
 
@@ -172,7 +180,7 @@ impl Table {
             Table::Labour => Some(Activity::Labour),
             Table::Indoor | Table::Massage => Some(Activity::Indoor),
             Table::Desk => Some(Activity::Desk),
-            Table::Services | Table::Items => None,
+            Table::Services | Table::Items | Table::EmersionTotal => None,
             Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
                 Some(Activity::Emersion)
             }
@@ -196,6 +204,7 @@ impl Rendered {
             Table::IdBreakdown => Rendered::IdBreakdown(breakdown_report(tally, scope)),
             Table::Outcomes => Rendered::Outcomes(outcomes_report(tally, scope)),
             Table::Helpline => Rendered::Helpline(helpline_report(tally, scope)),
+            Table::EmersionTotal => Rendered::EmersionTotal(emersion_total_report(tally, scope)),
         }
     }
 }
@@ -299,6 +308,12 @@ impl Rendered {
             Rendered::IdBreakdown(r) => emersion::breakdown(r, single, lang),
             Rendered::Outcomes(r) => emersion::outcomes(r, single, lang),
             Rendered::Helpline(r) => emersion::helpline(r, single, lang),
+            Rendered::EmersionTotal(r) => per_province(
+                &r.tables,
+                single,
+                || emersion_total::synthesis(r, lang),
+                |t, at| emersion_total::table(t, lang, at),
+            ),
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -341,6 +356,7 @@ impl Serialize for JsonView<'_> {
             Rendered::IdBreakdown(r) => table_or(&r.tables, r, single, s),
             Rendered::Outcomes(r) => table_or(&r.tables, r, single, s),
             Rendered::Helpline(r) => table_or(&r.tables, r, single, s),
+            Rendered::EmersionTotal(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

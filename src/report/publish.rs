@@ -732,6 +732,11 @@ mod tests {
                 ];
                 (vec![Activity::Emersion], m.map(Helpline).to_vec())
             }
+            Table::EmersionTotal => {
+                let mut m = street;
+                m.extend([Reached, ReachedProtection, Meetings, MassageContacts, MassageProtection]);
+                (vec![Activity::Street, Activity::Labour, Activity::Desk, Activity::Indoor, Activity::Session], m)
+            }
         }
     }
 

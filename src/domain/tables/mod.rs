@@ -13,6 +13,7 @@ use super::tally::{Bucket, CellKey, Measure, Tally};
 use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, RowOrder, Shift};
 
 pub mod desk;
+pub mod emersion_total;
 pub mod helpline;
 pub mod identification;
 pub mod indoor;
@@ -24,6 +25,10 @@ pub mod services;
 pub mod street;
 
 pub use desk::{DeskReport, desk_report};
+pub use emersion_total::{
+    EmersionTotalReport, EmersionTotalSynthesis, EmersionTotalTable, TotalCounts, TotalRow, add_sessions,
+    emersion_total_report,
+};
 pub use helpline::{
     HelplineCounts, HelplineReport, HelplineRow, HelplineSynthesis, HelplineSynthesisRow, HelplineTable,
     helpline_report,
