@@ -409,6 +409,8 @@ enum IndoorColumn {
     Outcome,
     Site,
     Channel,
+    Protection,
+    DeclaredAge,
 }
 
 const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
@@ -419,7 +421,8 @@ const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
     ("nationality", IndoorColumn::Nationality),
 ];
 
-const INDOOR_KNOWN: &str = "date, province, kind, gender, nationality, outcome, site, channel";
+const INDOOR_KNOWN: &str =
+    "date, province, kind, gender, nationality, outcome, site, channel, protection, declared_age";
 
 /// The optional indoor column `name` names (`read_rows` looks up the required ones).
 fn indoor_optional_column_named(name: &str) -> Option<IndoorColumn> {
@@ -427,6 +430,8 @@ fn indoor_optional_column_named(name: &str) -> Option<IndoorColumn> {
         "outcome" => Some(IndoorColumn::Outcome),
         "site" => Some(IndoorColumn::Site),
         "channel" => Some(IndoorColumn::Channel),
+        "protection" => Some(IndoorColumn::Protection),
+        "declared_age" => Some(IndoorColumn::DeclaredAge),
         _ => None,
     }
 }
@@ -438,6 +443,7 @@ fn parse_indoor_row(
 ) -> Result<IndoorRecord, (String, String)> {
     let (mut date, mut province, mut kind, mut gender, mut nationality) = (None, None, None, None, None);
     let (mut reached, mut site, mut channel) = (None, None, None);
+    let (mut protection, mut declared_age) = (Protection::Unknown, None);
     let mut names: HashMap<IndoorColumn, &str> = HashMap::new();
     for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
         names.insert(*col, name);
@@ -468,6 +474,12 @@ fn parse_indoor_row(
                 site = Some(value.to_ascii_lowercase())
             }
             IndoorColumn::Channel => channel = Some(Channel::parse(&value.to_ascii_lowercase()).map_err(dom)?),
+            IndoorColumn::Protection => protection = Protection::parse(&value.to_ascii_lowercase()).map_err(dom)?,
+            IndoorColumn::DeclaredAge => {
+                let age = value.parse::<u8>().map_err(|_| (name.to_owned(), format!("'{value}' is not an age")))?;
+                rules::check_declared_age(age).map_err(|e| (name.to_owned(), e.to_string()))?;
+                declared_age = Some(age)
+            }
         }
     }
     let r = IndoorRecord {
@@ -479,10 +491,14 @@ fn parse_indoor_row(
         reached,
         site,
         channel,
+        protection,
+        declared_age,
     };
     r.validate().map_err(|e| {
         let (column, default) = match &e {
             DomainError::Invalid { what: "channel", .. } => (IndoorColumn::Channel, "channel"),
+            DomainError::Invalid { what: "protection", .. } => (IndoorColumn::Protection, "protection"),
+            DomainError::Invalid { what: "declared_age", .. } => (IndoorColumn::DeclaredAge, "declared_age"),
             DomainError::Rule(Violation::Site) => (IndoorColumn::Site, "site"),
             _ => (IndoorColumn::Outcome, "outcome"),
         };
@@ -503,7 +519,9 @@ pub struct ParsedIndoorLog {
 
 /// Parses an indoor log: one row per event, columns `date`, `province`, `kind`
 /// (ad|call|message|meeting|massage), `gender`, `nationality`, and for calls and messages
-/// `outcome` (reached|not_reached); optional `site` and `channel`.
+/// `outcome` (reached|not_reached); optional `site` and `channel`, `protection`
+/// (yes|no|unknown: calls that reached someone, meetings, massage contacts) and
+/// `declared_age` (ads, 14 to 99).
 pub fn parse_indoor(bytes: &[u8]) -> Result<ParsedIndoorLog, ImportError> {
     let (records, sha256) =
         read_rows(bytes, indoor_optional_column_named, &INDOOR_REQUIRED, INDOOR_KNOWN, "event", parse_indoor_row)?;
