@@ -7,6 +7,7 @@
 //! same suppressed grids. The app's report table component reads the grids too
 //! ([`Rendered::grids`], [`grids`]).
 
+mod age;
 mod emersion;
 mod emersion_total;
 mod grid;

@@ -15,7 +15,7 @@ use lanterna::domain::{Activity, Count, Lang, Measure, Period, Tally};
 use lanterna::report::{Format, Grid, Rendered};
 use uuid::Uuid;
 
-use crate::store::{Backend, StoreError};
+use crate::store::{Backend, StoreError, Stored};
 
 /// Which table: the app's own list.
 pub use lanterna::report::Table as Kind;
@@ -119,6 +119,9 @@ pub enum ReportError {
 /// A published query is built over every province, whatever it names: the whole pack is
 /// suppressed together, and only then is a province's table picked out of it.
 fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
+    if q.kind == Kind::EmersionTotal {
+        return emersion_total(backend, q);
+    }
     let persons = reads_persons(backend, q.kind.activity(), &q.selection, q.count)?;
     let (period, tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
     let scope = ReportScope {
@@ -343,8 +346,50 @@ fn persons_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), Re
     Ok((period, tally))
 }
 
+/// The emersion total ([`lanterna::domain::tables::emersion_total`]): over a published
+/// period, the persons of street, labour and desk the devices sent for it (as the other
+/// person tables), otherwise their contacts; the indoor counts of the sessions'
+/// summaries; the participants of informative sessions from the sessions' facts.
+fn emersion_total(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
+    let persons = counts(backend, &q.selection)? == Count::Persons;
+    let (period, stored) = summaries_in(backend, q)?;
+    let mut tally = Tally::new();
+    let mut sessions = Vec::new();
+    for s in stored.iter().map(|s| &s.summary) {
+        match s.activity {
+            Activity::Session => sessions.extend(s.session.map(|f| (s.province, f))),
+            Activity::Street | Activity::Labour | Activity::Desk if persons => {}
+            _ => s.add_to(&mut tally),
+        }
+    }
+    if persons {
+        for p in backend.persons(q.units.as_deref(), period.from, period.to)? {
+            p.add_to(&mut tally);
+        }
+    }
+    lanterna::domain::tables::add_sessions(&mut tally, &sessions);
+    let scope = ReportScope {
+        province: if q.published.is_some() { None } else { q.selection.province },
+        lang: q.lang,
+        count: if persons { Count::Persons } else { Count::Contacts },
+        ..ReportScope::period(period)
+    };
+    Ok(Rendered::build(q.kind, &tally, &scope))
+}
+
 /// The summaries dated in the query's dates (default: the first and last stored).
 fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), ReportError> {
+    let (period, stored) = summaries_in(backend, q)?;
+    let mut tally = Tally::new();
+    for s in &stored {
+        s.summary.add_to(&mut tally);
+    }
+    Ok((period, tally))
+}
+
+/// The summaries dated in the query's dates and those dates (default: the first and last
+/// stored).
+fn summaries_in(backend: &dyn Backend, q: &Query) -> Result<(Period, Vec<Stored>), ReportError> {
     let wide =
         (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
     let (from, to) = (q.selection.from.unwrap_or(wide.0), q.selection.to.unwrap_or(wide.1));
@@ -358,9 +403,5 @@ fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), R
     let from = q.selection.from.or(first).unwrap_or(today);
     let to = q.selection.to.or(last).unwrap_or(today).max(from);
     let period = Period::new(from, to).map_err(|e| ReportError::Bad(e.to_string()))?;
-    let mut tally = Tally::new();
-    for s in &stored {
-        s.summary.add_to(&mut tally);
-    }
-    Ok((period, tally))
+    Ok((period, stored))
 }

@@ -70,6 +70,7 @@ pub fn sheet_title(kind: Kind, lang: Lang) -> &'static str {
         Kind::IdBreakdown => ("Identificazione per gruppi", "Identification breakdowns"),
         Kind::Outcomes => ("Esiti", "Outcomes"),
         Kind::Helpline => ("Numero Verde", "Helpline"),
+        Kind::EmersionTotal => ("Totale emersione", "Emersion total"),
     };
     match lang {
         Lang::It => it,

@@ -12,6 +12,7 @@ use super::nationality::UnknownWording;
 use super::tally::{Bucket, CellKey, Measure, Tally};
 use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, RowOrder, Shift};
 
+pub mod age;
 pub mod desk;
 pub mod emersion_total;
 pub mod helpline;
@@ -24,6 +25,7 @@ mod selection;
 pub mod services;
 pub mod street;
 
+pub use age::{AdsAge, AgeBands, Average, ads_age, age_bands};
 pub use desk::{DeskReport, desk_report};
 pub use emersion_total::{
     EmersionTotalReport, EmersionTotalSynthesis, EmersionTotalTable, TotalCounts, TotalRow, add_sessions,

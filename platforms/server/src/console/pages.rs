@@ -812,6 +812,7 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         }
         Kind::Outcomes => tr(lang, "Esiti dei contatti", "Outcomes of contacts"),
         Kind::Helpline => tr(lang, "Numero Verde", "Helpline"),
+        Kind::EmersionTotal => tr(lang, "Totale emersione", "Emersion total"),
     }
 }
 
