@@ -121,6 +121,11 @@ pub enum ReportKind {
     Outcomes,
     /// Helpline (Numero Verde) reports: nationality × M/F/T, new/known, caller, help, outcome
     Helpline,
+    /// The province's emersion total: persons contacted on the street, in labour outreach,
+    /// indoor (reached and met), in massage centres, at the desk and in informative
+    /// sessions, M/F/T and of which asylum seekers or protection holders; the total is the
+    /// sum of the rows
+    EmersionTotal,
     /// Indoor figures beyond the printed tables: messages by channel, ads reached,
     /// numbers in several ads, numbers seen again within 14 days
     IndoorStats,
@@ -151,6 +156,7 @@ impl From<ReportKind> for crate::app::ReportKind {
             ReportKind::IdentificationBreakdown => T(Table::IdBreakdown),
             ReportKind::Outcomes => T(Table::Outcomes),
             ReportKind::Helpline => T(Table::Helpline),
+            ReportKind::EmersionTotal => T(Table::EmersionTotal),
             ReportKind::IndoorStats => IndoorStats,
             ReportKind::LabourSectors => T(Table::LabourSectors),
             ReportKind::Mapping => T(Table::Mapping),

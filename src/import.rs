@@ -83,8 +83,8 @@ use crate::domain::emersion::{
     IntakeChannel, InterviewKind, OutcomeSet, Typology, Verdict,
 };
 use crate::domain::indoor::IndoorRecord;
-use crate::domain::outreach::{LabourSector, LabourSetting};
 use crate::domain::outreach::{Campaign, CampaignTag};
+use crate::domain::outreach::{LabourSector, LabourSetting};
 use crate::domain::rules::{self, IMPORTED_ITEM_QUANTITY_MAX, SITE_NAME_MAX, Violation};
 use crate::domain::{
     Activity, AgeBand, Channel, Comune, ContactData, ContactRecord, DomainError, EventKey, EventKind, Gender,
@@ -289,10 +289,14 @@ fn check_outreach_agrees(rows: &[(ContactRecord, crate::store::ImportedOutreach,
             errors.push(LineError {
                 line: *line,
                 column: Some("mapping".into()),
-                message: format!("the rows of one outing must agree on mapping (line {first} says {})", u8::from(mapping)),
+                message: format!(
+                    "the rows of one outing must agree on mapping (line {first} says {})",
+                    u8::from(mapping)
+                ),
             });
         }
-        let &mut (joint, first) = stops.entry((r.date, r.shift, r.activity, r.place)).or_insert((o.joint_inspection, *line));
+        let &mut (joint, first) =
+            stops.entry((r.date, r.shift, r.activity, r.place)).or_insert((o.joint_inspection, *line));
         if joint != o.joint_inspection {
             errors.push(LineError {
                 line: *line,
@@ -478,6 +482,8 @@ enum IndoorColumn {
     Channel,
     Campaign,
     MessageLanguage,
+    Protection,
+    DeclaredAge,
 }
 
 const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
@@ -488,8 +494,8 @@ const INDOOR_REQUIRED: [(&str, IndoorColumn); 5] = [
     ("nationality", IndoorColumn::Nationality),
 ];
 
-const INDOOR_KNOWN: &str =
-    "date, province, kind, gender, nationality, outcome, site, channel, campaign, message_language";
+const INDOOR_KNOWN: &str = "date, province, kind, gender, nationality, outcome, site, channel, campaign, message_language, protection, \
+     declared_age";
 
 /// The optional indoor column `name` names (`read_rows` looks up the required ones).
 fn indoor_optional_column_named(name: &str) -> Option<IndoorColumn> {
@@ -499,6 +505,8 @@ fn indoor_optional_column_named(name: &str) -> Option<IndoorColumn> {
         "channel" => Some(IndoorColumn::Channel),
         "campaign" => Some(IndoorColumn::Campaign),
         "message_language" => Some(IndoorColumn::MessageLanguage),
+        "protection" => Some(IndoorColumn::Protection),
+        "declared_age" => Some(IndoorColumn::DeclaredAge),
         _ => None,
     }
 }
@@ -511,6 +519,7 @@ fn parse_indoor_row(
     let (mut date, mut province, mut kind, mut gender, mut nationality) = (None, None, None, None, None);
     let (mut reached, mut site, mut channel) = (None, None, None);
     let (mut campaign, mut message_language) = (None, None);
+    let (mut protection, mut declared_age) = (Protection::Unknown, None);
     let mut names: HashMap<IndoorColumn, &str> = HashMap::new();
     for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
         names.insert(*col, name);
@@ -545,6 +554,12 @@ fn parse_indoor_row(
             IndoorColumn::MessageLanguage => {
                 message_language = Some(Language::parse(&value.to_ascii_lowercase()).map_err(dom)?)
             }
+            IndoorColumn::Protection => protection = Protection::parse(&value.to_ascii_lowercase()).map_err(dom)?,
+            IndoorColumn::DeclaredAge => {
+                let age = value.parse::<u8>().map_err(|_| (name.to_owned(), format!("'{value}' is not an age")))?;
+                rules::check_declared_age(age).map_err(|e| (name.to_owned(), e.to_string()))?;
+                declared_age = Some(age)
+            }
         }
     }
     if message_language.is_some() && campaign.is_none() {
@@ -561,11 +576,15 @@ fn parse_indoor_row(
         site,
         channel,
         campaign: campaign.map(|campaign| CampaignTag { campaign, language: message_language }),
+        protection,
+        declared_age,
     };
     r.validate().map_err(|e| {
         let (column, default) = match &e {
             DomainError::Invalid { what: "campaign", .. } => (IndoorColumn::Campaign, "campaign"),
             DomainError::Invalid { what: "channel", .. } => (IndoorColumn::Channel, "channel"),
+            DomainError::Invalid { what: "protection", .. } => (IndoorColumn::Protection, "protection"),
+            DomainError::Invalid { what: "declared_age", .. } => (IndoorColumn::DeclaredAge, "declared_age"),
             DomainError::Rule(Violation::Site) => (IndoorColumn::Site, "site"),
             _ => (IndoorColumn::Outcome, "outcome"),
         };
@@ -586,7 +605,9 @@ pub struct ParsedIndoorLog {
 
 /// Parses an indoor log: one row per event, columns `date`, `province`, `kind`
 /// (ad|call|message|meeting|massage), `gender`, `nationality`, and for calls and messages
-/// `outcome` (reached|not_reached); optional `site` and `channel`.
+/// `outcome` (reached|not_reached); optional `site` and `channel`, `protection`
+/// (yes|no|unknown: calls that reached someone, meetings, massage contacts) and
+/// `declared_age` (ads, 14 to 99).
 pub fn parse_indoor(bytes: &[u8]) -> Result<ParsedIndoorLog, ImportError> {
     let (records, sha256) =
         read_rows(bytes, indoor_optional_column_named, &INDOOR_REQUIRED, INDOOR_KNOWN, "event", parse_indoor_row)?;

@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::{Area, Done, Error, Lanterna, Result};
 use crate::domain::indoor::{Ad, AdData, Attempt, IndoorSession, NumberHistory, normalize_phone};
-use crate::domain::{Activity, Channel, Comune, ContactData, Gender, Nationality, Outcome, Province, Tally};
+use crate::domain::{
+    Activity, Channel, Comune, ContactData, Gender, Nationality, Outcome, Protection, Province, Tally,
+};
 use crate::store::{NewIndoorSession, SessionCounts};
 
 /// What an indoor session's screen shows, in one load.
@@ -59,6 +61,8 @@ pub struct MassageVisit {
     pub comune: Option<Comune>,
     /// Persons contacted: `(gender, nationality, how many)`.
     pub persons: Vec<(Gender, Nationality, u32)>,
+    /// Whether they seek or hold international protection (unknown unless said).
+    pub protection: Protection,
 }
 
 /// A saved ad, what its number's hash already knew, and the number to dial for the ad
@@ -175,6 +179,13 @@ impl Lanterna {
         Ok(Done::new(self.store.record_attempt(ad, channel, outcome)?, INDOOR))
     }
 
+    /// Says whether the person a call reached seeks or holds international protection (an
+    /// optional tap after the outcome).
+    pub fn set_attempt_protection(&mut self, attempt: i64, protection: Protection) -> Result<Done<()>> {
+        self.store.set_attempt_protection(attempt, protection)?;
+        Ok(Done::new((), INDOOR))
+    }
+
     /// Records a person met through an ad (or without one): returns the meeting's id.
     pub fn record_meeting(
         &mut self,
@@ -198,7 +209,13 @@ impl Lanterna {
     pub fn record_massage_visit(&mut self, session: Uuid, visit: &MassageVisit) -> Result<Done<u64>> {
         let more: u64 = visit.persons.iter().map(|&(_, _, n)| u64::from(n)).sum();
         self.store.check_session_cells(session, more)?;
-        let counted = self.store.record_massage_visit(session, visit.province, visit.comune, &visit.persons)?;
+        let counted = self.store.record_massage_persons(
+            session,
+            visit.province,
+            visit.comune,
+            &visit.persons,
+            visit.protection,
+        )?;
         Ok(Done::new(counted, INDOOR))
     }
 

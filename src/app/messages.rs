@@ -280,6 +280,7 @@ fn entity(e: Entity) -> &'static str {
         Entity::Contact => "Contatto",
         Entity::IndoorSession => "Sessione indoor",
         Entity::Ad => "Annuncio",
+        Entity::Attempt => "Chiamata",
         Entity::Meeting => "Incontro",
         Entity::Person => "Persona",
         Entity::Interview => "Colloquio",

@@ -102,6 +102,15 @@ impl Lanterna {
                 return Ok(tally);
             }
             Table::Mapping => return Ok(self.store.tally(period, TallyParts::CONTACTS)?),
+            Table::EmersionTotal => {
+                let mut tally = match count {
+                    Count::Persons => self.store.persons_tally(period, None)?,
+                    Count::Contacts => self.store.tally(period, TallyParts::CONTACTS)?,
+                };
+                tally.merge(&self.store.indoor_tally(period)?);
+                crate::domain::tables::add_sessions(&mut tally, &self.store.info_session_facts(period)?);
+                return Ok(tally);
+            }
         };
         let mut tally = match parts {
             Some(parts) => self.store.tally(period, parts)?,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::rules;
 use super::{
     Activity, Bucket, CellKey, Channel, Comune, ContactData, DomainError, Gender, IndoorKind, Language, Measure,
-    Nationality, Outcome, OutingStatus, Province, Shift, Tally,
+    Nationality, Outcome, OutingStatus, Protection, Province, Shift, Tally,
 };
 
 /// The ad sites a new unit starts with (the unit can edit the list).
@@ -201,6 +201,11 @@ pub struct IndoorRecord {
     pub channel: Option<Channel>,
     /// For calls and messages: the campaign it was part of, with the message's language.
     pub campaign: Option<crate::domain::outreach::CampaignTag>,
+    /// For calls that reached someone, persons met and massage-centre contacts: whether
+    /// the person seeks or holds international protection.
+    pub protection: Protection,
+    /// For ads: the age the ad declares.
+    pub declared_age: Option<u8>,
 }
 
 impl IndoorRecord {
@@ -218,6 +223,20 @@ impl IndoorRecord {
         }
         if !attempt && self.campaign.is_some() {
             return Err(DomainError::invalid("campaign", "only calls and messages are part of a campaign"));
+        }
+        let reached_call = self.kind == IndoorKind::Call && self.reached == Some(true);
+        let with_person = reached_call || matches!(self.kind, IndoorKind::Meeting | IndoorKind::Massage);
+        if self.protection != Protection::Unknown && !with_person {
+            return Err(DomainError::invalid(
+                "protection",
+                "only calls that reached someone, meetings and massage contacts have a protection status",
+            ));
+        }
+        if let Some(age) = self.declared_age {
+            if self.kind != IndoorKind::Ad {
+                return Err(DomainError::invalid("declared_age", "only ads have a declared age"));
+            }
+            rules::check_declared_age(age)?;
         }
         match (self.kind, self.channel) {
             (IndoorKind::Call, Some(c)) if c != Channel::Call => {
@@ -375,8 +394,18 @@ mod tests {
             site: None,
             channel: None,
             campaign: None,
+            protection: Protection::Unknown,
+            declared_age: None,
         };
         assert!(base.validate().is_ok());
+        assert!(IndoorRecord { protection: Protection::Yes, ..base.clone() }.validate().is_ok());
+        let not_reached = IndoorRecord { reached: Some(false), protection: Protection::Yes, ..base.clone() };
+        assert!(not_reached.validate().is_err(), "no one reached, no one's status");
+        let ad = IndoorRecord { kind: IndoorKind::Ad, reached: None, ..base.clone() };
+        assert!(IndoorRecord { declared_age: Some(17), ..ad.clone() }.validate().is_ok());
+        assert!(IndoorRecord { declared_age: Some(12), ..ad.clone() }.validate().is_err());
+        assert!(IndoorRecord { protection: Protection::No, ..ad }.validate().is_err());
+        assert!(IndoorRecord { declared_age: Some(30), ..base.clone() }.validate().is_err());
         assert!(IndoorRecord { reached: None, ..base.clone() }.validate().is_err());
         assert!(IndoorRecord { channel: Some(Channel::Sms), ..base.clone() }.validate().is_err());
         assert!(IndoorRecord { kind: IndoorKind::Ad, ..base.clone() }.validate().is_err());

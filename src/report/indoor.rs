@@ -49,6 +49,7 @@ pub(super) fn table(t: &IndoorTable, lang: Lang, at: Option<String>) -> Grid {
         (r.nationality.code(), r.label.as_str(), cells)
     }));
     g.total(tr(lang, "TOTALE", "TOTAL"), funnel_cells(&t.total, "/total", |m, at| mft(m, Role::Total, at)));
+    super::age::ads_notes(&mut g, lang, &t.age);
     g
 }
 

@@ -38,6 +38,7 @@ pub(super) fn titled_table(t: &LabourTable, lang: Lang, at: Option<String>, what
     let grand = Cell::new(t.grand_total, Role::Total, "/grand_total");
     g.note(tr(lang, "Totale generale", "Grand total"), [(String::new(), grand)]);
     of_which_note(&mut g, lang, t.count, &t.of_which);
+    super::age::bands_notes(&mut g, lang, &t.age);
     g
 }
 

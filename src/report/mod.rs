@@ -7,8 +7,10 @@
 //! same suppressed grids. The app's report table component reads the grids too
 //! ([`Rendered::grids`], [`grids`]).
 
+mod age;
 mod campaigns;
 mod emersion;
+mod emersion_total;
 mod grid;
 mod indoor;
 mod items;
@@ -26,6 +28,7 @@ use crate::domain::tables::{
     BreakdownReport, DeskReport, HelplineReport, IdentificationReport, OutcomesReport, ReferralReport,
     breakdown_report, desk_report, helpline_report, identification_report, outcomes_report, referral_report,
 };
+use crate::domain::tables::{EmersionTotalReport, emersion_total_report};
 use crate::domain::tables::{IndoorReport, ItemsReport, LabourReport, MassageReport, ServicesReport, StreetReport};
 use crate::domain::tables::{LabourSectorsReport, MappingReport, labour_sectors_report, mapping_report};
 use crate::domain::tables::{
@@ -100,6 +103,8 @@ pub enum Rendered {
     Sessions(SessionsReport),
     /// Message campaigns: persons reached, messages by language.
     Campaigns(CampaignsReport),
+    /// The province's emersion total: persons contacted across every kind of outreach.
+    EmersionTotal(EmersionTotalReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -137,11 +142,13 @@ pub enum Table {
     Sessions,
     /// Message campaigns on indoor numbers.
     Campaigns,
+    /// The province's emersion total: persons contacted across every kind of outreach.
+    EmersionTotal,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 16] = [
+    pub const ALL: [Table; 17] = [
         Table::Street,
         Table::Labour,
         Table::Indoor,
@@ -158,6 +165,7 @@ impl Table {
         Table::Mapping,
         Table::Sessions,
         Table::Campaigns,
+        Table::EmersionTotal,
     ];
 
     /// The tables of emersion beyond the outing, built from a period's emersion tally
@@ -189,6 +197,7 @@ impl Table {
             Table::Mapping => "mapping",
             Table::Sessions => "sessions",
             Table::Campaigns => "campaigns",
+            Table::EmersionTotal => "emersion-total",
         }
     }
 
@@ -206,7 +215,7 @@ impl Table {
             Table::Indoor | Table::Massage | Table::Campaigns => Some(Activity::Indoor),
             Table::Sessions => Some(Activity::Session),
             Table::Desk => Some(Activity::Desk),
-            Table::Services | Table::Items => None,
+            Table::Services | Table::Items | Table::EmersionTotal => None,
             Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
                 Some(Activity::Emersion)
             }
@@ -235,6 +244,7 @@ impl Rendered {
             // Sessions are head counts, never cells of a tally: a tally has none to give.
             Table::Sessions => Rendered::sessions(&[], scope),
             Table::Campaigns => Rendered::Campaigns(campaigns_report(tally, scope)),
+            Table::EmersionTotal => Rendered::EmersionTotal(emersion_total_report(tally, scope)),
         }
     }
 
@@ -360,6 +370,12 @@ impl Rendered {
             Rendered::Campaigns(r) => {
                 per_province(&r.tables, single, || campaigns::synthesis(r, lang), |t, at| campaigns::table(t, lang, at))
             }
+            Rendered::EmersionTotal(r) => per_province(
+                &r.tables,
+                single,
+                || emersion_total::synthesis(r, lang),
+                |t, at| emersion_total::table(t, lang, at),
+            ),
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -406,6 +422,7 @@ impl Serialize for JsonView<'_> {
             Rendered::Mapping(r) => table_or(&r.tables, r, single, s),
             Rendered::Sessions(r) => table_or(&r.tables, r, single, s),
             Rendered::Campaigns(r) => table_or(&r.tables, r, single, s),
+            Rendered::EmersionTotal(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

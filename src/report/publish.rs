@@ -760,6 +760,11 @@ mod tests {
             }
             // Built from sessions' facts, not from a tally: a tally gives the empty table.
             Table::Sessions => (vec![Activity::Session], vec![Contacts]),
+            Table::EmersionTotal => {
+                let mut m = street;
+                m.extend([Reached, ReachedProtection, Meetings, MassageContacts, MassageProtection]);
+                (vec![Activity::Street, Activity::Labour, Activity::Desk, Activity::Indoor, Activity::Session], m)
+            }
         }
     }
 

@@ -42,6 +42,8 @@ pub enum Entity {
     IndoorSession,
     /// An ad of an indoor session.
     Ad,
+    /// A call or message of an indoor session.
+    Attempt,
     /// A person met in an indoor session.
     Meeting,
     /// A person of the register.
@@ -71,6 +73,7 @@ impl fmt::Display for Entity {
             Entity::Contact => "contact",
             Entity::IndoorSession => "indoor session",
             Entity::Ad => "ad",
+            Entity::Attempt => "call",
             Entity::Meeting => "meeting",
             Entity::Person => "person",
             Entity::Interview => "interview",

@@ -20,8 +20,8 @@ use super::records::{all_rows, by_id};
 use super::{Entity, Record, Result, Store, StoreError};
 use crate::domain::rules::{self, Violation};
 use crate::domain::{
-    Activity, Bucket, CellKey, ContactData, DomainError, Gender, Measure, Nationality, Period, Person, PersonDetails,
-    Province, Shift, Tally,
+    Activity, AgeBand, Bucket, CellKey, ContactData, DomainError, Gender, Measure, Nationality, Period, Person,
+    PersonDetails, Province, Shift, Tally,
 };
 use crate::wire::{PersonAck, PersonCell, PersonSummary};
 
@@ -246,7 +246,7 @@ pub(super) fn follow_person(tx: &Transaction<'_>, person: i64) -> Result<()> {
 fn person_cells(tx: &Transaction<'_>, key: &str, activity: Activity, province: Province) -> Result<Vec<PersonCell>> {
     let mut sums: BTreeMap<(Shift, Nationality, Gender, Measure), u32> = BTreeMap::new();
     let mut st = tx.prepare_cached(
-        "SELECT shift, nationality, gender, minor, new, protection, persons FROM period_cells
+        "SELECT shift, nationality, gender, minor, new, protection, persons, age FROM period_cells
          WHERE period = ?1 AND activity = ?2 AND province = ?3",
     )?;
     let mut rows = st.query(params![key, activity, province])?;
@@ -254,14 +254,23 @@ fn person_cells(tx: &Transaction<'_>, key: &str, activity: Activity, province: P
         let (shift, nationality, gender) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let (minor, new, protection): (bool, bool, bool) = (r.get(3)?, r.get(4)?, r.get(5)?);
         let n: u32 = r.get(6)?;
+        let age = age_of(r.get_ref(7)?.as_str().unwrap_or(""));
         for (_, measure) in person_measures(minor, new, protection).into_iter().filter(|(on, _)| *on) {
             *sums.entry((shift, nationality, gender, measure)).or_default() += n;
+        }
+        if let Some(band) = age {
+            *sums.entry((shift, nationality, gender, Measure::AgePersons(band))).or_default() += n;
         }
     }
     Ok(sums
         .into_iter()
         .map(|((shift, nationality, gender, measure), count)| PersonCell { shift, nationality, gender, measure, count })
         .collect())
+}
+
+/// The age band of a period row's `age` column ('' or anything else: unknown).
+fn age_of(code: &str) -> Option<AgeBand> {
+    AgeBand::parse(code).ok()
 }
 
 /// The measures one row of persons counts in, each with whether it applies.
@@ -492,36 +501,41 @@ impl Store {
     /// the order of their key; any other range reads the distinct persons of its contacts.
     pub fn persons_tally(&self, period: Period, activity: Option<Activity>) -> Result<Tally> {
         let mut tally = Tally::new();
-        let mut add = |bucket: Bucket, nationality, gender, [n, new, minor, protection]: [u64; 4]| {
-            for (measure, count) in [
-                (Measure::Persons, n),
-                (Measure::NewPersons, new),
-                (Measure::KnownPersons, n - new),
-                (Measure::MinorPersons, minor),
-                (Measure::ProtectedPersons, protection),
-            ] {
-                if count > 0 {
-                    tally.add(bucket, CellKey { nationality, gender, measure }, count);
+        let mut add =
+            |bucket: Bucket, nationality, gender, age: Option<AgeBand>, [n, new, minor, protection]: [u64; 4]| {
+                if let Some(band) = age {
+                    tally.add(bucket, CellKey { nationality, gender, measure: Measure::AgePersons(band) }, n);
                 }
-            }
-        };
+                for (measure, count) in [
+                    (Measure::Persons, n),
+                    (Measure::NewPersons, new),
+                    (Measure::KnownPersons, n - new),
+                    (Measure::MinorPersons, minor),
+                    (Measure::ProtectedPersons, protection),
+                ] {
+                    if count > 0 {
+                        tally.add(bucket, CellKey { nationality, gender, measure }, count);
+                    }
+                }
+            };
         if !self.is_kept_period(period)? {
-            for ((bucket, nationality, gender), sums) in self.persons_of_contacts(period, activity)? {
-                add(bucket, nationality, gender, sums);
+            for ((bucket, nationality, gender, age), sums) in self.persons_of_contacts(period, activity)? {
+                add(bucket, nationality, gender, age, sums);
             }
             return Ok(tally);
         }
         let mut st = self.conn.prepare_cached(
             "SELECT activity, province, shift, nationality, gender,
-                    sum(persons), sum(persons * new), sum(persons * minor), sum(persons * protection)
+                    sum(persons), sum(persons * new), sum(persons * minor), sum(persons * protection), age
              FROM period_cells WHERE period = ?1 AND (?2 IS NULL OR activity = ?2)
-             GROUP BY activity, province, shift, nationality, gender",
+             GROUP BY activity, province, shift, nationality, gender, age",
         )?;
         let mut rows = st.query(params![period.key(), activity])?;
         while let Some(r) = rows.next()? {
             let bucket = Bucket { activity: r.get(0)?, province: r.get(1)?, shift: r.get(2)? };
             let sums = [5, 6, 7, 8].map(|i| r.get::<_, i64>(i).map_or(0, |v| v.max(0) as u64));
-            add(bucket, r.get(3)?, r.get(4)?, sums);
+            let age = age_of(r.get_ref(9)?.as_str().unwrap_or(""));
+            add(bucket, r.get(3)?, r.get(4)?, age, sums);
         }
         Ok(tally)
     }
@@ -533,7 +547,7 @@ impl Store {
         &self,
         period: Period,
         activity: Option<Activity>,
-    ) -> Result<HashMap<(Bucket, Nationality, Gender), [u64; 4]>> {
+    ) -> Result<HashMap<(Bucket, Nationality, Gender, Option<AgeBand>), [u64; 4]>> {
         let stops: HashMap<i64, Bucket> = all_rows(
             &self.conn,
             "SELECT s.id, o.activity, s.province, o.shift FROM outings o JOIN stops s ON s.outing_id = o.id
@@ -551,21 +565,23 @@ impl Store {
                 met.insert((*bucket, person));
             }
         }
-        let mut who: HashMap<i64, (Nationality, Gender, [u64; 4])> = HashMap::new();
+        type Who = (Nationality, Gender, Option<AgeBand>, [u64; 4]);
+        let mut who: HashMap<i64, Who> = HashMap::new();
         let mut st = self.conn.prepare_cached(
             "SELECT id, nationality, gender, first_met BETWEEN ?1 AND ?2 AND NOT known_before, age_band IS 'minor',
-                    protection IS 'yes'
+                    protection IS 'yes', age_band
              FROM persons WHERE merged_into IS NULL",
         )?;
         let mut rows = st.query(params![period.from, period.to])?;
         while let Some(r) = rows.next()? {
             let flags = [3, 4, 5].map(|i| r.get::<_, bool>(i).unwrap_or(false) as u64);
-            who.insert(r.get(0)?, (r.get(1)?, r.get(2)?, [1, flags[0], flags[1], flags[2]]));
+            let age = r.get::<_, Option<AgeBand>>(6).ok().flatten();
+            who.insert(r.get(0)?, (r.get(1)?, r.get(2)?, age, [1, flags[0], flags[1], flags[2]]));
         }
-        let mut out: HashMap<(Bucket, Nationality, Gender), [u64; 4]> = HashMap::new();
+        let mut out: HashMap<(Bucket, Nationality, Gender, Option<AgeBand>), [u64; 4]> = HashMap::new();
         for (bucket, person) in met {
-            if let Some((nationality, gender, one)) = who.get(&person) {
-                let sums = out.entry((bucket, *nationality, *gender)).or_default();
+            if let Some((nationality, gender, age, one)) = who.get(&person) {
+                let sums = out.entry((bucket, *nationality, *gender, *age)).or_default();
                 sums.iter_mut().zip(one).for_each(|(s, o)| *s += o);
             }
         }

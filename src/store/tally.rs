@@ -9,7 +9,9 @@ use rusqlite::{OptionalExtension, params};
 use super::records::{all_rows, event_at, item_at};
 use super::{Result, Store};
 use crate::domain::tables::Mft;
-use crate::domain::{Activity, Bucket, CellKey, EventKind, Gender, Measure, Nationality, Period, Province, Tally};
+use crate::domain::{
+    Activity, AgeBand, Bucket, CellKey, EventKind, Gender, Measure, Nationality, Period, Province, Tally,
+};
 
 /// Which measures a tally needs: each part is one query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,10 +160,12 @@ impl Store {
     fn tally_contacts(&self, period: Period, tally: &mut Tally) -> Result<()> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT s.id, o.activity, s.province, o.shift, c.nationality, c.gender, c.age_band IS 'minor',
-                    c.first_contact, c.protection IS 'yes'
+                    c.first_contact, c.protection IS 'yes', c.age_band
              FROM {CONTACTS_IN_PERIOD}"
         ))?;
         let mut sums: HashMap<(Bucket, Nationality, Gender), [u64; 5]> = HashMap::new();
+        // Contacts by age band: as `Measure::of_contact` counts them.
+        let mut ages: HashMap<(Bucket, Nationality, Gender, AgeBand), u64> = HashMap::new();
         let mut nats: HashMap<[u8; 2], Nationality> = HashMap::new();
         let mut stop: Option<(i64, Bucket)> = None;
         let mut rows = st.query(params![period.from, period.to])?;
@@ -195,6 +199,12 @@ impl Store {
             row[2] += (first == Some(true)) as u64;
             row[3] += (first == Some(false)) as u64;
             row[4] += r.get::<_, bool>(8)? as u64;
+            if let Some(band) = r.get::<_, Option<AgeBand>>(9)? {
+                *ages.entry((bucket, nat, gender, band)).or_default() += 1;
+            }
+        }
+        for ((bucket, nationality, gender, band), n) in ages {
+            tally.add(bucket, CellKey { nationality, gender, measure: Measure::AgeContacts(band) }, n);
         }
         const MEASURES: [Measure; 5] =
             [Measure::Contacts, Measure::Minors, Measure::FirstContacts, Measure::KnownContacts, Measure::Protection];

@@ -252,6 +252,9 @@ strings! {
     BadDate => "Data non valida", "Invalid date";
     Requests => "Richieste", "Requests";
     MediatorShort => "mediazione in", "mediator in";
+    // Issue 15, emersion total and age (protection on every kind of contact).
+    ReachedProtection => "Richiedente o titolare di protezione", "Asylum seeker or protection holder";
+    MassageProtection => "Richiedenti o titolari di protezione", "Asylum seekers or protection holders";
 }
 
 #[cfg(test)]

@@ -318,3 +318,56 @@ fn a_person_met_on_the_street_then_interviewed_twice_at_the_desk_counts_once_eve
     social["kind"] = "social".into();
     assert_eq!(id, serde_json::json!({"rows": [social, none], "total": one}), "{id}");
 }
+
+#[test]
+fn a_labour_outing_with_its_team_then_an_informative_session_make_the_emersion_total() {
+    let Some((_dir, db)) = after_script("outreach.mjs") else {
+        return;
+    };
+
+    // Labour by sector: the man in construction (his own), the woman in agriculture (the
+    // stop's); two persons, one per sector; both contacts at a farm.
+    let sectors = report(&db, "labour-sectors");
+    let bg = &sectors["tables"][0];
+    assert_eq!(bg["province"], "BG", "{sectors}");
+    let sector = |code: &str| {
+        let row = bg["sectors"].as_array().expect("sectors").iter().find(|r| r["sector"] == code).cloned();
+        row.unwrap_or_else(|| panic!("sector {code} in {sectors}"))
+    };
+    assert_eq!(mft(&sector("construction")["persons"]), [1, 0, 0], "{sectors}");
+    assert_eq!(mft(&sector("agriculture")["persons"]), [0, 1, 0], "{sectors}");
+    assert_eq!(mft(&bg["total"]["persons"]), [1, 1, 0], "{sectors}");
+    let farms = bg["settings"].as_array().expect("settings").iter().find(|r| r["setting"] == "farms").cloned();
+    assert_eq!(mft(&farms.expect("farms")["contacts"]), [1, 1, 0], "{sectors}");
+
+    // The session: 12 men and 5 women, of whom 10 and 3 asylum seekers or protection holders.
+    let sessions = report(&db, "sessions");
+    let s = &sessions["tables"][0];
+    assert_eq!((s["province"].as_str(), s["sessions"].as_u64()), (Some("BG"), Some(1)), "{sessions}");
+    assert_eq!(s["places"]["cas"], 1, "{sessions}");
+    assert_eq!(mft(&s["participants"]), [12, 5, 0], "{sessions}");
+    assert_eq!(mft(&s["protection"]), [10, 3, 0], "{sessions}");
+    assert_eq!((s["themes"]["trafficking"].as_u64(), s["themes"]["rights"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(s["languages"]["en"], 1, "{sessions}");
+
+    outreach_checks(&db);
+}
+
+/// The emersion total of the outreach scenario: the labour persons and the session's
+/// participants, the total the sum of its rows; then the outings and presences.
+fn outreach_checks(db: &Path) {
+    let total = report(db, "emersion-total");
+    let bg = &total["tables"][0];
+    assert_eq!(bg["province"], "BG", "{total}");
+    let rows = bg["rows"].as_array().expect("rows");
+    let row = |source: &str| rows.iter().find(|r| r["source"] == source).cloned().expect("a row per source");
+    let counts = |r: &Value| ["M", "F", "T", "total", "protection"].map(|k| r[k].as_u64().expect("a count"));
+    assert_eq!(counts(&row("labour")), [1, 1, 0, 2, 0], "{total}");
+    assert_eq!(counts(&row("sessions")), [12, 5, 0, 17, 13], "{total}");
+    for other in ["street", "indoor_reached", "indoor_met", "massage", "desk"] {
+        assert_eq!(counts(&row(other)), [0; 5], "{other}: {total}");
+    }
+    let sum = rows.iter().map(counts).fold([0; 5], |a, r| std::array::from_fn(|i| a[i] + r[i]));
+    assert_eq!(counts(&bg["total"]), sum, "the total is the sum of its parts: {total}");
+    assert_eq!(sum, [13, 6, 0, 19, 13], "{total}");
+}

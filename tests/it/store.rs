@@ -430,6 +430,8 @@ fn each_refusal_is_its_own_typed_error() {
         site: None,
         channel: None,
         campaign: None,
+        protection: lanterna::domain::Protection::Unknown,
+        declared_age: None,
     };
     let err = store.import_indoor(&[line], "same-bytes").unwrap_err();
     assert!(matches!(err, StoreError::AlreadyImported { .. }), "{err}");

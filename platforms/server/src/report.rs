@@ -16,7 +16,7 @@ use lanterna::domain::{Activity, Count, Lang, Measure, Period, Province, Tally};
 use lanterna::report::{Format, Grid, Rendered};
 use uuid::Uuid;
 
-use crate::store::{Backend, StoreError};
+use crate::store::{Backend, StoreError, Stored};
 
 /// Which table: the app's own list.
 pub use lanterna::report::Table as Kind;
@@ -125,6 +125,9 @@ fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
         let province = if q.published.is_some() { None } else { q.selection.province };
         let scope = ReportScope { province, lang: q.lang, ..ReportScope::period(period) };
         return Ok(Rendered::sessions(&facts, &scope));
+    }
+    if q.kind == Kind::EmersionTotal {
+        return emersion_total(backend, q);
     }
     let persons = reads_persons(backend, q.kind.activity(), &q.selection, q.count)?;
     let (period, mut tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
@@ -355,6 +358,37 @@ fn persons_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), Re
     Ok((period, tally))
 }
 
+/// The emersion total ([`lanterna::domain::tables::emersion_total`]): over a published
+/// period, the persons of street, labour and desk the devices sent for it (as the other
+/// person tables), otherwise their contacts; the indoor counts of the sessions'
+/// summaries; the participants of informative sessions from the sessions' facts.
+fn emersion_total(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
+    let persons = counts(backend, &q.selection)? == Count::Persons;
+    let (period, stored) = stored_over(backend, q)?;
+    let mut tally = Tally::new();
+    let mut sessions = Vec::new();
+    for s in stored.iter().map(|s| &s.summary) {
+        match s.activity {
+            Activity::Session => sessions.extend(s.session.map(|f| (s.province, f))),
+            Activity::Street | Activity::Labour | Activity::Desk if persons => {}
+            _ => s.add_to(&mut tally),
+        }
+    }
+    if persons {
+        for p in backend.persons(q.units.as_deref(), period.from, period.to)? {
+            p.add_to(&mut tally);
+        }
+    }
+    lanterna::domain::tables::add_sessions(&mut tally, &sessions);
+    let scope = ReportScope {
+        province: if q.published.is_some() { None } else { q.selection.province },
+        lang: q.lang,
+        count: if persons { Count::Persons } else { Count::Contacts },
+        ..ReportScope::period(period)
+    };
+    Ok(Rendered::build(q.kind, &tally, &scope))
+}
+
 /// The summaries dated in the query's dates (default: the first and last stored).
 fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), ReportError> {
     let (period, stored) = stored_over(backend, q)?;
@@ -379,7 +413,7 @@ fn session_facts(backend: &dyn Backend, q: &Query) -> Result<(Period, Vec<(Provi
 
 /// The summaries over the query's dates and the period they cover (the query's dates,
 /// else the first and last summary's, else today).
-fn stored_over(backend: &dyn Backend, q: &Query) -> Result<(Period, Vec<crate::store::Stored>), ReportError> {
+fn stored_over(backend: &dyn Backend, q: &Query) -> Result<(Period, Vec<Stored>), ReportError> {
     let wide =
         (NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date"));
     let (from, to) = (q.selection.from.unwrap_or(wide.0), q.selection.to.unwrap_or(wide.1));

@@ -74,6 +74,7 @@ pub fn sheet_title(kind: Kind, lang: Lang) -> &'static str {
         Kind::Mapping => ("Mappatura", "Mapping"),
         Kind::Sessions => ("Sensibilizzazione", "Informative sessions"),
         Kind::Campaigns => ("Campagne", "Campaigns"),
+        Kind::EmersionTotal => ("Totale emersione", "Emersion total"),
     };
     match lang {
         Lang::It => it,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Mft, MftTotal, Report, ReportScope, province_table};
+use super::{AdsAge, Mft, MftTotal, Report, ReportScope, ads_age, province_table};
 use crate::domain::{Activity, CellKey, Measure, Nationality, Province, Tally, UnknownWording};
 
 /// The funnel counts of one row or total, each group by gender (`C` is [`Mft`] in the
@@ -107,6 +107,8 @@ pub struct IndoorTable {
     pub rows: Vec<IndoorRow>,
     /// Column totals.
     pub total: Funnel,
+    /// Ads by declared age ([`super::age`]).
+    pub age: AdsAge,
 }
 
 /// One province of the indoor synthesis.
@@ -170,10 +172,15 @@ fn indoor_rows<V: Default + Copy, K: Ord, R>(
 /// Builds the indoor tables: ads, calls, contacts and persons met by nationality.
 pub fn indoor_report(tally: &Tally, scope: &ReportScope) -> IndoorReport {
     let row = |nationality, label, counts| IndoorRow { nationality, label, counts };
+    let ages: BTreeMap<Province, AdsAge> =
+        scope.by_province(tally, Some(Activity::Indoor)).into_iter().map(|(p, cells)| (p, ads_age(&cells))).collect();
     let tables: Vec<_> =
         indoor_rows(tally, scope, |f: &mut Funnel, c, n| f.add(c, n), Funnel::plus, Funnel::sort_total, row)
             .into_iter()
-            .map(|(province, rows, total)| province_table!(IndoorTable { province, scope; rows, total }))
+            .map(|(province, rows, total)| {
+                let age = ages.get(&province).copied().unwrap_or_default();
+                province_table!(IndoorTable { province, scope; rows, total, age })
+            })
             .collect();
     let rows: Vec<_> = tables
         .iter()

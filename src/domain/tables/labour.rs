@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Mft, OfWhich, Report, ReportScope, contacts_by_nationality, province_table};
+use super::{AgeBands, Mft, OfWhich, Report, ReportScope, age_bands, contacts_by_nationality, province_table};
 use crate::domain::{Activity, Count, Nationality, Province, Tally};
 
 /// One nationality of a labour outreach table.
@@ -45,6 +45,8 @@ pub struct LabourTable {
     pub grand_total: u64,
     /// Minors, first contacts, known, protection.
     pub of_which: OfWhich,
+    /// Persons (or contacts) by age band × gender ([`super::age`]).
+    pub age: AgeBands,
 }
 
 /// One province of the labour synthesis.
@@ -86,6 +88,7 @@ pub fn labour_report(tally: &Tally, scope: &ReportScope) -> LabourReport {
 pub(super) fn by_nationality(tally: &Tally, scope: &ReportScope, activity: Activity) -> LabourReport {
     let mut tables = Vec::new();
     for (province, cells) in scope.by_province(tally, Some(activity)) {
+        let age = age_bands(scope.count, &cells);
         let (rows, of_which) = contacts_by_nationality(scope.count, cells, |m: &mut Mft, _, c, n| m.add(c.gender, n));
         let total = LabourTotal { contacts: rows.values().fold(Mft::default(), |a, m| a.plus(*m)) };
         let mut rows: Vec<_> = rows
@@ -100,6 +103,7 @@ pub(super) fn by_nationality(tally: &Tally, scope: &ReportScope, activity: Activ
             grand_total: total.contacts.total(),
             total,
             of_which,
+            age,
         }));
     }
     let rows: Vec<_> = tables

@@ -12,8 +12,10 @@ use super::nationality::UnknownWording;
 use super::tally::{Bucket, CellKey, Measure, Tally};
 use super::{Activity, Count, Gender, Lang, Nationality, Period, Province, RowOrder, Shift};
 
+pub mod age;
 pub mod campaigns;
 pub mod desk;
+pub mod emersion_total;
 pub mod helpline;
 pub mod identification;
 pub mod indoor;
@@ -27,7 +29,12 @@ pub mod services;
 pub mod sessions;
 pub mod street;
 
+pub use age::{AdsAge, AgeBands, Average, ads_age, age_bands};
 pub use desk::{DeskReport, desk_report};
+pub use emersion_total::{
+    EmersionTotalReport, EmersionTotalSynthesis, EmersionTotalTable, TotalCounts, TotalRow, add_sessions,
+    emersion_total_report,
+};
 pub use helpline::{
     HelplineCounts, HelplineReport, HelplineRow, HelplineSynthesis, HelplineSynthesisRow, HelplineTable,
     helpline_report,

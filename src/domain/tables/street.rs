@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{ByShift, Mft, OfWhich, Report, ReportScope, contacts_by_nationality, province_table};
+use super::{AgeBands, ByShift, Mft, OfWhich, Report, ReportScope, age_bands, contacts_by_nationality, province_table};
 use crate::domain::{Activity, Count, Nationality, Province, Tally};
 
 /// One nationality of a street table.
@@ -42,6 +42,8 @@ pub struct StreetTable {
     pub grand_total: u64,
     /// Minors, first contacts, known, protection.
     pub of_which: OfWhich,
+    /// Persons (or contacts) by age band × gender ([`super::age`]).
+    pub age: AgeBands,
 }
 
 /// One province of the street synthesis.
@@ -79,6 +81,7 @@ pub type StreetReport = Report<StreetTable, StreetSynthesis>;
 pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
     let mut tables = Vec::new();
     for (province, cells) in scope.by_province(tally, Some(Activity::Street)) {
+        let age = age_bands(scope.count, &cells);
         let (rows, of_which) = contacts_by_nationality(scope.count, cells, |v: &mut ByShift<Mft>, b, c, n| {
             v.get_mut(b.shift).add(c.gender, n)
         });
@@ -101,6 +104,7 @@ pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
             shift_totals,
             grand_total: shift_totals.day + shift_totals.night,
             of_which,
+            age,
         }));
     }
     let rows: Vec<_> = tables

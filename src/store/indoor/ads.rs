@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::Who;
 use crate::domain::indoor::{Ad, AdData, Attempt, NumberHistory, normalize_phone};
-use crate::domain::{Channel, Outcome};
+use crate::domain::{Channel, DomainError, Outcome, Protection};
 use crate::store::key::argon2id;
 use crate::store::lifecycle::{ensure_open, touch};
 use crate::store::records::{all_rows, by_id, uuid_at};
@@ -117,6 +117,16 @@ pub(super) fn insert_attempt(
     )?
     .execute(params![session, ad, channel, outcome, who.province, who.gender, who.nationality, at])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Sets whether the person an attempt reached seeks or holds international protection:
+/// only a call that reached someone has one (other attempts are left unknown).
+pub(super) fn set_attempt_protection(tx: &Transaction<'_>, attempt: i64, protection: Protection) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE indoor_attempts SET protection = ?2 WHERE id = ?1 AND channel = 'call' AND outcome = 'reached'",
+    )?
+    .execute(params![attempt, protection])?;
+    Ok(())
 }
 
 impl Store {
@@ -275,5 +285,29 @@ impl Store {
         touch(&tx, Record::Session, &sid)?;
         tx.commit()?;
         Ok(Attempt { id, ad_id: Some(ad_id), channel, outcome })
+    }
+
+    /// Says whether the person a call reached seeks or holds international protection
+    /// (the call sheet's one-tap toggle, after the outcome): one transaction, in an open
+    /// session. Refused for an attempt that is not a call that reached someone.
+    pub fn set_attempt_protection(&mut self, attempt: i64, protection: Protection) -> Result<()> {
+        let tx = self.write()?;
+        let row: Option<(String, bool)> = tx
+            .prepare_cached(
+                "SELECT session_id, channel = 'call' AND outcome = 'reached' FROM indoor_attempts WHERE id = ?1",
+            )?
+            .query_row([attempt], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (sid, reached) = row.ok_or_else(|| StoreError::not_found(Entity::Attempt, attempt))?;
+        if !reached {
+            return Err(
+                DomainError::invalid("protection", "only a call that reached someone has a protection status").into()
+            );
+        }
+        ensure_open(&tx, Record::Session, &sid)?;
+        set_attempt_protection(&tx, attempt, protection)?;
+        touch(&tx, Record::Session, &sid)?;
+        tx.commit()?;
+        Ok(())
     }
 }

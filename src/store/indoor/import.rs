@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::Who;
-use super::ads::insert_attempt;
+use super::ads::{insert_attempt, set_attempt_protection};
 use super::meetings::{insert_massage, insert_meeting};
 use super::sessions::insert_session;
 use crate::domain::indoor::{IndoorRecord, IndoorSession};
@@ -69,8 +69,9 @@ impl Store {
                 match r.kind {
                     IndoorKind::Ad => {
                         tx.prepare_cached(
-                            "INSERT INTO indoor_ads (session_id, site, province, gender, nationality, recorded_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            "INSERT INTO indoor_ads (session_id, site, province, gender, nationality, declared_age,
+                                                     recorded_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                         )?
                         .execute(params![
                             sid,
@@ -78,6 +79,7 @@ impl Store {
                             province,
                             g,
                             n,
+                            r.declared_age,
                             now
                         ])?;
                         out.ads += 1;
@@ -86,14 +88,17 @@ impl Store {
                         let outcome = if r.reached == Some(true) { Outcome::Reached } else { Outcome::NoAnswer };
                         let id = insert_attempt(&tx, &sid, None, r.attempt_channel(), outcome, who, &now)?;
                         super::campaigns::tag_attempt(&tx, id, r.campaign)?;
+                        set_attempt_protection(&tx, id, r.protection)?;
                         out.attempts += 1;
                     }
                     IndoorKind::Meeting => {
-                        insert_meeting(&tx, &sid, None, province, &ContactData::new(g, n), &now)?;
+                        let mut data = ContactData::new(g, n);
+                        data.protection = r.protection;
+                        insert_meeting(&tx, &sid, None, province, &data, &now)?;
                         out.meetings += 1;
                     }
                     IndoorKind::Massage => {
-                        insert_massage(&tx, &sid, who, None, &now)?;
+                        insert_massage(&tx, &sid, who, None, r.protection, &now)?;
                         out.massage += 1;
                     }
                 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::Who;
 use crate::domain::rules;
-use crate::domain::{Comune, ContactData, Gender, Nationality, Province};
+use crate::domain::{Comune, ContactData, Gender, Nationality, Protection, Province};
 use crate::store::lifecycle::{ensure_open, touch};
 use crate::store::records::{Person, by_id, row_to_contact};
 use crate::store::{Entity, Record, Result, Store, StoreError};
@@ -34,13 +34,14 @@ pub(super) fn insert_massage(
     session: &str,
     who: Who,
     comune: Option<Comune>,
+    protection: Protection,
     at: &str,
 ) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO massage_contacts (session_id, province, comune, gender, nationality, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO massage_contacts (session_id, province, comune, gender, nationality, protection, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![session, who.province, comune, who.gender, who.nationality, at])?;
+    .execute(params![session, who.province, comune, who.gender, who.nationality, protection, at])?;
     Ok(())
 }
 
@@ -87,13 +88,27 @@ impl Store {
         Ok(())
     }
 
-    /// Records the persons contacted in a massage centre: `(gender, nationality, how many)`.
+    /// Records the persons contacted in a massage centre: `(gender, nationality, how many)`,
+    /// their protection status unknown.
     pub fn record_massage_visit(
         &mut self,
         session: Uuid,
         province: Province,
         comune: Option<Comune>,
         persons: &[(Gender, Nationality, u32)],
+    ) -> Result<u64> {
+        self.record_massage_persons(session, province, comune, persons, Protection::Unknown)
+    }
+
+    /// Records the persons contacted in a massage centre: `(gender, nationality, how many)`,
+    /// all with the `protection` status said for the visit.
+    pub fn record_massage_persons(
+        &mut self,
+        session: Uuid,
+        province: Province,
+        comune: Option<Comune>,
+        persons: &[(Gender, Nationality, u32)],
+        protection: Protection,
     ) -> Result<u64> {
         rules::check_comune_in(comune, province)?;
         let total: u64 = persons.iter().map(|p| u64::from(p.2)).sum();
@@ -104,7 +119,7 @@ impl Store {
         ensure_open(&tx, Record::Session, &sid)?;
         for &(gender, nationality, k) in persons {
             for _ in 0..k {
-                insert_massage(&tx, &sid, Who { province, gender, nationality }, comune, &at)?;
+                insert_massage(&tx, &sid, Who { province, gender, nationality }, comune, protection, &at)?;
             }
         }
         touch(&tx, Record::Session, &sid)?;

@@ -58,23 +58,36 @@ impl Store {
     fn indoor_tally_where(&self, which: &Which) -> Result<Tally> {
         let mut t = Tally::new();
         let cell = |nationality, gender, measure| CellKey { nationality, gender, measure };
-        for (p, g, n, extra, count) in self.grouped(which, "indoor_ads", &["CAST(x.risky AS TEXT)"])? {
+        let ad_columns = ["CAST(x.risky AS TEXT)", "coalesce(CAST(x.declared_age AS TEXT), '')"];
+        for (p, g, n, extra, count) in self.grouped(which, "indoor_ads", &ad_columns)? {
             t.add(bucket(p), cell(n, g, Measure::Ads), count);
             if extra[0] == "1" {
                 t.add(bucket(p), cell(n, g, Measure::RiskyAds), count);
+            }
+            // The declared age: minors, and the sum and count the average is made of.
+            if let Ok(age) = extra[1].parse::<u64>() {
+                t.add(bucket(p), cell(n, g, Measure::AdsAgeKnown), count);
+                t.add(bucket(p), cell(n, g, Measure::AdsAgeSum), age * count);
+                if age < 18 {
+                    t.add(bucket(p), cell(n, g, Measure::MinorAds), count);
+                }
             }
         }
         for (p, g, n, extra, count) in self.grouped(which, "indoor_attempts", &["x.channel"])? {
             t.add(bucket(p), cell(n, g, Measure::of_channel(Channel::parse(&extra[0])?)), count);
         }
-        for (p, g, n, count) in self.reached_persons(which)? {
+        for (p, g, n, count, protected) in self.reached_persons(which)? {
             t.add(bucket(p), cell(n, g, Measure::Reached), count);
+            t.add(bucket(p), cell(n, g, Measure::ReachedProtection), protected);
         }
         for (province, data) in self.meetings_in(which)? {
             t.add_meeting(province, &data);
         }
-        for (p, g, n, _, count) in self.grouped(which, "massage_contacts", &[])? {
+        for (p, g, n, extra, count) in self.grouped(which, "massage_contacts", &["x.protection"])? {
             t.add(bucket(p), cell(n, g, Measure::MassageContacts), count);
+            if extra[0] == "yes" {
+                t.add(bucket(p), cell(n, g, Measure::MassageProtection), count);
+            }
         }
         self.add_campaigns(which, &mut t)?;
         Ok(t)
@@ -102,14 +115,20 @@ impl Store {
     /// Persons reached by a call ("contatti svolti") in the sessions `which` covers, by the
     /// attempts' province, gender and nationality (the ad's): each number reached counts
     /// once however many calls reached it, over the whole period (or session); an attempt
-    /// without a number (an imported log, an ad without one) is a person of its own.
-    fn reached_persons(&self, which: &Which) -> Result<Vec<(Province, Gender, Nationality, u64)>> {
+    /// without a number (an imported log, an ad without one) is a person of its own. Last,
+    /// those of them who seek or hold protection (said on any call that reached them).
+    fn reached_persons(&self, which: &Which) -> Result<Vec<(Province, Gender, Nationality, u64, u64)>> {
         let (cond, args) = which.sql();
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT x.province, x.gender, x.nationality, {PERSONS_REACHED} {REACHING_CALLS} AND {cond}
+            "SELECT x.province, x.gender, x.nationality, {PERSONS_REACHED},
+                    count(DISTINCT CASE WHEN x.protection = 'yes' THEN a.number_hash END)
+                    + coalesce(sum(a.number_hash IS NULL AND x.protection = 'yes'), 0)
+             {REACHING_CALLS} AND {cond}
              GROUP BY x.province, x.gender, x.nationality"
         ))?;
-        let rows = st.query_map(params_from_iter(&args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, count_at(r, 3)?)))?;
+        let rows = st.query_map(params_from_iter(&args), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, count_at(r, 3)?, count_at(r, 4)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -12,7 +12,9 @@ use uuid::Uuid;
 use crate::app::{self, Area, SessionCounts};
 use crate::domain::indoor::{Ad, IndoorSession, NumberHistory};
 use crate::domain::rules::{DECLARED_AGE, MASSAGE_VISIT_PERSONS};
-use crate::domain::{Channel, Comune, ContactData, Gender, Lang, Nationality, Outcome, OutingStatus, Province};
+use crate::domain::{
+    Channel, Comune, ContactData, Gender, Lang, Nationality, Outcome, OutingStatus, Protection, Province,
+};
 use crate::ui::components::{
     BottomBar, Chip, ChipGroup, ComunePicker, DetailSheet, GenderPicker, NationalityPicker, Stepper,
 };
@@ -61,6 +63,8 @@ pub fn IndoorScreen(
     let mut channel = use_signal(|| Channel::Call);
     // The person just met, while their details are open.
     let mut meeting = use_signal(|| None::<(i64, ContactData)>);
+    // The call that just reached someone, and whether they seek or hold protection.
+    let mut reached = use_signal(|| None::<(i64, bool)>);
     let Some(data) = ui.read(&[Area::Indoor], |app| app.indoor_view(id, &draft.read().number)) else {
         return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
     };
@@ -92,8 +96,18 @@ pub fn IndoorScreen(
     let attempt = move |outcome: Outcome| {
         let Some(ad) = *current.peek() else { return };
         let ch = *channel.peek();
-        if ui.write(|app| app.record_attempt(ad, ch, outcome)).is_some() {
+        if let Some(a) = ui.write(|app| app.record_attempt(ad, ch, outcome)) {
+            let call_reached = a.channel == Channel::Call && a.outcome == Outcome::Reached;
+            reached.set(call_reached.then_some((a.id, false)));
             ui.say(format!("{}: {}", ch.label(lang), outcome.label(lang)));
+        }
+    };
+    // One optional tap after a reached call: never a step before the next contact.
+    let toggle_protection = move |_| {
+        let Some((attempt, on)) = *reached.peek() else { return };
+        let p = if on { Protection::Unknown } else { Protection::Yes };
+        if ui.write(|app| app.set_attempt_protection(attempt, p)).is_some() {
+            reached.set(Some((attempt, !on)));
         }
     };
     let met = move |ad: Ad| {
@@ -102,9 +116,11 @@ pub fn IndoorScreen(
             meeting.set(Some(m));
         }
     };
-    let massage = move |(g, n, k): (Gender, Nationality, u32)| {
+    let massage = move |(g, n, k, protected): (Gender, Nationality, u32, bool)| {
+        let protection = if protected { Protection::Yes } else { Protection::Unknown };
         if let Some(k) = ui.write(|app| {
-            app.record_massage_visit(id, &app::MassageVisit { province, comune: None, persons: vec![(g, n, k)] })
+            let visit = app::MassageVisit { province, comune: None, persons: vec![(g, n, k)], protection };
+            app.record_massage_visit(id, &visit)
         }) {
             ui.say(format!("{}: {k}", ui.t(T::MassageCentre)));
         }
@@ -135,6 +151,7 @@ pub fn IndoorScreen(
                 AdForm { draft, saved: data.counts.ads, sites: ui.settings.read().sites.clone(), province, history: data.history.clone(), lang, on_save: save_ad }
                 if let Some(ad) = current_ad {
                     CurrentAd { ad, calling: calling(), channel: channel(), lang,
+                        reached: reached().map(|(_, on)| on), on_protection: toggle_protection,
                         on_channel: move |c| channel.set(c), on_attempt: attempt, on_met: met }
                 }
                 if let Some((mid, initial)) = meeting() {
@@ -148,6 +165,7 @@ pub fn IndoorScreen(
                 on_select: move |ad| {
                     current.set(Some(ad));
                     calling.set(None);
+                    reached.set(None);
                 },
             }
         }
@@ -279,6 +297,10 @@ fn CurrentAd(
     on_attempt: EventHandler<Outcome>,
     /// Called when the person was met.
     on_met: EventHandler<Ad>,
+    /// After a call that reached someone: whether they were said to seek or hold protection.
+    reached: Option<bool>,
+    /// Called when the protection toggle is tapped.
+    on_protection: EventHandler<()>,
 ) -> Element {
     let pressed: Vec<usize> = Channel::ALL.iter().position(|c| *c == channel).into_iter().collect();
     let a = ad.clone();
@@ -305,6 +327,10 @@ fn CurrentAd(
                     button { r#type: "button", key: "{o.code()}", class: "outcome", "data-outcome": o.code(),
                         onclick: move |_| on_attempt.call(o), {o.label(lang)} }
                 }
+            }
+            if let Some(on) = reached {
+                button { id: "attempt-protection", class: "chip toggle", r#type: "button", "aria-pressed": "{on}",
+                    onclick: move |_| on_protection.call(()), {T::ReachedProtection.get(lang)} }
             }
             button { id: "met", class: "primary", r#type: "button", onclick: move |_| on_met.call(a.clone()), {T::MetPerson.get(lang)} }
         }
@@ -368,10 +394,12 @@ fn number_note(lang: Lang, h: &NumberHistory) -> String {
 fn MassageVisit(
     /// Language of the labels.
     lang: Lang,
-    /// Called with the persons to add: gender, nationality, how many.
-    on_add: EventHandler<(Gender, Nationality, u32)>,
+    /// Called with the persons to add: gender, nationality, how many, whether they seek or
+    /// hold protection.
+    on_add: EventHandler<(Gender, Nationality, u32, bool)>,
 ) -> Element {
     let mut open = use_signal(|| false);
+    let mut protected = use_signal(|| false);
     let mut gender = use_signal(|| Gender::F);
     let mut nat = use_signal(|| Nationality::parse("CN").expect("a valid code"));
     let mut n = use_signal(|| *MASSAGE_VISIT_PERSONS.start());
@@ -383,10 +411,13 @@ fn MassageVisit(
                 NationalityPicker { id: "massage-nat", value: Some(nat()), limit: MATCHES, lang, on_pick: move |x| nat.set(x) }
                 Stepper { id: "massage-n", class: "inline", label: T::People.get(lang), range: MASSAGE_VISIT_PERSONS,
                     value: n(), on_change: move |x| n.set(x) }
+                button { id: "massage-protection", class: "chip toggle", r#type: "button", "aria-pressed": "{protected()}",
+                    onclick: move |_| protected.toggle(), {T::MassageProtection.get(lang)} }
                 button { id: "add-massage", class: "primary", r#type: "button",
                     onclick: move |_| {
-                        on_add.call((gender(), nat(), n()));
+                        on_add.call((gender(), nat(), n(), protected()));
                         n.set(*MASSAGE_VISIT_PERSONS.start());
+                        protected.set(false);
                     },
                     {T::AddPersons.get(lang)}
                 }

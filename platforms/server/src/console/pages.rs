@@ -816,6 +816,7 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         Kind::Mapping => tr(lang, "Mappatura nazionale (notti)", "National mapping nights"),
         Kind::Sessions => tr(lang, "Incontri informativi", "Informative sessions"),
         Kind::Campaigns => tr(lang, "Campagne di messaggi", "Message campaigns"),
+        Kind::EmersionTotal => tr(lang, "Totale emersione", "Emersion total"),
     }
 }
 

@@ -213,7 +213,12 @@ pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
     store
         .record_massage_visit(
             s.id,
-            &MassageVisit { province: bs, comune: None, persons: vec![(Gender::F, nat("CN"), 2)] },
+            &MassageVisit {
+                province: bs,
+                comune: None,
+                persons: vec![(Gender::F, nat("CN"), 2)],
+                protection: lanterna::domain::Protection::Unknown,
+            },
         )
         .unwrap();
     store.close_indoor_session(s.id, Utc::now()).unwrap();
