@@ -17,6 +17,7 @@ mod outings;
 mod persons;
 mod reports;
 pub mod sync;
+mod team;
 mod vault;
 
 use std::path::Path;

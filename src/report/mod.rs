@@ -12,6 +12,7 @@ mod grid;
 mod indoor;
 mod items;
 mod labour;
+mod outings;
 mod publish;
 mod services;
 mod street;
@@ -30,6 +31,7 @@ use crate::domain::tables::{
 use crate::domain::{Activity, Count, Gender, Lang, Province, Tally};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
+pub use outings::outing_line_text;
 pub use publish::{Disclosure, PUBLISHED_K_MIN, disclosures, suppress_jointly};
 
 /// Output format.
@@ -84,6 +86,10 @@ pub enum Rendered {
     Outcomes(OutcomesReport),
     /// Helpline reports.
     Helpline(HelplineReport),
+    /// Outings (and sessions) by activity × shift × month, their hours and teams.
+    Outings(crate::domain::tables::OutingsReport),
+    /// Presences (seen, not approached) next to contacts.
+    Presences(crate::domain::tables::PresencesReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -113,11 +119,16 @@ pub enum Table {
     Outcomes,
     /// Helpline (Numero Verde) reports.
     Helpline,
+    /// Outings and sessions: empty ones, hours, operator-hours, mediator, legal operator.
+    /// Built from outing facts ([`Rendered::build_with`]), not from a tally.
+    Outings,
+    /// Presences (people seen, not approached) next to contacts, street and labour.
+    Presences,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 14] = [
         Table::Street,
         Table::Labour,
         Table::Indoor,
@@ -130,6 +141,8 @@ impl Table {
         Table::IdBreakdown,
         Table::Outcomes,
         Table::Helpline,
+        Table::Outings,
+        Table::Presences,
     ];
 
     /// The tables of emersion beyond the outing, built from a period's emersion tally
@@ -157,6 +170,8 @@ impl Table {
             Table::IdBreakdown => "identification-breakdown",
             Table::Outcomes => "outcomes",
             Table::Helpline => "helpline",
+            Table::Outings => "outings",
+            Table::Presences => "presences",
         }
     }
 
@@ -172,7 +187,7 @@ impl Table {
             Table::Labour => Some(Activity::Labour),
             Table::Indoor | Table::Massage => Some(Activity::Indoor),
             Table::Desk => Some(Activity::Desk),
-            Table::Services | Table::Items => None,
+            Table::Services | Table::Items | Table::Outings | Table::Presences => None,
             Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
                 Some(Activity::Emersion)
             }
@@ -196,6 +211,23 @@ impl Rendered {
             Table::IdBreakdown => Rendered::IdBreakdown(breakdown_report(tally, scope)),
             Table::Outcomes => Rendered::Outcomes(outcomes_report(tally, scope)),
             Table::Helpline => Rendered::Helpline(helpline_report(tally, scope)),
+            Table::Outings => Rendered::Outings(crate::domain::tables::outings_report(&[], scope)),
+            Table::Presences => Rendered::Presences(crate::domain::tables::presences_report(tally, scope)),
+        }
+    }
+
+    /// Builds a table from a tally and the outing facts of the same period: the outings
+    /// table counts the facts, every other table the tally ([`Rendered::build`] is this
+    /// with no facts, so its outings table is empty).
+    pub fn build_with(
+        table: Table,
+        tally: &Tally,
+        facts: &[crate::domain::outreach::OutingFact],
+        scope: &ReportScope,
+    ) -> Rendered {
+        match table {
+            Table::Outings => Rendered::Outings(crate::domain::tables::outings_report(facts, scope)),
+            _ => Rendered::build(table, tally, scope),
         }
     }
 }
@@ -299,6 +331,15 @@ impl Rendered {
             Rendered::IdBreakdown(r) => emersion::breakdown(r, single, lang),
             Rendered::Outcomes(r) => emersion::outcomes(r, single, lang),
             Rendered::Helpline(r) => emersion::helpline(r, single, lang),
+            Rendered::Outings(r) => {
+                per_province(&r.tables, single, || outings::synthesis(r, lang), |t, at| outings::table(t, lang, at))
+            }
+            Rendered::Presences(r) => per_province(
+                &r.tables,
+                single,
+                || outings::presences_synthesis(r, lang),
+                |t, at| outings::presences_table(t, lang, at),
+            ),
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -341,6 +382,8 @@ impl Serialize for JsonView<'_> {
             Rendered::IdBreakdown(r) => table_or(&r.tables, r, single, s),
             Rendered::Outcomes(r) => table_or(&r.tables, r, single, s),
             Rendered::Helpline(r) => table_or(&r.tables, r, single, s),
+            Rendered::Outings(r) => table_or(&r.tables, r, single, s),
+            Rendered::Presences(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

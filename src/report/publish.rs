@@ -304,7 +304,7 @@ impl Pack {
         let rank = |r: Role| match r {
             Role::Count => 0,
             Role::RowTotal | Role::OfWhich => 1,
-            Role::Total => 2,
+            Role::Total | Role::Hours => 2,
         };
         cells.filter(|&s| !hidden[s] && value[s] > 0).min_by_key(|&s| (rank(self.slots[s].role), value[s], s))
     }

@@ -15,6 +15,7 @@ pub mod info_sessions;
 mod key;
 mod lifecycle;
 mod outings;
+mod outreach_outings;
 mod persons;
 mod records;
 mod settings;
@@ -38,6 +39,7 @@ pub use key::{
     ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, Attempts, KeyFile, RawKey, attempts_path, key_file_path,
 };
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
+pub use outreach_outings::{DiaryEntry, OutingNote, diary_markdown};
 pub use persons::Merge;
 pub use sync::{Endpoint, RefusedKind, RefusedRow, SyncStatus};
 

@@ -85,6 +85,7 @@ impl Store {
 
         if parts.contacts {
             self.tally_contacts(period, &mut tally)?;
+            self.tally_presences(super::outreach_outings::PresenceScope::Period(period), &mut tally)?;
         }
         if parts.services {
             let mut st = self.conn.prepare_cached(&format!(
@@ -222,6 +223,7 @@ impl Store {
                 tally.add_contact(Bucket { activity: outing.activity, province, shift: outing.shift }, &c.data);
             }
         }
+        self.tally_presences(super::outreach_outings::PresenceScope::Outing(outing_id), &mut tally)?;
         Ok(tally)
     }
 

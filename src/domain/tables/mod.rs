@@ -19,6 +19,8 @@ pub mod indoor;
 pub mod items;
 pub mod labour;
 pub mod outcomes;
+pub mod outings;
+pub mod presences;
 mod selection;
 pub mod services;
 pub mod street;
@@ -45,6 +47,8 @@ pub use items::{ItemRow, ItemsReport, ItemsTable, LeafletRow, items_report};
 pub use labour::{
     LabourReport, LabourRow, LabourSynthesis, LabourSynthesisRow, LabourTable, LabourTotal, labour_report,
 };
+pub use outings::{OutingCounts, OutingLine, OutingsReport, OutingsRow, OutingsTable, outing_line, outings_report};
+pub use presences::{PresencesReport, PresencesRow, PresencesTable, PresencesTotal, presences_report};
 pub use selection::Selection;
 pub use services::{
     ServiceCounts, ServiceMft, ServicesReport, ServicesRow, ServicesSynthesis, ServicesSynthesisRow, ServicesTable,
