@@ -129,7 +129,7 @@ pub fn presences_report(tally: &Tally, scope: &ReportScope) -> PresencesReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::tally::{Bucket, CellKey};
+    use crate::domain::{Bucket, CellKey};
     use crate::domain::{Gender, Nationality, Period};
 
     #[test]
