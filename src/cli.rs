@@ -50,6 +50,19 @@ pub enum Command {
         #[command(subcommand)]
         command: OutingsCommand,
     },
+    /// Export the outings' diary (the unit's own notes, never synced) as Markdown for the
+    /// narrative report; never writes over an existing file
+    Notes {
+        /// First day [default: the first recorded]
+        #[arg(long, value_parser = parse_date_arg)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day [default: today]
+        #[arg(long, value_parser = parse_date_arg)]
+        to: Option<chrono::NaiveDate>,
+        /// Write to this new file instead of printing
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Change the PIN or key: the current one from LANTERNA_KEY (or the terminal), the new
     /// one from LANTERNA_NEW_KEY (or the terminal, twice)
     ChangeKey,
@@ -126,6 +139,11 @@ pub enum ReportKind {
     /// sessions, M/F/T and of which asylum seekers or protection holders; the total is the
     /// sum of the rows
     EmersionTotal,
+    /// Outings and sessions by activity × shift × month: of which empty, hours,
+    /// operator-hours, with mediator, with legal operator
+    Outings,
+    /// Presences (people seen, not approached) next to contacts, street and labour, by shift × M/F/T
+    Presences,
     /// Indoor figures beyond the printed tables: messages by channel, ads reached,
     /// numbers in several ads, numbers seen again within 14 days
     IndoorStats,
@@ -157,6 +175,8 @@ impl From<ReportKind> for crate::app::ReportKind {
             ReportKind::Outcomes => T(Table::Outcomes),
             ReportKind::Helpline => T(Table::Helpline),
             ReportKind::EmersionTotal => T(Table::EmersionTotal),
+            ReportKind::Outings => T(Table::Outings),
+            ReportKind::Presences => T(Table::Presences),
             ReportKind::IndoorStats => IndoorStats,
             ReportKind::LabourSectors => T(Table::LabourSectors),
             ReportKind::Mapping => T(Table::Mapping),
@@ -397,6 +417,22 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
         Command::Outings { command: OutingsCommand::Delete { id } } => {
             open_existing(&path)?.delete(*id)?;
             writeln!(out, "deleted {id}")?;
+        }
+        Command::Notes { from, to, out: file } => {
+            let app = open_existing(&path)?;
+            let to = to.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let from = from.or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1)).unwrap_or(to).min(to);
+            let period = crate::domain::Period::new(from, to)?;
+            match file {
+                Some(file) => {
+                    if file.exists() {
+                        bail!("{} exists: the diary is never written over a file", file.display());
+                    }
+                    let n = app.export_diary(period, file)?;
+                    writeln!(out, "wrote the diary ({n} bytes) to {}", file.display())?;
+                }
+                None => out.write_all(app.diary_text(period)?.as_bytes())?,
+            }
         }
         Command::Sync { command } => sync(&path, command.as_ref(), out)?,
         Command::ChangeKey => change_key(&path, out)?,

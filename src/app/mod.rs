@@ -18,6 +18,7 @@ mod outings;
 mod persons;
 mod reports;
 pub mod sync;
+mod team;
 mod vault;
 
 use std::path::Path;

@@ -111,6 +111,9 @@ impl Lanterna {
                 crate::domain::tables::add_sessions(&mut tally, &self.store.info_session_facts(period)?);
                 return Ok(tally);
             }
+            // Outings: their facts are read in build_report; presences next to contacts.
+            Table::Outings => return Ok(Tally::new()),
+            Table::Presences => return Ok(self.store.tally(period, TallyParts::CONTACTS)?),
         };
         let mut tally = match parts {
             Some(parts) => self.store.tally(period, parts)?,
@@ -142,6 +145,10 @@ impl Lanterna {
         let only = if table.is_emersion() { None } else { only };
         let scope =
             ReportScope { period, province, activity: only, lang: req.lang, count: req.count, order: req.order };
+        if table == Table::Outings {
+            let facts = self.store.outing_facts(period)?;
+            return Ok(Rendered::build_with(table, &tally, &facts, &scope));
+        }
         Ok(Rendered::build(table, &tally, &scope))
     }
 

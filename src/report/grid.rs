@@ -28,6 +28,9 @@ pub enum Role {
     Total,
     /// A "di cui" count standing on its own (minors, first contacts, ...): hidden when small.
     OfWhich,
+    /// A duration in tenths of an hour (the outings table's hours), printed with one
+    /// decimal ("12.5"): not a head count, never in the suppression matrix nor hidden.
+    Hours,
 }
 
 /// What a row is.
@@ -78,6 +81,7 @@ impl Cell {
     pub fn text(&self) -> String {
         match (self.hidden, self.role) {
             (None, Role::Count | Role::RowTotal) if self.value == 0 => String::new(),
+            (None, Role::Hours) => format!("{}.{}", self.value / 10, self.value % 10),
             _ => self.to_string(),
         }
     }
@@ -110,6 +114,7 @@ impl Cell {
 impl std::fmt::Display for Cell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.hidden {
+            None if self.role == Role::Hours => write!(f, "{}.{}", self.value / 10, self.value % 10),
             None => write!(f, "{}", self.value),
             Some(k) => write!(f, "<{k}"),
         }

@@ -17,6 +17,7 @@ mod items;
 mod labour;
 mod labour_sectors;
 mod mapping;
+mod outings;
 mod publish;
 mod services;
 mod sessions;
@@ -41,6 +42,7 @@ use crate::domain::outreach::SessionFacts;
 use crate::domain::tables::{CampaignsReport, SessionsReport, campaigns_report, sessions_report};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
+pub use outings::outing_line_text;
 pub use publish::{Disclosure, PUBLISHED_K_MIN, disclosures, suppress_jointly};
 
 /// Output format.
@@ -105,6 +107,10 @@ pub enum Rendered {
     Campaigns(CampaignsReport),
     /// The province's emersion total: persons contacted across every kind of outreach.
     EmersionTotal(EmersionTotalReport),
+    /// Outings (and sessions) by activity × shift × month, their hours and teams.
+    Outings(crate::domain::tables::OutingsReport),
+    /// Presences (seen, not approached) next to contacts.
+    Presences(crate::domain::tables::PresencesReport),
 }
 
 /// The report tables, as both `lanterna report` and `lanterna-server report` name them.
@@ -144,11 +150,16 @@ pub enum Table {
     Campaigns,
     /// The province's emersion total: persons contacted across every kind of outreach.
     EmersionTotal,
+    /// Outings and sessions: empty ones, hours, operator-hours, mediator, legal operator.
+    /// Built from outing facts ([`Rendered::build_with`]), not from a tally.
+    Outings,
+    /// Presences (people seen, not approached) next to contacts, street and labour.
+    Presences,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 17] = [
+    pub const ALL: [Table; 19] = [
         Table::Street,
         Table::Labour,
         Table::Indoor,
@@ -166,6 +177,8 @@ impl Table {
         Table::Sessions,
         Table::Campaigns,
         Table::EmersionTotal,
+        Table::Outings,
+        Table::Presences,
     ];
 
     /// The tables of emersion beyond the outing, built from a period's emersion tally
@@ -198,6 +211,8 @@ impl Table {
             Table::Sessions => "sessions",
             Table::Campaigns => "campaigns",
             Table::EmersionTotal => "emersion-total",
+            Table::Outings => "outings",
+            Table::Presences => "presences",
         }
     }
 
@@ -215,7 +230,7 @@ impl Table {
             Table::Indoor | Table::Massage | Table::Campaigns => Some(Activity::Indoor),
             Table::Sessions => Some(Activity::Session),
             Table::Desk => Some(Activity::Desk),
-            Table::Services | Table::Items | Table::EmersionTotal => None,
+            Table::Services | Table::Items | Table::EmersionTotal | Table::Outings | Table::Presences => None,
             Table::Identification | Table::Referral | Table::IdBreakdown | Table::Outcomes | Table::Helpline => {
                 Some(Activity::Emersion)
             }
@@ -245,6 +260,23 @@ impl Rendered {
             Table::Sessions => Rendered::sessions(&[], scope),
             Table::Campaigns => Rendered::Campaigns(campaigns_report(tally, scope)),
             Table::EmersionTotal => Rendered::EmersionTotal(emersion_total_report(tally, scope)),
+            Table::Outings => Rendered::Outings(crate::domain::tables::outings_report(&[], scope)),
+            Table::Presences => Rendered::Presences(crate::domain::tables::presences_report(tally, scope)),
+        }
+    }
+
+    /// Builds a table from a tally and the outing facts of the same period: the outings
+    /// table counts the facts, every other table the tally ([`Rendered::build`] is this
+    /// with no facts, so its outings table is empty).
+    pub fn build_with(
+        table: Table,
+        tally: &Tally,
+        facts: &[crate::domain::outreach::OutingFact],
+        scope: &ReportScope,
+    ) -> Rendered {
+        match table {
+            Table::Outings => Rendered::Outings(crate::domain::tables::outings_report(facts, scope)),
+            _ => Rendered::build(table, tally, scope),
         }
     }
 
@@ -376,6 +408,15 @@ impl Rendered {
                 || emersion_total::synthesis(r, lang),
                 |t, at| emersion_total::table(t, lang, at),
             ),
+            Rendered::Outings(r) => {
+                per_province(&r.tables, single, || outings::synthesis(r, lang), |t, at| outings::table(t, lang, at))
+            }
+            Rendered::Presences(r) => per_province(
+                &r.tables,
+                single,
+                || outings::presences_synthesis(r, lang),
+                |t, at| outings::presences_table(t, lang, at),
+            ),
         };
         if let Some(k) = k {
             out.iter_mut().for_each(|g| g.suppress(k));
@@ -423,6 +464,8 @@ impl Serialize for JsonView<'_> {
             Rendered::Sessions(r) => table_or(&r.tables, r, single, s),
             Rendered::Campaigns(r) => table_or(&r.tables, r, single, s),
             Rendered::EmersionTotal(r) => table_or(&r.tables, r, single, s),
+            Rendered::Outings(r) => table_or(&r.tables, r, single, s),
+            Rendered::Presences(r) => table_or(&r.tables, r, single, s),
         }
     }
 }

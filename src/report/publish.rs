@@ -304,7 +304,7 @@ impl Pack {
         let rank = |r: Role| match r {
             Role::Count => 0,
             Role::RowTotal | Role::OfWhich => 1,
-            Role::Total => 2,
+            Role::Total | Role::Hours => 2,
         };
         cells.filter(|&s| !hidden[s] && value[s] > 0).min_by_key(|&s| (rank(self.slots[s].role), value[s], s))
     }
@@ -765,6 +765,9 @@ mod tests {
                 m.extend([Reached, ReachedProtection, Meetings, MassageContacts, MassageProtection]);
                 (vec![Activity::Street, Activity::Labour, Activity::Desk, Activity::Indoor, Activity::Session], m)
             }
+            // Built from outing facts, not from a tally: a tally gives the empty table.
+            Table::Outings => (vec![Activity::Street], vec![Contacts]),
+            Table::Presences => (vec![Activity::Street, Activity::Labour], vec![Presences, Contacts, Contacts]),
         }
     }
 

@@ -18,6 +18,7 @@ mod labour_sectors;
 mod lifecycle;
 mod mapping;
 mod outings;
+mod outreach_outings;
 mod persons;
 mod records;
 mod settings;
@@ -42,6 +43,7 @@ pub use key::{
 };
 pub use labour_sectors::{ContactLabour, ImportedOutreach, StopLabour};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
+pub use outreach_outings::{DiaryEntry, OutingNote, diary_markdown};
 pub use persons::Merge;
 pub use sync::{Endpoint, RefusedKind, RefusedRow, SyncStatus};
 

@@ -89,6 +89,7 @@ impl Store {
             self.tally_contacts(period, &mut tally)?;
             self.add_period_labour_cells(period, &mut tally)?;
             self.add_period_mapping_cells(period, &mut tally)?;
+            self.tally_presences(super::outreach_outings::PresenceScope::Period(period), &mut tally)?;
         }
         if parts.services {
             let mut st = self.conn.prepare_cached(&format!(
@@ -236,6 +237,7 @@ impl Store {
         }
         self.add_outing_labour_cells(outing_id, &mut tally)?;
         self.add_outing_mapping_cells(outing_id, &mut tally)?;
+        self.tally_presences(super::outreach_outings::PresenceScope::Outing(outing_id), &mut tally)?;
         Ok(tally)
     }
 

@@ -255,6 +255,17 @@ strings! {
     // Issue 15, emersion total and age (protection on every kind of contact).
     ReachedProtection => "Richiedente o titolare di protezione", "Asylum seeker or protection holder";
     MassageProtection => "Richiedenti o titolari di protezione", "Asylum seekers or protection holders";
+    // Issue 15, team part: the team row, presences and the outing diary.
+    Team => "Équipe", "Team";
+    TeamMediator => "Mediatore/trice", "Mediator";
+    TeamMediatorLanguage => "Lingua del mediatore", "Mediator's language";
+    TeamLegal => "Operatore legale", "Legal operator";
+    Presences => "Presenze (viste, non avvicinate)", "Presences (seen, not approached)";
+    Diary => "Diario", "Diary";
+    DiaryWarning => "Nessun nome, numero di telefono o indirizzo: il diario resta sul telefono", "No names, phone numbers or addresses: the diary stays on the phone";
+    DiaryPlaceholder => "Osservazioni: nuove nazionalità, violenze, ricambio…", "Observations: new nationalities, violence, turnover…";
+    DiarySave => "Salva nota", "Save note";
+    DiaryEmpty => "Nessuna nota per questa uscita", "No notes for this outing";
 }
 
 #[cfg(test)]

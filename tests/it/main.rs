@@ -21,6 +21,7 @@ mod liveview;
 mod properties;
 mod store;
 mod sync_refusals;
+mod team_store;
 mod total_emersion;
 mod ui_components;
 mod vault;

@@ -75,6 +75,8 @@ pub fn sheet_title(kind: Kind, lang: Lang) -> &'static str {
         Kind::Sessions => ("Sensibilizzazione", "Informative sessions"),
         Kind::Campaigns => ("Campagne", "Campaigns"),
         Kind::EmersionTotal => ("Totale emersione", "Emersion total"),
+        Kind::Outings => ("Uscite", "Outings"),
+        Kind::Presences => ("Presenze", "Presences"),
     };
     match lang {
         Lang::It => it,

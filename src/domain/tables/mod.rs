@@ -24,6 +24,8 @@ pub mod labour;
 pub mod labour_sectors;
 pub mod mapping;
 pub mod outcomes;
+pub mod outings;
+pub mod presences;
 mod selection;
 pub mod services;
 pub mod sessions;
@@ -63,6 +65,8 @@ pub use labour_sectors::{
 pub use mapping::{
     MappingCounts, MappingReport, MappingRow, MappingSynthesis, MappingSynthesisRow, MappingTable, mapping_report,
 };
+pub use outings::{OutingCounts, OutingLine, OutingsReport, OutingsRow, OutingsTable, outing_line, outings_report};
+pub use presences::{PresencesReport, PresencesRow, PresencesTable, PresencesTotal, presences_report};
 pub use selection::Selection;
 pub use services::{
     ServiceCounts, ServiceMft, ServicesReport, ServicesRow, ServicesSynthesis, ServicesSynthesisRow, ServicesTable,

@@ -12,10 +12,12 @@ mod interview_form;
 mod items_field;
 mod nationality_picker;
 mod outcome_chips;
+mod outing_extras;
 mod person_fields;
 mod person_picker;
 mod report_table;
 mod stepper;
+mod team_row;
 
 pub use bottom_bar::BottomBar;
 pub use chip_group::{Chip, ChipGroup};
@@ -28,7 +30,9 @@ pub use interview_form::{InterviewForm, findings_lines, parse_day, provinces_by_
 pub use items_field::ItemsField;
 pub use nationality_picker::{NationalityButton, NationalityPicker};
 pub use outcome_chips::OutcomeChips;
+pub use outing_extras::{DiaryPanel, PresenceRow};
 pub use person_fields::PersonFields;
 pub use person_picker::{PersonChip, PersonPicker, person_summary};
 pub use report_table::ReportTable;
 pub use stepper::Stepper;
+pub use team_row::TeamRow;

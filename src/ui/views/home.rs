@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::app::{Area, HomeView, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview, ReviewMark};
 use crate::domain::rules::TEAM_SIZE;
 use crate::domain::{Activity, Comune, Lang, Language, OutingStatus, Province, Shift};
-use crate::ui::components::{BottomBar, Chip, ChipGroup, ComunePicker, Stepper};
+use crate::ui::components::{BottomBar, Chip, ChipGroup, ComunePicker, Stepper, TeamRow};
 use crate::ui::views::sync::SyncPanel;
 use crate::ui::{Screen, T, Ui};
 
@@ -22,6 +22,10 @@ const LISTED: usize = 50;
 pub fn HomeScreen() -> Element {
     let mut ui: Ui = use_context();
     let mut activity = use_signal(|| Activity::Street);
+    // The team of the last outing or session started, changed here for the next one.
+    let remembered = ui.read(&[Area::Outings, Area::Indoor], |app| app.remembered_team()).unwrap_or_default();
+    let mut team = use_signal(|| None::<crate::domain::outreach::Team>);
+    let shown_team = team().unwrap_or(remembered);
     let HomeView { mut outings, sessions, reviews } =
         ui.read(&[Area::Outings, Area::Indoor], |app| app.home_view()).unwrap_or_default();
     outings.retain(|o| o.outing.activity == activity());
@@ -45,10 +49,10 @@ pub fn HomeScreen() -> Element {
             activity: *activity.peek(),
             started_at: Utc::now(),
             shift: Some(shift),
-            team_size: None,
-            mediator: false,
-            mediator_language: None,
-            legal_operator: false,
+            team_size: Some(shown_team.operators),
+            mediator: shown_team.mediator,
+            mediator_language: shown_team.mediator_language,
+            legal_operator: shown_team.legal_operator,
             mapping: false,
         };
         if let Some(o) = ui.write(|app| app.start_outing(&new)) {
@@ -105,6 +109,9 @@ pub fn HomeScreen() -> Element {
             }
             if outings.is_empty() && !indoor {
                 p { class: "muted", {ui.t(T::NoOutings)} }
+            }
+            if open.is_none() && !desk && !indoor {
+                TeamRow { team: shown_team, lang, on_change: move |t| team.set(Some(t)) }
             }
             OutingList { outings, reviews, lang, hidden: indoor,
                 on_open: move |id| ui.screen.set(Screen::Outing(id)),

@@ -14,8 +14,8 @@ use crate::domain::{
     Activity, Comune, ContactData, Gender, Lang, Nationality, Outing, OutingStatus, Person, PersonDetails, Place, Shift,
 };
 use crate::ui::components::{
-    BottomBar, ComunePicker, DetailSheet, GenderPicker, NationalityButton, NationalityPicker, PersonFields,
-    PersonPicker, Stepper, person_summary,
+    BottomBar, ComunePicker, DetailSheet, DiaryPanel, GenderPicker, NationalityButton, NationalityPicker, PersonFields,
+    PersonPicker, PresenceRow, Stepper, person_summary,
 };
 use crate::ui::{Screen, T, Ui};
 
@@ -42,6 +42,7 @@ pub fn OutingScreen(
     let mut sheet = use_signal(|| None::<i64>);
     let mut asking = use_signal(|| false);
     let mut recorded = use_signal(|| 0u64);
+    let mut diary_open = use_signal(|| false);
     // The register: the "known here" search, the short name typed in the sheet (for the
     // person it was typed for), the "same person as…" search, the merge that can be undone.
     let mut known_query = use_signal(String::new);
@@ -57,9 +58,14 @@ pub fn OutingScreen(
             Some(p) => app.person_view(p.id, &mq)?.candidates,
             None => Vec::new(),
         };
-        Ok((data, found, candidates))
+        let presences = match data.stops.last() {
+            Some(s) => app.presences(s.id)?,
+            None => Mft::default(),
+        };
+        let notes = if diary_open() { app.outing_notes(id)? } else { Vec::new() };
+        Ok((data, found, candidates, presences, notes))
     });
-    let Some((data, found, candidates)) = loaded else {
+    let Some((data, found, candidates, presences, notes)) = loaded else {
         return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
     };
     let current = data.stops.last().cloned();
@@ -223,6 +229,26 @@ pub fn OutingScreen(
             } else if !closed {
                 TallyPanel { key: "{recorded}", frequent: data.frequent.clone(), groups: data.groups.clone(), gender: gender(), count: count(), asking: asking(), lang,
                     on_gender: move |g| gender.set(Some(g)), on_count: move |n| count.set(n), on_tap: tap }
+            }
+            if tallying && !desk {
+                PresenceRow { counts: presences, lang,
+                    on_tap: move |g: Gender| {
+                        if let Some(stop) = stop_id {
+                            ui.write(|app| app.add_presence(stop, g));
+                        }
+                    },
+                }
+            }
+            button { id: "open-diary", class: "ghost small", aria_expanded: "{diary_open()}",
+                onclick: move |_| diary_open.toggle(), {ui.t(T::Diary)} }
+            if diary_open() {
+                DiaryPanel { notes, lang,
+                    on_save: move |body: String| {
+                        if ui.write(|app| app.add_outing_note(id, &body)).is_some() {
+                            ui.say(ui.t(T::Saved));
+                        }
+                    },
+                }
             }
             if let (Some(cid), Some(initial)) = (sheet(), data.contact.clone()) {
                 // Keyed by the person too: after a merge or its undo the sheet shows them afresh.

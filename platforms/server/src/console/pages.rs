@@ -817,6 +817,8 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         Kind::Sessions => tr(lang, "Incontri informativi", "Informative sessions"),
         Kind::Campaigns => tr(lang, "Campagne di messaggi", "Message campaigns"),
         Kind::EmersionTotal => tr(lang, "Totale emersione", "Emersion total"),
+        Kind::Outings => tr(lang, "Uscite e ore", "Outings and hours"),
+        Kind::Presences => tr(lang, "Presenze", "Presences"),
     }
 }
 
