@@ -284,10 +284,14 @@ fn check_outreach_agrees(rows: &[(ContactRecord, crate::store::ImportedOutreach,
             errors.push(LineError {
                 line: *line,
                 column: Some("mapping".into()),
-                message: format!("the rows of one outing must agree on mapping (line {first} says {})", u8::from(mapping)),
+                message: format!(
+                    "the rows of one outing must agree on mapping (line {first} says {})",
+                    u8::from(mapping)
+                ),
             });
         }
-        let &mut (joint, first) = stops.entry((r.date, r.shift, r.activity, r.place)).or_insert((o.joint_inspection, *line));
+        let &mut (joint, first) =
+            stops.entry((r.date, r.shift, r.activity, r.place)).or_insert((o.joint_inspection, *line));
         if joint != o.joint_inspection {
             errors.push(LineError {
                 line: *line,
