@@ -252,6 +252,16 @@ strings! {
     BadDate => "Data non valida", "Invalid date";
     Requests => "Richieste", "Requests";
     MediatorShort => "mediazione in", "mediator in";
+    // Issue 15, labour sectors and mapping nights.
+    Sector => "Settore", "Sector";
+    SettingOfPlace => "Luogo", "Setting";
+    JointInspection => "Ispezione congiunta (Ispettorato del lavoro)", "Joint inspection (labour inspectorate)";
+    MappingNight => "Mappatura nazionale", "National mapping";
+    MappingTonight => "Stanotte è una notte di mappatura nazionale: le uscite in strada ne fanno parte", "Tonight is a national mapping night: street outings are part of it";
+    MappingDates => "Notti di mappatura nazionale", "National mapping nights";
+    MappingAdd => "Aggiungi", "Add";
+    MappingFromServer => "dal coordinamento", "from the coordinators";
+    Remove => "Rimuovi", "Remove";
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod outcome_chips;
 mod person_fields;
 mod person_picker;
 mod report_table;
+mod sector_chips;
 mod stepper;
 
 pub use bottom_bar::BottomBar;
@@ -31,4 +32,5 @@ pub use outcome_chips::OutcomeChips;
 pub use person_fields::PersonFields;
 pub use person_picker::{PersonChip, PersonPicker, person_summary};
 pub use report_table::ReportTable;
+pub use sector_chips::{SectorChips, SettingChips, Toggle};
 pub use stepper::Stepper;
