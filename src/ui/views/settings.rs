@@ -128,7 +128,7 @@ fn MappingDates(
     else {
         return rsx! {};
     };
-    let mut add = move |_| {
+    let add = move |_| {
         let Ok(night) = chrono::NaiveDate::parse_from_str(typed.peek().trim(), "%Y-%m-%d") else {
             ui.error.set(Some(ui.t(T::BadDate).into()));
             return;
@@ -162,7 +162,7 @@ fn MappingDates(
                 }
             }
             input { id: "mapping-date", r#type: "date", value: "{typed}", oninput: move |e| typed.set(e.value()) }
-            button { id: "mapping-add", onclick: move |e| add(e), {ui.t(T::MappingAdd)} }
+            button { id: "mapping-add", onclick: add, {ui.t(T::MappingAdd)} }
         }
     }
 }
