@@ -130,6 +130,9 @@ fn row_to_stop(r: &Row<'_>) -> rusqlite::Result<Stop> {
 /// What makes imported rows one outing: date, shift, activity and province.
 type OutingKey = (NaiveDate, Shift, Activity, Province);
 
+/// An imported record with its index in the file's rows.
+type Indexed<'a> = (usize, &'a ContactRecord);
+
 /// The open outing a stop belongs to, or why it cannot take contacts.
 fn open_outing_of_stop(tx: &Transaction<'_>, stop_id: i64) -> Result<(String, Met)> {
     let (outing, met): (String, Met) = tx
@@ -467,7 +470,7 @@ impl Store {
         let import_id = register_import(&tx, sha256, records.len())?;
         let now = Utc::now().to_rfc3339();
         // Group deterministically, so the same rows in any order build the same outings.
-        let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<(usize, &ContactRecord)>>> = BTreeMap::new();
+        let mut outings: BTreeMap<OutingKey, BTreeMap<Place, Vec<Indexed<'_>>>> = BTreeMap::new();
         for (i, r) in records.iter().enumerate() {
             if let Some(code) = &r.person {
                 rules::check_person_code(code)?;

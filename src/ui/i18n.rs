@@ -266,6 +266,16 @@ strings! {
     DiaryPlaceholder => "Osservazioni: nuove nazionalità, violenze, ricambio…", "Observations: new nationalities, violence, turnover…";
     DiarySave => "Salva nota", "Save note";
     DiaryEmpty => "Nessuna nota per questa uscita", "No notes for this outing";
+    // Issue 15, labour sectors and mapping nights.
+    Sector => "Settore", "Sector";
+    SettingOfPlace => "Luogo", "Setting";
+    JointInspection => "Ispezione congiunta (Ispettorato del lavoro)", "Joint inspection (labour inspectorate)";
+    MappingNight => "Mappatura nazionale", "National mapping";
+    MappingTonight => "Stanotte è una notte di mappatura nazionale: le uscite in strada ne fanno parte", "Tonight is a national mapping night: street outings are part of it";
+    MappingDates => "Notti di mappatura nazionale", "National mapping nights";
+    MappingAdd => "Aggiungi", "Add";
+    MappingFromServer => "dal coordinamento", "from the coordinators";
+    Remove => "Rimuovi", "Remove";
 }
 
 #[cfg(test)]

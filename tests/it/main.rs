@@ -15,9 +15,11 @@ mod fixture_indoor;
 mod fixture_street;
 mod fuzz_regressions;
 mod indoor_numbers;
+mod labour_sectors;
 mod layers;
 #[cfg(feature = "liveview")]
 mod liveview;
+mod mapping_nights;
 mod properties;
 mod store;
 mod sync_refusals;

@@ -16,6 +16,7 @@ mod outing_extras;
 mod person_fields;
 mod person_picker;
 mod report_table;
+mod sector_chips;
 mod stepper;
 mod team_row;
 
@@ -34,5 +35,6 @@ pub use outing_extras::{DiaryPanel, PresenceRow};
 pub use person_fields::PersonFields;
 pub use person_picker::{PersonChip, PersonPicker, person_summary};
 pub use report_table::ReportTable;
+pub use sector_chips::{SectorChips, SettingChips, Toggle};
 pub use stepper::Stepper;
 pub use team_row::TeamRow;

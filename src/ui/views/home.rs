@@ -30,7 +30,8 @@ pub fn HomeScreen() -> Element {
         ui.read(&[Area::Outings, Area::Indoor], |app| app.home_view()).unwrap_or_default();
     outings.retain(|o| o.outing.activity == activity());
     let open = outings.iter().find(|o| o.outing.status == OutingStatus::Open).map(|o| o.outing.id);
-    let suggested = ui.settings.read().shift_boundary.classify(Utc::now()).1;
+    let (today, suggested) = ui.settings.read().shift_boundary.classify(Utc::now());
+    let mapping_night = ui.read(&[Area::Settings], |app| app.is_mapping_night(today)).unwrap_or(false);
     let lang = ui.lang();
     let indoor = activity() == Activity::Indoor;
     let desk = activity() == Activity::Desk;
@@ -82,6 +83,9 @@ pub fn HomeScreen() -> Element {
                 button { id: "resume", class: "primary big", onclick: move |_| ui.screen.set(Screen::Outing(id)),
                     {ui.t(T::Resume)}
                 }
+            }
+            if mapping_night && activity() == Activity::Street {
+                p { id: "mapping-banner", class: "banner", role: "status", {ui.t(T::MappingTonight)} }
             }
             ChipGroup { class: "segmented", item_class: "seg", required: true,
                 pressed: Activity::RECORDED.iter().position(|a| *a == activity()).into_iter().collect::<Vec<_>>(),

@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::ui::components::{
     BottomBar, ComunePicker, DetailSheet, DiaryPanel, GenderPicker, NationalityButton, NationalityPicker, PersonFields,
-    PersonPicker, PresenceRow, Stepper, person_summary,
+    PersonPicker, PresenceRow, SectorChips, SettingChips, Stepper, Toggle, person_summary,
 };
 use crate::ui::{Screen, T, Ui};
 
@@ -211,6 +211,13 @@ pub fn OutingScreen(
                     }
                 }
             }
+            // Optional outreach facts: never a step before a contact.
+            if !closed && data.outing.activity == Activity::Street {
+                MappingToggle { outing: id, on: data.outing.mapping }
+            }
+            if let (false, Activity::Labour, Some(s)) = (closed, data.outing.activity, stop_id) {
+                StopLabourPanel { key: "{s}", stop: s }
+            }
             if tallying && show_known {
                 PersonPicker { id: "known", title: ui.t(T::KnownHere), placeholder: ui.t(T::SearchPerson),
                     query: kq, persons: known, lang,
@@ -254,6 +261,9 @@ pub fn OutingScreen(
                 // Keyed by the person too: after a merge or its undo the sheet shows them afresh.
                 DetailSheet { key: "{cid}-{person_id:?}", initial, identity: false, lang, on_close: move |_| close_sheet(),
                     on_save: move |d: ContactData| save_details((cid, d)),
+                    if data.outing.activity == Activity::Labour {
+                        ContactLabourPanel { key: "{cid}", contact: cid }
+                    }
                     if let (true, Some(pid)) = (desk, person_id) {
                         button { id: "interview-person", class: "primary small",
                             onclick: move |_| ui.screen.set(Screen::Person { id: pid, from: Some(id), province: desk_province, interview: true }),
@@ -449,4 +459,67 @@ async fn locate_once() -> Option<(f64, f64)> {
                 { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
         });"#;
     document::eval(js).join::<Option<(f64, f64)>>().await.ok().flatten()
+}
+
+/// A street outing's mapping-night flag (`#mapping-toggle`): set by itself on a mapping
+/// night, set or unset here.
+#[component]
+fn MappingToggle(
+    /// The outing.
+    outing: Uuid,
+    /// Flagged now.
+    on: bool,
+) -> Element {
+    let mut ui: Ui = use_context();
+    rsx! {
+        div { class: "outreach-line",
+            Toggle { id: "mapping-toggle", on, text: ui.t(T::MappingNight),
+                on_change: move |v: bool| { ui.write(|app| app.set_outing_mapping(outing, v)); } }
+        }
+    }
+}
+
+/// A labour stop's sector (`#stop-sector`), setting (`#stop-setting`) and joint
+/// inspection (`#joint-inspection`): its contacts' defaults.
+#[component]
+fn StopLabourPanel(
+    /// The stop.
+    stop: i64,
+) -> Element {
+    let mut ui: Ui = use_context();
+    let lang = ui.lang();
+    let Some(now) = ui.read(&[Area::Outings], |app| app.stop_labour(stop)) else { return rsx! {} };
+    rsx! {
+        details { class: "outreach-line", open: now.sector.is_none() && now.setting.is_none(),
+            summary { {ui.t(T::Sector)} }
+            SectorChips { id: "stop-sector", sector: now.sector, label: ui.t(T::Sector), lang,
+                on_change: move |v| { ui.write(|app| app.set_stop_sector(stop, v)); } }
+            SettingChips { id: "stop-setting", setting: now.setting, label: ui.t(T::SettingOfPlace), lang,
+                on_change: move |v| { ui.write(|app| app.set_stop_setting(stop, v)); } }
+            Toggle { id: "joint-inspection", on: now.joint_inspection, text: ui.t(T::JointInspection),
+                on_change: move |v: bool| { ui.write(|app| app.set_joint_inspection(stop, v)); } }
+        }
+    }
+}
+
+/// A labour contact's own sector (`#contact-sector`) and setting (`#contact-setting`),
+/// in the detail sheet; unset, the stop's apply.
+#[component]
+fn ContactLabourPanel(
+    /// The contact.
+    contact: i64,
+) -> Element {
+    let mut ui: Ui = use_context();
+    let lang = ui.lang();
+    let Some(now) = ui.read(&[Area::Outings], |app| app.contact_labour(contact)) else { return rsx! {} };
+    rsx! {
+        div { class: "field",
+            span { class: "label", {ui.t(T::Sector)} }
+            SectorChips { id: "contact-sector", sector: now.sector, label: ui.t(T::Sector), lang,
+                on_change: move |v| { ui.write(|app| app.set_contact_sector(contact, v)); } }
+            span { class: "label", {ui.t(T::SettingOfPlace)} }
+            SettingChips { id: "contact-setting", setting: now.setting, label: ui.t(T::SettingOfPlace), lang,
+                on_change: move |v| { ui.write(|app| app.set_contact_setting(contact, v)); } }
+        }
+    }
 }

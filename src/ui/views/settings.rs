@@ -3,6 +3,7 @@
 
 use dioxus::prelude::*;
 
+use crate::app::Area;
 use crate::domain::rules::{IDLE_LOCK_MINUTES, KIT_QUANTITY_MAX};
 use crate::domain::settings::Theme;
 use crate::domain::{Activity, Kit, Lang};
@@ -91,6 +92,7 @@ pub fn SettingsScreen() -> Element {
                     option { value: "light", selected: d.theme == Theme::Light, {ui.t(T::Light)} }
                 }
             }
+            MappingDates { on_change: move |nights| draft.write().mapping_nights = nights }
             SyncPanel { full: true }
             // Not a form, and autocomplete off: password managers neither save nor fill a PIN.
             fieldset { legend { {ui.t(T::ChangePin)} }
@@ -107,6 +109,60 @@ pub fn SettingsScreen() -> Element {
         BottomBar {
             button { id: "settings-back", class: "ghost", onclick: move |_| ui.screen.set(Screen::Home), {ui.t(T::Back)} }
             button { id: "save-settings", class: "primary", onclick: save, {ui.t(T::Save)} }
+        }
+    }
+}
+
+/// The national mapping nights (`#mapping-dates`): the unit's own, each with its remove
+/// button, and the coordinators'; a date (`#mapping-date`) added with `#mapping-add`.
+/// Every change is saved at once; `on_change` gets the unit's own nights, for the draft.
+#[component]
+fn MappingDates(
+    /// Called with the unit's own nights after a change.
+    on_change: EventHandler<Vec<chrono::NaiveDate>>,
+) -> Element {
+    let mut ui: Ui = use_context();
+    let mut typed = use_signal(String::new);
+    let Some((own, all)) =
+        ui.read(&[Area::Settings], |app| Ok((app.settings()?.mapping_nights, app.mapping_nights()?)))
+    else {
+        return rsx! {};
+    };
+    let add = move |_| {
+        let Ok(night) = chrono::NaiveDate::parse_from_str(typed.peek().trim(), "%Y-%m-%d") else {
+            ui.error.set(Some(ui.t(T::BadDate).into()));
+            return;
+        };
+        if let Some(nights) = ui.write(|app| app.add_mapping_night(night)) {
+            typed.set(String::new());
+            ui.settings.write().mapping_nights = nights.clone();
+            on_change.call(nights);
+        }
+    };
+    rsx! {
+        fieldset { legend { {ui.t(T::MappingDates)} }
+            ul { id: "mapping-dates",
+                for night in all {
+                    li { key: "{night}", "data-date": "{night}",
+                        span { {night.format("%d/%m/%Y").to_string()} }
+                        if own.contains(&night) {
+                            button { class: "ghost small", "data-remove": "{night}",
+                                onclick: move |_| {
+                                    if let Some(nights) = ui.write(|app| app.remove_mapping_night(night)) {
+                                        ui.settings.write().mapping_nights = nights.clone();
+                                        on_change.call(nights);
+                                    }
+                                },
+                                {ui.t(T::Remove)}
+                            }
+                        } else {
+                            span { class: "muted", " · {ui.t(T::MappingFromServer)}" }
+                        }
+                    }
+                }
+            }
+            input { id: "mapping-date", r#type: "date", value: "{typed}", oninput: move |e| typed.set(e.value()) }
+            button { id: "mapping-add", onclick: add, {ui.t(T::MappingAdd)} }
         }
     }
 }

@@ -12,6 +12,7 @@ mod emersion_sync;
 mod faults;
 mod fuzz_regressions;
 mod hardening;
+mod labour_mapping;
 #[path = "../../../../tests/it/common/minidom.rs"]
 mod minidom;
 mod persons;

@@ -71,11 +71,11 @@ impl Backend for Gate {
     fn periods(&self) -> Result<Vec<PublishedPeriod>> {
         self.inner.periods()
     }
-    fn add_mapping_night(&self, date: NaiveDate) -> Result<bool> {
-        self.inner.add_mapping_night(date)
+    fn add_mapping_night(&self, night: NaiveDate) -> Result<bool> {
+        self.inner.add_mapping_night(night)
     }
-    fn remove_mapping_night(&self, date: NaiveDate) -> Result<bool> {
-        self.inner.remove_mapping_night(date)
+    fn remove_mapping_night(&self, night: NaiveDate) -> Result<bool> {
+        self.inner.remove_mapping_night(night)
     }
     fn mapping_nights(&self) -> Result<Vec<NaiveDate>> {
         self.inner.mapping_nights()
