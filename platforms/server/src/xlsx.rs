@@ -70,6 +70,8 @@ pub fn sheet_title(kind: Kind, lang: Lang) -> &'static str {
         Kind::IdBreakdown => ("Identificazione per gruppi", "Identification breakdowns"),
         Kind::Outcomes => ("Esiti", "Outcomes"),
         Kind::Helpline => ("Numero Verde", "Helpline"),
+        Kind::Outings => ("Uscite", "Outings"),
+        Kind::Presences => ("Presenze", "Presences"),
     };
     match lang {
         Lang::It => it,

@@ -812,6 +812,8 @@ fn kind_words(k: Kind, lang: Lang) -> &'static str {
         }
         Kind::Outcomes => tr(lang, "Esiti dei contatti", "Outcomes of contacts"),
         Kind::Helpline => tr(lang, "Numero Verde", "Helpline"),
+        Kind::Outings => tr(lang, "Uscite e ore", "Outings and hours"),
+        Kind::Presences => tr(lang, "Presenze monitorate", "Presences monitored"),
     }
 }
 
