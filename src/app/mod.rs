@@ -39,8 +39,8 @@ use crate::domain::settings::Settings;
 use crate::domain::{ShiftBoundary, parse_time};
 use crate::store::Store;
 pub use crate::store::{
-    Endpoint, ImportOutcome, IndoorImportOutcome, IndoorOverview, NewIndoorSession, NewOuting, OutingOverview,
-    SessionCounts, SyncStatus,
+    Endpoint, ImportOutcome, IndoorImportOutcome, IndoorOverview, NewIndoorSession, NewOuting, OutingNote,
+    OutingOverview, SessionCounts, SyncStatus,
 };
 
 /// Results of the application layer.

@@ -3,10 +3,10 @@
 
 use dioxus::prelude::*;
 
+use crate::app::OutingNote;
 use crate::domain::outreach::NOTE_MAX;
 use crate::domain::tables::Mft;
 use crate::domain::{Gender, Lang};
-use crate::store::OutingNote;
 use crate::ui::T;
 
 /// Three one-tap buttons, `#presence-M`, `#presence-F`, `#presence-T`, each with its count
