@@ -2,6 +2,7 @@
 //! each module is one concern, sharing the test kit in `common`.
 
 mod app;
+mod campaigns_tally;
 mod cli;
 mod common;
 mod durability;
@@ -19,6 +20,8 @@ mod layers;
 #[cfg(feature = "liveview")]
 mod liveview;
 mod properties;
+mod sessions_reports;
+mod sessions_store;
 mod store;
 mod sync_refusals;
 mod ui_components;

@@ -23,7 +23,9 @@ pub(super) fn tag_attempt(tx: &Transaction<'_>, id: i64, tag: Option<CampaignTag
 
 /// The key a person reached by a campaign is counted once by within a session: the ad's
 /// number, else the ad, else the attempt itself.
-const REACHED_KEY: &str = "x.session_id || '/' || coalesce('n' || hex(a.number_hash), 'a' || x.ad_id, 'x' || x.id)";
+/// (`hex` of NULL is the empty string, hence the `CASE`.)
+const REACHED_KEY: &str = "x.session_id || '/' || CASE WHEN a.number_hash IS NOT NULL THEN 'n' || hex(a.number_hash)
+     WHEN x.ad_id IS NOT NULL THEN 'a' || x.ad_id ELSE 'x' || x.id END";
 
 impl Store {
     /// The campaign of the last tagged attempt of indoor session `session`, to start the
