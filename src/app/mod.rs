@@ -16,6 +16,7 @@ pub mod messages;
 mod outings;
 mod persons;
 mod reports;
+mod sessions;
 pub mod sync;
 mod vault;
 
@@ -31,6 +32,7 @@ pub use self::indoor::{AdForm, IndoorView, MassageVisit, SavedAd};
 pub use self::outings::{HomeView, OutingView, SummaryView};
 pub use self::persons::{KNOWN_HERE, PersonView};
 pub use self::reports::{ReportKind, ReportRequest};
+pub use self::sessions::SessionForm;
 pub use self::sync::SyncView;
 pub use self::vault::Vault;
 use crate::domain::settings::Settings;

@@ -16,6 +16,7 @@ mod hardening;
 mod minidom;
 mod persons;
 mod refusals;
+mod sessions_sync;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;
