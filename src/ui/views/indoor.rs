@@ -61,6 +61,8 @@ pub fn IndoorScreen(
     let mut channel = use_signal(|| Channel::Call);
     // The person just met, while their details are open.
     let mut meeting = use_signal(|| None::<(i64, ContactData)>);
+    // The campaign of the next message: the session's last one, so a campaign evening is one tap per message.
+    let mut campaign = use_signal(|| ui.read(&[], |app| app.last_campaign(id)).flatten());
     let Some(data) = ui.read(&[Area::Indoor], |app| app.indoor_view(id, &draft.read().number)) else {
         return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
     };
@@ -92,7 +94,8 @@ pub fn IndoorScreen(
     let attempt = move |outcome: Outcome| {
         let Some(ad) = *current.peek() else { return };
         let ch = *channel.peek();
-        if ui.write(|app| app.record_attempt(ad, ch, outcome)).is_some() {
+        let tag = *campaign.peek();
+        if ui.write(|app| app.record_campaign_attempt(ad, ch, outcome, tag)).is_some() {
             ui.say(format!("{}: {}", ch.label(lang), outcome.label(lang)));
         }
     };
@@ -136,6 +139,7 @@ pub fn IndoorScreen(
                 if let Some(ad) = current_ad {
                     CurrentAd { ad, calling: calling(), channel: channel(), lang,
                         on_channel: move |c| channel.set(c), on_attempt: attempt, on_met: met }
+                    crate::ui::components::CampaignChips { value: campaign(), lang, on_change: move |c| campaign.set(c) }
                 }
                 if let Some((mid, initial)) = meeting() {
                     DetailSheet { key: "{mid}", initial, identity: true, lang, on_close: move |_| meeting.set(None),
