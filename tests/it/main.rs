@@ -22,6 +22,7 @@ mod liveview;
 mod properties;
 mod sessions_reports;
 mod sessions_store;
+mod sessions_ui;
 mod store;
 mod sync_refusals;
 mod ui_components;
