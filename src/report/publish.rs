@@ -788,7 +788,8 @@ mod tests {
     #[test]
     fn published_packs_show_no_small_count_and_give_no_hidden_cell_back() {
         let mut rng = Rng(0x5eed_1a77_e21a);
-        for table in Table::ALL {
+        // The sessions table is built from sessions' facts, never a tally.
+        for table in Table::ALL.into_iter().filter(|t| *t != Table::Sessions) {
             let mut leaky = 0;
             for case in 0..60 {
                 let count = if case % 3 == 2 { Count::Persons } else { Count::Contacts };
@@ -849,7 +850,8 @@ mod tests {
     #[test]
     fn every_family_links_its_synthesis_to_the_provinces() {
         let mut rng = Rng(7);
-        for table in Table::ALL {
+        // The sessions table is built from sessions' facts, never a tally.
+        for table in Table::ALL.into_iter().filter(|t| *t != Table::Sessions) {
             let tally = random_tally(&mut rng, table, Count::Contacts);
             let pack = Pack::of(&Rendered::build(table, &tally, &scope(Count::Contacts)).grids(false, Lang::It, None));
             let (whole, part) = match table {
