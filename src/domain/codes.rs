@@ -182,7 +182,8 @@ impl Activity {
     pub const OUTINGS: &'static [Activity] = &[Activity::Street, Activity::Labour, Activity::Desk];
 
     /// The activities a worker records work for, in the order the app offers them.
-    pub const RECORDED: &'static [Activity] = &[Activity::Street, Activity::Labour, Activity::Indoor, Activity::Desk];
+    pub const RECORDED: &'static [Activity] =
+        &[Activity::Street, Activity::Labour, Activity::Indoor, Activity::Desk, Activity::Session];
 }
 
 code_enum! {

@@ -817,9 +817,9 @@ mod tests {
     #[test]
     fn published_packs_show_no_small_count_and_give_no_hidden_cell_back() {
         let mut rng = Rng(0x5eed_1a77_e21a);
-        // The outings table is built from outing facts, not a tally (and its hours are not
-        // head counts): its own tests are in domain::tables::outings.
-        for table in Table::ALL.into_iter().filter(|t| *t != Table::Outings) {
+        // The outings and sessions tables are built from facts, not a tally (and hours are
+        // not head counts): their own tests are in domain::tables::{outings, sessions}.
+        for table in Table::ALL.into_iter().filter(|t| !matches!(t, Table::Outings | Table::Sessions)) {
             let mut leaky = 0;
             for case in 0..60 {
                 let count = if case % 3 == 2 { Count::Persons } else { Count::Contacts };
@@ -880,9 +880,9 @@ mod tests {
     #[test]
     fn every_family_links_its_synthesis_to_the_provinces() {
         let mut rng = Rng(7);
-        // The outings table is built from outing facts, not a tally (and its hours are not
-        // head counts): its own tests are in domain::tables::outings.
-        for table in Table::ALL.into_iter().filter(|t| *t != Table::Outings) {
+        // The outings and sessions tables are built from facts, not a tally (and hours are
+        // not head counts): their own tests are in domain::tables::{outings, sessions}.
+        for table in Table::ALL.into_iter().filter(|t| !matches!(t, Table::Outings | Table::Sessions)) {
             let tally = random_tally(&mut rng, table, Count::Contacts);
             let pack = Pack::of(&Rendered::build(table, &tally, &scope(Count::Contacts)).grids(false, Lang::It, None));
             let (whole, part) = match table {

@@ -136,10 +136,8 @@ impl Store {
         Ok(())
     }
 
-    /// The outings, desk sessions and indoor sessions dated within `period`, as the
-    /// outings table counts them. An outing without stops has no province and is left out.
-    // Hook: informative sessions (issue 15, item 6) add their facts here, activity
-    // `Activity::Session`, from `Store::info_session_facts`.
+    /// The outings, desk sessions, indoor sessions and informative sessions dated within
+    /// `period`, as the outings table counts them. An outing without stops has no province and is left out.
     pub fn outing_facts(&self, period: Period) -> Result<Vec<OutingFact>> {
         let (from, to) = (period.from, period.to);
         let mut facts = Vec::new();
@@ -186,6 +184,30 @@ impl Store {
             let mediator_language: Option<Language> = r.get(6)?;
             facts.push(OutingFact {
                 activity: Activity::Indoor,
+                date: r.get(0)?,
+                shift: Shift::Day,
+                province: r.get(1)?,
+                minutes: minutes(time_at(r, 2)?, time_at(r, 3)?),
+                team: Some(Team {
+                    operators: r.get(4)?,
+                    mediator: r.get::<_, bool>(5)? || mediator_language.is_some(),
+                    mediator_language,
+                    legal_operator: r.get(7)?,
+                }),
+                contacts: r.get::<_, i64>(8)?.max(0) as u64,
+            });
+        }
+        // Informative sessions: their participants are the persons reached.
+        let mut st = self.conn.prepare_cached(
+            "SELECT date, province, started_at, ended_at, operators, mediator, mediator_language, legal_operator,
+                    participants_m + participants_f + participants_t
+             FROM info_sessions WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
+        )?;
+        let mut rows = st.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            let mediator_language: Option<Language> = r.get(6)?;
+            facts.push(OutingFact {
+                activity: Activity::Session,
                 date: r.get(0)?,
                 shift: Shift::Day,
                 province: r.get(1)?,

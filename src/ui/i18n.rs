@@ -276,6 +276,25 @@ strings! {
     MappingAdd => "Aggiungi", "Add";
     MappingFromServer => "dal coordinamento", "from the coordinators";
     Remove => "Rimuovi", "Remove";
+    // Informative sessions and message campaigns (issue 15, i15-sessions).
+    NewSession => "Nuovo incontro informativo", "New informative session";
+    EditSession => "Modifica incontro", "Edit session";
+    SessionHeadCountsOnly => "Solo numeri: nessun nome", "Head counts only: no names";
+    SessionDate => "Data", "Date";
+    SessionPlaceLabel => "Luogo", "Place";
+    PickSessionPlace => "Scegli il luogo dell'incontro", "Pick where the session was held";
+    SessionThemes => "Temi", "Themes";
+    SessionLanguages => "Lingue", "Languages";
+    MoreLanguages => "Altre lingue", "More languages";
+    Participants => "Partecipanti", "Participants";
+    OfWhomProtection => "di cui richiedenti asilo o titolari di protezione", "of whom asylum seekers or protection holders";
+    SaveSession => "Salva incontro", "Save session";
+    DeleteSession => "Elimina incontro", "Delete session";
+    ConfirmDeleteSession => "Conferma eliminazione", "Confirm deletion";
+    SessionsHeld => "Incontri svolti", "Sessions held";
+    NoInfoSessions => "Nessun incontro registrato", "No sessions yet";
+    CampaignLabel => "Campagna", "Campaign";
+    CampaignLanguage => "Lingua del messaggio", "Message language";
 }
 
 #[cfg(test)]

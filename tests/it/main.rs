@@ -2,6 +2,7 @@
 //! each module is one concern, sharing the test kit in `common`.
 
 mod app;
+mod campaigns_tally;
 mod cli;
 mod common;
 mod durability;
@@ -21,6 +22,9 @@ mod layers;
 mod liveview;
 mod mapping_nights;
 mod properties;
+mod sessions_reports;
+mod sessions_store;
+mod sessions_ui;
 mod store;
 mod sync_refusals;
 mod team_store;

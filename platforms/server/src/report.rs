@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use lanterna::domain::rules::DATE_YEARS;
 use lanterna::domain::tables::{ReportScope, Selection};
 
-use lanterna::domain::outreach::SessionFacts;
+use lanterna::domain::outreach::{OutingFact, SessionFacts};
 use lanterna::domain::{Activity, Count, Lang, Measure, Period, Province, Tally};
 use lanterna::report::{Format, Grid, Rendered};
 use uuid::Uuid;
@@ -128,6 +128,13 @@ fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
     }
     if q.kind == Kind::EmersionTotal {
         return emersion_total(backend, q);
+    }
+    if q.kind == Kind::Outings {
+        let (period, stored) = stored_over(backend, q)?;
+        let facts: Vec<OutingFact> = stored.iter().filter_map(|s| outing_fact(&s.summary)).collect();
+        let province = if q.published.is_some() { None } else { q.selection.province };
+        let scope = ReportScope { province, lang: q.lang, ..ReportScope::period(period) };
+        return Ok(Rendered::build_with(q.kind, &Tally::new(), &facts, &scope));
     }
     let persons = reads_persons(backend, q.kind.activity(), &q.selection, q.count)?;
     let (period, mut tally) = if persons { persons_tally(backend, q)? } else { contacts_tally(backend, q)? };
@@ -397,6 +404,29 @@ fn contacts_tally(backend: &dyn Backend, q: &Query) -> Result<(Period, Tally), R
         s.summary.add_to(&mut tally);
     }
     Ok((period, tally))
+}
+
+/// What the outings table counts of one summary: when, where, how long, who went, and
+/// the persons it reached (contacts, indoor persons reached or met, session participants;
+/// zero for an empty outing). A deleted summary counts nothing.
+fn outing_fact(s: &lanterna::wire::Summary) -> Option<OutingFact> {
+    if s.deleted {
+        return None;
+    }
+    let reached = |m: Measure| matches!(m, Measure::Contacts | Measure::Reached | Measure::Meetings);
+    let contacts = match s.session {
+        Some(f) => f.participants.total(),
+        None => s.cells.iter().filter(|c| reached(c.measure)).map(|c| u64::from(c.count)).sum(),
+    };
+    Some(OutingFact {
+        activity: s.activity,
+        date: s.date,
+        shift: s.shift,
+        province: s.province,
+        minutes: s.minutes,
+        team: s.team,
+        contacts,
+    })
 }
 
 /// The informative sessions the devices sent over the query's dates: each one's province

@@ -23,7 +23,12 @@ pub(super) fn tag_attempt(tx: &Transaction<'_>, id: i64, tag: Option<CampaignTag
 
 /// The key a person reached by a campaign is counted once by within a session: the ad's
 /// number, else the ad, else the attempt itself.
-const REACHED_KEY: &str = "x.session_id || '/' || coalesce('n' || hex(a.number_hash), 'a' || x.ad_id, 'x' || x.id)";
+/// (`hex` of NULL is the empty string, hence the `CASE`.)
+const REACHED_KEY: &str = "x.session_id || '/' || CASE WHEN a.number_hash IS NOT NULL THEN 'n' || hex(a.number_hash)
+     WHEN x.ad_id IS NOT NULL THEN 'a' || x.ad_id ELSE 'x' || x.id END";
+
+/// Province, gender, nationality, a code and its count.
+type CodeCell = (Province, Gender, Nationality, String, u64);
 
 impl Store {
     /// The campaign of the last tagged attempt of indoor session `session`, to start the
@@ -43,7 +48,7 @@ impl Store {
     /// campaign by the ad's gender and nationality, and campaign messages by language.
     pub(super) fn add_campaigns(&self, which: &Which, t: &mut Tally) -> Result<()> {
         let (cond, args) = which.sql();
-        let grouped = |what: &str, count: &str| -> Result<Vec<(Province, Gender, Nationality, String, u64)>> {
+        let grouped = |what: &str, count: &str| -> Result<Vec<CodeCell>> {
             let mut st = self.conn.prepare_cached(&format!(
                 "SELECT x.province, x.gender, x.nationality, {what}, {count}
                  FROM indoor_attempts x JOIN indoor_sessions s ON s.id = x.session_id

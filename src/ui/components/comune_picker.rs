@@ -43,12 +43,21 @@ pub fn ComunePicker(
             None => Comune::search(q, limit),
         },
     };
+    let first = found.first().copied();
     rsx! {
         div { class: "row",
             input { id, r#type: "search", autocomplete: "off", class: "grow", placeholder, value: "{text}",
                 oninput: move |e| {
                     query.set(e.value());
                     on_pick.call(None);
+                },
+                // Enter picks the first match.
+                onkeydown: move |e| {
+                    if let (Key::Enter, Some(c)) = (e.key(), first) {
+                        e.prevent_default();
+                        query.set(c.name().to_owned());
+                        on_pick.call(Some(c));
+                    }
                 } }
             {children}
         }

@@ -2,6 +2,7 @@
 //! `EventHandler`s; none of them knows the store, the screen it is on or `Ui`.
 
 mod bottom_bar;
+mod campaign_chips;
 mod chip_group;
 mod code_choice;
 mod comune_picker;
@@ -21,6 +22,7 @@ mod stepper;
 mod team_row;
 
 pub use bottom_bar::BottomBar;
+pub use campaign_chips::CampaignChips;
 pub use chip_group::{Chip, ChipGroup};
 pub use code_choice::{CodeChoice, Options, options_of, pressed_of};
 pub use comune_picker::ComunePicker;

@@ -35,6 +35,7 @@ pub fn HomeScreen() -> Element {
     let lang = ui.lang();
     let indoor = activity() == Activity::Indoor;
     let desk = activity() == Activity::Desk;
+    let session = activity() == Activity::Session;
     let start_desk = move |(new, comune): (NewOuting, Option<Comune>)| {
         let Some(comune) = comune else {
             ui.error.set(Some(ui.t(T::PickDeskComune).into()));
@@ -111,13 +112,16 @@ pub fn HomeScreen() -> Element {
             if indoor {
                 IndoorHome { sessions, reviews: reviews.clone(), lang, on_open: move |id| ui.screen.set(Screen::Indoor(id)), on_start: start_indoor }
             }
-            if outings.is_empty() && !indoor {
+            if session {
+                crate::ui::views::sessions::SessionsHome {}
+            }
+            if outings.is_empty() && !indoor && !session {
                 p { class: "muted", {ui.t(T::NoOutings)} }
             }
-            if open.is_none() && !desk && !indoor {
+            if open.is_none() && !desk && !indoor && !session {
                 TeamRow { team: shown_team, lang, on_change: move |t| team.set(Some(t)) }
             }
-            OutingList { outings, reviews, lang, hidden: indoor,
+            OutingList { outings, reviews, lang, hidden: indoor || session,
                 on_open: move |id| ui.screen.set(Screen::Outing(id)),
                 on_reopen: move |id| {
                     if ui.write(|app| app.reopen_outing(id)).is_some() {
@@ -126,7 +130,7 @@ pub fn HomeScreen() -> Element {
                 },
             }
         }
-        BottomBar { hidden: indoor || desk,
+        BottomBar { hidden: indoor || desk || session,
             if open.is_none() && !desk {
                 for (shift, id, t) in [(Shift::Day, "start-day", T::StartDay), (Shift::Night, "start-night", T::StartNight)] {
                     button { key: "{id}", id, class: if suggested == shift { "primary" } else { "" },

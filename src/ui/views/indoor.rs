@@ -65,6 +65,8 @@ pub fn IndoorScreen(
     let mut meeting = use_signal(|| None::<(i64, ContactData)>);
     // The call that just reached someone, and whether they seek or hold protection.
     let mut reached = use_signal(|| None::<(i64, bool)>);
+    // The campaign of the next message: the session's last one, so a campaign evening is one tap per message.
+    let mut campaign = use_signal(|| ui.read(&[], |app| app.last_campaign(id)).flatten());
     let Some(data) = ui.read(&[Area::Indoor], |app| app.indoor_view(id, &draft.read().number)) else {
         return rsx! { p { class: "muted", {ui.t(T::NoOutings)} } };
     };
@@ -96,7 +98,8 @@ pub fn IndoorScreen(
     let attempt = move |outcome: Outcome| {
         let Some(ad) = *current.peek() else { return };
         let ch = *channel.peek();
-        if let Some(a) = ui.write(|app| app.record_attempt(ad, ch, outcome)) {
+        let tag = *campaign.peek();
+        if let Some(a) = ui.write(|app| app.record_campaign_attempt(ad, ch, outcome, tag)) {
             let call_reached = a.channel == Channel::Call && a.outcome == Outcome::Reached;
             reached.set(call_reached.then_some((a.id, false)));
             ui.say(format!("{}: {}", ch.label(lang), outcome.label(lang)));
@@ -153,6 +156,7 @@ pub fn IndoorScreen(
                     CurrentAd { ad, calling: calling(), channel: channel(), lang,
                         reached: reached().map(|(_, on)| on), on_protection: toggle_protection,
                         on_channel: move |c| channel.set(c), on_attempt: attempt, on_met: met }
+                    crate::ui::components::CampaignChips { value: campaign(), lang, on_change: move |c| campaign.set(c) }
                 }
                 if let Some((mid, initial)) = meeting() {
                     DetailSheet { key: "{mid}", initial, identity: true, lang, on_close: move |_| meeting.set(None),

@@ -8,6 +8,7 @@ pub mod indoor;
 pub mod lock;
 pub mod outing;
 pub mod persons;
+pub mod sessions;
 pub mod settings;
 pub mod summary;
 pub mod sync;

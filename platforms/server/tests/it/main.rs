@@ -17,6 +17,7 @@ mod labour_mapping;
 mod minidom;
 mod persons;
 mod refusals;
+mod sessions_sync;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;
