@@ -19,4 +19,5 @@ mod refusals;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;
+mod total_sync;
 mod xlsx;

@@ -14,7 +14,7 @@ use lanterna::domain::indoor::AdData;
 use lanterna::domain::tables::Selection;
 use lanterna::domain::{
     Activity, Channel, Comune, ContactData, EventKind, Gender, ItemKey, ItemKind, Nationality, Outcome, Place,
-    Province, ServiceKind, Shift,
+    Protection, Province, ServiceKind, Shift,
 };
 use lanterna::report::Table;
 use lanterna_server::config::Config;
@@ -213,7 +213,12 @@ pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
     store
         .record_massage_visit(
             s.id,
-            &MassageVisit { province: bs, comune: None, persons: vec![(Gender::F, nat("CN"), 2)] },
+            &MassageVisit {
+                province: bs,
+                comune: None,
+                persons: vec![(Gender::F, nat("CN"), 2)],
+                protection: Protection::Yes,
+            },
         )
         .unwrap();
     store.close_indoor_session(s.id, Utc::now()).unwrap();
