@@ -268,6 +268,9 @@ fn person_cells(tx: &Transaction<'_>, key: &str, activity: Activity, province: P
         .collect())
 }
 
+/// A bucket and cell of persons with their age band (`None`: not said).
+type PersonsCell = (Bucket, Nationality, Gender, Option<AgeBand>);
+
 /// The age band of a period row's `age` column ('' or anything else: unknown).
 fn age_of(code: &str) -> Option<AgeBand> {
     AgeBand::parse(code).ok()
@@ -547,7 +550,7 @@ impl Store {
         &self,
         period: Period,
         activity: Option<Activity>,
-    ) -> Result<HashMap<(Bucket, Nationality, Gender, Option<AgeBand>), [u64; 4]>> {
+    ) -> Result<HashMap<PersonsCell, [u64; 4]>> {
         let stops: HashMap<i64, Bucket> = all_rows(
             &self.conn,
             "SELECT s.id, o.activity, s.province, o.shift FROM outings o JOIN stops s ON s.outing_id = o.id
@@ -578,7 +581,7 @@ impl Store {
             let age = r.get::<_, Option<AgeBand>>(6).ok().flatten();
             who.insert(r.get(0)?, (r.get(1)?, r.get(2)?, age, [1, flags[0], flags[1], flags[2]]));
         }
-        let mut out: HashMap<(Bucket, Nationality, Gender, Option<AgeBand>), [u64; 4]> = HashMap::new();
+        let mut out: HashMap<PersonsCell, [u64; 4]> = HashMap::new();
         for (bucket, person) in met {
             if let Some((nationality, gender, age, one)) = who.get(&person) {
                 let sums = out.entry((bucket, *nationality, *gender, *age)).or_default();

@@ -90,7 +90,15 @@ fn imported_contacts_and_indoor_logs_make_the_emersion_total_cell_by_cell() {
     let desk = report(&db, &["desk", "--count", "contacts", "--province", "BG"]);
     assert_eq!(desk["grand_total"], bg["rows"][5]["total"]);
     let indoor = report(&db, &["indoor", "--province", "BG"]);
-    assert_eq!(indoor["total"]["contacts"]["total"], bg["rows"][2]["total"], "{indoor}");
+    let reached = &indoor["total"]["contacts"];
+    for g in ["M", "F", "T"] {
+        assert_eq!(reached[g], bg["rows"][2][g], "{indoor}");
+        assert_eq!(indoor["total"]["met"][g], bg["rows"][3][g]);
+    }
+    let massage = report(&db, &["massage", "--province", "BG"]);
+    for g in ["M", "F", "T"] {
+        assert_eq!(massage["total"][g], bg["rows"][4][g], "{massage}");
+    }
 
     // One province asked for: its table alone.
     let only = report(&db, &["emersion-total", "--count", "contacts", "--province", "BS"]);

@@ -40,6 +40,9 @@ pub(super) const REACHING_CALLS: &str = "FROM indoor_attempts x JOIN indoor_sess
 /// without a number.
 pub(super) const PERSONS_REACHED: &str = "count(DISTINCT a.number_hash) + coalesce(sum(a.number_hash IS NULL), 0)";
 
+/// Province, gender, nationality, persons reached and of them protection holders.
+type ReachedCell = (Province, Gender, Nationality, u64, u64);
+
 /// Province, gender, nationality, extra columns and the count of a grouped query.
 type GroupedCell = (Province, Gender, Nationality, Vec<String>, u64);
 
@@ -117,7 +120,7 @@ impl Store {
     /// once however many calls reached it, over the whole period (or session); an attempt
     /// without a number (an imported log, an ad without one) is a person of its own. Last,
     /// those of them who seek or hold protection (said on any call that reached them).
-    fn reached_persons(&self, which: &Which) -> Result<Vec<(Province, Gender, Nationality, u64, u64)>> {
+    fn reached_persons(&self, which: &Which) -> Result<Vec<ReachedCell>> {
         let (cond, args) = which.sql();
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT x.province, x.gender, x.nationality, {PERSONS_REACHED},

@@ -21,4 +21,5 @@ mod sessions_sync;
 mod shutdown;
 mod store_suite;
 mod sync_e2e;
+mod total_sync;
 mod xlsx;

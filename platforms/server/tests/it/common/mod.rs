@@ -14,7 +14,7 @@ use lanterna::domain::indoor::AdData;
 use lanterna::domain::tables::Selection;
 use lanterna::domain::{
     Activity, Channel, Comune, ContactData, EventKind, Gender, ItemKey, ItemKind, Nationality, Outcome, Place,
-    Province, ServiceKind, Shift,
+    Protection, Province, ServiceKind, Shift,
 };
 use lanterna::report::Table;
 use lanterna_server::config::Config;
@@ -217,7 +217,7 @@ pub fn fill(store: &mut Lanterna, n: usize, seed: u64) -> Vec<Uuid> {
                 province: bs,
                 comune: None,
                 persons: vec![(Gender::F, nat("CN"), 2)],
-                protection: lanterna::domain::Protection::Unknown,
+                protection: Protection::Yes,
             },
         )
         .unwrap();
