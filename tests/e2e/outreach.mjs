@@ -59,8 +59,12 @@ await runScenario(
     await page.click(BERGAMO);
     await page.click("#add-stop");
     await page.waitForSelector("#g-M");
-    await press(page, '#stop-sector button[data-sector="agriculture"]');
-    await press(page, '#stop-setting button[data-setting="farms"]');
+    // The sector block folds once something is chosen: open it again for the setting.
+    await page.click('#stop-sector button[data-sector="agriculture"]');
+    await page.waitForSelector(pressed('#stop-sector button[data-sector="agriculture"]'), { state: "attached" });
+    if (!(await page.isVisible("#stop-setting"))) await page.click("details.outreach-line > summary");
+    await page.click('#stop-setting button[data-setting="farms"]');
+    await page.waitForSelector(pressed('#stop-setting button[data-setting="farms"]'), { state: "attached" });
 
     // 3. Presences: two men and a woman seen, not approached.
     await presence(page, "M", 2);

@@ -370,4 +370,37 @@ fn outreach_checks(db: &Path) {
     let sum = rows.iter().map(counts).fold([0; 5], |a, r| std::array::from_fn(|i| a[i] + r[i]));
     assert_eq!(counts(&bg["total"]), sum, "the total is the sum of its parts: {total}");
     assert_eq!(sum, [13, 6, 0, 19, 13], "{total}");
+
+    // The outings: one labour day outing with its team of three, a mediator and the legal
+    // operator, not empty; one informative session.
+    let outings = report(db, "outings");
+    let rows = outings["tables"][0]["rows"].as_array().expect("outing rows");
+    let labour = rows.iter().find(|r| r["activity"] == "labour").expect("the labour outing");
+    assert_eq!(labour["shift"], "day", "{outings}");
+    let n = |r: &Value, k: &str| r[k].as_u64().unwrap_or_else(|| panic!("{k} in {outings}"));
+    assert_eq!(
+        [n(labour, "outings"), n(labour, "empty"), n(labour, "mediator"), n(labour, "legal_operator")],
+        [1, 0, 1, 1]
+    );
+    assert_eq!(n(labour, "operator_minutes"), 3 * n(labour, "minutes"), "three operators: {outings}");
+    let session = rows.iter().find(|r| r["activity"] == "session").expect("the session");
+    assert_eq!((n(session, "outings"), n(session, "empty")), (1, 0), "{outings}");
+
+    // Presences beside the contacts: two men and a woman seen, a man and a woman contacted.
+    let presences = report(db, "presences");
+    let row = &presences["tables"][0]["rows"][0];
+    assert_eq!((row["activity"].as_str(), row["shift"].as_str()), (Some("labour"), Some("day")), "{presences}");
+    assert_eq!((mft(&row["presences"]), mft(&row["contacts"])), ([2, 1, 0], [1, 1, 0]), "{presences}");
+
+    // The contact's outcome, in persons; the diary never left the phone and is the unit's.
+    let store = lanterna::store::Store::open_existing(db, KEY).expect("the database opens");
+    let today = chrono::Utc::now().date_naive();
+    let period = lanterna::domain::Period::new(today - chrono::Duration::days(1), today + chrono::Duration::days(1))
+        .expect("a period");
+    let t = store.emersion_tally(period).expect("the emersion tally");
+    let proposed = lanterna::domain::Measure::Outcome(lanterna::domain::emersion::ContactOutcome::Proposed);
+    assert_eq!(t.sum(proposed, |b, c| b.province.code() == "BG" && c.gender.code() == "M"), 1, "the man's outcome");
+    drop(store);
+    let notes = lanterna_ok(db, &["notes"]);
+    assert!(notes.contains("turnover alto"), "{notes}");
 }
