@@ -309,11 +309,11 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn every_kind_reads_back_with_each_count_where_the_json_has_it() {
-    // The outreach tables this file's tally fills (the desk and emersion tables have no
-    // cells in it).
-    let kinds: Vec<(Table, Vec<Grid>, Value)> = Table::ALL
+    // The outreach tables this file's tally fills (the desk, emersion and issue 15 tables
+    // have no cells in it: their own tests read them back).
+    let filled = [Table::Street, Table::Labour, Table::Indoor, Table::Massage, Table::Services, Table::Items];
+    let kinds: Vec<(Table, Vec<Grid>, Value)> = filled
         .into_iter()
-        .filter(|t| !t.is_emersion() && *t != Table::Desk)
         .map(|t| {
             let (g, j) = report(t, None);
             (t, g, j)
