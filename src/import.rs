@@ -150,6 +150,19 @@ impl ImportError {
     }
 }
 
+/// What an imported contact row says of labour sectors and mapping nights.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportedOutreach {
+    /// A labour contact's sector.
+    pub sector: Option<LabourSector>,
+    /// A labour contact's kind of place.
+    pub setting: Option<LabourSetting>,
+    /// Its stop was a joint inspection (every row of the stop agrees).
+    pub joint_inspection: bool,
+    /// Its street outing was part of a mapping night (every row of the outing agrees).
+    pub mapping: bool,
+}
+
 /// A parsed file: its rows and the SHA-256 of its bytes.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
@@ -157,7 +170,7 @@ pub struct ParsedFile {
     pub records: Vec<ContactRecord>,
     /// Each record's labour sector and setting, joint inspection and mapping flag (same
     /// order as `records`).
-    pub outreach: Vec<crate::store::ImportedOutreach>,
+    pub outreach: Vec<ImportedOutreach>,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
 }
@@ -278,7 +291,7 @@ pub fn parse_contacts(bytes: &[u8]) -> Result<ParsedFile, ImportError> {
 /// All rows of one outing (date, shift, activity, province) agree on `mapping`, and all
 /// rows of one stop (its comune) on `joint_inspection`: each error names the first row
 /// that disagrees, by line and column.
-fn check_outreach_agrees(rows: &[(ContactRecord, crate::store::ImportedOutreach, u64)]) -> Result<(), ImportError> {
+fn check_outreach_agrees(rows: &[(ContactRecord, ImportedOutreach, u64)]) -> Result<(), ImportError> {
     let mut outings: HashMap<(NaiveDate, Shift, Activity, Province), (bool, u64)> = HashMap::new();
     let mut stops: HashMap<(NaiveDate, Shift, Activity, Place), (bool, u64)> = HashMap::new();
     let mut errors = Vec::new();
@@ -618,8 +631,8 @@ fn parse_row(
     headers: &csv::StringRecord,
     columns: &[Column],
     record: &csv::StringRecord,
-) -> Result<(ContactRecord, crate::store::ImportedOutreach, u64), (String, String)> {
-    let mut outreach = crate::store::ImportedOutreach::default();
+) -> Result<(ContactRecord, ImportedOutreach, u64), (String, String)> {
+    let mut outreach = ImportedOutreach::default();
     let mut outreach_at: Vec<(OutreachColumn, String)> = Vec::new();
     let mut date = None;
     let mut shift = None;

@@ -44,6 +44,8 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --features desktop --quiet -- -D warnings
 # The phone build (what `dx` compiles for Android/iOS) stays portable: checked on the host.
 cargo clippy --no-default-features --features mobile --quiet -- -D warnings
+# The fuzz targets' feature set (no app, no store): caught here, not after the long suite.
+cargo clippy --no-default-features --features import,wire-body --lib --quiet -- -D warnings
 # The server's store suite runs against a throwaway PostgreSQL cluster too: required here.
 LANTERNA_REQUIRE_POSTGRES=1 cargo test --workspace
 # A bounded fuzz run (about 60 s a target; FUZZ_SECONDS to change it): nightly and cargo-fuzz.

@@ -6,7 +6,8 @@
 //! synced one leaves a tombstone so the server drops it too.
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params};
 use uuid::Uuid;
 
 use super::records::{all_rows, by_id, uuid_at};
@@ -62,41 +63,50 @@ fn session_at(r: &Row<'_>) -> rusqlite::Result<InfoSession> {
 }
 
 /// Writes a new session (of `unit`, from an import when `import_id`) in `tx`.
+/// What a session says, as columns `date` to `legal_operator` of `info_sessions`.
+fn said(s: &InfoSession) -> [Value; 16] {
+    let (f, t) = (&s.facts, &s.team);
+    let text = |v: Option<&str>| v.map_or(Value::Null, |v| Value::Text(v.to_owned()));
+    let int = |n: u64| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+    [
+        Value::Text(s.date.to_string()),
+        Value::Text(s.province.code().to_owned()),
+        text(f.comune.map(|c| c.code())),
+        Value::Text(f.place.code().to_owned()),
+        Value::Integer(i64::from(f.themes.bits())),
+        Value::Integer(i64::from(f.languages.bits())),
+        int(f.participants.m),
+        int(f.participants.f),
+        int(f.participants.t),
+        int(f.protection.m),
+        int(f.protection.f),
+        int(f.protection.t),
+        Value::Integer(i64::from(t.operators)),
+        Value::Integer(i64::from(t.mediator)),
+        text(t.mediator_language.map(|l| l.code())),
+        Value::Integer(i64::from(t.legal_operator)),
+    ]
+}
+
 pub(super) fn insert_info_session(
     tx: &Transaction<'_>,
     s: &InfoSession,
     unit: Uuid,
     import_id: Option<i64>,
 ) -> Result<()> {
-    let (f, t) = (&s.facts, &s.team);
     tx.prepare_cached(
-        "INSERT INTO info_sessions (id, unit_id, date, province, comune, place, themes, languages,
+        "INSERT INTO info_sessions (id, date, province, comune, place, themes, languages,
              participants_m, participants_f, participants_t, protection_m, protection_f, protection_t,
-             operators, mediator, mediator_language, legal_operator, revision, import_id, updated_at)
+             operators, mediator, mediator_language, legal_operator, unit_id, revision, import_id, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 1, ?19, ?20)",
     )?
-    .execute(params![
-        s.id.to_string(),
-        unit.to_string(),
-        s.date,
-        s.province,
-        f.comune,
-        f.place,
-        f.themes,
-        f.languages,
-        f.participants.m as i64,
-        f.participants.f as i64,
-        f.participants.t as i64,
-        f.protection.m as i64,
-        f.protection.f as i64,
-        f.protection.t as i64,
-        t.operators,
-        t.mediator,
-        t.mediator_language,
-        t.legal_operator,
-        import_id,
-        Utc::now().to_rfc3339(),
-    ])?;
+    .execute(rusqlite::params_from_iter(
+        std::iter::once(&s.id.to_string() as &dyn ToSql).chain(said(s).iter().map(|v| v as &dyn ToSql)).chain([
+            &unit.to_string() as &dyn ToSql,
+            &import_id,
+            &Utc::now().to_rfc3339(),
+        ]),
+    ))?;
     Ok(())
 }
 
@@ -135,7 +145,6 @@ impl Store {
     /// a refusal) the first change bumps the revision, so the correction is sent.
     pub fn edit_info_session(&mut self, s: &InfoSession) -> Result<InfoSession> {
         let s = s.checked()?;
-        let (f, t) = (&s.facts, &s.team);
         let tx = self.write()?;
         let n = tx.execute(
             "UPDATE info_sessions SET date = ?2, province = ?3, comune = ?4, place = ?5, themes = ?6, languages = ?7,
@@ -145,26 +154,11 @@ impl Store {
                  revision = revision + (revision = synced_revision OR EXISTS (SELECT 1 FROM refused_summaries f
                      WHERE f.id = info_sessions.id AND f.revision = info_sessions.revision))
              WHERE id = ?1",
-            params![
-                s.id.to_string(),
-                s.date,
-                s.province,
-                f.comune,
-                f.place,
-                f.themes,
-                f.languages,
-                f.participants.m as i64,
-                f.participants.f as i64,
-                f.participants.t as i64,
-                f.protection.m as i64,
-                f.protection.f as i64,
-                f.protection.t as i64,
-                t.operators,
-                t.mediator,
-                t.mediator_language,
-                t.legal_operator,
-                Utc::now().to_rfc3339(),
-            ],
+            rusqlite::params_from_iter(
+                std::iter::once(&s.id.to_string() as &dyn ToSql)
+                    .chain(said(&s).iter().map(|v| v as &dyn ToSql))
+                    .chain([&Utc::now().to_rfc3339() as &dyn ToSql]),
+            ),
         )?;
         if n == 0 {
             return Err(StoreError::not_found(Entity::InfoSession, s.id));

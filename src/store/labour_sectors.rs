@@ -39,22 +39,14 @@ pub struct ContactLabour {
     pub setting: Option<LabourSetting>,
 }
 
-/// What an imported contact row says of labour sectors and mapping nights.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportedOutreach {
-    /// A labour contact's sector.
-    pub sector: Option<LabourSector>,
-    /// A labour contact's kind of place.
-    pub setting: Option<LabourSetting>,
-    /// Its stop was a joint inspection (every row of the stop agrees).
-    pub joint_inspection: bool,
-    /// Its street outing was part of a mapping night (every row of the outing agrees).
-    pub mapping: bool,
-}
-
 /// Writes an imported contact's sector and setting and its stop's joint inspection, in
 /// the import's transaction.
-pub(super) fn write_imported(tx: &Transaction<'_>, stop_id: i64, contact_id: i64, o: &ImportedOutreach) -> Result<()> {
+pub(super) fn write_imported(
+    tx: &Transaction<'_>,
+    stop_id: i64,
+    contact_id: i64,
+    o: &crate::import::ImportedOutreach,
+) -> Result<()> {
     if o.sector.is_some() || o.setting.is_some() {
         tx.prepare_cached("UPDATE contacts SET sector = ?2, setting = ?3 WHERE id = ?1")?.execute(params![
             contact_id,

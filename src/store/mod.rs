@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
+pub use crate::import::ImportedOutreach;
 pub use error::{Entity, Record, Result, StoreError};
 pub use feedback::ReviewRow;
 pub use indoor::{IndoorImportOutcome, IndoorOverview, NewIndoorSession, SessionCounts};
@@ -41,7 +42,7 @@ pub use indoor::{NUMBER_ARGON2_MEMORY_KIB, NUMBER_ARGON2_PASSES, number_hash_of}
 pub use key::{
     ARGON2_ITERATIONS, ARGON2_LANES, ARGON2_MEMORY_KIB, Attempts, KeyFile, RawKey, attempts_path, key_file_path,
 };
-pub use labour_sectors::{ContactLabour, ImportedOutreach, StopLabour};
+pub use labour_sectors::{ContactLabour, StopLabour};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
 pub use outreach_outings::{DiaryEntry, OutingNote, diary_markdown};
 pub use persons::Merge;

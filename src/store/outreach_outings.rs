@@ -171,55 +171,43 @@ impl Store {
             });
         }
         // Indoor sessions: a day's desk work on ads and calls; met are the persons reached
-        // by a call or met in person.
-        let mut st = self.conn.prepare_cached(
-            "SELECT x.date, x.province, x.started_at, x.ended_at, x.operators, x.mediator, x.mediator_language,
-                    x.legal_operator,
-                    (SELECT count(*) FROM indoor_attempts a WHERE a.session_id = x.id AND a.outcome = 'reached')
-                    + (SELECT count(*) FROM indoor_meetings m WHERE m.session_id = x.id)
-             FROM indoor_sessions x WHERE x.date BETWEEN ?1 AND ?2 ORDER BY x.date, x.id",
-        )?;
-        let mut rows = st.query(params![from, to])?;
-        while let Some(r) = rows.next()? {
-            let mediator_language: Option<Language> = r.get(6)?;
-            facts.push(OutingFact {
-                activity: Activity::Indoor,
-                date: r.get(0)?,
-                shift: Shift::Day,
-                province: r.get(1)?,
-                minutes: minutes(time_at(r, 2)?, time_at(r, 3)?),
-                team: Some(Team {
-                    operators: r.get(4)?,
-                    mediator: r.get::<_, bool>(5)? || mediator_language.is_some(),
-                    mediator_language,
-                    legal_operator: r.get(7)?,
-                }),
-                contacts: r.get::<_, i64>(8)?.max(0) as u64,
-            });
-        }
-        // Informative sessions: their participants are the persons reached.
-        let mut st = self.conn.prepare_cached(
-            "SELECT date, province, started_at, ended_at, operators, mediator, mediator_language, legal_operator,
-                    participants_m + participants_f + participants_t
-             FROM info_sessions WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
-        )?;
-        let mut rows = st.query(params![from, to])?;
-        while let Some(r) = rows.next()? {
-            let mediator_language: Option<Language> = r.get(6)?;
-            facts.push(OutingFact {
-                activity: Activity::Session,
-                date: r.get(0)?,
-                shift: Shift::Day,
-                province: r.get(1)?,
-                minutes: minutes(time_at(r, 2)?, time_at(r, 3)?),
-                team: Some(Team {
-                    operators: r.get(4)?,
-                    mediator: r.get::<_, bool>(5)? || mediator_language.is_some(),
-                    mediator_language,
-                    legal_operator: r.get(7)?,
-                }),
-                contacts: r.get::<_, i64>(8)?.max(0) as u64,
-            });
+        // by a call or met in person. Informative sessions: their participants.
+        let sessions = [
+            (
+                Activity::Indoor,
+                "SELECT x.date, x.province, x.started_at, x.ended_at, x.operators, x.mediator, x.mediator_language,
+                        x.legal_operator,
+                        (SELECT count(*) FROM indoor_attempts a WHERE a.session_id = x.id AND a.outcome = 'reached')
+                        + (SELECT count(*) FROM indoor_meetings m WHERE m.session_id = x.id)
+                 FROM indoor_sessions x WHERE x.date BETWEEN ?1 AND ?2 ORDER BY x.date, x.id",
+            ),
+            (
+                Activity::Session,
+                "SELECT date, province, started_at, ended_at, operators, mediator, mediator_language, legal_operator,
+                        participants_m + participants_f + participants_t
+                 FROM info_sessions WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
+            ),
+        ];
+        for (activity, sql) in sessions {
+            let mut st = self.conn.prepare_cached(sql)?;
+            let mut rows = st.query(params![from, to])?;
+            while let Some(r) = rows.next()? {
+                let mediator_language: Option<Language> = r.get(6)?;
+                facts.push(OutingFact {
+                    activity,
+                    date: r.get(0)?,
+                    shift: Shift::Day,
+                    province: r.get(1)?,
+                    minutes: minutes(time_at(r, 2)?, time_at(r, 3)?),
+                    team: Some(Team {
+                        operators: r.get(4)?,
+                        mediator: r.get::<_, bool>(5)? || mediator_language.is_some(),
+                        mediator_language,
+                        legal_operator: r.get(7)?,
+                    }),
+                    contacts: r.get::<_, i64>(8)?.max(0) as u64,
+                });
+            }
         }
         Ok(facts)
     }
