@@ -25,8 +25,17 @@ const dir = mkdtempSync(join(tmpdir(), "lanterna-bench-"));
 
 const server = spawn(bin, ["--db", join(dir, "bench.db"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
 server.on("error", (e) => fail(`cannot start ${bin}: ${e.message} (cargo build --release first)`));
+// The app prints a line about its database, then the link (with this launch's key).
 const url = await new Promise((resolve) => {
-  createInterface({ input: server.stdout }).once("line", (line) => resolve(line.match(/http:\/\/\S+/)?.[0]));
+  const lines = createInterface({ input: server.stdout });
+  lines.on("line", (line) => {
+    const found = line.match(/http:\/\/\S+/)?.[0];
+    if (found) {
+      lines.close();
+      resolve(found);
+    }
+  });
+  lines.once("close", () => resolve(undefined));
 });
 if (!url) fail("the app did not print its URL");
 
