@@ -31,13 +31,17 @@ const url = await new Promise((resolve) => {
   lines.on("line", (line) => {
     const found = line.match(/http:\/\/\S+/)?.[0];
     if (found) {
-      lines.close();
+      // Before close(): it emits "close" at once, which would resolve with nothing.
       resolve(found);
+      lines.close();
     }
   });
   lines.once("close", () => resolve(undefined));
 });
-if (!url) fail("the app did not print its URL");
+if (!url) {
+  server.kill();
+  fail("the app did not print its URL");
+}
 
 const { browser, page } = await openPhone(url);
 try {
