@@ -25,6 +25,7 @@ pub fn TeamRow(
     rsx! {
         div { id: "team", class: "team-row", role: "group", aria_label: T::Team.get(lang),
             span { class: "team-ops",
+                span { class: "team-label", aria_hidden: "true", {T::Operators.get(lang)} }
                 button { id: "team-operators-minus", r#type: "button", class: "step minus", disabled: ops <= 1,
                     aria_label: "−1 {T::Operators.get(lang)}",
                     onclick: move |_| on_change.call(Team { operators: ops.saturating_sub(1).max(1), ..team }), "−" }
