@@ -408,6 +408,15 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn std::io::Write) -> Result
                 Imported::Sessions(n) => {
                     writeln!(out, "imported {n} informative sessions from {} into {}", file.display(), path.display())?
                 }
+                Imported::Outings(o) => writeln!(
+                    out,
+                    "imported outings from {} into {}: {} new (without contacts so far), {} filled in, {} stops added",
+                    file.display(),
+                    path.display(),
+                    o.created,
+                    o.filled,
+                    o.stops
+                )?,
             }
         }
         Command::Report(args) => {

@@ -10,6 +10,10 @@
 //!   **emersion log** ([`parse_emersion`]): identification interviews and helpline
 //!   reports, told apart row by row by `activity` (`identification` or `helpline`), so
 //!   one file may mix them;
+//! - a header with `shift`, no `gender` or `nationality`, and a column of the team, hours,
+//!   mapping or presences (`operators`, `started`, `presences_f`, ...) is an **outings**
+//!   file ([`parse_outings`]): one row per stop, what the sheet says of each outing besides
+//!   its contacts, empty outings included;
 //! - anything else is a **contacts** file ([`parse_contacts`]): street, labour and desk
 //!   rows (a desk session is an outing of activity `desk`).
 //!
@@ -93,7 +97,9 @@ use crate::domain::{
 };
 
 // Informative group sessions (issue 15): a file of their own.
+mod outings;
 mod sessions;
+pub use outings::{OutingRecord, PRESENCES_MAX, ParsedOutingLog, parse_outings};
 pub use sessions::{ParsedSessionLog, SessionRecord, parse_sessions};
 
 /// Errors reported at most, so a badly broken file does not flood the terminal.
@@ -350,6 +356,8 @@ pub enum LogKind {
     Emersion,
     /// Informative group sessions ([`parse_sessions`]).
     Sessions,
+    /// Outings: team, hours, mapping and presences, empty outings ([`parse_outings`]).
+    Outings,
 }
 
 /// What kind of file a CSV is, by its header alone (see the module doc).
@@ -362,6 +370,8 @@ pub fn log_kind(bytes: &[u8]) -> LogKind {
         LogKind::Sessions
     } else if has("activity") && !has("shift") && (has("kind") || has("source")) {
         LogKind::Emersion
+    } else if outings::is_outings_header(has) {
+        LogKind::Outings
     } else {
         LogKind::Contacts
     }

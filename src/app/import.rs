@@ -23,6 +23,8 @@ pub enum Imported {
     Emersion(EmersionImportOutcome),
     /// Informative group sessions: how many.
     Sessions(usize),
+    /// Outings: their team, hours and presences, empty ones.
+    Outings(crate::store::OutingsImportOutcome),
 }
 
 /// A file read and checked, ready to import.
@@ -38,6 +40,7 @@ enum Content {
     Indoor(ParsedIndoorLog),
     Emersion(ParsedEmersionLog),
     Sessions(crate::import::ParsedSessionLog),
+    Outings(crate::import::ParsedOutingLog),
 }
 
 impl ImportFile {
@@ -55,6 +58,7 @@ impl ImportFile {
             LogKind::Emersion => Content::Emersion(parse_emersion(bytes).map_err(bad)?),
             LogKind::Contacts => Content::Contacts(parse_contacts(bytes).map_err(bad)?),
             LogKind::Sessions => Content::Sessions(crate::import::parse_sessions(bytes).map_err(bad)?),
+            LogKind::Outings => Content::Outings(crate::import::parse_outings(bytes).map_err(bad)?),
         };
         Ok(ImportFile { file: file.to_owned(), content })
     }
@@ -90,6 +94,10 @@ impl Lanterna {
             Content::Sessions(p) => {
                 let n = self.store.import_info_sessions(&p.records, &p.sha256).map_err(refused)?;
                 Done::new(Imported::Sessions(n), &[Area::Outings, Area::Sync])
+            }
+            Content::Outings(p) => {
+                let outcome = self.store.import_outings(&p.records, &p.sha256).map_err(refused)?;
+                Done::new(Imported::Outings(outcome), &[Area::Outings, Area::Sync])
             }
         })
     }

@@ -18,6 +18,7 @@ mod labour_sectors;
 mod lifecycle;
 mod mapping;
 mod outings;
+mod outings_import;
 mod outreach_outings;
 mod persons;
 mod records;
@@ -44,6 +45,7 @@ pub use key::{
 };
 pub use labour_sectors::{ContactLabour, StopLabour};
 pub use outings::{ImportOutcome, NewOuting, OutingOverview};
+pub use outings_import::{OutingsImportOutcome, outing_hours};
 pub use outreach_outings::{DiaryEntry, OutingNote, diary_markdown};
 pub use persons::Merge;
 pub use sync::{Endpoint, RefusedKind, RefusedRow, SyncStatus};

@@ -55,7 +55,7 @@ pub struct OutingOverview {
 /// What an import added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ImportOutcome {
-    /// Outings created.
+    /// Outings created (an outing an outings file imported first is filled, not counted).
     pub outings: usize,
     /// Stops created.
     pub stops: usize,
@@ -485,31 +485,44 @@ impl Store {
         let named = persons::named_periods(&tx)?;
         let mut rebuild = Vec::new();
         let mut outcome = ImportOutcome { outings: 0, stops: 0, contacts: 0 };
-        for ((date, shift, activity, _), stops) in outings {
-            let outing = Outing {
-                id: Uuid::new_v4(),
-                unit_id,
-                activity,
-                date,
-                shift,
-                shift_overridden: false,
-                started_at: None,
-                ended_at: None,
-                legal_operator: false,
-                mapping: stops.values().flatten().any(|(i, _)| outreach_of(*i).mapping),
-                team_size: None,
-                mediator: false,
-                mediator_language: None,
-                status: OutingStatus::Closed,
-                revision: 1,
+        for (key, stops) in outings {
+            let (date, shift, activity, _) = key;
+            let mapping = stops.values().flatten().any(|(i, _)| outreach_of(*i).mapping);
+            // An outings file may have imported this outing first, without contacts.
+            let outing_id = match super::outings_import::imported_outing(&tx, unit_id, key, true)? {
+                Some(id) => {
+                    tx.prepare_cached(
+                        "UPDATE outings SET mapping = mapping OR ?2, revision = revision + 1, updated_at = ?3 WHERE id = ?1",
+                    )?
+                    .execute(params![id.to_string(), mapping, now])?;
+                    id
+                }
+                None => {
+                    let outing = Outing {
+                        id: Uuid::new_v4(),
+                        unit_id,
+                        activity,
+                        date,
+                        shift,
+                        shift_overridden: false,
+                        started_at: None,
+                        ended_at: None,
+                        legal_operator: false,
+                        mapping,
+                        team_size: None,
+                        mediator: false,
+                        mediator_language: None,
+                        status: OutingStatus::Closed,
+                        revision: 1,
+                    };
+                    outing.insert(&tx, unit_id, Some(import_id))?;
+                    outcome.outings += 1;
+                    outing.id
+                }
             };
-            outing.insert(&tx, unit_id, Some(import_id))?;
-            outcome.outings += 1;
             for (place, contacts) in stops {
-                tx.prepare_cached("INSERT INTO stops (outing_id, province, comune) VALUES (?1, ?2, ?3)")?
-                    .execute(params![outing.id.to_string(), place.province, place.comune])?;
-                let stop_id = tx.last_insert_rowid();
-                outcome.stops += 1;
+                let (stop_id, created) = super::outings_import::stop_at(&tx, outing_id, place)?;
+                outcome.stops += usize::from(created);
                 for (i, r) in contacts {
                     let person = match &r.person {
                         Some(code) => persons::person_of_code(&tx, code, &r.data)?,

@@ -21,6 +21,7 @@ mod layers;
 #[cfg(feature = "liveview")]
 mod liveview;
 mod mapping_nights;
+mod outings_import;
 mod properties;
 mod sessions_reports;
 mod sessions_store;
