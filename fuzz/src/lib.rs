@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use lanterna::domain::rules;
-use lanterna::import::{is_indoor_log, parse_contacts, parse_indoor, sha256_hex};
+use lanterna::import::{PRESENCES_MAX, is_indoor_log, parse_contacts, parse_indoor, parse_outings, sha256_hex};
 use lanterna::wire::body::{BodyLimits, decode};
 use lanterna::wire::{Batch, EnrollRequest, Limits};
 
@@ -19,8 +19,10 @@ pub const ENROLL_BODY: BodyLimits = BodyLimits { max_body_bytes: 4 << 10, max_js
 
 /// A contacts CSV (street and labour rows) as `lanterna import` reads it: an accepted
 /// file has rows, its hash is its bytes' hash, and every row passes the checks the store
-/// makes before it writes (what the parser accepts, the import stores).
+/// makes before it writes (what the parser accepts, the import stores). The same bytes
+/// go through the outings file's parser, under the same rule.
 pub fn import_contacts(data: &[u8]) {
+    import_outings(data);
     let Ok(parsed) = parse_contacts(data) else { return };
     assert!(!parsed.records.is_empty(), "an accepted file has rows");
     assert_eq!(parsed.sha256, sha256_hex(data));
@@ -31,6 +33,22 @@ pub fn import_contacts(data: &[u8]) {
         if let Some(code) = &r.person {
             rules::check_person_code(code).expect("the parser accepted a person code the store refuses");
         }
+    }
+}
+
+/// An outings file (team, hours, presences per stop): an accepted file has rows, and
+/// every row passes the checks `Store::import_outings` makes before it writes.
+pub fn import_outings(data: &[u8]) {
+    let Ok(parsed) = parse_outings(data) else { return };
+    assert!(!parsed.records.is_empty(), "an accepted file has rows");
+    assert_eq!(parsed.sha256, sha256_hex(data));
+    for r in &parsed.records {
+        rules::check_outing_activity(r.activity).expect("the parser accepted an indoor outing");
+        rules::check_comune_in(r.place.comune, r.place.province).expect("the parser accepted a comune elsewhere");
+        if let Some(team) = r.team {
+            team.checked().expect("the parser accepted a team the store refuses");
+        }
+        assert!(r.presences.m.max(r.presences.f).max(r.presences.t) <= PRESENCES_MAX);
     }
 }
 
