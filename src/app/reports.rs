@@ -145,7 +145,7 @@ impl Lanterna {
         let only = if table.is_emersion() { None } else { only };
         let scope =
             ReportScope { period, province, activity: only, lang: req.lang, count: req.count, order: req.order };
-        if table == Table::Outings {
+        if matches!(table, Table::Outings | Table::Street | Table::Labour | Table::Desk) {
             let facts = self.store.outing_facts(period)?;
             return Ok(Rendered::build_with(table, &tally, &facts, &scope));
         }

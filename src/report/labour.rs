@@ -39,6 +39,9 @@ pub(super) fn titled_table(t: &LabourTable, lang: Lang, at: Option<String>, what
     g.note(tr(lang, "Totale generale", "Grand total"), [(String::new(), grand)]);
     of_which_note(&mut g, lang, t.count, &t.of_which);
     super::age::bands_notes(&mut g, lang, &t.age);
+    if let Some(line) = &t.outings {
+        super::outings::line_note(&mut g, lang, line);
+    }
     g
 }
 

@@ -42,7 +42,7 @@ use crate::domain::outreach::SessionFacts;
 use crate::domain::tables::{CampaignsReport, SessionsReport, campaigns_report, sessions_report};
 pub use grid::{Cell, Column, Grid, Group, Note, Role, Row, RowKind};
 pub use indoor::indoor_stats_text;
-pub use outings::outing_line_text;
+
 pub use publish::{Disclosure, PUBLISHED_K_MIN, disclosures, suppress_jointly};
 
 /// Output format.
@@ -266,17 +266,38 @@ impl Rendered {
     }
 
     /// Builds a table from a tally and the outing facts of the same period: the outings
-    /// table counts the facts, every other table the tally ([`Rendered::build`] is this
-    /// with no facts, so its outings table is empty).
+    /// table counts the facts, every other table the tally, and the street, labour and
+    /// desk tables print their province's outings line under them ([`Rendered::build`] is
+    /// this with no facts: its outings table is empty and no line is printed).
     pub fn build_with(
         table: Table,
         tally: &Tally,
         facts: &[crate::domain::outreach::OutingFact],
         scope: &ReportScope,
     ) -> Rendered {
-        match table {
-            Table::Outings => Rendered::Outings(crate::domain::tables::outings_report(facts, scope)),
-            _ => Rendered::build(table, tally, scope),
+        use crate::domain::tables::outing_line;
+        let lines = |tables: &mut Vec<crate::domain::tables::LabourTable>, activity| {
+            for t in tables {
+                t.outings = Some(outing_line(facts, scope, t.province, activity));
+            }
+        };
+        match Rendered::build(table, tally, scope) {
+            Rendered::Outings(_) => Rendered::Outings(crate::domain::tables::outings_report(facts, scope)),
+            Rendered::Street(mut r) => {
+                for t in &mut r.tables {
+                    t.outings = Some(outing_line(facts, scope, t.province, Activity::Street));
+                }
+                Rendered::Street(r)
+            }
+            Rendered::Labour(mut r) => {
+                lines(&mut r.tables, Activity::Labour);
+                Rendered::Labour(r)
+            }
+            Rendered::Desk(mut r) => {
+                lines(&mut r.tables, Activity::Desk);
+                Rendered::Desk(r)
+            }
+            other => other,
         }
     }
 

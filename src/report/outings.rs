@@ -118,14 +118,18 @@ pub(super) fn presences_synthesis(r: &PresencesReport, lang: Lang) -> Grid {
     presences_grid(&r.synthesis, lang, synthesis_grid(lang, &title, (r.from, r.to)))
 }
 
-/// The line under a contacts table: "Uscite: N (di cui senza contatti: E), ore H".
-pub fn outing_line_text(line: &OutingLine, lang: Lang) -> String {
-    match lang {
-        Lang::It => {
-            format!("Uscite: {} (di cui senza contatti: {}), ore {:.1}", line.outings, line.empty, line.hours)
-        }
-        Lang::En => {
-            format!("Outings: {} (of which without contacts: {}), hours {:.1}", line.outings, line.empty, line.hours)
-        }
-    }
+/// The line under a contacts table: "Uscite: N · di cui senza contatti E · ore H",
+/// keyed `/outings/...` (counts hidden when small in a publication, hours never).
+pub(super) fn line_note(g: &mut Grid, lang: Lang, line: &OutingLine) {
+    g.note(
+        tr(lang, "Uscite", "Outings"),
+        [
+            (String::new(), Cell::new(line.outings, Role::OfWhich, "/outings/outings")),
+            (
+                tr(lang, "di cui senza contatti", "of which without contacts").to_owned(),
+                Cell::new(line.empty, Role::OfWhich, "/outings/empty"),
+            ),
+            (tr(lang, "ore", "hours").to_owned(), Cell::new(tenths(line.minutes), Role::Hours, "/outings/hours")),
+        ],
+    );
 }

@@ -37,6 +37,9 @@ pub(super) fn table(t: &StreetTable, lang: Lang, at: Option<String>) -> Grid {
     of_which_note(&mut g, lang, t.count, &t.of_which);
     both_shifts_note(&mut g, lang, t.count);
     super::age::bands_notes(&mut g, lang, &t.age);
+    if let Some(line) = &t.outings {
+        super::outings::line_note(&mut g, lang, line);
+    }
     g
 }
 

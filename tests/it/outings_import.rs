@@ -1,6 +1,8 @@
 //! Issue 15, outings in the import: an outings file gives historical outings their team,
 //! hours, mapping flag and presences, and adds the empty ones; in either order with the
-//! contacts file, one outing stays one outing; a malformed file imports nothing.
+//! contacts file, one outing stays one outing; the outings table, the presences table and
+//! the outings line under the street and labour tables show them; a malformed file
+//! imports nothing.
 
 use serde_json::Value;
 
@@ -54,6 +56,15 @@ fn check_tables(db: &std::path::Path) {
     assert_eq!(street["minutes"], 210 + 180, "both nights end after midnight");
     assert_eq!(street["operator_minutes"], 2 * (210 + 180));
     assert_eq!(outings["synthesis"]["total"]["outings"], 3);
+
+    // The line under each contacts table: the province's outings of that activity.
+    let street = report(db, "street");
+    let bs = street["tables"].as_array().unwrap().iter().find(|t| t["province"] == "BS").unwrap();
+    assert_eq!(bs["outings"], serde_json::json!({ "outings": 2, "empty": 1, "minutes": 390 }));
+    let text = lanterna_ok(db, &["report", "street", "--from", "2026-03-01", "--to", "2026-03-31"]);
+    assert!(text.contains("Uscite: 2 · di cui senza contatti 1 · ore 6.5"), "{text}");
+    let labour = report(db, "labour");
+    assert_eq!(labour["tables"][0]["outings"], serde_json::json!({ "outings": 1, "empty": 0, "minutes": 180 }));
 
     let presences = report(db, "presences");
     let labour = row(&presences, "BG", "labour", "day");

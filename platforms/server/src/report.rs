@@ -150,6 +150,12 @@ fn build(backend: &dyn Backend, q: &Query) -> Result<Rendered, ReportError> {
         count: if persons { Count::Persons } else { Count::Contacts },
         ..ReportScope::period(period)
     };
+    // The street, labour and desk tables print their outings line, from the summaries.
+    if matches!(q.kind, Kind::Street | Kind::Labour | Kind::Desk) {
+        let (_, stored) = stored_over(backend, q)?;
+        let facts: Vec<OutingFact> = stored.iter().filter_map(|s| outing_fact(&s.summary)).collect();
+        return Ok(Rendered::build_with(q.kind, &tally, &facts, &scope));
+    }
     Ok(Rendered::build(q.kind, &tally, &scope))
 }
 

@@ -47,6 +47,10 @@ pub struct LabourTable {
     pub of_which: OfWhich,
     /// Persons (or contacts) by age band × gender ([`super::age`]).
     pub age: AgeBands,
+    /// The outings of this activity in the province, printed under the table (when the
+    /// report was built with the outings' facts: [`crate::report::Rendered::build_with`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outings: Option<super::OutingLine>,
 }
 
 /// One province of the labour synthesis.
@@ -104,6 +108,7 @@ pub(super) fn by_nationality(tally: &Tally, scope: &ReportScope, activity: Activ
             total,
             of_which,
             age,
+            outings: None,
         }));
     }
     let rows: Vec<_> = tables

@@ -172,14 +172,14 @@ fn in_scope(f: &OutingFact, scope: &ReportScope) -> bool {
 }
 
 /// The line under a contacts table: "Uscite: N (di cui senza contatti: E), ore H".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutingLine {
     /// Outings.
     pub outings: u64,
     /// Of which without contacts.
     pub empty: u64,
-    /// Hours, one decimal.
-    pub hours: f64,
+    /// Minutes out, summed over outings whose start and end are known.
+    pub minutes: u64,
 }
 
 /// The outings of `activity` in `province` within `scope`'s period.
@@ -189,7 +189,7 @@ pub fn outing_line(facts: &[OutingFact], scope: &ReportScope, province: Province
         .iter()
         .filter(|f| f.province == province && f.activity == activity && scope.period.contains(f.date))
         .for_each(|f| c.add(f));
-    OutingLine { outings: c.outings, empty: c.empty, hours: c.hours }
+    OutingLine { outings: c.outings, empty: c.empty, minutes: c.minutes }
 }
 
 #[cfg(test)]
@@ -229,7 +229,7 @@ mod tests {
         assert_eq!(r.synthesis.total.outings, 4);
         assert_eq!(r.synthesis.total.empty, 2);
         let line = outing_line(&facts, &ReportScope::period(period), facts[0].province, Activity::Street);
-        assert_eq!((line.outings, line.empty, line.hours), (3, 2, 4.0));
+        assert_eq!((line.outings, line.empty, line.minutes), (3, 2, 240));
     }
 
     #[test]

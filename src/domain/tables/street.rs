@@ -44,6 +44,10 @@ pub struct StreetTable {
     pub of_which: OfWhich,
     /// Persons (or contacts) by age band × gender ([`super::age`]).
     pub age: AgeBands,
+    /// The outings of this activity in the province, printed under the table (when the
+    /// report was built with the outings' facts: [`crate::report::Rendered::build_with`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outings: Option<super::OutingLine>,
 }
 
 /// One province of the street synthesis.
@@ -105,6 +109,7 @@ pub fn street_report(tally: &Tally, scope: &ReportScope) -> StreetReport {
             grand_total: shift_totals.day + shift_totals.night,
             of_which,
             age,
+            outings: None,
         }));
     }
     let rows: Vec<_> = tables
