@@ -97,6 +97,7 @@ use crate::domain::{
 };
 
 // Informative group sessions (issue 15): a file of their own.
+mod cells;
 mod outings;
 mod sessions;
 pub use outings::{OutingRecord, PRESENCES_MAX, ParsedOutingLog, parse_outings};

@@ -17,8 +17,9 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
 
+use super::cells::{Cells, parse_operators};
 use super::{ImportError, LineError, MAX_ERRORS, parse_bool, read_rows};
-use crate::domain::outreach::{OPERATORS_MAX, Team};
+use crate::domain::outreach::Team;
 use crate::domain::tables::Mft;
 use crate::domain::{Activity, Comune, DomainError, Gender, Language, Place, Province, Shift, parse_date};
 
@@ -134,89 +135,55 @@ fn parse_row(
     record: &csv::StringRecord,
 ) -> Result<OutingRecord, (String, String)> {
     let line = record.position().map_or(0, |p| p.line());
-    let mut values: HashMap<C, (&str, &str)> = HashMap::new();
-    for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
-        values.insert(*col, (name, value.trim()));
-    }
-    let get = |c: C| values.get(&c).copied();
-    let name_of = |c: C, default: &str| get(c).map_or(default.to_owned(), |(n, _)| n.to_owned());
-    let field = |c: C, parse: &dyn Fn(&str) -> Result<(), String>| -> Result<(), (String, String)> {
-        match get(c) {
-            Some((_, "")) | None => Ok(()),
-            Some((name, value)) => parse(value).map_err(|e| (name.to_owned(), e)),
-        }
-    };
-    fn value<T>(
-        v: Option<(&str, &str)>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<Option<T>, (String, String)> {
-        match v {
-            Some((_, "")) | None => Ok(None),
-            Some((name, value)) => parse(value).map(Some).map_err(|e| (name.to_owned(), e)),
-        }
-    }
+    let cells = Cells::new(headers, columns, record);
     let s = |e: DomainError| e.to_string();
-    let required = |c: C, name: &str| -> Result<(&str, &str), (String, String)> {
-        match get(c) {
-            Some((n, "")) => Err((n.to_owned(), "is empty; this column is required".into())),
-            Some(v) => Ok(v),
-            None => Err((name.to_owned(), "required column is missing".into())),
-        }
-    };
-    let date = value(Some(required(C::Date, "date")?), |v| parse_date(v).map_err(s))?.expect("given");
-    let shift = value(Some(required(C::Shift, "shift")?), |v| Shift::parse(&v.to_ascii_lowercase()).map_err(s))?
-        .expect("given");
-    let activity =
-        value(Some(required(C::Activity, "activity")?), |v| Activity::parse(&v.to_ascii_lowercase()).map_err(s))?
-            .expect("given");
+    let date = cells.required(C::Date, "date", |v| parse_date(v).map_err(s))?;
+    let shift = cells.required(C::Shift, "shift", |v| Shift::parse(&v.to_ascii_lowercase()).map_err(s))?;
+    let activity = cells.required(C::Activity, "activity", |v| Activity::parse(&v.to_ascii_lowercase()).map_err(s))?;
     if !Activity::OUTINGS.contains(&activity) {
         return Err((
-            name_of(C::Activity, "activity"),
+            cells.name(C::Activity, "activity"),
             format!("'{}': an outings file has street, labour and desk outings", activity.code()),
         ));
     }
-    let province = value(Some(required(C::Province, "province")?), |v| Province::parse(v).map_err(s))?.expect("given");
-    let place = match value(get(C::Comune), |v| Comune::resolve(v, province).map_err(|e| e.to_string()))? {
+    let province = cells.required(C::Province, "province", |v| Province::parse(v).map_err(s))?;
+    let place = match cells.value(C::Comune, |v| Comune::resolve(v, province).map_err(|e| e.to_string()))? {
         Some(c) => Place::comune(c),
         None => Place::province(province),
     };
-    let started = value(get(C::Started), parse_time)?;
-    let ended = value(get(C::Ended), parse_time)?;
+    let started = cells.value(C::Started, parse_time)?;
+    let ended = cells.value(C::Ended, parse_time)?;
     let hours = match (started, ended) {
         (Some(a), Some(b)) => Some((a, b)),
         (None, None) => None,
-        (Some(_), None) => return Err((name_of(C::Ended, "ended"), "an outing with a start needs its end".into())),
+        (Some(_), None) => return Err((cells.name(C::Ended, "ended"), "an outing with a start needs its end".into())),
         (None, Some(_)) => {
-            return Err((name_of(C::Started, "started"), "an outing with an end needs its start".into()));
+            return Err((cells.name(C::Started, "started"), "an outing with an end needs its start".into()));
         }
     };
-    let operators = value(get(C::Operators), |v| {
-        v.parse::<u8>()
-            .ok()
-            .filter(|n| (1..=OPERATORS_MAX).contains(n))
-            .ok_or_else(|| format!("'{v}' is not a number of operators (1 to {OPERATORS_MAX})"))
-    })?;
-    let mediator = value(get(C::Mediator), parse_bool)?.unwrap_or(false);
-    let mediator_language = value(get(C::MediatorLanguage), |v| Language::parse(&v.to_ascii_lowercase()).map_err(s))?;
-    let legal_operator = value(get(C::LegalOperator), parse_bool)?.unwrap_or(false);
+    let operators = cells.value(C::Operators, parse_operators)?;
+    let mediator = cells.value(C::Mediator, parse_bool)?.unwrap_or(false);
+    let mediator_language =
+        cells.value(C::MediatorLanguage, |v| Language::parse(&v.to_ascii_lowercase()).map_err(s))?;
+    let legal_operator = cells.value(C::LegalOperator, parse_bool)?.unwrap_or(false);
     let team = match operators {
         Some(operators) => Some(
             Team { operators, mediator: mediator || mediator_language.is_some(), mediator_language, legal_operator }
                 .checked()
-                .map_err(|e| (name_of(C::Operators, "operators"), e.to_string()))?,
+                .map_err(|e| (cells.name(C::Operators, "operators"), e.to_string()))?,
         ),
         None if mediator || mediator_language.is_some() || legal_operator => {
-            return Err((name_of(C::Operators, "operators"), "a team needs its number of operators".into()));
+            return Err((cells.name(C::Operators, "operators"), "a team needs its number of operators".into()));
         }
         None => None,
     };
-    let mapping = value(get(C::Mapping), parse_bool)?.unwrap_or(false);
-    field(C::Mapping, &|_| {
-        if mapping && activity != Activity::Street { Err("mapping nights are street outings".into()) } else { Ok(()) }
-    })?;
+    let mapping = cells.value(C::Mapping, parse_bool)?.unwrap_or(false);
+    if mapping && activity != Activity::Street {
+        return Err((cells.name(C::Mapping, "mapping"), "mapping nights are street outings".into()));
+    }
     let mut presences = Mft::default();
     for g in Gender::ALL {
-        let n = value(get(C::Presences(*g)), |v| {
+        let n = cells.value(C::Presences(*g), |v| {
             v.parse::<u64>()
                 .ok()
                 .filter(|n| *n <= PRESENCES_MAX)
@@ -311,12 +278,7 @@ mod tests {
             ("2026-03-03,day,labour,BG,016024,09:00,12:00,3,no,,no,no,,,", "operators"),
             ("2026-03-03,day,labour,BG,,09:00,12:00,2,no,,no,no,1,,", "comune"),
         ];
-        for (row, column) in bad {
-            let csv = format!("{HEAD}\n{ok}\n{row}\n");
-            let e = parse_outings(csv.as_bytes()).unwrap_err();
-            assert_eq!(e.errors.len(), 1, "{row}: {e}");
-            assert_eq!((e.errors[0].line, e.errors[0].column.as_deref()), (3, Some(column)), "{row}: {e}");
-        }
+        super::super::cells::assert_each_refused(parse_outings, HEAD, ok, &bad);
     }
 
     #[test]

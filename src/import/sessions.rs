@@ -9,10 +9,9 @@
 //! most the participants of that gender), `operators` (1 to 50, default 1), `mediator`
 //! (yes/no), `mediator_language`, `legal_operator` (yes/no).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
+use super::cells::{Cells, parse_operators};
 use super::{ImportError, parse_bool, read_rows};
 use crate::domain::outreach::{LanguageSet, PARTICIPANTS_MAX, SessionFacts, SessionPlace, Team, ThemeSet};
 use crate::domain::tables::Mft;
@@ -101,36 +100,16 @@ fn parse_row(
     record: &csv::StringRecord,
 ) -> Result<SessionRecord, (String, String)> {
     let line = record.position().map_or(0, |p| p.line());
-    let mut values: HashMap<C, (&str, &str)> = HashMap::new();
-    for ((col, name), value) in columns.iter().zip(headers.iter()).zip(record.iter()) {
-        values.insert(*col, (name, value));
-    }
-    fn field<T>(
-        v: Option<(&str, &str)>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<Option<T>, (String, String)> {
-        match v {
-            Some((_, "")) | None => Ok(None),
-            Some((name, value)) => parse(value).map(Some).map_err(|e| (name.to_owned(), e)),
-        }
-    }
+    let cells = Cells::new(headers, columns, record);
     let s = |e: DomainError| e.to_string();
-    let get = |c: C| values.get(&c).copied();
-    let required = |c: C, name: &str| -> Result<(&str, &str), (String, String)> {
-        match get(c) {
-            Some((n, "")) => Err((n.to_owned(), "is empty; this column is required".into())),
-            Some(v) => Ok(v),
-            None => Err((name.to_owned(), "required column is missing".into())),
-        }
+    let date = cells.required(C::Date, "date", |v| parse_date(v).map_err(s))?;
+    let activity = |act: &str| match Activity::parse(&act.to_ascii_lowercase()) {
+        Ok(Activity::Session) => Ok(()),
+        _ => Err(format!("'{act}': a sessions file has only rows of activity session")),
     };
-    let date = field(Some(required(C::Date, "date")?), |v| parse_date(v).map_err(s))?.expect("given");
-    let (act_name, act) = required(C::Activity, "activity")?;
-    if Activity::parse(&act.to_ascii_lowercase()).ok() != Some(Activity::Session) {
-        return Err((act_name.to_owned(), format!("'{act}': a sessions file has only rows of activity session")));
-    }
-    let province = field(Some(required(C::Province, "province")?), |v| Province::parse(v).map_err(s))?.expect("given");
-    let place = field(Some(required(C::Place, "place")?), |v| SessionPlace::parse(&v.to_ascii_lowercase()).map_err(s))?
-        .expect("given");
+    cells.required(C::Activity, "activity", activity)?;
+    let province = cells.required(C::Province, "province", |v| Province::parse(v).map_err(s))?;
+    let place = cells.required(C::Place, "place", |v| SessionPlace::parse(&v.to_ascii_lowercase()).map_err(s))?;
     let count = |v: &str| -> Result<u64, String> {
         v.parse::<u64>()
             .ok()
@@ -140,45 +119,42 @@ fn parse_row(
     let mut participants = Mft::default();
     let mut protection = Mft::default();
     for g in Gender::ALL {
-        participants.add(*g, field(get(C::Participants(*g)), count)?.unwrap_or(0));
-        let p = field(get(C::Protection(*g)), count)?.unwrap_or(0);
+        participants.add(*g, cells.value(C::Participants(*g), count)?.unwrap_or(0));
+        let p = cells.value(C::Protection(*g), count)?.unwrap_or(0);
         if p > participants.get(*g) {
-            let name = get(C::Protection(*g)).map_or("protection", |(n, _)| n);
-            return Err((name.to_owned(), format!("{p} is more than the {} participants", participants.get(*g))));
+            let name = cells.name(C::Protection(*g), "protection");
+            return Err((name, format!("{p} is more than the {} participants", participants.get(*g))));
         }
         protection.add(*g, p);
     }
     if participants.total() == 0 {
         return Err(("participants_m".into(), "a session has at least one participant".into()));
     }
-    let comune = field(get(C::Comune), |v| Comune::parse(v).map_err(s))?;
+    let comune = cells.value(C::Comune, |v| Comune::parse(v).map_err(s))?;
     if let Some(c) = comune
         && c.province() != province
     {
-        let name = get(C::Comune).map_or("comune", |(n, _)| n);
-        return Err((name.to_owned(), format!("{} is not in the province of {}", c.code(), province.code())));
+        let name = cells.name(C::Comune, "comune");
+        return Err((name, format!("{} is not in the province of {}", c.code(), province.code())));
     }
     let facts = SessionFacts {
         place,
         comune,
-        themes: field(get(C::Themes), |v| ThemeSet::parse_list(&v.to_ascii_lowercase()).map_err(s))?
+        themes: cells
+            .value(C::Themes, |v| ThemeSet::parse_list(&v.to_ascii_lowercase()).map_err(s))?
             .unwrap_or_default(),
-        languages: field(get(C::Languages), |v| LanguageSet::parse_list(&v.to_ascii_lowercase()).map_err(s))?
+        languages: cells
+            .value(C::Languages, |v| LanguageSet::parse_list(&v.to_ascii_lowercase()).map_err(s))?
             .unwrap_or_default(),
         participants,
         protection,
     };
-    let operators = field(get(C::Operators), |v| {
-        v.parse::<u8>().ok().filter(|n| (1..=crate::domain::outreach::OPERATORS_MAX).contains(n)).ok_or_else(|| {
-            format!("'{v}' is not a number of operators (1 to {})", crate::domain::outreach::OPERATORS_MAX)
-        })
-    })?
-    .unwrap_or(1);
+    let operators = cells.value(C::Operators, parse_operators)?.unwrap_or(1);
     let team = Team {
         operators,
-        mediator: field(get(C::Mediator), parse_bool)?.unwrap_or(false),
-        mediator_language: field(get(C::MediatorLanguage), |v| Language::parse(&v.to_ascii_lowercase()).map_err(s))?,
-        legal_operator: field(get(C::LegalOperator), parse_bool)?.unwrap_or(false),
+        mediator: cells.value(C::Mediator, parse_bool)?.unwrap_or(false),
+        mediator_language: cells.value(C::MediatorLanguage, |v| Language::parse(&v.to_ascii_lowercase()).map_err(s))?,
+        legal_operator: cells.value(C::LegalOperator, parse_bool)?.unwrap_or(false),
     };
     let team = team.checked().map_err(|e| ("operators".to_owned(), e.to_string()))?;
     let facts = facts.checked().map_err(|e| ("participants_m".to_owned(), e.to_string()))?;
@@ -220,11 +196,11 @@ mod tests {
             ("2025-03-04,session,BG,,cas,,,0,0,0,0,0,0,1", "participants_m"),
             ("2025-03-04,session,BG,,cas,,,1,0,0,0,0,0,0", "operators"),
         ];
-        for (row, column) in bad {
-            let csv = format!("{HEAD}\n2025-03-03,session,BG,,sai,,,1,0,0,0,0,0,1\n{row}\n");
-            let e = parse_sessions(csv.as_bytes()).unwrap_err();
-            assert_eq!(e.errors.len(), 1, "{row}: {e}");
-            assert_eq!((e.errors[0].line, e.errors[0].column.as_deref()), (3, Some(column)), "{row}: {e}");
-        }
+        super::super::cells::assert_each_refused(
+            parse_sessions,
+            HEAD,
+            "2025-03-03,session,BG,,sai,,,1,0,0,0,0,0,1",
+            &bad,
+        );
     }
 }
